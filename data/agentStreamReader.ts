@@ -1,0 +1,236 @@
+// Reads one agent's Arrow IPC stream batch by batch, out of core: only the batch being
+// handed out is in memory. The hidden column comes out as a zero-copy Float32Array over
+// the bytes read from disk. The same cursor serves tailing: poll() returns the batches
+// that became complete since the last call.
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { RecordBatchReader, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
+import { BadValueError, FormatError, NotFoundError } from './errors.js';
+import { HIDDEN_COLUMN } from './format.js';
+import type { AgentSpec } from './manifest.js';
+import { readExactly, scanMessage } from './messageScanner.js';
+import { checkSchema } from './schema.js';
+import { firstNonFinite } from './validate.js';
+
+export interface StreamBatch {
+  /** Batch number in the stream, from 0. */
+  index: number;
+  /** Rows in the stream before this batch. */
+  rowOffset: number;
+  length: number;
+  batch: RecordBatch;
+  episode: Int32Array;
+  step: Int32Array;
+  /** length × d floats, a view over the batch's bytes (no copy). */
+  hidden: Float32Array;
+}
+
+export interface Truncation {
+  /** Byte offset of the first incomplete message; everything before it was read. */
+  byteOffset: number;
+  bytesDropped: number;
+  reason: string;
+}
+
+export interface AgentStreamReaderOptions {
+  /** Check hidden states for NaN/Inf (default true). */
+  validate?: boolean;
+  /**
+   * Reuse one read buffer for every batch (faster: no fresh pages), but each batch is then
+   * valid only until the next one is read. Default false.
+   */
+  reuseBuffer?: boolean;
+}
+
+export class AgentStreamReader {
+  readonly file: string;
+  private fd: number;
+  private offset = 0;
+  private prefix: Uint8Array | null = null;
+  private _schema: Schema | null = null;
+  private scratch: ArrayBuffer | null = null;
+  private readonly validate: boolean;
+  private readonly reuse: boolean;
+  rowsRead = 0;
+  batchesRead = 0;
+  /** True once the end-of-stream marker was read: the writer closed the stream cleanly. */
+  ended = false;
+  truncation: Truncation | null = null;
+
+  constructor(
+    file: string,
+    readonly agent: AgentSpec | null,
+    opts: AgentStreamReaderOptions = {},
+  ) {
+    this.file = file;
+    this.validate = opts.validate ?? true;
+    this.reuse = opts.reuseBuffer ?? false;
+    try {
+      this.fd = openSync(file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`agent stream is missing`, { file });
+      throw err;
+    }
+  }
+
+  /** The stream's schema, or null while not even the schema has been written. */
+  get schema(): Schema | null {
+    if (!this._schema) this.readAvailable(0);
+    return this._schema;
+  }
+
+  get bytesRead(): number {
+    return this.offset;
+  }
+
+  /** Iterates over every complete batch; afterwards `truncation` says whether the tail was torn. */
+  *batches(): Generator<StreamBatch> {
+    for (;;) {
+      const got = this.readAvailable(1);
+      if (got.length === 0) break;
+      yield got[0]!;
+    }
+    this.noteTruncation();
+  }
+
+  /** Returns the batches that are complete on disk now (for tailing a live run). */
+  poll(max = Infinity): StreamBatch[] {
+    return this.readAvailable(max);
+  }
+
+  /** Records a torn tail if the file holds bytes past the last complete message. */
+  noteTruncation(): Truncation | null {
+    if (this.ended) return (this.truncation = null);
+    const size = fstatSync(this.fd).size;
+    if (size > this.offset) {
+      const r = scanMessage(this.fd, this.offset, size, this.file);
+      this.truncation = {
+        byteOffset: this.offset,
+        bytesDropped: size - this.offset,
+        reason: r.kind === 'incomplete' ? r.reason : 'unreadable bytes after the last complete message',
+      };
+    } else {
+      this.truncation = null;
+    }
+    return this.truncation;
+  }
+
+  private readAvailable(max: number): StreamBatch[] {
+    const out: StreamBatch[] = [];
+    if (this.ended) return out;
+    const size = fstatSync(this.fd).size;
+    while (out.length < max) {
+      const r = scanMessage(this.fd, this.offset, size, this.file);
+      if (r.kind === 'eof' || r.kind === 'incomplete') break;
+      if (r.kind === 'end-of-stream') {
+        this.offset = r.end;
+        this.ended = true;
+        break;
+      }
+      const { message } = r;
+      if (message.isSchema()) {
+        if (this._schema) throw new FormatError(`second schema message at byte ${r.offset}`, { file: this.file });
+        this.prefix = this.readBytes(r.offset, r.end - r.offset, 0, null);
+        this._schema = message.header();
+        if (this.agent) checkSchema(this._schema, this.agent, this.file);
+      } else if (message.isDictionaryBatch()) {
+        // Later batches need their dictionaries: keep them in the decoding prefix.
+        const dict = this.readBytes(r.offset, r.end - r.offset, 0, null);
+        const merged = new Uint8Array(this.prefix!.byteLength + dict.byteLength);
+        merged.set(this.prefix!);
+        merged.set(dict, this.prefix!.byteLength);
+        this.prefix = merged;
+      } else if (message.isRecordBatch()) {
+        if (!this.prefix) throw new FormatError(`record batch before the schema at byte ${r.offset}`, { file: this.file });
+        if (message.compression != null) {
+          throw new FormatError(`compressed Arrow IPC is not supported; write the stream uncompressed`, { file: this.file });
+        }
+        out.push(this.decodeBatch(r.offset, r.end - r.offset));
+      }
+      this.offset = r.end;
+    }
+    return out;
+  }
+
+  private readBytes(position: number, length: number, headroom: number, reuse: ArrayBuffer | null): Uint8Array {
+    const total = headroom + length;
+    const buf = reuse && reuse.byteLength >= total ? new Uint8Array(reuse, 0, total) : new Uint8Array(new ArrayBuffer(total));
+    readExactly(this.fd, buf, headroom, length, position);
+    return buf;
+  }
+
+  private decodeBatch(position: number, length: number): StreamBatch {
+    const prefix = this.prefix!;
+    const total = prefix.byteLength + length;
+    if (this.reuse && (!this.scratch || this.scratch.byteLength < total)) this.scratch = new ArrayBuffer(Math.ceil(total * 1.25));
+    const bytes = this.readBytes(position, length, prefix.byteLength, this.reuse ? this.scratch : null);
+    bytes.set(prefix, 0);
+    let batch: RecordBatch;
+    try {
+      const reader = RecordBatchReader.from(bytes);
+      let last: RecordBatch | undefined;
+      for (const b of reader) last = b;
+      if (!last) throw new Error('no record batch decoded');
+      batch = last;
+    } catch (err) {
+      throw new FormatError(`cannot decode record batch at byte ${position}: ${(err as Error).message}`, { file: this.file });
+    }
+    const out = this.viewBatch(batch);
+    this.rowsRead += out.length;
+    this.batchesRead++;
+    return out;
+  }
+
+  private viewBatch(batch: RecordBatch): StreamBatch {
+    const rowOffset = this.rowsRead;
+    const length = batch.numRows;
+    const episode = intColumn(batch.getChild('episode'), 'episode', this.file, rowOffset);
+    const step = intColumn(batch.getChild('step'), 'step', this.file, rowOffset);
+    const hiddenVec = batch.getChild(HIDDEN_COLUMN);
+    if (!hiddenVec) throw new FormatError(`missing hidden-state column`, { file: this.file, column: HIDDEN_COLUMN });
+    const data = hiddenVec.data[0]!;
+    if (data.nullCount > 0) {
+      throw new BadValueError(`hidden state is null`, { file: this.file, column: HIDDEN_COLUMN, row: rowOffset + firstNull(hiddenVec) });
+    }
+    const d = (data.type as { listSize: number }).listSize;
+    const child = data.children[0]!;
+    const start = (data.offset + child.offset) * d;
+    const hidden = (child.values as Float32Array).subarray(start, start + length * d);
+    if (this.validate) {
+      const bad = firstNonFinite(hidden);
+      if (bad >= 0) {
+        const r = Math.floor(bad / d);
+        throw new BadValueError(
+          `hidden state is ${hidden[bad]} at element ${bad % d} (episode ${episode[r]}, step ${step[r]})`,
+          { file: this.file, column: HIDDEN_COLUMN, row: rowOffset + r },
+        );
+      }
+    }
+    return { index: this.batchesRead, rowOffset, length, batch, episode, step, hidden };
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+function intColumn(vec: Vector | null, name: string, file: string, rowOffset: number): Int32Array {
+  if (!vec) throw new FormatError(`missing join key column`, { file, column: name });
+  const data = vec.data[0]!;
+  if (data.nullCount > 0) throw new BadValueError(`join key is null`, { file, column: name, row: rowOffset + firstNull(vec) });
+  const values = data.values as Int32Array | BigInt64Array | Uint32Array | Int16Array;
+  if (values instanceof Int32Array) return values.subarray(data.offset, data.offset + data.length);
+  // Other integer widths (polars writes Int64): convert, checking the range.
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = Number(values[data.offset + i]!);
+    if (v > 2147483647 || v < -2147483648) throw new BadValueError(`join key ${v} does not fit in int32`, { file, column: name, row: rowOffset + i });
+    out[i] = v;
+  }
+  return out;
+}
+
+function firstNull(vec: Vector): number {
+  for (let i = 0; i < vec.length; i++) if (!vec.isValid(i)) return i;
+  return -1;
+}

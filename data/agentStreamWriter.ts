@@ -1,0 +1,234 @@
+// Buffers one agent's steps into preallocated columns and writes them as Arrow record
+// batches. Buffers are reused between batches (fresh pages are slow here, see FACTS.md).
+import { openSync } from 'node:fs';
+import {
+  Bool,
+  Float32,
+  Float64,
+  Int32,
+  RecordBatch,
+  Struct,
+  Utf8,
+  makeData,
+  vectorFromArray,
+  type Data,
+  type Schema,
+} from 'apache-arrow';
+import { BadValueError, UsageError } from './errors.js';
+import { IpcFdWriter } from './ipcSink.js';
+import type { AgentSpec, ColumnSpec } from './manifest.js';
+import { hiddenType, schemaForAgent } from './schema.js';
+import { firstNonFinite } from './validate.js';
+
+export type BehaviourValue = number | boolean | string | null;
+
+/** Several steps of one agent, column by column. `hidden` holds rows × d floats. */
+export interface StepRows {
+  episode: ArrayLike<number>;
+  step: ArrayLike<number>;
+  hidden: Float32Array;
+  columns?: Record<string, ArrayLike<BehaviourValue>>;
+}
+
+type ColumnBuffer =
+  | { spec: ColumnSpec; kind: 'int32'; values: Int32Array }
+  | { spec: ColumnSpec; kind: 'float32'; values: Float32Array }
+  | { spec: ColumnSpec; kind: 'float64'; values: Float64Array }
+  | { spec: ColumnSpec; kind: 'bool' | 'utf8'; values: BehaviourValue[] };
+
+export interface AgentStreamWriterOptions {
+  batchRows: number;
+  /** Reject NaN/Inf hidden states at write time (default true). */
+  validate?: boolean;
+}
+
+export class AgentStreamWriter {
+  readonly schema: Schema;
+  readonly file: string;
+  private readonly d: number;
+  private readonly batchRows: number;
+  private readonly validate: boolean;
+  private readonly io: IpcFdWriter;
+  private readonly episode: Int32Array;
+  private readonly step: Int32Array;
+  private readonly hidden: Float32Array;
+  private readonly cols: ColumnBuffer[];
+  private pending = 0;
+  private closed = false;
+  rowsWritten = 0;
+  batchesWritten = 0;
+
+  constructor(
+    file: string,
+    readonly agent: AgentSpec,
+    opts: AgentStreamWriterOptions,
+  ) {
+    this.file = file;
+    this.d = agent.hiddenSize;
+    this.batchRows = opts.batchRows;
+    this.validate = opts.validate ?? true;
+    this.schema = schemaForAgent(agent);
+    this.episode = new Int32Array(this.batchRows);
+    this.step = new Int32Array(this.batchRows);
+    this.hidden = new Float32Array(this.batchRows * this.d);
+    this.cols = agent.columns.map((spec) => makeColumnBuffer(spec, this.batchRows));
+    this.io = new IpcFdWriter(openSync(file, 'wx'), this.schema);
+  }
+
+  get bytes(): number {
+    return this.io.bytes;
+  }
+
+  get pendingRows(): number {
+    return this.pending;
+  }
+
+  /** Appends rows; whole batches are written as soon as they fill. */
+  append(rows: StepRows): void {
+    if (this.closed) throw new UsageError(`stream of agent '${this.agent.id}' is closed`, { file: this.file });
+    const n = rows.episode.length;
+    if (rows.step.length !== n) {
+      throw new BadValueError(`'step' has ${rows.step.length} values for ${n} episodes`, { file: this.file, column: 'step' });
+    }
+    if (rows.hidden.length !== n * this.d) {
+      throw new BadValueError(
+        `wrong hidden dimension: got ${rows.hidden.length} floats for ${n} rows, expected ${n}×${this.d}`,
+        { file: this.file, column: 'hidden', row: this.rowsWritten + this.pending },
+      );
+    }
+    if (this.validate) {
+      const bad = firstNonFinite(rows.hidden);
+      if (bad >= 0) {
+        const r = Math.floor(bad / this.d);
+        throw new BadValueError(
+          `hidden state is ${rows.hidden[bad]} at element ${bad % this.d} (episode ${rows.episode[r]}, step ${rows.step[r]})`,
+          { file: this.file, column: 'hidden', row: this.rowsWritten + this.pending + r },
+        );
+      }
+    }
+    for (const c of this.cols) {
+      const src = rows.columns?.[c.spec.name];
+      if (src !== undefined && src.length !== n) {
+        throw new BadValueError(`has ${src.length} values for ${n} rows`, { file: this.file, column: c.spec.name });
+      }
+    }
+    for (const name of Object.keys(rows.columns ?? {})) {
+      if (!this.cols.some((c) => c.spec.name === name)) {
+        throw new BadValueError(`column is not declared for agent '${this.agent.id}'`, { file: this.file, column: name });
+      }
+    }
+    let done = 0;
+    while (done < n) {
+      const take = Math.min(n - done, this.batchRows - this.pending);
+      this.copyIn(rows, done, take);
+      done += take;
+      if (this.pending === this.batchRows) this.flush();
+    }
+  }
+
+  private copyIn(rows: StepRows, from: number, count: number): void {
+    const at = this.pending;
+    for (let i = 0; i < count; i++) {
+      this.episode[at + i] = rows.episode[from + i]!;
+      this.step[at + i] = rows.step[from + i]!;
+    }
+    this.hidden.set(rows.hidden.subarray(from * this.d, (from + count) * this.d), at * this.d);
+    for (const c of this.cols) {
+      const src = rows.columns?.[c.spec.name];
+      for (let i = 0; i < count; i++) {
+        const v = src === undefined ? null : src[from + i]!;
+        writeValue(c, at + i, v, this.file, this.rowsWritten + at + i);
+      }
+    }
+    this.pending += count;
+  }
+
+  /** Writes the pending rows (if any) as one record batch. Returns rows written. */
+  flush(): number {
+    const n = this.pending;
+    if (n === 0 || this.closed) return 0;
+    this.io.writeBatch(this.buildBatch(n));
+    this.pending = 0;
+    this.rowsWritten += n;
+    this.batchesWritten++;
+    for (const c of this.cols) if (c.kind === 'bool' || c.kind === 'utf8') c.values.length = 0;
+    return n;
+  }
+
+  private buildBatch(n: number): RecordBatch {
+    const children: Data[] = [
+      makeData({ type: new Int32(), length: n, nullCount: 0, data: this.episode.subarray(0, n) }),
+      makeData({ type: new Int32(), length: n, nullCount: 0, data: this.step.subarray(0, n) }),
+      makeData({
+        type: hiddenType(this.d),
+        length: n,
+        nullCount: 0,
+        child: makeData({ type: new Float32(), length: n * this.d, nullCount: 0, data: this.hidden.subarray(0, n * this.d) }),
+      }),
+      ...this.cols.map((c) => columnData(c, n)),
+    ];
+    const data = makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children });
+    return new RecordBatch(this.schema, data);
+  }
+
+  sync(): void {
+    this.io.sync();
+  }
+
+  close(opts: { endOfStream: boolean; durable: boolean }): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.io.close(opts.endOfStream, opts.durable);
+  }
+}
+
+function makeColumnBuffer(spec: ColumnSpec, rows: number): ColumnBuffer {
+  switch (spec.type) {
+    case 'int32':
+      return { spec, kind: 'int32', values: new Int32Array(rows) };
+    case 'float32':
+      return { spec, kind: 'float32', values: new Float32Array(rows) };
+    case 'float64':
+      return { spec, kind: 'float64', values: new Float64Array(rows) };
+    default:
+      return { spec, kind: spec.type, values: [] };
+  }
+}
+
+function writeValue(c: ColumnBuffer, at: number, v: BehaviourValue, file: string, row: number): void {
+  const where = { file, column: c.spec.name, row };
+  switch (c.kind) {
+    case 'int32':
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new BadValueError(`int32 column got ${JSON.stringify(v)}`, where);
+      c.values[at] = v;
+      return;
+    case 'float32':
+    case 'float64':
+      if (typeof v === 'boolean') v = v ? 1 : 0;
+      if (v !== null && typeof v !== 'number') throw new BadValueError(`numeric column got ${JSON.stringify(v)}`, where);
+      c.values[at] = v ?? NaN;
+      return;
+    case 'bool':
+      if (v !== null && typeof v !== 'boolean' && v !== 0 && v !== 1) throw new BadValueError(`bool column got ${JSON.stringify(v)}`, where);
+      c.values[at] = v === null ? null : Boolean(v);
+      return;
+    case 'utf8':
+      c.values[at] = v === null ? null : String(v);
+  }
+}
+
+function columnData(c: ColumnBuffer, n: number): Data {
+  switch (c.kind) {
+    case 'int32':
+      return makeData({ type: new Int32(), length: n, nullCount: 0, data: c.values.subarray(0, n) });
+    case 'float32':
+      return makeData({ type: new Float32(), length: n, nullCount: 0, data: c.values.subarray(0, n) });
+    case 'float64':
+      return makeData({ type: new Float64(), length: n, nullCount: 0, data: c.values.subarray(0, n) });
+    case 'bool':
+      return vectorFromArray(c.values.slice(0, n) as (boolean | null)[], new Bool()).data[0]!;
+    case 'utf8':
+      return vectorFromArray(c.values.slice(0, n) as (string | null)[], new Utf8()).data[0]!;
+  }
+}

@@ -1,0 +1,70 @@
+// Walks the framing of an Arrow IPC stream on disk without trusting that it is complete:
+// each message is a continuation token, a metadata length, flatbuffer metadata and a body.
+// A message that runs past the end of the file is reported as incomplete (torn while being
+// written, or still being written), never decoded.
+import { readSync } from 'node:fs';
+import { Message, MessageHeader } from 'apache-arrow';
+import { FormatError } from './errors.js';
+
+export type ScanResult =
+  | { kind: 'message'; offset: number; headerBytes: number; bodyLength: number; end: number; message: Message }
+  | { kind: 'end-of-stream'; offset: number; end: number }
+  | { kind: 'incomplete'; offset: number; available: number; reason: string }
+  | { kind: 'eof'; offset: number };
+
+const prefix = new Uint8Array(8);
+const prefixView = new DataView(prefix.buffer);
+
+/** Reads the message that starts at `offset` in a file of `size` bytes. */
+export function scanMessage(fd: number, offset: number, size: number, file: string): ScanResult {
+  const available = size - offset;
+  if (available <= 0) return { kind: 'eof', offset };
+  if (available < 4) return { kind: 'incomplete', offset, available, reason: 'message prefix cut short' };
+  readExactly(fd, prefix, 0, Math.min(8, available), offset);
+  let token = prefixView.getInt32(0, true);
+  let prefixBytes = 4;
+  if (token === -1) {
+    if (available < 8) return { kind: 'incomplete', offset, available, reason: 'message length cut short' };
+    token = prefixView.getInt32(4, true);
+    prefixBytes = 8;
+  }
+  if (token === 0) return { kind: 'end-of-stream', offset, end: offset + prefixBytes };
+  if (token < 0 || token > 64 << 20) {
+    throw new FormatError(`corrupt Arrow stream: message metadata length ${token} at byte ${offset}`, { file });
+  }
+  const headerBytes = prefixBytes + token;
+  if (available < headerBytes) {
+    return { kind: 'incomplete', offset, available, reason: `message metadata cut short (${available} of ${headerBytes} bytes)` };
+  }
+  const meta = new Uint8Array(token);
+  readExactly(fd, meta, 0, token, offset + prefixBytes);
+  let message: Message;
+  try {
+    message = Message.decode(meta);
+  } catch (err) {
+    throw new FormatError(`corrupt Arrow message metadata at byte ${offset}: ${(err as Error).message}`, { file });
+  }
+  const bodyLength = Number(message.bodyLength);
+  if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) {
+    throw new FormatError(`corrupt Arrow message: body length ${message.bodyLength} at byte ${offset}`, { file });
+  }
+  const end = offset + headerBytes + bodyLength;
+  if (end > size) {
+    return {
+      kind: 'incomplete',
+      offset,
+      available,
+      reason: `${MessageHeader[message.headerType] ?? 'message'} body cut short (${available} of ${end - offset} bytes)`,
+    };
+  }
+  return { kind: 'message', offset, headerBytes, bodyLength, end, message };
+}
+
+export function readExactly(fd: number, into: Uint8Array, at: number, length: number, position: number): void {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, into, at + done, length - done, position + done);
+    if (n === 0) throw new FormatError(`unexpected end of file at byte ${position + done}`);
+    done += n;
+  }
+}

@@ -1,0 +1,98 @@
+// Arrow schemas of agent streams: built from an AgentSpec when writing, checked against it
+// when reading (files written by pyarrow or polars included).
+import { Bool, Field, FixedSizeList, Float32, Float64, Int32, Schema, Type, Utf8, type DataType } from 'apache-arrow';
+import { SchemaMismatchError } from './errors.js';
+import { HIDDEN_COLUMN } from './format.js';
+import type { AgentSpec, ColumnType } from './manifest.js';
+
+export function arrowTypeOf(type: ColumnType): DataType {
+  switch (type) {
+    case 'int32':
+      return new Int32();
+    case 'float32':
+      return new Float32();
+    case 'float64':
+      return new Float64();
+    case 'bool':
+      return new Bool();
+    case 'utf8':
+      return new Utf8();
+  }
+}
+
+export function hiddenType(d: number): FixedSizeList<Float32> {
+  return new FixedSizeList(d, new Field('item', new Float32(), false));
+}
+
+export function schemaForAgent(agent: AgentSpec): Schema {
+  const meta = new Map([['thoughtlens.agent', agent.id]]);
+  return new Schema(
+    [
+      new Field('episode', new Int32(), false),
+      new Field('step', new Int32(), false),
+      new Field(HIDDEN_COLUMN, hiddenType(agent.hiddenSize), false),
+      ...agent.columns.map((c) => new Field(c.name, arrowTypeOf(c.type), true)),
+    ],
+    meta,
+  );
+}
+
+const INTEGER_KEY_TYPES = new Set([Type.Int]);
+
+/**
+ * Verifies that a stream's schema carries what the manifest declares for `agent`. Extra
+ * columns are allowed (other tools may add some); missing or mistyped ones are not.
+ */
+export function checkSchema(schema: Schema, agent: AgentSpec, file: string): void {
+  const byName = new Map(schema.fields.map((f) => [f.name, f]));
+  for (const key of ['episode', 'step']) {
+    const f = byName.get(key);
+    if (!f) throw new SchemaMismatchError(`missing join key column '${key}'`, { file, column: key });
+    if (!INTEGER_KEY_TYPES.has(f.type.typeId)) {
+      throw new SchemaMismatchError(`join key must be an integer type, got ${f.type}`, { file, column: key });
+    }
+  }
+  const h = byName.get(HIDDEN_COLUMN);
+  if (!h) throw new SchemaMismatchError(`missing hidden-state column`, { file, column: HIDDEN_COLUMN });
+  if (h.type.typeId !== Type.FixedSizeList) {
+    throw new SchemaMismatchError(
+      `hidden must be FixedSizeList<Float32>[${agent.hiddenSize}], got ${h.type}`,
+      { file, column: HIDDEN_COLUMN },
+    );
+  }
+  const fsl = h.type as FixedSizeList;
+  const child = fsl.children[0]?.type;
+  if (!child || child.typeId !== Type.Float || (child as Float32).precision !== 1) {
+    throw new SchemaMismatchError(`hidden items must be Float32, got ${child}`, { file, column: HIDDEN_COLUMN });
+  }
+  if (fsl.listSize !== agent.hiddenSize) {
+    throw new SchemaMismatchError(
+      `wrong hidden dimension: the stream has ${fsl.listSize}, the manifest declares ${agent.hiddenSize} for agent '${agent.id}'`,
+      { file, column: HIDDEN_COLUMN },
+    );
+  }
+  for (const c of agent.columns) {
+    const f = byName.get(c.name);
+    if (!f) throw new SchemaMismatchError(`missing behaviour column declared in the manifest`, { file, column: c.name });
+    if (!compatible(f.type, c.type)) {
+      throw new SchemaMismatchError(`column declared ${c.type} in the manifest is ${f.type} in the stream`, {
+        file,
+        column: c.name,
+      });
+    }
+  }
+}
+
+function compatible(t: DataType, declared: ColumnType): boolean {
+  switch (declared) {
+    case 'int32':
+      return t.typeId === Type.Int;
+    case 'float32':
+    case 'float64':
+      return t.typeId === Type.Float || t.typeId === Type.Int;
+    case 'bool':
+      return t.typeId === Type.Bool;
+    case 'utf8':
+      return t.typeId === Type.Utf8 || t.typeId === Type.LargeUtf8 || t.typeId === Type.Utf8View;
+  }
+}

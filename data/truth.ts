@@ -1,0 +1,53 @@
+// Ground-truth files of synthetic runs (truth/…): JSON for structure and planted events,
+// Arrow streams for per-step true latents. Plain formats so other tools can score too.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { writeFileAtomic } from './atomicFile.js';
+import { FormatError, NotFoundError } from './errors.js';
+import { TRUTH_DIR } from './format.js';
+
+export function truthPath(runDir: string, name: string): string {
+  if (name.includes('..') || name.startsWith('/')) throw new FormatError(`truth name '${name}' must be a plain relative name`);
+  return join(runDir, TRUTH_DIR, name);
+}
+
+/** Writes truth/<name> atomically; returns its run-relative path for the manifest. */
+export function writeTruthJson(runDir: string, name: string, value: unknown): string {
+  const file = truthPath(runDir, name);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileAtomic(file, JSON.stringify(value, null, 1) + '\n');
+  return `${TRUTH_DIR}/${name}`;
+}
+
+export function readTruthJson<T>(runDir: string, name: string): T {
+  const file = truthPath(runDir, name);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`this run has no truth file '${name}'`, { file });
+    throw new FormatError(`truth file is not valid JSON: ${(err as Error).message}`, { file });
+  }
+}
+
+export function writeTruthTable(runDir: string, name: string, table: Table): string {
+  const file = truthPath(runDir, name);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileAtomic(file, tableToIPC(table, 'stream'));
+  return `${TRUTH_DIR}/${name}`;
+}
+
+export function readTruthTable(runDir: string, name: string): Table {
+  const file = truthPath(runDir, name);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    throw new NotFoundError(`this run has no truth file '${name}'`, { file });
+  }
+  try {
+    return tableFromIPC(bytes);
+  } catch (err) {
+    throw new FormatError(`truth table is not a readable Arrow stream: ${(err as Error).message}`, { file });
+  }
+}

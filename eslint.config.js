@@ -1,0 +1,26 @@
+// Lint: typescript-eslint's recommended rules plus the layering of ../shared/STYLE.md:
+// data → sae → server/web; agents use data only; nothing imports cli/, test/ or bench/.
+import tseslint from 'typescript-eslint';
+
+const noImport = (...groups) => ({
+  'no-restricted-imports': [
+    'error',
+    { patterns: groups.map((g) => ({ group: [`**/${g}/**`, `../${g}/*`], message: `layering: this folder may not import ${g}/` })) },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'thoughtlens-workspace/**', 'artifacts/**', 'web/dist/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  { files: ['data/**/*.ts'], rules: noImport('sae', 'agents', 'server', 'web', 'cli', 'test', 'bench') },
+  { files: ['sae/**/*.ts'], rules: noImport('agents', 'server', 'web', 'cli', 'test', 'bench') },
+  { files: ['agents/**/*.ts'], rules: noImport('sae', 'server', 'web', 'cli', 'test', 'bench') },
+  { files: ['server/**/*.ts'], rules: noImport('web', 'cli', 'test', 'bench') },
+  { files: ['web/**/*.ts'], rules: noImport('sae', 'agents', 'cli', 'test', 'bench') },
+);
