@@ -18,6 +18,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  { files: ['util/**/*.ts'], rules: noImport('data', 'sae', 'agents', 'server', 'web', 'cli', 'test', 'bench') },
   { files: ['data/**/*.ts'], rules: noImport('sae', 'agents', 'server', 'web', 'cli', 'test', 'bench') },
   { files: ['sae/**/*.ts'], rules: noImport('agents', 'server', 'web', 'cli', 'test', 'bench') },
   { files: ['agents/**/*.ts'], rules: noImport('sae', 'server', 'web', 'cli', 'test', 'bench') },

@@ -13,3 +13,4 @@ export * from './runTail.js';
 export * from './join.js';
 export * from './truth.js';
 export * from './catalog.js';
+export * from './safetensors.js';
