@@ -118,7 +118,7 @@ export class AgentStreamReader {
     const out: StreamBatch[] = [];
     if (this.ended) return out;
     const size = fstatSync(this.fd).size;
-    while (out.length < max) {
+    for (;;) {
       const r = scanMessage(this.fd, this.offset, size, this.file);
       if (r.kind === 'eof' || r.kind === 'incomplete') break;
       if (r.kind === 'end-of-stream') {
@@ -140,6 +140,8 @@ export class AgentStreamReader {
         merged.set(dict, this.prefix!.byteLength);
         this.prefix = merged;
       } else if (message.isRecordBatch()) {
+        // Schema and dictionaries are always taken; batches only up to `max`.
+        if (out.length >= max) break;
         if (!this.prefix) throw new FormatError(`record batch before the schema at byte ${r.offset}`, { file: this.file });
         if (message.compression != null) {
           throw new FormatError(`compressed Arrow IPC is not supported; write the stream uncompressed`, { file: this.file });
