@@ -4,10 +4,10 @@
 // that became complete since the last call.
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { RecordBatchReader, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
-import { BadValueError, FormatError, NotFoundError } from './errors.js';
+import { BadValueError, FormatError, NotFoundError, ThoughtlensError } from './errors.js';
 import { HIDDEN_COLUMN } from './format.js';
 import type { AgentSpec } from './manifest.js';
-import { readExactly, scanMessage } from './messageScanner.js';
+import { checkedBatchLength, decodeHeader, readExactly, scanMessage } from './messageScanner.js';
 import { checkSchema } from './schema.js';
 import { firstNonFinite } from './validate.js';
 
@@ -130,7 +130,7 @@ export class AgentStreamReader {
       if (message.isSchema()) {
         if (this._schema) throw new FormatError(`second schema message at byte ${r.offset}`, { file: this.file });
         this.prefix = this.readBytes(r.offset, r.end - r.offset, 0, null);
-        this._schema = message.header();
+        this._schema = decodeHeader<Schema>(message, this.file, r.offset);
         if (this.agent) checkSchema(this._schema, this.agent, this.file);
       } else if (message.isDictionaryBatch()) {
         // Later batches need their dictionaries: keep them in the decoding prefix.
@@ -146,6 +146,7 @@ export class AgentStreamReader {
         if (message.compression != null) {
           throw new FormatError(`compressed Arrow IPC is not supported; write the stream uncompressed`, { file: this.file });
         }
+        checkedBatchLength(message, r.bodyLength, this.file, r.offset);
         out.push(this.decodeBatch(r.offset, r.end - r.offset));
       }
       this.offset = r.end;
@@ -176,7 +177,13 @@ export class AgentStreamReader {
     } catch (err) {
       throw new FormatError(`cannot decode record batch at byte ${position}: ${(err as Error).message}`, { file: this.file });
     }
-    const out = this.viewBatch(batch);
+    let out: StreamBatch;
+    try {
+      out = this.viewBatch(batch);
+    } catch (err) {
+      if (err instanceof ThoughtlensError) throw err;
+      throw new FormatError(`corrupt record batch at byte ${position}: ${(err as Error).message}`, { file: this.file });
+    }
     this.rowsRead += out.length;
     this.batchesRead++;
     return out;

@@ -30,11 +30,12 @@ export interface StepRows {
   columns?: Record<string, ArrayLike<BehaviourValue>>;
 }
 
-type ColumnBuffer =
-  | { spec: ColumnSpec; kind: 'int32'; values: Int32Array }
-  | { spec: ColumnSpec; kind: 'float32'; values: Float32Array }
-  | { spec: ColumnSpec; kind: 'float64'; values: Float64Array }
-  | { spec: ColumnSpec; kind: 'bool' | 'utf8'; values: BehaviourValue[] };
+type NumericBuffer = { spec: ColumnSpec; valid: Uint8Array; nulls: number } & (
+  | { kind: 'int32'; values: Int32Array }
+  | { kind: 'float32'; values: Float32Array }
+  | { kind: 'float64'; values: Float64Array }
+);
+type ColumnBuffer = NumericBuffer | { spec: ColumnSpec; kind: 'bool' | 'utf8'; values: BehaviourValue[] };
 
 export interface AgentStreamWriterOptions {
   batchRows: number;
@@ -136,7 +137,7 @@ export class AgentStreamWriter {
     for (const c of this.cols) {
       const src = rows.columns?.[c.spec.name];
       for (let i = 0; i < count; i++) {
-        const v = src === undefined ? null : src[from + i]!;
+        const v = src === undefined ? null : src[from + i];
         writeValue(c, at + i, v, this.file, this.rowsWritten + at + i);
       }
     }
@@ -151,7 +152,10 @@ export class AgentStreamWriter {
     this.pending = 0;
     this.rowsWritten += n;
     this.batchesWritten++;
-    for (const c of this.cols) if (c.kind === 'bool' || c.kind === 'utf8') c.values.length = 0;
+    for (const c of this.cols) {
+      if (c.kind === 'bool' || c.kind === 'utf8') c.values.length = 0;
+      else c.nulls = 0;
+    }
     return n;
   }
 
@@ -184,30 +188,46 @@ export class AgentStreamWriter {
 }
 
 function makeColumnBuffer(spec: ColumnSpec, rows: number): ColumnBuffer {
+  const valid = new Uint8Array(Math.ceil(rows / 8) + 8);
   switch (spec.type) {
     case 'int32':
-      return { spec, kind: 'int32', values: new Int32Array(rows) };
+      return { spec, kind: 'int32', values: new Int32Array(rows), valid, nulls: 0 };
     case 'float32':
-      return { spec, kind: 'float32', values: new Float32Array(rows) };
+      return { spec, kind: 'float32', values: new Float32Array(rows), valid, nulls: 0 };
     case 'float64':
-      return { spec, kind: 'float64', values: new Float64Array(rows) };
+      return { spec, kind: 'float64', values: new Float64Array(rows), valid, nulls: 0 };
     default:
       return { spec, kind: spec.type, values: [] };
   }
 }
 
-function writeValue(c: ColumnBuffer, at: number, v: BehaviourValue, file: string, row: number): void {
+/** Numeric columns keep a validity bitmap: a missing value (null/undefined) is stored as null. */
+function setValid(c: NumericBuffer, at: number, ok: boolean): void {
+  const bit = 1 << (at & 7);
+  if (ok) c.valid[at >> 3]! |= bit;
+  else {
+    c.valid[at >> 3]! &= ~bit;
+    c.nulls++;
+  }
+}
+
+function writeValue(c: ColumnBuffer, at: number, v: BehaviourValue | undefined, file: string, row: number): void {
   const where = { file, column: c.spec.name, row };
+  if (v === undefined) v = null;
   switch (c.kind) {
     case 'int32':
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw new BadValueError(`int32 column got ${JSON.stringify(v)}`, where);
-      c.values[at] = v;
+      if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v > 2147483647 || v < -2147483648)) {
+        throw new BadValueError(`int32 column got ${JSON.stringify(v)}`, where);
+      }
+      c.values[at] = v ?? 0;
+      setValid(c, at, v !== null);
       return;
     case 'float32':
     case 'float64':
       if (typeof v === 'boolean') v = v ? 1 : 0;
       if (v !== null && typeof v !== 'number') throw new BadValueError(`numeric column got ${JSON.stringify(v)}`, where);
-      c.values[at] = v ?? NaN;
+      c.values[at] = v ?? 0;
+      setValid(c, at, v !== null);
       return;
     case 'bool':
       if (v !== null && typeof v !== 'boolean' && v !== 0 && v !== 1) throw new BadValueError(`bool column got ${JSON.stringify(v)}`, where);
@@ -221,11 +241,12 @@ function writeValue(c: ColumnBuffer, at: number, v: BehaviourValue, file: string
 function columnData(c: ColumnBuffer, n: number): Data {
   switch (c.kind) {
     case 'int32':
-      return makeData({ type: new Int32(), length: n, nullCount: 0, data: c.values.subarray(0, n) });
     case 'float32':
-      return makeData({ type: new Float32(), length: n, nullCount: 0, data: c.values.subarray(0, n) });
-    case 'float64':
-      return makeData({ type: new Float64(), length: n, nullCount: 0, data: c.values.subarray(0, n) });
+    case 'float64': {
+      const type = c.kind === 'int32' ? new Int32() : c.kind === 'float32' ? new Float32() : new Float64();
+      const nulls = c.nulls > 0 ? { nullCount: c.nulls, nullBitmap: c.valid.subarray(0, Math.ceil(n / 8)) } : { nullCount: 0 };
+      return makeData({ type, length: n, data: c.values.subarray(0, n) as never, ...nulls });
+    }
     case 'bool':
       return vectorFromArray(c.values.slice(0, n) as (boolean | null)[], new Bool()).data[0]!;
     case 'utf8':

@@ -169,12 +169,21 @@ export function behaviourColumns(b: StreamBatch, at: number, n: number): Record<
 function columnSlice(vec: Vector, at: number, n: number): ColumnValues {
   const data = vec.data[0]!;
   const id = vec.type.typeId;
-  // Numeric columns without nulls: a view over the batch's bytes. Others: decoded values.
-  if ((id === Type.Int || id === Type.Float) && data.nullCount === 0) {
-    const values = data.values as Int32Array;
-    return values.subarray(data.offset + at, data.offset + at + n);
+  const numeric = id === Type.Int || id === Type.Float;
+  const values = data.values as ArrayLike<number | bigint> & { subarray(a: number, b: number): ArrayLike<number | bigint> };
+  const wide = values instanceof BigInt64Array || values instanceof BigUint64Array;
+  // Numeric columns without nulls: a view over the batch's bytes (64-bit integers, which
+  // polars writes by default, as a Float64Array of exact numbers up to 2^53).
+  if (numeric && data.nullCount === 0) {
+    const view = values.subarray(data.offset + at, data.offset + at + n);
+    return wide ? Float64Array.from(view as BigInt64Array, Number) : (view as ColumnValues);
   }
-  return vec.slice(at, at + n).toArray() as ColumnValues;
+  const out: (number | boolean | string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = vec.get(at + i) as number | boolean | string | bigint | null;
+    out[i] = typeof v === 'bigint' ? Number(v) : v;
+  }
+  return out;
 }
 
 function concatJoined(rows: JoinedBatch[], dims: number[]): JoinedBatch {

@@ -68,3 +68,48 @@ export function readExactly(fd: number, into: Uint8Array, at: number, length: nu
     done += n;
   }
 }
+
+/** Decoded header of a message, with decoder failures turned into FormatErrors. */
+export function decodeHeader<T>(message: Message, file: string, offset: number): T {
+  try {
+    return message.header() as T;
+  } catch (err) {
+    throw new FormatError(`corrupt Arrow message header at byte ${offset}: ${(err as Error).message}`, { file });
+  }
+}
+
+interface BatchHeader {
+  length: number;
+  nodes: { length: number; nullCount: number }[];
+  buffers: { offset: number; length: number }[];
+}
+
+/**
+ * Row count of a record batch message, after checking that its field lengths and buffer
+ * regions fit inside its body. A corrupt length would otherwise make the Arrow decoder
+ * allocate gigabytes before noticing anything.
+ */
+export function checkedBatchLength(message: Message, bodyLength: number, file: string, offset: number): number {
+  const h = decodeHeader<BatchHeader>(message, file, offset);
+  const length = Number(h.length);
+  // Every supported type spends at least one bit per value in some buffer.
+  const maxValues = bodyLength * 8 + 64;
+  const bad = (what: string): never => {
+    throw new FormatError(`corrupt record batch at byte ${offset}: ${what}`, { file });
+  };
+  if (!Number.isSafeInteger(length) || length < 0 || length > maxValues) bad(`row count ${h.length} does not fit its ${bodyLength}-byte body`);
+  for (const n of h.nodes) {
+    const nl = Number(n.length);
+    const nn = Number(n.nullCount);
+    if (!Number.isSafeInteger(nl) || nl < 0 || nl > maxValues) bad(`field length ${n.length} does not fit its ${bodyLength}-byte body`);
+    if (!Number.isSafeInteger(nn) || nn < 0 || nn > nl) bad(`null count ${n.nullCount} of a field with ${n.length} values`);
+  }
+  for (const b of h.buffers) {
+    const o = Number(b.offset);
+    const l = Number(b.length);
+    if (!Number.isSafeInteger(o) || !Number.isSafeInteger(l) || o < 0 || l < 0 || o + l > bodyLength) {
+      bad(`buffer [${b.offset}, +${b.length}) lies outside its ${bodyLength}-byte body`);
+    }
+  }
+  return length;
+}

@@ -8,7 +8,7 @@ import { NotFoundError } from './errors.js';
 import { streamFileName } from './format.js';
 import { StepJoiner, type JoinedBatch } from './join.js';
 import { readManifest, type AgentSpec, type RunManifest } from './manifest.js';
-import { scanMessage } from './messageScanner.js';
+import { checkedBatchLength, scanMessage } from './messageScanner.js';
 
 export interface StreamScan {
   agent: string;
@@ -137,7 +137,7 @@ export function scanStream(file: string, agent: string): StreamScan {
         break;
       }
       if (r.message.isRecordBatch()) {
-        rows += r.message.header().length;
+        rows += checkedBatchLength(r.message, r.bodyLength, file, r.offset);
         batches++;
       }
       offset = r.end;
