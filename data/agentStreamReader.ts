@@ -132,17 +132,18 @@ export class AgentStreamReader {
         this.prefix = this.readBytes(r.offset, r.end - r.offset, 0, null);
         this._schema = decodeHeader<Schema>(message, this.file, r.offset);
         if (this.agent) checkSchema(this._schema, this.agent, this.file);
+      } else if (!this.prefix) {
+        throw new FormatError(`the stream must start with a schema message; found another message at byte ${r.offset}`, { file: this.file });
       } else if (message.isDictionaryBatch()) {
         // Later batches need their dictionaries: keep them in the decoding prefix.
         const dict = this.readBytes(r.offset, r.end - r.offset, 0, null);
-        const merged = new Uint8Array(this.prefix!.byteLength + dict.byteLength);
-        merged.set(this.prefix!);
-        merged.set(dict, this.prefix!.byteLength);
+        const merged = new Uint8Array(this.prefix.byteLength + dict.byteLength);
+        merged.set(this.prefix);
+        merged.set(dict, this.prefix.byteLength);
         this.prefix = merged;
       } else if (message.isRecordBatch()) {
         // Schema and dictionaries are always taken; batches only up to `max`.
         if (out.length >= max) break;
-        if (!this.prefix) throw new FormatError(`record batch before the schema at byte ${r.offset}`, { file: this.file });
         if (message.compression != null) {
           throw new FormatError(`compressed Arrow IPC is not supported; write the stream uncompressed`, { file: this.file });
         }

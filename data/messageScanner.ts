@@ -5,6 +5,7 @@
 import { readSync } from 'node:fs';
 import { Message, MessageHeader } from 'apache-arrow';
 import { FormatError } from './errors.js';
+import { verifyMessageMetadata } from './ipcVerify.js';
 
 export type ScanResult =
   | { kind: 'message'; offset: number; headerBytes: number; bodyLength: number; end: number; message: Message }
@@ -38,6 +39,7 @@ export function scanMessage(fd: number, offset: number, size: number, file: stri
   }
   const meta = new Uint8Array(token);
   readExactly(fd, meta, 0, token, offset + prefixBytes);
+  verifyMessageMetadata(meta, file, offset);
   let message: Message;
   try {
     message = Message.decode(meta);
