@@ -1,0 +1,202 @@
+// The dictionary config: a union on `mode`, resolved (defaults applied, validated, frozen)
+// by resolveSaeConfig(). Mode-specific fields are checked by the mode's entry in the
+// registry (model/modes.ts); the common fields here.
+import { ConfigError } from './errors.js';
+import { BACKEND_NAMES, type BackendName } from './backend.js';
+
+export const SAE_MODES = ['batchtopk', 'l1', 'partitioned', 'jacobian'] as const;
+export type SaeMode = (typeof SAE_MODES)[number];
+
+export interface AgentDim {
+  id: string;
+  dim: number;
+}
+
+/** Thresholds of the split (split/split.ts); formulas in docs/RESULTS.md. */
+export interface SplitThresholds {
+  /** Agent a is relevant to latent j when ‖D_a[j]‖/√d_a ≥ relevance · max_b ‖D_b[j]‖/√d_b. */
+  relevance: number;
+  /** …or when the latent-scaling fit gives B a decoder norm ≥ relevance·max AND explains this fraction of its residual. */
+  explained: number;
+  /** A latent firing on fewer than this fraction of samples is dead. */
+  deadFrequency: number;
+  /** Rows sampled from the training data for the split and the metrics. */
+  sampleRows: number;
+}
+
+interface CommonConfig {
+  agents: AgentDim[];
+  latents: number;
+  seed: number;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  /** Linear warm-up from 0 over this many steps. */
+  warmupSteps: number;
+  /** Linear decay to 0 over the last fraction of the steps. */
+  decayFraction: number;
+  /** Global gradient-norm clip (0 = off). */
+  clipNorm: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Auxiliary-k: latents not fired for `deadAfter` samples are dead; reconstruct the residual with top-auxK of them. */
+  auxK: number;
+  auxCoef: number;
+  deadAfter: number;
+  /** Rows used to estimate the per-agent normalisation (first rows of the shuffled stream). */
+  normRows: number;
+  shuffleBuffer: number;
+  /** Write a checkpoint every this many steps (0 = only at the end). */
+  checkpointEvery: number;
+  /** 'sparse' decodes only the active latents (batchtopk, partitioned); 'auto' picks it where it is faster. */
+  engine: 'auto' | 'dense' | 'sparse';
+  backend: BackendName | 'auto';
+  split: SplitThresholds;
+}
+
+export interface BatchTopKFields {
+  mode: 'batchtopk';
+  /** Mean active latents per sample; selection is over the whole batch (k·B winners). */
+  k: number;
+}
+export interface L1Fields {
+  mode: 'l1';
+  l1Coef: number;
+  /** 'group': Σ_j z_j Σ_a‖D_a[:,j]‖ (agent-block group lasso); 'joint': Σ_j z_j ‖D[:,j]‖ over the concatenation (plain SAE); 'none'. */
+  penalty: 'group' | 'joint' | 'none';
+}
+export interface PartitionedFields {
+  mode: 'partitioned';
+  k: number;
+  /** Latents [0, shared) are shared; then each agent's private block in agent order. */
+  blocks: { shared: number; private: Record<string, number> };
+}
+export interface JacobianFields {
+  mode: 'jacobian';
+  k: number;
+  /** Hidden units of each agent's MLP decoder. */
+  hidden: number;
+  jacCoef: number;
+  /** 'group': Σ_j Σ_a ‖J_a[:,j]‖ (agent blocks); 'elementwise': Σ |J| (the known-bad baseline). */
+  penalty: 'group' | 'elementwise';
+  /** Samples per batch on which the Jacobian penalty is evaluated. */
+  jacSamples: number;
+}
+
+export type ModeFields = BatchTopKFields | L1Fields | PartitionedFields | JacobianFields;
+export type ResolvedSaeConfig = Readonly<CommonConfig & ModeFields>;
+export type SaeConfig = Partial<CommonConfig> & { agents: AgentDim[] } & Partial<Omit<BatchTopKFields, 'mode'>> &
+  Partial<Omit<L1Fields, 'mode'>> &
+  Partial<Omit<PartitionedFields, 'mode'>> &
+  Partial<Omit<JacobianFields, 'mode'>> & { mode?: SaeMode };
+
+export const DEFAULT_SPLIT: SplitThresholds = { relevance: 0.25, explained: 0.05, deadFrequency: 1e-6, sampleRows: 8192 };
+
+function num(v: unknown, field: string, def: number, check: (x: number) => boolean, what: string): number {
+  const x = v === undefined ? def : v;
+  if (typeof x !== 'number' || !Number.isFinite(x) || !check(x)) {
+    throw new ConfigError(`config field '${field}' must be ${what}, got ${JSON.stringify(v)}`);
+  }
+  return x;
+}
+const int = (v: unknown, f: string, d: number, min = 1) =>
+  num(v, f, d, (x) => Number.isInteger(x) && x >= min, `an integer ≥ ${min}`);
+const pos = (v: unknown, f: string, d: number) => num(v, f, d, (x) => x > 0, 'a positive number');
+const nonneg = (v: unknown, f: string, d: number) => num(v, f, d, (x) => x >= 0, 'a number ≥ 0');
+const frac = (v: unknown, f: string, d: number) => num(v, f, d, (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
+
+function oneOf<T extends string>(v: unknown, field: string, def: T, allowed: readonly T[]): T {
+  const x = v === undefined ? def : v;
+  if (!allowed.includes(x as T)) throw new ConfigError(`config field '${field}' must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  return x as T;
+}
+
+/** Validates a config, applies defaults and freezes it. Errors name the field. */
+export function resolveSaeConfig(c: SaeConfig): ResolvedSaeConfig {
+  if (!Array.isArray(c.agents) || c.agents.length < 2) throw new ConfigError(`config field 'agents' must list at least 2 agents`);
+  const ids = new Set<string>();
+  const agents = c.agents.map((a, i) => {
+    if (typeof a?.id !== 'string' || !a.id) throw new ConfigError(`config field 'agents[${i}].id' must be a non-empty string`);
+    if (ids.has(a.id)) throw new ConfigError(`config field 'agents[${i}].id' duplicates '${a.id}'`);
+    ids.add(a.id);
+    return { id: a.id, dim: int(a.dim, `agents[${i}].dim`, 0) };
+  });
+  const mode = oneOf(c.mode, 'mode', 'batchtopk', SAE_MODES);
+  const latents = int(c.latents, 'latents', 1024);
+  const steps = int(c.steps, 'steps', 2000);
+  const s = c.split ?? DEFAULT_SPLIT;
+  const common: CommonConfig = {
+    agents,
+    latents,
+    seed: int(c.seed, 'seed', 0, 0),
+    steps,
+    batchSize: int(c.batchSize, 'batchSize', 1024),
+    lr: pos(c.lr, 'lr', 1e-3),
+    warmupSteps: int(c.warmupSteps, 'warmupSteps', Math.min(100, Math.floor(steps / 10)), 0),
+    decayFraction: frac(c.decayFraction, 'decayFraction', 0.2),
+    clipNorm: nonneg(c.clipNorm, 'clipNorm', 1),
+    beta1: frac(c.beta1, 'beta1', 0.9),
+    beta2: frac(c.beta2, 'beta2', 0.999),
+    eps: pos(c.eps, 'eps', 1e-8),
+    auxK: int(c.auxK, 'auxK', Math.min(256, Math.floor(latents / 2)), 0),
+    auxCoef: nonneg(c.auxCoef, 'auxCoef', 1 / 32),
+    deadAfter: int(c.deadAfter, 'deadAfter', 100_000),
+    normRows: int(c.normRows, 'normRows', 4096),
+    shuffleBuffer: int(c.shuffleBuffer, 'shuffleBuffer', 16384),
+    checkpointEvery: int(c.checkpointEvery, 'checkpointEvery', 0, 0),
+    engine: oneOf(c.engine, 'engine', 'auto', ['auto', 'dense', 'sparse'] as const),
+    backend: oneOf(c.backend, 'backend', 'auto', ['auto', ...BACKEND_NAMES] as const),
+    split: {
+      relevance: frac(s.relevance, 'split.relevance', DEFAULT_SPLIT.relevance),
+      explained: frac(s.explained, 'split.explained', DEFAULT_SPLIT.explained),
+      deadFrequency: frac(s.deadFrequency, 'split.deadFrequency', DEFAULT_SPLIT.deadFrequency),
+      sampleRows: int(s.sampleRows, 'split.sampleRows', DEFAULT_SPLIT.sampleRows),
+    },
+  };
+  let fields: ModeFields;
+  const k = () => {
+    const v = num(c.k, 'k', Math.min(32, latents), (x) => x > 0 && x <= latents, `a number in (0, latents=${latents}]`);
+    return v;
+  };
+  switch (mode) {
+    case 'batchtopk':
+      fields = { mode, k: k() };
+      break;
+    case 'l1':
+      fields = { mode, l1Coef: nonneg(c.l1Coef, 'l1Coef', 1e-3), penalty: oneOf(c.penalty as string, 'penalty', 'group', ['group', 'joint', 'none'] as const) };
+      break;
+    case 'partitioned': {
+      const b = c.blocks;
+      if (!b || typeof b !== 'object') throw new ConfigError(`config field 'blocks' is required for mode 'partitioned' ({ shared, private: { <agent>: n } })`);
+      const shared = int(b.shared, 'blocks.shared', 0, 0);
+      const priv: Record<string, number> = {};
+      for (const a of agents) priv[a.id] = int(b.private?.[a.id], `blocks.private.${a.id}`, 0, 0);
+      for (const key of Object.keys(b.private ?? {})) if (!ids.has(key)) throw new ConfigError(`config field 'blocks.private.${key}' names no agent`);
+      const total = shared + Object.values(priv).reduce((x, y) => x + y, 0);
+      if (total !== latents) throw new ConfigError(`config field 'blocks' sums to ${total} latents but 'latents' is ${latents}`);
+      fields = { mode, k: k(), blocks: { shared, private: priv } };
+      break;
+    }
+    case 'jacobian':
+      fields = {
+        mode,
+        k: k(),
+        hidden: int(c.hidden, 'hidden', 64),
+        jacCoef: nonneg(c.jacCoef, 'jacCoef', 1e-3),
+        penalty: oneOf(c.penalty as string, 'penalty', 'group', ['group', 'elementwise'] as const),
+        jacSamples: int(c.jacSamples, 'jacSamples', 16),
+      };
+      break;
+  }
+  const out = { ...common, ...fields } as ResolvedSaeConfig;
+  return deepFreeze(out);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    Object.values(o).forEach(deepFreeze);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,86 @@
+// Loads a run's joined steps into per-episode blocks (contiguous hidden states per agent,
+// behaviour columns as plain arrays). Fitting and evaluation work on these; live scoring
+// works on joined batches directly.
+import type { ColumnSpec, JoinedBatch, RunReader } from '../../data/index.js';
+
+export interface Episode {
+  episode: number;
+  length: number;
+  step: Int32Array;
+  /** Per agent (run agent order), length × d_a. */
+  hidden: Float32Array[];
+  /** Per agent, column name → values. */
+  columns: Record<string, unknown[]>[];
+}
+
+export interface EpisodeSet {
+  agents: string[];
+  dims: number[];
+  columnSpecs: ColumnSpec[][];
+  episodes: Episode[];
+}
+
+export interface LoadEpisodesOptions {
+  /** Keep only these episodes. */
+  include?: (episode: number) => boolean;
+}
+
+export function loadEpisodes(run: RunReader, opts: LoadEpisodesOptions = {}): EpisodeSet {
+  const agents = run.agentIds;
+  const dims = run.manifest.agents.map((a) => a.hiddenSize);
+  const builders = new Map<number, Builder>();
+  for (const b of run.joined({ validate: false })) appendBatch(builders, b, dims, opts.include);
+  return { agents, dims, columnSpecs: run.manifest.agents.map((a) => a.columns), episodes: finishEpisodes(builders, dims) };
+}
+
+interface Builder {
+  steps: number[];
+  hidden: Float32Array[][];
+  columns: Record<string, unknown[]>[];
+}
+
+export function appendBatch(builders: Map<number, Builder>, b: JoinedBatch, dims: number[], include?: (e: number) => boolean): void {
+  for (let r = 0; r < b.length; r++) {
+    const e = b.episode[r]!;
+    if (include && !include(e)) continue;
+    let bl = builders.get(e);
+    if (!bl) {
+      bl = { steps: [], hidden: dims.map(() => []), columns: dims.map(() => ({})) };
+      builders.set(e, bl);
+    }
+    bl.steps.push(b.step[r]!);
+    dims.forEach((d, a) => {
+      bl!.hidden[a]!.push(b.hidden[a]!.slice(r * d, (r + 1) * d));
+      for (const [k, v] of Object.entries(b.columns[a]!)) (bl!.columns[a]![k] ??= []).push(normalise(v[r]));
+    });
+  }
+}
+
+export function finishEpisodes(builders: Map<number, Builder>, dims: number[]): Episode[] {
+  const out: Episode[] = [];
+  for (const [episode, bl] of [...builders].sort((x, y) => x[0] - y[0])) {
+    const n = bl.steps.length;
+    const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => bl.steps[x]! - bl.steps[y]!);
+    out.push({
+      episode,
+      length: n,
+      step: Int32Array.from(order, (i) => bl.steps[i]!),
+      hidden: dims.map((d, a) => {
+        const h = new Float32Array(n * d);
+        order.forEach((src, dst) => h.set(bl.hidden[a]![src]!, dst * d));
+        return h;
+      }),
+      columns: bl.columns.map((cols) => Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, order.map((i) => v[i])]))),
+    });
+  }
+  return out;
+}
+
+function normalise(v: unknown): unknown {
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
+/** A subset of the episodes (same agents and schema). */
+export function selectEpisodes(set: EpisodeSet, keep: (e: Episode) => boolean): EpisodeSet {
+  return { ...set, episodes: set.episodes.filter(keep) };
+}
