@@ -244,7 +244,9 @@ function columnData(c: ColumnBuffer, n: number): Data {
     case 'float32':
     case 'float64': {
       const type = c.kind === 'int32' ? new Int32() : c.kind === 'float32' ? new Float32() : new Float64();
-      const nulls = c.nulls > 0 ? { nullCount: c.nulls, nullBitmap: c.valid.subarray(0, Math.ceil(n / 8)) } : { nullCount: 0 };
+      // `nulls` may count rows of an append that was rejected half-way: count the bitmap.
+      const nullCount = c.nulls > 0 ? countNulls(c.valid, n) : 0;
+      const nulls = nullCount > 0 ? { nullCount, nullBitmap: c.valid.subarray(0, Math.ceil(n / 8)) } : { nullCount: 0 };
       return makeData({ type, length: n, data: c.values.subarray(0, n) as never, ...nulls });
     }
     case 'bool':
@@ -252,4 +254,10 @@ function columnData(c: ColumnBuffer, n: number): Data {
     case 'utf8':
       return vectorFromArray(c.values.slice(0, n) as (string | null)[], new Utf8()).data[0]!;
   }
+}
+
+function countNulls(valid: Uint8Array, n: number): number {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) if ((valid[i >> 3]! & (1 << (i & 7))) === 0) nulls++;
+  return nulls;
 }

@@ -6,7 +6,7 @@ import { ByteBuffer } from 'flatbuffers';
 import { Message as FbMessage } from 'apache-arrow/fb/message';
 import { MessageHeader } from 'apache-arrow/fb/message-header';
 import { Schema as FbSchema } from 'apache-arrow/fb/schema';
-import { Field as FbField } from 'apache-arrow/fb/field';
+import type { Field as FbField } from 'apache-arrow/fb/field';
 import { RecordBatch as FbRecordBatch } from 'apache-arrow/fb/record-batch';
 import { DictionaryBatch as FbDictionaryBatch } from 'apache-arrow/fb/dictionary-batch';
 import { FormatError } from './errors.js';
