@@ -55,7 +55,13 @@ export class RunTail implements AsyncIterable<JoinedBatch> {
         const got = this.poll();
         for (const b of got) yield b;
         if (this.readers.every((r) => r.ended)) {
-          this.finish(new RunReader(this.run.dir).effectiveStatus());
+          // The writer ends the streams first, then rewrites the manifest: give it a moment.
+          let status = new RunReader(this.run.dir).effectiveStatus();
+          for (let i = 0; status === 'recording' && i < 40 && !this.signal?.aborted; i++) {
+            await sleep(this.pollMs, undefined, { signal: this.signal }).catch(() => undefined);
+            status = new RunReader(this.run.dir).effectiveStatus();
+          }
+          this.finish(status);
           return;
         }
         if (got.length === 0) {
