@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** a @ b with a gradient that uses explicit transposes (fast on wasm). */
-export const matMul = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+export const matMul = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
@@ -14,13 +14,13 @@ export const matMul = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSa
       return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
     },
   };
-}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+}) as never) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
 /** Identity forward, zero gradient (tfjs has no stopGradient). */
-export const stopGradient = tf.customGrad((x: tf.Tensor) => ({
+export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
   value: tf.clone(x),
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-})) as <T extends tf.Tensor>(x: T) => T;
+})) as never) as <T extends tf.Tensor>(x: T) => T;
 
 /**
  * The value of the K-th largest entry of a (flattened) tensor; 0 when K ≥ size.
@@ -42,7 +42,7 @@ export function kthLargest(x: tf.Tensor, K: number): tf.Scalar {
  * `onThreshold` receives the selection threshold (a kept tensor the caller disposes).
  */
 export function batchTopK(pre: tf.Tensor2D, weight: tf.Tensor2D, K: number, onThreshold?: (thr: tf.Scalar) => void): tf.Tensor2D {
-  const op = tf.customGrad((p: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad(((p: tf.Tensor, save: tf.GradSaveFunc) => {
     const act = tf.relu(p);
     const score = tf.mul(act, weight);
     const thr = kthLargest(score, K);
@@ -51,7 +51,7 @@ export function batchTopK(pre: tf.Tensor2D, weight: tf.Tensor2D, K: number, onTh
     const mask = tf.step(tf.add(tf.sub(score, thr), 1e-30)).mul(tf.step(act));
     save([mask]);
     return { value: tf.mul(act, mask), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]!) };
-  });
+  }) as never) as (p: tf.Tensor) => tf.Tensor;
   return op(pre) as tf.Tensor2D;
 }
 

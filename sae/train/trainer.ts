@@ -1,0 +1,204 @@
+// Trains a paired dictionary on one or more runs, out of core, resumable. The trainer owns
+// data (shuffled stream), normalisation, the learning-rate schedule, dead-latent tracking
+// for the auxiliary-k loss and checkpoints; an engine (dense or sparse) runs the steps.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openRun } from '../../data/index.js';
+import { selectBackend, type BackendInfo } from '../backend.js';
+import {
+  loadCheckpoint,
+  loadOptimizerState,
+  makeCheckpointCfg,
+  saveCheckpoint,
+  type SaeModel,
+  type TrainingState,
+} from '../checkpoint/checkpoint.js';
+import { resolveSaeConfig, type ResolvedSaeConfig, type SaeConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
+import { releaseModel } from '../model/inference.js';
+import { applyNorm, estimateNorm, type AgentNorm } from '../model/normalisation.js';
+import { initParams, type ParamSet } from '../model/params.js';
+import { analyseModel, readSample, type Analysis } from '../split/analyse.js';
+import { ShuffledBatches } from './batchStream.js';
+import { DenseEngine } from './denseEngine.js';
+import type { StepStats, TrainEngine } from './engine.js';
+import { learningRate } from './schedule.js';
+import { SparseEngine, sparseSupported } from './sparseEngine.js';
+
+export interface TrainProgress {
+  step: number;
+  steps: number;
+  pairs: number;
+  pairsPerSec: number;
+  loss: number;
+  recon: number[];
+  l0: number;
+  deadFraction: number;
+  epoch: number;
+}
+
+export interface TrainOptions {
+  runs: string[];
+  /** Checkpoint folder. */
+  out: string;
+  /** Config without agents (taken from the runs) or with them (checked against the runs). */
+  config: Omit<SaeConfig, 'agents'> & { agents?: SaeConfig['agents'] };
+  /** Continue from the checkpoint in `out` if there is one. */
+  resume?: boolean;
+  /** Stop after this many steps in this call (the schedule still spans config.steps). */
+  stopAfter?: number;
+  /** Stop after this much wall-clock time (ms). */
+  timeBudgetMs?: number;
+  /** Skip the split and metrics at the end (benchmarks). */
+  skipAnalysis?: boolean;
+  onProgress?: (p: TrainProgress) => void;
+  log?: (line: string) => void;
+}
+
+export interface TrainResult {
+  dir: string;
+  model: SaeModel;
+  backend: BackendInfo;
+  engine: string;
+  steps: number;
+  pairsPerSec: number;
+  analysis: Analysis | null;
+  last: StepStats | null;
+}
+
+function agentsOfRuns(runs: string[]): { id: string; dim: number }[] {
+  const m = openRun(runs[0]!).manifest;
+  return m.agents.map((a) => ({ id: a.id, dim: a.hiddenSize }));
+}
+
+function sameTraining(a: ResolvedSaeConfig, b: ResolvedSaeConfig): string | null {
+  const keys: (keyof ResolvedSaeConfig)[] = ['mode', 'latents', 'seed', 'batchSize', 'steps', 'lr'];
+  for (const k of keys) if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return `${String(k)} (checkpoint ${JSON.stringify(a[k])}, now ${JSON.stringify(b[k])})`;
+  if (JSON.stringify(a.agents) !== JSON.stringify(b.agents)) return 'agents';
+  return null;
+}
+
+export function makeEngine(cfg: ResolvedSaeConfig, params: ParamSet, backend: BackendInfo): TrainEngine {
+  const wantSparse = cfg.engine === 'sparse' || (cfg.engine === 'auto' && (backend.name === 'wasm' || backend.name === 'cpu'));
+  if (wantSparse && sparseSupported(cfg)) return new SparseEngine(cfg, params);
+  if (cfg.engine === 'sparse') throw new ConfigError(`engine 'sparse' supports modes batchtopk and partitioned, not '${cfg.mode}'`);
+  return new DenseEngine(cfg, params);
+}
+
+export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
+  const runs = o.runs.map((r) => resolve(r));
+  const log = o.log ?? (() => {});
+  const agents = o.config.agents ?? agentsOfRuns(runs);
+  const cfg = resolveSaeConfig({ ...o.config, agents } as SaeConfig);
+  const backend = await selectBackend(cfg.backend);
+  const ids = cfg.agents.map((a) => a.id);
+  const stream = new ShuffledBatches({ runs, agents: ids, batchSize: cfg.batchSize, seed: cfg.seed, bufferRows: cfg.shuffleBuffer });
+  const runInfo = runs.map((dir) => {
+    const r = openRun(dir);
+    return { dir, id: r.manifest.id, rows: Math.min(...ids.map((id) => r.manifest.counts[id]?.rows ?? 0)) };
+  });
+
+  let params: ParamSet;
+  let norms: AgentNorm[];
+  let opt: ParamSet | null = null;
+  let state: TrainingState = { step: 0, pairsSeen: 0, threshold: NaN, runs: runInfo, finished: false };
+  const m = cfg.latents;
+  let sinceFired = new Float64Array(m);
+  const out = resolve(o.out);
+  if (o.resume && existsSync(join(out, 'cfg.json'))) {
+    const ck = loadCheckpoint(out);
+    const diff = sameTraining(ck.cfg, cfg);
+    if (diff) throw new ConfigError(`cannot resume: the checkpoint was trained with a different ${diff}`);
+    params = ck.params;
+    norms = ck.norms;
+    state = { ...ck.meta.training, threshold: ck.meta.training.threshold ?? NaN, runs: runInfo };
+    opt = loadOptimizerState(out);
+    const sf = opt?.['state.sinceFired'];
+    if (sf) sinceFired = Float64Array.from(sf.data);
+    log(`resuming from step ${state.step} of ${cfg.steps} (${out})`);
+  } else {
+    params = initParams(cfg);
+    // Normalisation from the first rows of a separately seeded shuffled stream.
+    const sample = readSample(runs, ids, cfg.normRows, cfg.seed ^ 0x6e6f726d);
+    norms = cfg.agents.map((a, i) => estimateNorm([sample.xs[i]!], a.dim));
+  }
+  const engine = makeEngine(cfg, params, backend);
+  if (opt) engine.load(params, opt, state.step);
+  log(`backend ${backend.name}, engine ${engine.kind}, mode ${cfg.mode}, ${cfg.agents.map((a) => `${a.id}:${a.dim}`).join(' ')} → ${m} latents`);
+
+  // Replay the data stream up to where the checkpoint left it: bit-for-bit resume.
+  for (let s = 0; s < state.step; s++) stream.next();
+
+  const normed = cfg.agents.map((a) => new Float32Array(cfg.batchSize * a.dim));
+  const dead = new Uint8Array(m);
+  const started = performance.now();
+  let last: StepStats | null = null;
+  let stepsThisCall = 0;
+  const current = (finished: boolean): SaeModel => {
+    const base = { cfg, params: engine.params(), norms, threshold: state.threshold };
+    return { ...base, meta: makeCheckpointCfg(base, backend.name, engine.kind, { ...state, finished }) };
+  };
+  const snapshot = (finished: boolean, analysis?: Analysis, model = current(finished)): SaeModel => {
+    const optState = { ...engine.optimizerState(), 'state.sinceFired': { data: sinceFired, shape: [m] } };
+    saveCheckpoint(out, model, { optimizer: optState, split: analysis?.split, metrics: analysis?.metrics });
+    return model;
+  };
+
+  while (state.step < cfg.steps) {
+    if (o.stopAfter !== undefined && stepsThisCall >= o.stopAfter) break;
+    if (o.timeBudgetMs !== undefined && performance.now() - started >= o.timeBudgetMs) break;
+    const batch = stream.next();
+    cfg.agents.forEach((_, a) => applyNorm(batch.xs[a]!, norms[a]!, normed[a]!));
+    let anyDead = false;
+    for (let j = 0; j < m; j++) {
+      dead[j] = sinceFired[j]! >= cfg.deadAfter ? 1 : 0;
+      anyDead ||= dead[j] === 1;
+    }
+    const lr = learningRate(state.step + 1, cfg);
+    last = engine.step(normed, batch.rows, lr, anyDead ? dead : null);
+    state.step++;
+    stepsThisCall++;
+    state.pairsSeen += batch.rows;
+    for (let j = 0; j < m; j++) sinceFired[j] = last.fired[j]! > 0 ? 0 : sinceFired[j]! + batch.rows;
+    if (Number.isFinite(last.threshold)) state.threshold = Number.isFinite(state.threshold) ? 0.99 * state.threshold + 0.01 * last.threshold : last.threshold;
+    if (!Number.isFinite(last.loss)) throw new ConfigError(`training diverged at step ${state.step} (loss ${last.loss}); lower --lr`);
+    if (o.onProgress) {
+      const secs = (performance.now() - started) / 1000;
+      let nDead = 0;
+      for (let j = 0; j < m; j++) if (sinceFired[j]! >= cfg.deadAfter) nDead++;
+      o.onProgress({
+        step: state.step,
+        steps: cfg.steps,
+        pairs: state.pairsSeen,
+        pairsPerSec: (stepsThisCall * cfg.batchSize) / Math.max(secs, 1e-6),
+        loss: last.loss,
+        recon: last.recon,
+        l0: last.l0,
+        deadFraction: nDead / m,
+        epoch: batch.epoch,
+      });
+    }
+    if (cfg.checkpointEvery > 0 && state.step % cfg.checkpointEvery === 0 && state.step < cfg.steps) snapshot(false);
+  }
+  const secs = (performance.now() - started) / 1000;
+  const finished = state.step >= cfg.steps;
+  const model = current(finished);
+  let analysis: Analysis | null = null;
+  if (!o.skipAnalysis) {
+    const sample = readSample(runs, ids, cfg.split.sampleRows, cfg.seed + 7919);
+    analysis = analyseModel(model, sample);
+    releaseModel(model);
+  }
+  snapshot(finished, analysis ?? undefined, model);
+  engine.dispose();
+  return {
+    dir: out,
+    model,
+    backend,
+    engine: engine.kind,
+    steps: state.step,
+    pairsPerSec: (stepsThisCall * cfg.batchSize) / Math.max(secs, 1e-6),
+    analysis,
+    last,
+  };
+}
