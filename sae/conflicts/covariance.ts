@@ -43,19 +43,19 @@ export class CrossMoments {
       for (let j = 0; j < q; j++) dy[j] = y[r * q + j]! - this.shiftY[j]!;
       for (let i = 0; i < p; i++) {
         const xi = dx[i]!;
-        this.sx[i] += xi;
+        this.sx[i]! += xi;
         if (xi === 0) continue;
         const row = i * p;
-        for (let k = i; k < p; k++) this.sxx[row + k] += xi * dx[k]!;
+        for (let k = i; k < p; k++) this.sxx[row + k]! += xi * dx[k]!;
         const rowy = i * q;
-        for (let j = 0; j < q; j++) this.sxy[rowy + j] += xi * dy[j]!;
+        for (let j = 0; j < q; j++) this.sxy[rowy + j]! += xi * dy[j]!;
       }
-      for (let j = 0; j < q; j++) this.sy[j] += dy[j]!;
+      for (let j = 0; j < q; j++) this.sy[j]! += dy[j]!;
       if (this.syy) {
         for (let j = 0; j < q; j++) {
           const yj = dy[j]!;
           if (yj === 0) continue;
-          for (let k = j; k < q; k++) this.syy[j * q + k] += yj * dy[k]!;
+          for (let k = j; k < q; k++) this.syy[j * q + k]! += yj * dy[k]!;
         }
       }
     }

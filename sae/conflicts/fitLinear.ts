@@ -1,6 +1,6 @@
 // Fits the linear view maps: ridge regression of targets on one agent's state, and
 // canonical correlation between two agents' raw states (the no-dictionary baseline).
-import { CrossMoments } from './covariance.js';
+import type { CrossMoments } from './covariance.js';
 import { choleskySolve, inverseSqrt, matmul, symmetricEigen, transpose } from './linalg.js';
 import { LinearMap } from './linearMap.js';
 import { DetectorDataError } from './errors.js';
@@ -16,7 +16,7 @@ export function ridgeFromMoments(m: CrossMoments, lambda = 1e-2): LinearMap {
   let tr = 0;
   for (let i = 0; i < p; i++) tr += C[i * p + i]!;
   const pen = lambda * Math.max(tr / p, 1e-12);
-  for (let i = 0; i < p; i++) C[i * p + i] += pen;
+  for (let i = 0; i < p; i++) C[i * p + i]! += pen;
   const W = choleskySolve(C, p, m.covXY(), q);
   if (!W) throw new DetectorDataError('ridge view map: reference covariance is not positive definite (constant or NaN states?)');
   return LinearMap.fromFloat64(p, q, m.meanX(), W, m.meanY());
@@ -52,7 +52,7 @@ export function ccaFromMoments(m: CrossMoments, k: number, reg = 1e-3): CcaFit {
   const Vk = matmul(transpose(T, p, q), Uk, q, p, kk);
   for (let c = 0; c < kk; c++) {
     const sc = s[c]! > 1e-12 ? 1 / s[c]! : 0;
-    for (let j = 0; j < q; j++) Vk[j * kk + c] *= sc;
+    for (let j = 0; j < q; j++) Vk[j * kk + c]! *= sc;
   }
   const Wx = matmul(ix, Uk, p, p, kk);
   const Wy = matmul(iy, Vk, q, q, kk);
@@ -67,5 +67,5 @@ function addRelativeRidge(C: Float64Array, p: number, reg: number): void {
   let tr = 0;
   for (let i = 0; i < p; i++) tr += C[i * p + i]!;
   const pen = reg * Math.max(tr / p, 1e-12);
-  for (let i = 0; i < p; i++) C[i * p + i] += pen;
+  for (let i = 0; i < p; i++) C[i * p + i]! += pen;
 }

@@ -106,7 +106,7 @@ export function matmul(A: Float64Array, B: Float64Array, n: number, k: number, m
     for (let l = 0; l < k; l++) {
       const a = A[i * k + l]!;
       if (a === 0) continue;
-      for (let j = 0; j < m; j++) C[i * m + j] += a * B[l * m + j]!;
+      for (let j = 0; j < m; j++) C[i * m + j]! += a * B[l * m + j]!;
     }
   }
   return C;
@@ -127,7 +127,7 @@ export function inverseSqrt(S: Float64Array, n: number, floor = 1e-12): Float64A
     const w = 1 / Math.sqrt(Math.max(values[c]!, floor));
     for (let i = 0; i < n; i++) {
       const vi = vectors[i * n + c]! * w;
-      for (let j = 0; j < n; j++) out[i * n + j] += vi * vectors[j * n + c]!;
+      for (let j = 0; j < n; j++) out[i * n + j]! += vi * vectors[j * n + c]!;
     }
   }
   return out;

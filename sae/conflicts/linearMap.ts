@@ -38,7 +38,7 @@ export class LinearMap {
         const xi = x[base + i]! - mean[i]!;
         if (xi === 0) continue;
         const w = i * dOut;
-        for (let j = 0; j < dOut; j++) acc[j] += xi * weight[w + j]!;
+        for (let j = 0; j < dOut; j++) acc[j]! += xi * weight[w + j]!;
       }
       for (let j = 0; j < dOut; j++) out[r * dOut + j] = acc[j]!;
     }

@@ -1,0 +1,86 @@
+// Fits a pair channel's normalisation on reference episodes: spreads of the view
+// difference and of the mean view on null steps, then the spread of their causal
+// smoothing (after a warm-up of about 1/λ steps).
+import type { EpisodeSet } from './episodes.js';
+import { episodeRows } from './stepRowsOf.js';
+import { PairChannel, type PairNorm } from './pairChannel.js';
+import type { SharedViewModel } from './viewModel.js';
+import { DetectorDataError } from './errors.js';
+
+export function fitPairChannel(
+  viewModel: SharedViewModel,
+  set: EpisodeSet,
+  pair: [number, number],
+  lambda: number,
+  /** Per episode of `set`, the step labels (0 = null step, used for the spreads). */
+  labels: Int8Array[],
+): PairChannel {
+  const K = viewModel.latents.length;
+  const views = set.episodes.map((e) => viewModel.views([e.hidden[pair[0]]!, e.hidden[pair[1]]!], e.length));
+  const s = moments(K);
+  const t = moments(K);
+  set.episodes.forEach((e, ei) => {
+    const [va, vb] = views[ei]!;
+    for (let r = 0; r < e.length; r++) {
+      if (labels[ei]![r] !== 0) continue;
+      for (let j = 0; j < K; j++) {
+        s.add(j, va[r * K + j]! - vb[r * K + j]!);
+        t.add(j, (va[r * K + j]! + vb[r * K + j]!) / 2);
+      }
+    }
+  });
+  if (s.n[0]! < 2) throw new DetectorDataError('too few null reference steps to normalise the shared views (need ≥ 2 outside behavioural conflicts)');
+  const ones = new Array<number>(K).fill(1);
+  const norm: PairNorm = {
+    diffMean: s.mean(),
+    diffStd: s.std(),
+    actMean: t.mean(),
+    actStd: t.std(),
+    ewmaDiffRms: ones,
+    ewmaActRms: ones,
+  };
+  const ch = new PairChannel(viewModel, pair, lambda, norm);
+  const warm = Math.ceil(1 / lambda);
+  const se = new Float64Array(K);
+  const sa = new Float64Array(K);
+  let n = 0;
+  const out = new Float64Array(ch.featureNames.length);
+  set.episodes.forEach((e, ei) => {
+    const st = ch.newState();
+    const rows = episodeRows(e);
+    const prep = ch.prepare(rows);
+    for (let r = 0; r < e.length; r++) {
+      ch.step(st, prep, rows, r, out);
+      if (r < warm || labels[ei]![r] !== 0) continue;
+      n++;
+      for (let j = 0; j < K; j++) {
+        se[j]! += st.e[j]! ** 2;
+        sa[j]! += st.a[j]! ** 2;
+      }
+    }
+  });
+  const floor = (x: number) => (x > 1e-9 ? x : 1);
+  const finalNorm: PairNorm = {
+    ...norm,
+    ewmaDiffRms: n > 0 ? Array.from(se, (v) => floor(Math.sqrt(v / n))) : ones,
+    ewmaActRms: n > 0 ? Array.from(sa, (v) => floor(Math.sqrt(v / n))) : ones,
+  };
+  return new PairChannel(viewModel, pair, lambda, finalNorm);
+}
+
+function moments(K: number) {
+  const n = new Float64Array(K);
+  const m = new Float64Array(K);
+  const m2 = new Float64Array(K);
+  return {
+    n,
+    add(j: number, x: number) {
+      n[j]! += 1;
+      const d = x - m[j]!;
+      m[j]! += d / n[j]!;
+      m2[j]! += d * (x - m[j]!);
+    },
+    mean: () => Array.from(m),
+    std: () => Array.from(m2, (v, j) => Math.max(Math.sqrt(v / Math.max(1, n[j]! - 1)), 1e-6)),
+  };
+}
