@@ -1,0 +1,15 @@
+export * from './startServer.js';
+export * from './serverConfig.js';
+export * from './errors.js';
+export * from './errorMiddleware.js';
+export * from './authMiddleware.js';
+export * from './workspacePaths.js';
+export * from './codesCache.js';
+export * from './checkpointReader.js';
+export * from './reportReader.js';
+export * from './latentMatching.js';
+export * from './liveEvents.js';
+export * from './workbench.js';
+export * from './makeApp.js';
+export type * from './protocol.js';
+export { ARROW_STREAM_TYPE } from './protocol.js';

@@ -1,0 +1,225 @@
+// The server ↔ web protocol: types only (STYLE.md: a types-only module both sides import).
+// Every JSON response is one of these; errors are always `ApiError`.
+
+/** Media type a client sends in `Accept` to get Arrow IPC stream bytes instead of JSON. */
+export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
+
+export interface ApiError {
+  error: { code: string; message: string };
+}
+
+export type RunStatusView = 'recording' | 'complete' | 'aborted' | 'stale' | 'unreadable';
+
+export interface AgentSummary {
+  id: string;
+  hiddenSize: number;
+  rows: number;
+}
+
+export interface RunSummary {
+  id: string;
+  status: RunStatusView;
+  /** True while steps may still arrive (recording with a live writer). */
+  live: boolean;
+  createdAt?: string;
+  updatedAt?: string;
+  sourceKind?: string;
+  agents: AgentSummary[];
+  /** Joined steps (rows every agent has), as far as the manifest counts. */
+  steps: number;
+  bytes: number;
+  codes: string[];
+  reports: string[];
+  error?: string;
+}
+
+export interface RunsResponse {
+  workspace: string;
+  runs: RunSummary[];
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  role: string;
+}
+
+export interface RunDetail extends RunSummary {
+  source?: { kind: string; params?: Record<string, unknown> };
+  agentSpecs: { id: string; hiddenSize: number; model?: string; layer?: string; columns: ColumnInfo[] }[];
+  notes: string[];
+  truth: string[];
+}
+
+/** Rows [from, to) of the joined behaviour columns. Row index = position on the time axis. */
+export interface BehaviourResponse {
+  from: number;
+  to: number;
+  /** Rows available in total now (grows while a run records). */
+  total: number;
+  episode: number[];
+  step: number[];
+  /** agent id → column name → values. */
+  agents: Record<string, Record<string, (number | boolean | string | null)[]>>;
+}
+
+export type LatentClass = string; // 'shared' | 'private-A' | 'private-B' | 'dead' | …
+
+export interface CodesInfo {
+  name: string;
+  checkpoint?: string;
+  numLatents: number;
+  classes: LatentClass[];
+  agents: string[];
+  rows: number;
+  /** Per latent: largest activation and fraction of steps where it is active. */
+  latentMax: number[];
+  activeFraction: number[];
+}
+
+/** Sparse codes of rows [from, to): CSR layout. */
+export interface CodesRangeResponse {
+  name: string;
+  from: number;
+  to: number;
+  total: number;
+  /** rowPtr[i]..rowPtr[i+1] index into indices/values for row from+i. */
+  rowPtr: number[];
+  indices: number[];
+  values: number[];
+}
+
+/**
+ * Heatmap of rows [from, to) in `bins` columns: binary body of numLatents × bins Float32
+ * (latent-major, little-endian), the maximum activation per bin; this header (JSON) in
+ * `X-Heatmap`.
+ */
+export interface HeatmapHeader {
+  from: number;
+  to: number;
+  bins: number;
+  numLatents: number;
+  total: number;
+}
+
+export interface FlagView {
+  /** Row on the time axis. */
+  row: number;
+  episode?: number;
+  step?: number;
+  score: number;
+  /** Latents that drove the flag, strongest first. */
+  latents: { latent: number; weight: number; agent?: string }[];
+  kind?: string;
+}
+
+export interface ReportView {
+  name: string;
+  run: string;
+  schemaVersion?: string | number;
+  checkpoint?: string;
+  threshold?: number;
+  flags: FlagView[];
+  /** Conflict score per row, where the report carries one. */
+  scores?: { row: number; score: number }[];
+  events?: { row: number; kind?: string }[];
+  metrics?: Record<string, unknown>;
+  files: string[];
+  createdAt?: string;
+}
+
+export interface ReportsResponse {
+  reports: { name: string; files: string[]; flags: number; checkpoint?: string }[];
+}
+
+export interface LatentDetail {
+  codes: string;
+  latent: number;
+  class: LatentClass;
+  activeFraction: number;
+  max: number;
+  /** Histogram of non-zero activations. */
+  histogram: { x0: number; x1: number; count: number }[];
+  topSteps: { row: number; episode: number; step: number; value: number; context: Record<string, Record<string, unknown>> }[];
+  decoderNorms?: Record<string, number>;
+  flags: { report: string; row: number; score: number; weight: number }[];
+}
+
+export interface CheckpointSummary {
+  name: string;
+  numLatents?: number;
+  agents: string[];
+  counts: Record<string, number>;
+  createdAt?: string;
+  error?: string;
+}
+
+export interface CheckpointsResponse {
+  checkpoints: CheckpointSummary[];
+}
+
+export interface CheckpointDetail extends CheckpointSummary {
+  cfg: unknown;
+  metrics: unknown;
+  classes: LatentClass[];
+  /** agent → decoder column norm per latent. */
+  decoderNorms: Record<string, number[]>;
+  /** Per latent, ‖D_A‖ / (‖D_A‖ + ‖D_B‖) for the first two agents (NaN when both are zero). */
+  relativeNorm: number[];
+}
+
+export interface CompareResponse {
+  a: string;
+  b: string;
+  /** Latents of a matched to latents of b, best first. */
+  matches: { a: number; b: number; cosine: number; classA: LatentClass; classB: LatentClass }[];
+  /** classA → classB → count, over matched pairs. */
+  transitions: Record<string, Record<string, number>>;
+  countsA: Record<string, number>;
+  countsB: Record<string, number>;
+  meanCosine: number;
+  /** Conflict statistics of the reports made with each checkpoint. */
+  conflicts: { a: ConflictStats; b: ConflictStats };
+}
+
+export interface ConflictStats {
+  reports: number;
+  flags: number;
+  steps: number;
+  flagsPer1000: number;
+  metrics: Record<string, unknown>;
+}
+
+export interface CreateRunRequest {
+  id?: string;
+  source?: { kind?: string; params?: Record<string, unknown> };
+  agents: { id: string; hiddenSize: number; model?: string; layer?: string; checkpoint?: string; columns?: ColumnInfo[] }[];
+}
+
+export interface CreateRunResponse {
+  id: string;
+  stepsUrl: Record<string, string>;
+  finishUrl: string;
+}
+
+export interface AppendResponse {
+  run: string;
+  agent: string;
+  rows: number;
+  batches: number;
+  totalRows: number;
+}
+
+export interface FinishResponse {
+  run: string;
+  status: string;
+  counts: Record<string, { rows: number; batches: number; bytes: number }>;
+}
+
+/** Server-sent events on /api/events. */
+export type LiveEvent =
+  | { type: 'run'; run: string; rows: number; status: RunStatusView }
+  | { type: 'runs'; runs: string[] }
+  | { type: 'report'; run: string; report: string }
+  | { type: 'codes'; run: string; codes: string; rows: number }
+  | { type: 'ping'; time: number };

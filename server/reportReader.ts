@@ -1,0 +1,100 @@
+// Reads a conflict report (<run>/reports/<name>/report.json, written by `thoughtlens
+// detect`) into the view the web app draws. The reader is lenient about field names so
+// reports of neighbouring schema versions still show: flags may name their position as
+// row/t or (episode, step); attributions as {latent, weight|value|contribution}.
+import { readFileSync } from 'node:fs';
+import { FormatError } from '../data/index.js';
+import type { FlagView, ReportView } from './protocol.js';
+
+type Json = Record<string, unknown>;
+
+export interface RowLookup {
+  rowOf(episode: number, step: number): number;
+}
+
+export function readReport(file: string, name: string, run: string, rows: RowLookup | null, files: string[]): ReportView {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new FormatError(`report is not valid JSON: ${(err as Error).message}`, { file });
+  }
+  if (!isObj(json)) throw new FormatError(`report must be a JSON object`, { file });
+  const rowFor = (o: Json): number => {
+    for (const k of ['row', 't', 'index', 'globalStep']) if (isNum(o[k])) return o[k] as number;
+    if (isNum(o.episode) && isNum(o.step) && rows) {
+      const r = rows.rowOf(o.episode as number, o.step as number);
+      if (r >= 0) return r;
+    }
+    return isNum(o.step) ? (o.step as number) : NaN;
+  };
+  const rawFlags = Array.isArray(json.flags) ? json.flags : [];
+  const flags: FlagView[] = [];
+  for (const f of rawFlags) {
+    if (!isObj(f)) continue;
+    const row = rowFor(f);
+    if (!Number.isFinite(row)) continue;
+    flags.push({
+      row,
+      episode: isNum(f.episode) ? (f.episode as number) : undefined,
+      step: isNum(f.step) ? (f.step as number) : undefined,
+      score: num(f.score ?? f.value),
+      latents: attribution(f.attribution ?? f.latents ?? f.drivers),
+      kind: typeof f.kind === 'string' ? f.kind : typeof f.score_kind === 'string' ? (f.score_kind as string) : undefined,
+    });
+  }
+  const det = (isObj(json.detector) ? json.detector : isObj(json.calibration) ? json.calibration : {}) as Json;
+  const threshold = [json.threshold, det.threshold, (json.calibration as Json | undefined)?.threshold].find(isNum) as number | undefined;
+  const view: ReportView = {
+    name,
+    run,
+    schemaVersion: (json.schemaVersion ?? json.schema_version ?? json.version) as string | number | undefined,
+    checkpoint: [json.checkpoint, json.sae, json.dictionary, det.checkpoint].find((v) => typeof v === 'string') as string | undefined,
+    threshold,
+    flags,
+    metrics: isObj(json.metrics) ? json.metrics : isObj(json.evaluation) ? json.evaluation : undefined,
+    files,
+    createdAt: typeof json.createdAt === 'string' ? json.createdAt : undefined,
+  };
+  const scores = json.scores ?? (isObj(json.timeline) ? (json.timeline as Json).scores ?? (json.timeline as Json).score : undefined);
+  if (Array.isArray(scores)) {
+    view.scores = scores
+      .map((s, i) => (isNum(s) ? { row: i, score: s as number } : isObj(s) ? { row: rowFor(s), score: num(s.score ?? s.value) } : null))
+      .filter((s): s is { row: number; score: number } => s !== null && Number.isFinite(s.row));
+  }
+  const events = json.events ?? json.behaviourEvents ?? json.behavioralEvents;
+  if (Array.isArray(events)) {
+    view.events = events
+      .map((e) => (isNum(e) ? { row: e as number } : isObj(e) ? { row: rowFor(e), kind: typeof e.kind === 'string' ? e.kind : undefined } : null))
+      .filter((e): e is { row: number; kind?: string } => e !== null && Number.isFinite(e.row));
+  }
+  return view;
+}
+
+function attribution(a: unknown): FlagView['latents'] {
+  const list = Array.isArray(a) ? a : isObj(a) && Array.isArray(a.latents) ? a.latents : [];
+  const out: FlagView['latents'] = [];
+  for (const x of list) {
+    if (isNum(x)) out.push({ latent: x as number, weight: 1 });
+    else if (isObj(x) && isNum(x.latent ?? x.index ?? x.j)) {
+      out.push({
+        latent: (x.latent ?? x.index ?? x.j) as number,
+        weight: num(x.weight ?? x.contribution ?? x.value ?? x.score),
+        agent: typeof x.agent === 'string' ? x.agent : undefined,
+      });
+    }
+  }
+  return out.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight));
+}
+
+function isObj(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isNum(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : NaN;
+}

@@ -1,0 +1,49 @@
+// GET /api/runs: every run of the workspace with status, live mark, sizes, codes and reports.
+import { basename } from 'node:path';
+import type { Router } from 'express';
+import { listRuns, type RunEntry } from '../../data/index.js';
+import type { RunSummary, RunsResponse } from '../protocol.js';
+import type { Workbench } from '../workbench.js';
+
+export function runSummary(wb: Workbench, e: RunEntry): RunSummary {
+  const id = basename(e.dir);
+  const safe = (f: () => string[]) => {
+    try {
+      return f();
+    } catch {
+      return [];
+    }
+  };
+  return {
+    id,
+    status: e.status,
+    live: e.status === 'recording',
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    sourceKind: e.source?.kind,
+    agents: e.agents,
+    steps: e.agents.length ? Math.min(...e.agents.map((a) => a.rows)) : 0,
+    bytes: e.bytes,
+    codes: safe(() => wb.paths.codesNames(id)),
+    reports: safe(() => wb.paths.reportNames(id)),
+    ...(e.error ? { error: e.error } : {}),
+  };
+}
+
+export function runsListRoute(router: Router, wb: Workbench): void {
+  router.get('/api/runs', (_req, res) => {
+    const runs = listRuns(wb.config.workspace)
+      .filter((e) => {
+        try {
+          wb.paths.runDir(basename(e.dir));
+          return true;
+        } catch {
+          return false; // symlinked out of the workspace, or a bad name
+        }
+      })
+      .map((e) => runSummary(wb, e));
+    const body: RunsResponse = { workspace: basename(wb.config.workspace), runs };
+    res.json(body);
+  });
+}
+

@@ -1,0 +1,76 @@
+// Server configuration: what the CLI or a test passes to startServer, validated and frozen.
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ServerConfigError } from './errors.js';
+
+export interface ServerConfig {
+  workspace: string;
+  /** Bind address (default 127.0.0.1). Anything not loopback requires `token`. */
+  host?: string;
+  /** Port (default 4173; 0 picks a free one). */
+  port?: number;
+  /** Access token every request must carry (Authorization: Bearer, ?token= or the cookie set from it). */
+  token?: string;
+  /** Largest JSON body (bytes, default 1 MiB). */
+  jsonLimit?: number;
+  /** Largest Arrow ingestion body per request (bytes, default 256 MiB). */
+  ingestLimit?: number;
+  /** Requests per client per window (default 2000 per 10 s). */
+  rateLimit?: { max: number; windowMs: number };
+  /** How often to look for runs, reports and codes that changed on disk (ms, default 200). */
+  watchMs?: number;
+  /** Folder with the built web app (default: web/dist next to the package). */
+  webRoot?: string;
+  /** Where server log lines go (default: nowhere). */
+  log?: (line: string) => void;
+}
+
+export interface ResolvedServerConfig {
+  workspace: string;
+  host: string;
+  port: number;
+  token: string | null;
+  jsonLimit: number;
+  ingestLimit: number;
+  rateLimit: { max: number; windowMs: number };
+  watchMs: number;
+  webRoot: string | null;
+  log: (line: string) => void;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function resolveServerConfig(c: ServerConfig, defaultWebRoots: string[] = []): Readonly<ResolvedServerConfig> {
+  const host = c.host ?? '127.0.0.1';
+  const token = c.token ?? null;
+  if (!isLoopback(host) && !token) {
+    throw new ServerConfigError(
+      `refusing to listen on ${host} without an access token: anyone who can reach this address could read your runs. ` +
+        `Pass --token <secret> (at least 16 characters), or bind 127.0.0.1`,
+    );
+  }
+  if (token !== null && (token.length < 16 || /\s/.test(token))) {
+    throw new ServerConfigError(`the access token must be at least 16 characters with no spaces`);
+  }
+  const port = c.port ?? 4173;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerConfigError(`port must be an integer in 0..65535, got ${port}`);
+  const ws = resolve(c.workspace);
+  if (existsSync(ws) && !statSync(ws).isDirectory()) throw new ServerConfigError(`workspace ${ws} is not a folder`);
+  const webRoot = [c.webRoot, ...defaultWebRoots].find((d) => d !== undefined && existsSync(resolve(d, 'index.html')));
+  return Object.freeze({
+    workspace: existsSync(ws) ? realpathSync(ws) : ws,
+    host,
+    port,
+    token,
+    jsonLimit: c.jsonLimit ?? 1 << 20,
+    ingestLimit: c.ingestLimit ?? 256 << 20,
+    rateLimit: c.rateLimit ?? { max: 2000, windowMs: 10_000 },
+    watchMs: c.watchMs ?? 200,
+    webRoot: webRoot ? resolve(webRoot) : null,
+    log: c.log ?? (() => undefined),
+  });
+}

@@ -1,0 +1,50 @@
+// Programmatic entry: startServer({workspace, host, port, token}) → {url, close()}. Used
+// by `thoughtlens serve`, `thoughtlens demo` and the tests.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { makeApp } from './makeApp.js';
+import { resolveServerConfig, type ServerConfig } from './serverConfig.js';
+import { Workbench } from './workbench.js';
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:4173 (without the token). */
+  url: string;
+  port: number;
+  workbench: Workbench;
+  close(): Promise<void>;
+}
+
+/** Where the built web app is looked for: web/dist of this package (source or dist/ layout). */
+export function defaultWebRoots(): string[] {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  return [`${here}../web/dist`, `${here}../../web/dist`, `${here}../dist/web`, `${here}../web`].filter((d) => existsSync(d));
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const cfg = resolveServerConfig(config, defaultWebRoots());
+  const wb = new Workbench(cfg);
+  const app = makeApp(wb);
+  const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0 }, app);
+  server.headersTimeout = 20_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cfg.port, cfg.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${addr.port}`;
+  cfg.log(`thoughtlens workbench on ${url} (workspace ${cfg.workspace})`);
+  return {
+    url,
+    port: addr.port,
+    workbench: wb,
+    close: () =>
+      new Promise<void>((resolve) => {
+        wb.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
