@@ -1,0 +1,113 @@
+// eval-truth: a checkpoint against a synthetic run's ground truth. Reads truth/structure.json
+// (per true latent the agents holding it) and truth/latents.arrows (episode, step, true
+// latent values) through data/, encodes the run's joined steps and scores the recovery.
+import { Type, type Table } from 'apache-arrow';
+import { openRun, readTruthJson, readTruthTable } from '../../data/index.js';
+import type { SaeModel } from '../checkpoint/checkpoint.js';
+import { CheckpointError } from '../errors.js';
+import { encodeJoint } from '../model/inference.js';
+import type { SplitResult } from '../split/split.js';
+import { evaluateRecovery, type RecoveryOptions, type RecoveryReport } from './recovery.js';
+
+export interface RunTruth {
+  owners: string[][];
+  n: number;
+  /** (episode, step) → row of `values`. */
+  rowOf: Map<number, number>;
+  values: Float32Array;
+}
+
+const key = (e: number, s: number) => e * 0x100000000 + (s >>> 0);
+
+interface StructureJson {
+  thoughts?: { id: number; agents: string[] }[];
+  latents?: { id: number; agents: string[] }[];
+}
+
+/** Ground truth of a synthetic run (structure and per-step true latents). */
+export function readRunTruth(runDir: string): RunTruth {
+  const st = readTruthJson<StructureJson>(runDir, 'structure.json');
+  const list = st.thoughts ?? st.latents;
+  if (!Array.isArray(list)) throw new CheckpointError(`truth/structure.json has no 'thoughts' (or 'latents') list`, { file: runDir });
+  const owners = [...list].sort((a, b) => a.id - b.id).map((t) => [...t.agents]);
+  const n = owners.length;
+  const table: Table = readTruthTable(runDir, 'latents.arrows');
+  const ep = table.getChild('episode');
+  const stp = table.getChild('step');
+  if (!ep || !stp) throw new CheckpointError(`truth/latents.arrows needs columns 'episode' and 'step'`, { file: runDir });
+  const rows = table.numRows;
+  const values = new Float32Array(rows * n);
+  const fields = table.schema.fields.filter((f) => f.name !== 'episode' && f.name !== 'step');
+  const list1 = fields.find((f) => f.type.typeId === Type.FixedSizeList);
+  if (list1) {
+    const col = table.getChild(list1.name)!;
+    let r = 0;
+    for (const data of col.data) {
+      const child = data.children[0]!;
+      const width = (list1.type as { listSize: number }).listSize;
+      if (width !== n) throw new CheckpointError(`truth/latents.arrows column '${list1.name}' has ${width} values per row, structure.json lists ${n}`, { file: runDir });
+      const vals = child.values as Float32Array | Float64Array;
+      const off = (data.offset + child.offset) * width;
+      for (let i = 0; i < data.length * width; i++) values[r * n + i] = vals[off + i]!;
+      r += data.length;
+    }
+  } else {
+    const numeric = fields.filter((f) => f.type.typeId === Type.Float || f.type.typeId === Type.Int);
+    if (numeric.length !== n) throw new CheckpointError(`truth/latents.arrows has ${numeric.length} value columns, structure.json lists ${n} latents`, { file: runDir });
+    numeric.forEach((f, j) => {
+      const col = table.getChild(f.name)!;
+      for (let r = 0; r < rows; r++) values[r * n + j] = Number(col.get(r));
+    });
+  }
+  const rowOf = new Map<number, number>();
+  for (let r = 0; r < rows; r++) rowOf.set(key(Number(ep.get(r)), Number(stp.get(r))), r);
+  return { owners, n, rowOf, values };
+}
+
+export interface EvalTruthOptions extends RecoveryOptions {
+  /** Rows of the run to score, evenly spaced (default 4096). */
+  maxRows?: number;
+}
+
+/** Encodes the run's steps and scores the recovery against its truth. */
+export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: string, o: EvalTruthOptions = {}): RecoveryReport {
+  const truth = readRunTruth(runDir);
+  const run = openRun(runDir);
+  const ids = model.cfg.agents.map((a) => a.id);
+  const total = Math.min(...ids.map((id) => run.manifest.counts[id]?.rows ?? 0));
+  const want = Math.min(o.maxRows ?? 4096, total);
+  const every = Math.max(1, Math.floor(total / Math.max(1, want)));
+  const m = model.cfg.latents;
+  const codes = new Float32Array(want * m);
+  const tv = new Float32Array(want * truth.n);
+  let got = 0;
+  let seen = 0;
+  const buf = model.cfg.agents.map((a) => new Float32Array(1024 * a.dim));
+  const keys: number[] = [];
+  const flush = (k: number) => {
+    if (!k) return;
+    const z = encodeJoint(model, buf.map((b, a) => b.subarray(0, k * model.cfg.agents[a]!.dim)), k);
+    codes.set(z, (got - k) * m);
+    keys.length = 0;
+  };
+  let pending = 0;
+  for (const b of run.joined({ agents: ids, reuseBuffer: true })) {
+    for (let r = 0; r < b.length && got < want; r++, seen++) {
+      if (seen % every !== 0) continue;
+      const tr = truth.rowOf.get(key(b.episode[r]!, b.step[r]!));
+      if (tr === undefined) continue;
+      model.cfg.agents.forEach((a, i) => buf[i]!.set(b.hidden[i]!.subarray(r * a.dim, (r + 1) * a.dim), pending * a.dim));
+      tv.set(truth.values.subarray(tr * truth.n, (tr + 1) * truth.n), got * truth.n);
+      got++;
+      pending++;
+      if (pending === 1024) {
+        flush(pending);
+        pending = 0;
+      }
+    }
+    if (got >= want) break;
+  }
+  flush(pending);
+  if (got < 10) throw new CheckpointError(`only ${got} steps of the run have ground truth; cannot score`, { file: runDir });
+  return evaluateRecovery({ owners: truth.owners, values: tv.subarray(0, got * truth.n), rows: got }, codes.subarray(0, got * m), m, split.classes, ids, o);
+}

@@ -1,0 +1,128 @@
+// Scores a dictionary against ground truth (synthetic runs), one stated formula each:
+//   structure F1: true latents are matched to recovered latents (Hungarian on −|Pearson|);
+//     the class of a true latent (shared / private-<A> / partial-…) is compared with the split
+//     class of its match; F1 per true class, macro-averaged over the classes present.
+//   MCC: mean |corr| over true latents after that matching (Pearson; Spearman matched anew).
+//   block R²: for true block t and recovered class c, the mean held-out R² of predicting each
+//     true latent of t from all codes of class c with RBF kernel ridge (train/test split of rows).
+import type { LatentClass } from '../split/split.js';
+import { kernelRidgeR2 } from './kernelRidge.js';
+import { mcc, type MatchResult } from './mcc.js';
+
+export interface TruthLatents {
+  /** Per true latent, the agents that hold it. */
+  owners: string[][];
+  /** rows × n true latent values. */
+  values: Float32Array;
+  rows: number;
+}
+
+export interface RecoveryReport {
+  rows: number;
+  trueLatents: number;
+  liveLatents: number;
+  structure: { f1: number; accuracy: number; perClass: Record<string, { f1: number; support: number }> };
+  mcc: { pearson: number; spearman: number };
+  matches: { truth: number; latent: number; corr: number; trueClass: string; latentClass: string }[];
+  blockR2: { trueBlocks: string[]; latentClasses: string[]; r2: number[][] };
+}
+
+export function trueClass(owners: string[], agents: string[]): string {
+  if (owners.length === agents.length) return 'shared';
+  if (owners.length === 1) return `private-${owners[0]}`;
+  return `partial-${agents.filter((a) => owners.includes(a)).join('+')}`;
+}
+
+export interface RecoveryOptions {
+  /** Rows for kernel ridge training / testing (default 800 / 400). */
+  trainRows?: number;
+  testRows?: number;
+}
+
+export function evaluateRecovery(
+  truth: TruthLatents,
+  codes: Float32Array,
+  m: number,
+  classes: LatentClass[],
+  agents: string[],
+  o: RecoveryOptions = {},
+): RecoveryReport {
+  const rows = truth.rows;
+  const n = truth.owners.length;
+  // Only latents that fire somewhere take part in matching.
+  const live: number[] = [];
+  for (let j = 0; j < m; j++) {
+    for (let r = 0; r < rows; r++) if (codes[r * m + j]! !== 0) {
+      live.push(j);
+      break;
+    }
+  }
+  const L = live.length;
+  const sub = new Float32Array(rows * L);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < L; c++) sub[r * L + c] = codes[r * m + live[c]!]!;
+  const P: MatchResult = mcc(truth.values, n, sub, L, rows, 'pearson');
+  const S: MatchResult = mcc(truth.values, n, sub, L, rows, 'spearman');
+  const tc = truth.owners.map((ow) => trueClass(ow, agents));
+  const matches = P.match.map((c, i) => ({
+    truth: i,
+    latent: c >= 0 ? live[c]! : -1,
+    corr: P.corr[i]!,
+    trueClass: tc[i]!,
+    latentClass: c >= 0 ? classes[live[c]!]! : 'unmatched',
+  }));
+  const present = [...new Set(tc)];
+  const perClass: Record<string, { f1: number; support: number }> = {};
+  for (const cls of present) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const mt of matches) {
+      if (mt.trueClass === cls && mt.latentClass === cls) tp++;
+      else if (mt.trueClass === cls) fn++;
+      else if (mt.latentClass === cls) fp++;
+    }
+    perClass[cls] = { f1: tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : 1, support: tp + fn };
+  }
+  const f1 = present.reduce((s, c) => s + perClass[c]!.f1, 0) / Math.max(1, present.length);
+  const accuracy = matches.filter((mt) => mt.trueClass === mt.latentClass).length / Math.max(1, n);
+
+  // Block R² on a held-out split (first rows train, last rows test; rows are subsampled evenly).
+  const nTrain = Math.min(o.trainRows ?? 800, Math.floor(rows * 0.66));
+  const nTest = Math.min(o.testRows ?? 400, rows - nTrain);
+  const pick = (k: number, from: number, to: number) => Array.from({ length: k }, (_, i) => from + Math.floor(((to - from) * i) / k));
+  const trainIdx = pick(nTrain, 0, Math.floor(rows * 0.66));
+  const testIdx = pick(nTest, Math.floor(rows * 0.66), rows);
+  const latentClasses = [...present];
+  const r2: number[][] = [];
+  for (const t of present) {
+    const tIdx = tc.map((c, i) => (c === t ? i : -1)).filter((i) => i >= 0);
+    const q = tIdx.length;
+    const yOf = (idx: number[]) => {
+      const y = new Float64Array(idx.length * q);
+      idx.forEach((r, ri) => tIdx.forEach((ti, k) => (y[ri * q + k] = truth.values[r * n + ti]!)));
+      return y;
+    };
+    const row: number[] = [];
+    for (const c of latentClasses) {
+      const cIdx = live.filter((j) => classes[j] === c);
+      const p = cIdx.length;
+      const xOf = (idx: number[]) => {
+        const x = new Float64Array(idx.length * p);
+        idx.forEach((r, ri) => cIdx.forEach((j, k) => (x[ri * p + k] = codes[r * m + j]!)));
+        return x;
+      };
+      const per = kernelRidgeR2(xOf(trainIdx), yOf(trainIdx), nTrain, xOf(testIdx), yOf(testIdx), nTest, p, q);
+      row.push(per.reduce((s, x) => s + x, 0) / Math.max(1, per.length));
+    }
+    r2.push(row);
+  }
+  return {
+    rows,
+    trueLatents: n,
+    liveLatents: L,
+    structure: { f1, accuracy, perClass },
+    mcc: { pearson: P.mcc, spearman: S.mcc },
+    matches,
+    blockR2: { trueBlocks: present, latentClasses, r2 },
+  };
+}
