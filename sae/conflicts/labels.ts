@@ -1,9 +1,12 @@
-// Step labels for learning and evaluation, from event onsets and a horizon H:
+// Step labels for learning and evaluation, from event onsets, a horizon H and an
+// aftermath length (`after`, default the rest of the episode):
 //  1  a behavioural conflict starts within the next H steps (t_e − H ≤ t < t_e);
-//  0  null: no conflict in progress and none within H steps either side;
-// −1  ignored: the onset step, steps while the conflict state is on, and H steps after it.
+//  0  null: no conflict in progress, none starting within H steps, not in an aftermath;
+// −1  ignored: the conflict state itself, and `after` steps from each onset on. Once agents
+//     have acted apart, their states need not agree any more: those steps are neither
+//     evidence of agreement (for fitting and calibration) nor false alarms.
 
-export function stepLabels(step: ArrayLike<number>, active: ArrayLike<number>, onsets: readonly number[], horizon: number): Int8Array {
+export function stepLabels(step: ArrayLike<number>, active: ArrayLike<number>, onsets: readonly number[], horizon: number, after = Infinity): Int8Array {
   const n = step.length;
   const y = new Int8Array(n);
   for (let r = 0; r < n; r++) if (active[r]) y[r] = -1;
@@ -11,14 +14,15 @@ export function stepLabels(step: ArrayLike<number>, active: ArrayLike<number>, o
     const te = step[o]!;
     for (let r = 0; r < n; r++) {
       const t = step[r]!;
-      if (t >= te - horizon && t < te) {
-        if (y[r] !== -1) y[r] = 1;
-      } else if (t >= te && t <= te + horizon) {
-        y[r] = -1;
-      }
+      if (t >= te && t <= te + after) y[r] = -1;
     }
   }
-  // A pre-event step that is also inside another conflict's aftermath stays ignored;
-  // a step before one onset and after another is positive only if not active.
+  for (const o of onsets) {
+    const te = step[o]!;
+    for (let r = 0; r < n; r++) {
+      const t = step[r]!;
+      if (t >= te - horizon && t < te && y[r] === 0) y[r] = 1;
+    }
+  }
   return y;
 }
