@@ -1,7 +1,7 @@
 // Configuration of the synthetic paired-agent source: the user's input (`SyntheticConfig`,
 // every field optional) and its validated, defaulted, frozen form. Errors name the field.
 import { ID_PATTERN } from '../../data/index.js';
-import { SyntheticConfigError } from './syntheticConfigError.js';
+import { SyntheticConfigError } from './errors.js';
 
 export interface SyntheticAgentConfig {
   id: string;

@@ -1,5 +1,5 @@
 export * from './config.js';
-export * from './syntheticConfigError.js';
+export * from './errors.js';
 export * from './structure.js';
 export * from './thoughtProcess.js';
 export * from './mixingNetwork.js';

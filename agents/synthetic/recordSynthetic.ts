@@ -3,6 +3,7 @@
 // truth/structure.json and truth/conflicts.json written before the first step.
 import { createRun, writeTruthJson, type AgentSpec, type RunManifest } from '../../data/index.js';
 import type { SyntheticConfig } from './config.js';
+import { RecordingInterruptedError } from './errors.js';
 import { LATENTS_FILE, LatentsWriter } from './latentsWriter.js';
 import { SyntheticGenerator } from './syntheticGenerator.js';
 import { CONFLICTS_FILE, STRUCTURE_FILE, conflictsTruth, structureTruth } from './syntheticTruth.js';
@@ -87,14 +88,14 @@ export async function recordSynthetic(dir: string, config: SyntheticConfig, opts
         await new Promise((r) => setImmediate(r));
         lastYield = Date.now();
       }
-      if (opts.signal?.aborted) throw new RecordingAborted();
+      if (opts.signal?.aborted) throw new RecordingInterruptedError();
     }
     latents.close();
     writer.addTruthFiles([`truth/${LATENTS_FILE}`]);
     writer.close();
   } catch (err) {
     latents?.close();
-    writer.abort(err instanceof RecordingAborted ? 'recording stopped by the user' : `recording failed: ${(err as Error).message}`);
+    writer.abort(err instanceof RecordingInterruptedError ? 'recording stopped by the user' : `recording failed: ${(err as Error).message}`);
     throw err;
   }
   return {
@@ -112,8 +113,3 @@ export async function recordSynthetic(dir: string, config: SyntheticConfig, opts
   };
 }
 
-class RecordingAborted extends Error {
-  constructor() {
-    super('recording stopped');
-  }
-}

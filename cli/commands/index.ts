@@ -2,5 +2,6 @@
 import type { CommandModule } from '../program.js';
 import { inspectCommand } from './inspect.js';
 import { runsCommand } from './runs.js';
+import { recordCommand } from './record.js';
 
-export const commands: CommandModule[] = [runsCommand, inspectCommand];
+export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand];
