@@ -30,12 +30,12 @@ export interface StepRows {
   columns?: Record<string, ArrayLike<BehaviourValue>>;
 }
 
-type NumericBuffer = { spec: ColumnSpec; valid: Uint8Array; nulls: number } & (
-  | { kind: 'int32'; values: Int32Array }
-  | { kind: 'float32'; values: Float32Array }
-  | { kind: 'float64'; values: Float64Array }
-);
-type ColumnBuffer = NumericBuffer | { spec: ColumnSpec; kind: 'bool' | 'utf8'; values: BehaviourValue[] };
+type ColumnBuffer =
+  | { spec: ColumnSpec; kind: 'int32'; values: Int32Array; valid: Uint8Array; nulls: number }
+  | { spec: ColumnSpec; kind: 'float32'; values: Float32Array; valid: Uint8Array; nulls: number }
+  | { spec: ColumnSpec; kind: 'float64'; values: Float64Array; valid: Uint8Array; nulls: number }
+  | { spec: ColumnSpec; kind: 'bool' | 'utf8'; values: BehaviourValue[] };
+type NumericBuffer = Extract<ColumnBuffer, { valid: Uint8Array }>;
 
 export interface AgentStreamWriterOptions {
   batchRows: number;
@@ -153,8 +153,8 @@ export class AgentStreamWriter {
     this.rowsWritten += n;
     this.batchesWritten++;
     for (const c of this.cols) {
-      if (c.kind === 'bool' || c.kind === 'utf8') c.values.length = 0;
-      else c.nulls = 0;
+      if ('nulls' in c) c.nulls = 0;
+      else c.values.length = 0;
     }
     return n;
   }
@@ -241,19 +241,22 @@ function writeValue(c: ColumnBuffer, at: number, v: BehaviourValue | undefined, 
 function columnData(c: ColumnBuffer, n: number): Data {
   switch (c.kind) {
     case 'int32':
+      return makeData({ type: new Int32(), length: n, data: c.values.subarray(0, n), ...nullsOf(c, n) });
     case 'float32':
-    case 'float64': {
-      const type = c.kind === 'int32' ? new Int32() : c.kind === 'float32' ? new Float32() : new Float64();
-      // `nulls` may count rows of an append that was rejected half-way: count the bitmap.
-      const nullCount = c.nulls > 0 ? countNulls(c.valid, n) : 0;
-      const nulls = nullCount > 0 ? { nullCount, nullBitmap: c.valid.subarray(0, Math.ceil(n / 8)) } : { nullCount: 0 };
-      return makeData({ type, length: n, data: c.values.subarray(0, n) as never, ...nulls });
-    }
+      return makeData({ type: new Float32(), length: n, data: c.values.subarray(0, n), ...nullsOf(c, n) });
+    case 'float64':
+      return makeData({ type: new Float64(), length: n, data: c.values.subarray(0, n), ...nullsOf(c, n) });
     case 'bool':
       return vectorFromArray(c.values.slice(0, n) as (boolean | null)[], new Bool()).data[0]!;
     case 'utf8':
       return vectorFromArray(c.values.slice(0, n) as (string | null)[], new Utf8()).data[0]!;
   }
+}
+
+function nullsOf(c: NumericBuffer, n: number): { nullCount: number; nullBitmap?: Uint8Array } {
+  // \`nulls\` may count rows of an append that was rejected half-way: count the bitmap.
+  const nullCount = c.nulls > 0 ? countNulls(c.valid, n) : 0;
+  return nullCount > 0 ? { nullCount, nullBitmap: c.valid.subarray(0, Math.ceil(n / 8)) } : { nullCount: 0 };
 }
 
 function countNulls(valid: Uint8Array, n: number): number {
