@@ -23,3 +23,4 @@ export * from './scorer.js';
 export * from './fitDetector.js';
 export * from './evaluate.js';
 export * from './stepRowsOf.js';
+export * from './report/index.js';
