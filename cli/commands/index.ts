@@ -2,6 +2,11 @@
 import type { CommandModule } from '../program.js';
 import { inspectCommand } from './inspect.js';
 import { runsCommand } from './runs.js';
+import { trainCommand } from './train.js';
+import { splitCommand } from './split.js';
+import { evalTruthCommand } from './evalTruth.js';
+import { encodeCommand } from './encode.js';
+import { exportSaelensCommand } from './exportSaelens.js';
 import { recordCommand } from './record.js';
 
-export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand];
+export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, encodeCommand, exportSaelensCommand];

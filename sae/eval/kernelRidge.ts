@@ -55,9 +55,9 @@ export function kernelRidgeR2(
     for (let i = 0; i < nTrain; i++) v += (xTrain[i * p + k]! - mu[k]!) ** 2;
     sd[k] = Math.sqrt(v / nTrain) || 1;
   }
-  const st = (x: Float64Array, n: number) => Float64Array.from(x, (v, i) => (v - mu[i % p]!) / sd[i % p]!);
-  const a = st(xTrain, nTrain);
-  const b = st(xTest, nTest);
+  const st = (x: Float64Array) => Float64Array.from(x, (v, i) => (v - mu[i % p]!) / sd[i % p]!);
+  const a = st(xTrain);
+  const b = st(xTest);
   const gamma = 1 / medianSqDist(a, nTrain, p);
   const K = new Float64Array(nTrain * nTrain);
   for (let i = 0; i < nTrain; i++) {

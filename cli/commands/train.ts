@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { resolveRunRef } from '../../data/index.js';
+import { BACKEND_NAMES, ConfigError, SAE_MODES, trainDictionary, type SaeConfig } from '../../sae/index.js';
+import { emit } from '../context.js';
+import { ProgressBar } from '../progress.js';
+import type { CommandModule } from '../program.js';
+
+interface TrainFlags {
+  out: string;
+  latents?: string;
+  k?: string;
+  mode?: string;
+  steps?: string;
+  batch?: string;
+  lr?: string;
+  seed?: string;
+  backend?: string;
+  engine?: string;
+  resume?: boolean;
+  checkpointEvery?: string;
+  config?: string;
+}
+
+const n = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+export const trainCommand: CommandModule = {
+  register(program, action) {
+    program
+      .command('train')
+      .argument('<runs...>', 'run ids in the workspace or paths to run folders (all with the same agents)')
+      .requiredOption('-o, --out <ckpt>', 'checkpoint folder to write (and to resume from with --resume)')
+      .option('--latents <m>', 'number of latents (default 1024)')
+      .option('--k <k>', 'mean active latents per step for BatchTopK modes (default 32)')
+      .option('--mode <mode>', `${SAE_MODES.join(' | ')} (default batchtopk)`)
+      .option('--steps <n>', 'training steps (default 2000)')
+      .option('--batch <n>', 'pairs per step (default 1024)')
+      .option('--lr <lr>', 'peak learning rate of Adam (default 1e-3)')
+      .option('--seed <n>', 'seed of initialisation and data order (default 0)')
+      .option('--backend <name>', `tensor backend: auto | ${BACKEND_NAMES.join(' | ')} (default auto: fastest present)`)
+      .option('--engine <name>', 'auto | dense | sparse (sparse decodes only active latents; auto picks it on CPU backends)')
+      .option('--checkpoint-every <n>', 'write a checkpoint every n steps (default: only at the end)')
+      .option('--config <json>', 'further config fields as JSON, e.g. \'{"blocks":{"shared":512,"private":{"A":256,"B":256}}}\'')
+      .option('--resume', 'continue from the checkpoint in --out (bit-for-bit on the cpu backend)')
+      .description(
+        'train a paired dictionary (crosscoder across agents) on one or more runs, streaming record batches from disk; ' +
+          'writes model.safetensors, cfg.json, split.json and metrics.json to --out',
+      )
+      .action(
+        action(async (ctx, refs: string[], flags: TrainFlags) => {
+          const runs = refs.map((r) => resolveRunRef(ctx.workspace, r));
+          let extra: Partial<SaeConfig> = {};
+          try {
+            if (flags.config) extra = JSON.parse(flags.config) as Partial<SaeConfig>;
+          } catch (err) {
+            throw new ConfigError(`--config is not valid JSON: ${(err as Error).message}`);
+          }
+          const config = {
+            ...extra,
+            latents: n(flags.latents) ?? extra.latents,
+            k: n(flags.k) ?? extra.k,
+            mode: (flags.mode as SaeConfig['mode']) ?? extra.mode,
+            steps: n(flags.steps) ?? extra.steps,
+            batchSize: n(flags.batch) ?? extra.batchSize,
+            lr: n(flags.lr) ?? extra.lr,
+            seed: n(flags.seed) ?? extra.seed,
+            backend: (flags.backend as SaeConfig['backend']) ?? extra.backend,
+            engine: (flags.engine as SaeConfig['engine']) ?? extra.engine,
+            checkpointEvery: n(flags.checkpointEvery) ?? extra.checkpointEvery,
+          };
+          let bar: ProgressBar | null = null;
+          const res = await trainDictionary({
+            runs,
+            out: resolve(flags.out),
+            config,
+            resume: flags.resume,
+            log: (line) => {
+              if (!ctx.quiet) ctx.stderr.write(line + '\n');
+            },
+            onProgress: (p) => {
+              bar ??= new ProgressBar(ctx, { total: p.steps, label: 'train', unit: 'steps', quiet: ctx.quiet, logWhenNotTty: !ctx.json });
+              bar.update(p.step, `${(p.pairsPerSec / 1000).toFixed(1)}k pairs/s · loss ${p.loss.toFixed(4)} · L0 ${p.l0.toFixed(1)} · dead ${(100 * p.deadFraction).toFixed(1)}% · epoch ${p.epoch}`);
+            },
+          });
+          (bar as ProgressBar | null)?.finish();
+          const metrics = res.analysis?.metrics;
+          emit(
+            ctx,
+            { checkpoint: res.dir, backend: res.backend.name, engine: res.engine, steps: res.steps, pairsPerSec: res.pairsPerSec, metrics, counts: res.analysis?.split.counts },
+            () =>
+              [
+                `checkpoint ${res.dir}`,
+                `backend    ${res.backend.name} (engine ${res.engine}), ${res.steps} steps, ${res.pairsPerSec.toFixed(0)} pairs/s`,
+                metrics ? `FVU        ${Object.entries(metrics.fvu).map(([a, v]) => `${a} ${v.toFixed(4)}`).join('  ')}   L0 ${metrics.l0.toFixed(1)}   dead ${(100 * metrics.deadFraction).toFixed(1)}%` : '',
+                res.analysis ? `split      ${Object.entries(res.analysis.split.counts).map(([c, k]) => `${c} ${k}`).join('  ')}` : '',
+              ]
+                .filter(Boolean)
+                .join('\n'),
+          );
+        }),
+      );
+  },
+};
