@@ -1,0 +1,158 @@
+// Validates a parsed pool file field by field; errors name the style entry and field.
+import { PoolError } from './poolError.js';
+import type { FsmStateSpec, PoolSpec, StyleSpec } from './styleSpec.js';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const OUTCOME_PATTERN = /^[CD?]{2}$/;
+export const MAX_MEMORY = 3;
+
+export function parsePool(json: unknown, file?: string): PoolSpec {
+  const fail = (field: string, what: string): never => {
+    throw new PoolError(`pool ${field} ${what}`, file);
+  };
+  if (!isObject(json)) return fail('(root)', 'must be a JSON object with a "styles" array');
+  if (json.version !== undefined && json.version !== 1) fail('field "version"', `must be 1, got ${show(json.version)}`);
+  if (!Array.isArray(json.styles) || json.styles.length === 0) fail('field "styles"', 'must be a non-empty array');
+  const names = new Set<string>();
+  const styles = (json.styles as unknown[]).map((raw, i) => {
+    const s = parseStyle(raw, i, fail);
+    if (names.has(s.name)) fail(`style #${i} ("${s.name}") field "name"`, 'duplicates an earlier style');
+    names.add(s.name);
+    return s;
+  });
+  return { version: 1, styles };
+}
+
+function parseStyle(raw: unknown, i: number, fail: (field: string, what: string) => never): StyleSpec {
+  if (!isObject(raw)) return fail(`style #${i}`, 'must be an object');
+  const label = typeof raw.name === 'string' ? `style #${i} ("${raw.name}")` : `style #${i}`;
+  const bad = (field: string, what: string): never => fail(`${label} field "${field}"`, what);
+  if (typeof raw.name !== 'string' || !NAME.test(raw.name)) bad('name', `must match ${NAME}, got ${show(raw.name)}`);
+  if (typeof raw.group !== 'string' || raw.group.length === 0) bad('group', `must be a non-empty string, got ${show(raw.group)}`);
+  if (raw.description !== undefined && typeof raw.description !== 'string') bad('description', 'must be a string');
+  if (raw.heldOut !== undefined && typeof raw.heldOut !== 'boolean') bad('heldOut', `must be true or false, got ${show(raw.heldOut)}`);
+  if (raw.warmup !== undefined && typeof raw.warmup !== 'boolean') bad('warmup', `must be true or false, got ${show(raw.warmup)}`);
+  if (raw.noise !== undefined && !(isProb(raw.noise) && (raw.noise as number) <= 0.5)) bad('noise', `must be a number in [0, 0.5], got ${show(raw.noise)}`);
+  const base = {
+    name: raw.name as string,
+    group: raw.group as string,
+    ...(raw.description !== undefined ? { description: raw.description as string } : {}),
+    heldOut: (raw.heldOut as boolean | undefined) ?? false,
+    noise: (raw.noise as number | undefined) ?? 0,
+    warmup: (raw.warmup as boolean | undefined) ?? false,
+  };
+  const memoryN = (): number => {
+    if (!Number.isInteger(raw.n) || (raw.n as number) < 1 || (raw.n as number) > MAX_MEMORY) bad('n', `must be an integer in 1..${MAX_MEMORY}, got ${show(raw.n)}`);
+    return raw.n as number;
+  };
+  switch (raw.kind) {
+    case 'memory': {
+      const n = memoryN();
+      if (!isProb(raw.start)) bad('start', `must be a probability in [0, 1], got ${show(raw.start)}`);
+      if (!isObject(raw.p)) return bad('p', 'must be an object of pattern: probability');
+      const pattern = new RegExp(`^[CD?]{2}(,[CD?]{2}){${n - 1}}$`);
+      for (const [k, v] of Object.entries(raw.p)) {
+        if (!pattern.test(k)) bad(`p.${k}`, `is not a pattern of ${n} outcome(s) like ${n === 1 ? '"CD" or "?D"' : '"CC,?D"'}`);
+        if (!isProb(v)) bad(`p.${k}`, `must be a probability in [0, 1], got ${show(v)}`);
+      }
+      if (raw.default !== undefined && !isProb(raw.default)) bad('default', `must be a probability in [0, 1], got ${show(raw.default)}`);
+      const spec: StyleSpec = { ...base, kind: 'memory', n, start: raw.start as number, p: raw.p as Record<string, number> };
+      if (raw.default !== undefined) spec.default = raw.default as number;
+      // Every history must be covered.
+      if (spec.default === undefined) {
+        for (let h = 0; h < 4 ** n; h++) {
+          if (matchMemory(spec.p, h, n) === undefined) bad('p', `covers no pattern for history "${historyName(h, n)}" and there is no "default"`);
+        }
+      }
+      return spec;
+    }
+    case 'fsm': {
+      if (!isObject(raw.states) || Object.keys(raw.states).length === 0) return bad('states', 'must be a non-empty object of state name: state');
+      const states = raw.states as Record<string, unknown>;
+      if (typeof raw.initial !== 'string' || !(raw.initial in states)) bad('initial', `must name one of the states (${Object.keys(states).join(', ')}), got ${show(raw.initial)}`);
+      const out: Record<string, FsmStateSpec> = {};
+      for (const [sn, st] of Object.entries(states)) {
+        const at = `states.${sn}`;
+        if (!isObject(st)) return bad(at, 'must be an object');
+        if (!isProb(st.p)) bad(`${at}.p`, `must be a probability in [0, 1], got ${show(st.p)}`);
+        const state: FsmStateSpec = { p: st.p as number };
+        if (st.next !== undefined) {
+          if (!isObject(st.next)) bad(`${at}.next`, 'must be an object of outcome pattern: state name');
+          for (const [k, v] of Object.entries(st.next as Record<string, unknown>)) {
+            if (!OUTCOME_PATTERN.test(k)) bad(`${at}.next.${k}`, 'is not an outcome pattern like "CD" or "?D"');
+            if (typeof v !== 'string' || !(v in states)) bad(`${at}.next.${k}`, `must name a state, got ${show(v)}`);
+          }
+          state.next = st.next as Record<string, string>;
+        }
+        if (st.after !== undefined) {
+          const a = st.after;
+          if (!isObject(a)) return bad(`${at}.after`, 'must be an object { min, max, to }');
+          if (!Number.isInteger(a.min) || (a.min as number) < 1) bad(`${at}.after.min`, `must be an integer ≥ 1, got ${show(a.min)}`);
+          if (!Number.isInteger(a.max) || (a.max as number) < (a.min as number)) bad(`${at}.after.max`, `must be an integer ≥ min, got ${show(a.max)}`);
+          if (typeof a.to !== 'string' || !(a.to in states)) bad(`${at}.after.to`, `must name a state, got ${show(a.to)}`);
+          state.after = { min: a.min as number, max: a.max as number, to: a.to as string };
+        }
+        out[sn] = state;
+      }
+      return { ...base, kind: 'fsm', initial: raw.initial as string, states: out };
+    }
+    case 'random-memory': {
+      const n = memoryN();
+      if (raw.dist !== 'uniform' && raw.dist !== 'binary') bad('dist', `must be "uniform" or "binary", got ${show(raw.dist)}`);
+      return { ...base, kind: 'random-memory', n, dist: raw.dist as 'uniform' | 'binary' };
+    }
+    default:
+      return bad('kind', `must be "memory", "fsm" or "random-memory", got ${show(raw.kind)}`);
+  }
+}
+
+/** Name of history index h (base 4, oldest first) of n outcomes, e.g. "CC,CD". */
+export function historyName(h: number, n: number): string {
+  const parts: string[] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    const o = Math.floor(h / 4 ** i) % 4;
+    parts.push((o >> 1 ? 'D' : 'C') + (o & 1 ? 'D' : 'C'));
+  }
+  return parts.join(',');
+}
+
+/** Most specific pattern matching history h; undefined when none does. */
+export function matchMemory(p: Record<string, number>, h: number, n: number): number | undefined {
+  const name = historyName(h, n);
+  let best: number | undefined;
+  let bestWild = Infinity;
+  for (const [k, v] of Object.entries(p)) {
+    if (!matches(k, name)) continue;
+    const wild = count(k, '?');
+    if (wild < bestWild) {
+      best = v;
+      bestWild = wild;
+    }
+  }
+  return best;
+}
+
+export function matches(pattern: string, name: string): boolean {
+  if (pattern.length !== name.length) return false;
+  for (let i = 0; i < pattern.length; i++) if (pattern[i] !== '?' && pattern[i] !== name[i]) return false;
+  return true;
+}
+
+function count(s: string, ch: string): number {
+  let c = 0;
+  for (const x of s) if (x === ch) c++;
+  return c;
+}
+
+function isProb(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
