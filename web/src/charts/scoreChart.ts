@@ -1,0 +1,79 @@
+// The conflict score over time (max per pixel column), the calibrated threshold (dashed)
+// and the flags (red marks); and the context strip under it that carries the brush.
+import { axisLeft, line, scaleLinear, type ScaleLinear, type Selection } from 'd3';
+import type { ReportView } from '../../../server/protocol.js';
+import type { RunData } from '../runData.js';
+
+type Svg = Selection<SVGSVGElement, unknown, null, undefined>;
+type Group = Selection<SVGGElement, unknown, null, undefined>;
+
+export function drawScore(svg: Svg, width: number, height: number, x: ScaleLinear<number, number>, report: ReportView | null): void {
+  svg.selectAll('*').remove();
+  if (!report) {
+    svg.append('text').attr('x', 8).attr('y', 20).attr('fill', '#6b6b70').text('no conflict report for this run yet');
+    return;
+  }
+  const [d0, d1] = x.domain() as [number, number];
+  const scores = report.scores ?? [];
+  // per pixel column max of the visible scores
+  const cols = new Float64Array(Math.ceil(width)).fill(NaN);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of scores) {
+    if (s.row < d0 - 1 || s.row > d1 + 1 || !Number.isFinite(s.score)) continue;
+    const c = Math.floor(x(s.row));
+    if (c < 0 || c >= cols.length) continue;
+    if (!(cols[c]! >= s.score)) cols[c] = s.score;
+    lo = Math.min(lo, s.score);
+    hi = Math.max(hi, s.score);
+  }
+  for (const f of report.flags) hi = Math.max(hi, f.score);
+  if (report.threshold !== undefined) {
+    lo = Math.min(lo, report.threshold);
+    hi = Math.max(hi, report.threshold);
+  }
+  if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
+  const y = scaleLinear().domain([Math.min(0, lo), hi * 1.1 || 1]).range([height - 4, 6]);
+  const pts: [number, number][] = [];
+  cols.forEach((v, c) => {
+    if (Number.isFinite(v)) pts.push([c + 0.5, y(v)]);
+  });
+  svg.append('path').attr('d', line()(pts) ?? '').attr('fill', 'none').attr('stroke', '#444').attr('stroke-width', 1);
+  if (report.threshold !== undefined) {
+    svg.append('line').attr('class', 'threshold').attr('x1', 0).attr('x2', width).attr('y1', y(report.threshold)).attr('y2', y(report.threshold)).attr('stroke', '#d7191c').attr('stroke-dasharray', '4 3');
+  }
+  for (const f of report.flags) {
+    const fx = x(f.row);
+    if (fx < 0 || fx > width) continue;
+    svg.append('path').attr('class', 'flag').attr('d', `M${fx},${y(f.score) - 2}l-5,-8h10z`).attr('fill', '#d7191c');
+  }
+  svg.append('g').attr('transform', 'translate(30,0)').call(axisLeft(y).ticks(3) as never).call((g) => g.select('.domain').remove());
+}
+
+/** The whole run in a thin strip (actions density + flags), under the brush. */
+export function drawContext(svg: Group, width: number, height: number, x2: ScaleLinear<number, number>, data: RunData): void {
+  const h = height - 14;
+  const a = data.agents()[0];
+  const cols = Math.ceil(width);
+  const sum = new Float64Array(cols);
+  const cnt = new Float64Array(cols);
+  if (a?.action) {
+    for (let r = 0; r < data.total; r++) {
+      const c = Math.min(cols - 1, Math.floor(x2(r)));
+      sum[c]! += Number(a.action[r]);
+      cnt[c]!++;
+    }
+  }
+  const [lo, hi] = data.actionRange;
+  const pts: [number, number][] = [];
+  for (let c = 0; c < cols; c++) if (cnt[c]) pts.push([c, h - ((sum[c]! / cnt[c]! - lo) / (hi - lo || 1)) * (h - 2)]);
+  svg.append('path').attr('d', line()(pts) ?? '').attr('fill', 'none').attr('stroke', '#999');
+  for (const f of data.report?.flags ?? []) {
+    svg.append('line').attr('x1', x2(f.row)).attr('x2', x2(f.row)).attr('y1', 0).attr('y2', h).attr('stroke', '#d7191c');
+  }
+  svg.append('g').attr('transform', `translate(0,${h})`).call((g) => {
+    g.append('line').attr('x1', 0).attr('x2', width).attr('stroke', '#bbb');
+    g.append('text').attr('x', 2).attr('y', 12).attr('fill', '#6b6b70').text('0');
+    g.append('text').attr('x', width - 2).attr('y', 12).attr('text-anchor', 'end').attr('fill', '#6b6b70').text(String(data.total));
+  });
+}

@@ -1,0 +1,41 @@
+// Marks for tests and the render benchmark (Performance API): first render of a run, the
+// time of each frame, live growth. Exposed read-only as window.__tl.
+
+interface TlHooks {
+  firstRenderMs: number | null;
+  frames: number[];
+  rows: number;
+  grewAt: { rows: number; at: number }[];
+  domain: [number, number];
+  ready: Record<string, boolean>;
+  pan: ((dx: number) => void) | null;
+}
+
+const hooks: TlHooks = { firstRenderMs: null, frames: [], rows: 0, grewAt: [], domain: [0, 0], ready: {}, pan: null };
+(window as unknown as { __tl: TlHooks }).__tl = hooks;
+
+export const perf = {
+  firstRender(): void {
+    performance.mark('tl-first-render');
+    const m = performance.measure('tl-run-first-render', 'tl-run-start', 'tl-first-render');
+    hooks.firstRenderMs = m.duration;
+    hooks.ready.run = true;
+    document.body.setAttribute('data-ready', 'run');
+  },
+  frame(ms: number, d0: number, d1: number): void {
+    hooks.frames.push(ms);
+    if (hooks.frames.length > 2000) hooks.frames.splice(0, 1000);
+    hooks.domain = [d0, d1];
+  },
+  grew(rows: number): void {
+    hooks.rows = rows;
+    hooks.grewAt.push({ rows, at: Date.now() });
+  },
+  ready(view: string): void {
+    hooks.ready[view] = true;
+    document.body.setAttribute('data-ready', view);
+  },
+  setPan(fn: (dx: number) => void): void {
+    hooks.pan = fn;
+  },
+};
