@@ -8,5 +8,6 @@ import { evalTruthCommand } from './evalTruth.js';
 import { encodeCommand } from './encode.js';
 import { exportSaelensCommand } from './exportSaelens.js';
 import { recordCommand } from './record.js';
+import { detectCommand } from './detect.js';
 
-export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, encodeCommand, exportSaelensCommand];
+export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, encodeCommand, exportSaelensCommand, detectCommand];

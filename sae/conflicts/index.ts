@@ -24,3 +24,6 @@ export * from './fitDetector.js';
 export * from './evaluate.js';
 export * from './stepRowsOf.js';
 export * from './report/index.js';
+export * from './dictionaryCoder.js';
+export * from './followRun.js';
+export * from './detectRun.js';

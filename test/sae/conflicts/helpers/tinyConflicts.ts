@@ -17,6 +17,8 @@ export interface TinyOptions {
   speed?: number;
   noise?: number;
   seed?: number;
+  /** Seed of the mixing matrices (default 1000): runs with the same one are the same agents. */
+  mixingSeed?: number;
   dims?: [number, number];
   shared?: number;
 }
@@ -60,7 +62,8 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
   const speed = o.speed ?? 0.08;
   const noise = o.noise ?? 0.05;
   const rng = makeRng(o.seed ?? 1);
-  const mixing = dims.map((d) => Float64Array.from({ length: d * (K + 1) }, () => rng.normal() / Math.sqrt(K + 1)));
+  const mrng = makeRng(o.mixingSeed ?? 1000);
+  const mixing = dims.map((d) => Float64Array.from({ length: d * (K + 1) }, () => mrng.normal() / Math.sqrt(K + 1)));
   const nConf = Math.round((o.fraction ?? 0.5) * E);
   const conflictEpisodes = new Set<number>();
   while (conflictEpisodes.size < nConf) conflictEpisodes.add(rng.int(E));

@@ -1,0 +1,268 @@
+// `thoughtlens detect <run>`: flags representational alignment conflicts and writes a
+// report (report.json, flags.csv, report.md, report.html). Offline by default; --follow
+// keeps scoring a run that is still being recorded and appends flags as steps arrive.
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { resolveRunRef, UsageError } from '../../data/index.js';
+import { selectBackend, type BackendName } from '../../sae/index.js';
+import {
+  behaviourOnly,
+  buildReport,
+  ccaViews,
+  detectRun,
+  dictionaryCoder,
+  dictionaryViews,
+  fitDetector,
+  flagCsvRow,
+  flagsCsvHeader,
+  followRun,
+  loadDetector,
+  loadEpisodes,
+  nowMs,
+  parseFormats,
+  resolveEventSpec,
+  saveDetector,
+  SCORE_MODES,
+  writeReport,
+  type Detector,
+  type DetectorConfig,
+  type Flag,
+  type ScoredEpisode,
+  type ScoreMode,
+  type ViewSource,
+} from '../../sae/conflicts/index.js';
+import { quantile } from '../../util/quantile.js';
+import { openRun } from '../../data/index.js';
+import { emit, type CliContext } from '../context.js';
+import type { CommandModule } from '../program.js';
+
+interface DetectFlags {
+  sae?: string;
+  views?: string;
+  detector?: string;
+  reference?: string;
+  trainFraction?: string;
+  out?: string;
+  name?: string;
+  format: string;
+  far?: string;
+  horizon?: string;
+  lambda?: string;
+  rearm?: string;
+  mode?: string;
+  event?: string;
+  eventColumn?: string;
+  seed?: string;
+  resamples?: string;
+  backend?: string;
+  follow?: boolean;
+  pollMs?: string;
+}
+
+const VIEW_KINDS = ['dictionary', 'dictionary-all', 'cca', 'behaviour'] as const;
+
+function num(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new UsageError(`${flag} must be a number, got '${v}'`);
+  return x;
+}
+
+export const detectCommand: CommandModule = {
+  register(program, action) {
+    program
+      .command('detect')
+      .argument('<run>', 'run id in the workspace, or path to a run folder')
+      .option('--sae <ckpt>', 'paired-dictionary checkpoint: compare the agents on its shared latents')
+      .option('--views <kind>', `what the agents are compared on: ${VIEW_KINDS.join(' | ')} (default: dictionary with --sae; cca = raw states, no dictionary)`)
+      .option('--detector <file>', 'use a stored detector (detector.json from an earlier detect) instead of fitting one')
+      .option('--reference <run>', 'fit the detector on this run (all episodes) and score every episode of <run>')
+      .option('--train-fraction <f>', 'without --reference: the first fraction of <run>\'s episodes is reference data, the rest is scored (default 0.5)')
+      .option('-o, --out <dir>', 'report folder (default <run>/reports/<name>/)')
+      .option('--name <name>', 'report name for the default folder (default: the checkpoint folder name or the view kind)')
+      .option('--format <list>', 'report formats, comma-separated: json,csv,md,html', 'json,csv,md,html')
+      .option('--far <rate>', 'target false alarms per step, calibrated on reference data (default 0.001 = 1 per 1000 steps)')
+      .option('--horizon <H>', 'steps ahead in which a behavioural conflict counts as flagged in time (default 30)')
+      .option('--lambda <λ>', 'EWMA weight of the newest step in the causal smoothing (default 0.15)')
+      .option('--rearm <n>', 'steps below threshold before a new flag can be raised (default 10)')
+      .option('--mode <score>', `${SCORE_MODES.filter((m) => m !== 'behaviour').join(' | ')}: disagreement of the shared views, precursor latents, or both (default combined)`)
+      .option('--event <rule>', "behavioural conflict as a rule over behaviour columns, e.g. 'actions differ', 'any defected', 'A.action != 1' (joined with 'or')")
+      .option('--event-column <name>', 'behavioural conflict = this bool column is true for any agent (default: the run\'s event columns)')
+      .option('--seed <n>', 'seed of the fit/calibration split and the bootstrap (default 0)')
+      .option('--resamples <n>', 'bootstrap resamples for the intervals (default 1000)')
+      .option('--backend <name>', 'tensor backend for the dictionary encoder (default auto)')
+      .option('--follow', 'keep scoring while the run is recorded; append flags to flags.csv / flags.jsonl as steps arrive (needs --detector or --reference)')
+      .option('--poll-ms <ms>', 'with --follow: how often to look for new batches (default 10)')
+      .description(
+        'flag representational alignment conflicts: steps where the agents\' own readings of their shared latents disagree beyond ' +
+          'what reference data shows, or where known precursor latents become active; calibrated to a false-alarm rate, strictly causal, ' +
+          'each flag with the latents that drive it. Writes report.json, flags.csv, report.md and a standalone report.html, and ' +
+          'evaluates lead time against the run\'s behavioural events on held-out episodes.',
+      )
+      .action(action(async (ctx, ref: string, flags: DetectFlags) => detect(ctx, ref, flags)));
+  },
+};
+
+async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<void> {
+  const runDir = resolveRunRef(ctx.workspace, ref);
+  const formats = parseFormats(f.format);
+  const mode = f.mode as ScoreMode | undefined;
+  if (mode !== undefined && !SCORE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${SCORE_MODES.join(', ')}, got '${mode}'`);
+  const config: DetectorConfig = {
+    ...(f.far !== undefined ? { far: num(f.far, '--far')! } : {}),
+    ...(f.horizon !== undefined ? { horizon: num(f.horizon, '--horizon')! } : {}),
+    ...(f.lambda !== undefined ? { lambda: num(f.lambda, '--lambda')! } : {}),
+    ...(f.rearm !== undefined ? { rearm: num(f.rearm, '--rearm')! } : {}),
+    ...(f.seed !== undefined ? { seed: num(f.seed, '--seed')! } : {}),
+    ...(mode ? { mode } : {}),
+  };
+  const events = { ...(f.event ? { rule: f.event } : {}), ...(f.eventColumn ? { column: f.eventColumn } : {}) };
+  let detector: Detector | undefined;
+  let views: ViewSource | undefined;
+  if (f.detector) {
+    detector = loadDetector(resolve(f.detector));
+  } else {
+    views = await viewSource(f);
+  }
+  const name = f.name ?? (f.sae ? basename(resolve(f.sae)) : f.detector ? basename(resolve(f.detector), '.json') : (views?.name ?? 'conflicts'));
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw new UsageError(`--name '${name}' must be a plain file name`);
+  const outDir = resolve(f.out ?? join(runDir, 'reports', name));
+  const resamples = num(f.resamples, '--resamples');
+  const seed = num(f.seed, '--seed');
+
+  if (f.follow) {
+    if (!detector) {
+      if (!f.reference) throw new UsageError('--follow needs a detector fitted beforehand: give --detector <file> or --reference <run>');
+      const refRun = openRun(resolveRunRef(ctx.workspace, f.reference));
+      const reference = loadEpisodes(refRun);
+      detector = fitDetector(reference, { events: resolveEventSpec(reference.agents, reference.columnSpecs, events), views: views!, config, run: refRun.manifest.id });
+    }
+    await follow(ctx, runDir, outDir, detector, formats, { pollMs: num(f.pollMs, '--poll-ms') ?? 10, resamples, seed, detectorFile: f.detector ?? null });
+    return;
+  }
+
+  const res = detectRun({
+    runDir,
+    ...(detector ? { detector, detectorFile: resolve(f.detector!) } : {}),
+    ...(f.reference ? { referenceDir: resolveRunRef(ctx.workspace, f.reference) } : {}),
+    ...(f.trainFraction !== undefined ? { trainFraction: num(f.trainFraction, '--train-fraction')! } : {}),
+    ...(views ? { views } : {}),
+    config,
+    events,
+    ...(resamples !== undefined ? { resamples } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    onProgress: (s) => {
+      if (!ctx.quiet && !ctx.json && ctx.stderr.isTTY) ctx.stderr.write(`\r\x1b[2Kdetect: ${s}…`);
+    },
+  });
+  if (!ctx.quiet && !ctx.json && ctx.stderr.isTTY) ctx.stderr.write('\r\x1b[2K');
+  mkdirSync(outDir, { recursive: true });
+  const files: string[] = [];
+  if (res.fitted) {
+    const file = join(outDir, 'detector.json');
+    saveDetector(file, res.detector);
+    res.report.detector.file = file;
+    files.push(file);
+  }
+  files.push(...writeReport(outDir, res.report, formats));
+  summarise(ctx, res.report, outDir, files);
+}
+
+async function viewSource(f: DetectFlags): Promise<ViewSource> {
+  const kind = f.views ?? (f.sae ? 'dictionary' : undefined);
+  if (kind === undefined) throw new UsageError('give --sae <ckpt> (compare agents on the dictionary\'s shared latents), --views cca (raw states), or --detector <file>');
+  if (!(VIEW_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--views must be one of ${VIEW_KINDS.join(', ')}, got '${kind}'`);
+  if (kind === 'cca') return ccaViews();
+  if (kind === 'behaviour') return behaviourOnly;
+  if (!f.sae) throw new UsageError(`--views ${kind} needs --sae <ckpt>`);
+  await selectBackend((f.backend ?? 'auto') as BackendName | 'auto');
+  return dictionaryViews(dictionaryCoder(resolve(f.sae)), kind === 'dictionary');
+}
+
+function summarise(ctx: CliContext, r: ReturnType<typeof buildReport>, outDir: string, files: string[]): void {
+  const e = r.evaluation;
+  emit(ctx, { outDir, files, flags: r.flags.length, events: r.events.count, scored: r.scored, detector: { views: r.detector.views, mode: r.detector.mode, threshold: r.detector.threshold }, evaluation: e && { ...e, leads: undefined }, live: r.live ?? null }, () => {
+    const lines = [
+      `scored ${r.scored.episodes} episodes (${r.scored.steps} steps) of run ${r.run.id} with ${r.detector.views} views, ${r.detector.mode} score, threshold ${r.detector.threshold ?? '∞'}`,
+      `${r.flags.length} flags, ${r.events.count} behavioural conflicts (${r.events.definition})`,
+    ];
+    if (e) {
+      const ci = (i: { estimate: number; lo: number; hi: number }, d = 3) => `${i.estimate.toFixed(d)} [${i.lo.toFixed(d)}, ${i.hi.toFixed(d)}]`;
+      lines.push(
+        `flagged before the conflict: ${e.flaggedBefore}/${e.conflicts} · median lead ${Number.isFinite(e.medianLead) ? e.medianLead : 'n/a'} steps · ` +
+          `false alarms/1000 steps ${e.falseAlarmsPer1000.toFixed(2)} · AUROC ${ci(e.ci.auroc)}`,
+      );
+    }
+    if (r.live) lines.push(`live: ${r.live.batches} batches, latency disk → flags written median ${r.live.latencyMs.median.toFixed(1)} ms, p99 ${r.live.latencyMs.p99.toFixed(1)} ms`);
+    lines.push(`wrote ${files.map((x) => basename(x)).join(', ')} to ${outDir}`);
+    return lines.join('\n');
+  });
+}
+
+interface FollowOpts {
+  pollMs: number;
+  resamples: number | undefined;
+  seed: number | undefined;
+  detectorFile: string | null;
+}
+
+async function follow(ctx: CliContext, runDir: string, outDir: string, detector: Detector, formats: ReturnType<typeof parseFormats>, o: FollowOpts): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const csv = join(outDir, 'flags.csv');
+  const jsonl = join(outDir, 'flags.jsonl');
+  writeFileSync(csv, flagsCsvHeader());
+  writeFileSync(jsonl, '');
+  if (!o.detectorFile) saveDetector(join(outDir, 'detector.json'), detector);
+  const ctrl = new AbortController();
+  const onSig = () => ctrl.abort();
+  process.once('SIGINT', onSig);
+  const eps = new Map<number, { step: number[]; score: number[]; active: number[]; onsets: number[]; flags: number[] }>();
+  const allFlags: Flag[] = [];
+  const latencies: number[] = [];
+  try {
+    await followRun(detector, runDir, {
+      pollMs: o.pollMs,
+      signal: ctrl.signal,
+      onBatch: ({ scored, landedAt }) => {
+        for (let r = 0; r < scored.length; r++) {
+          const e = scored.episode[r]!;
+          let x = eps.get(e);
+          if (!x) eps.set(e, (x = { step: [], score: [], active: [], onsets: [], flags: [] }));
+          if (scored.onset[r]) x.onsets.push(x.step.length);
+          if (scored.flagRows.includes(r)) x.flags.push(x.step.length);
+          x.step.push(scored.step[r]!);
+          x.score.push(scored.score[r]!);
+          x.active.push(scored.active[r]!);
+        }
+        if (scored.flags.length) {
+          appendFileSync(csv, scored.flags.map(flagCsvRow).join(''));
+          appendFileSync(jsonl, scored.flags.map((fl) => JSON.stringify(fl)).join('\n') + '\n');
+          allFlags.push(...scored.flags);
+        }
+        latencies.push(Math.max(0, nowMs() - landedAt));
+        if (!ctx.quiet && !ctx.json) for (const fl of scored.flags) ctx.stderr.write(`flag: episode ${fl.episode} step ${fl.step} score ${fl.score} (${fl.latents.slice(0, 3).map((l) => `${l.label} ${l.disagreement}`).join(', ')})\n`);
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onSig);
+  }
+  const scoredEpisodes: ScoredEpisode[] = [...eps].map(([episode, x]) => ({
+    episode,
+    step: Int32Array.from(x.step),
+    score: Float64Array.from(x.score),
+    active: Uint8Array.from(x.active),
+    onsets: x.onsets,
+    flags: x.flags,
+  }));
+  const run = openRun(runDir);
+  const report = buildReport(detector, scoredEpisodes, allFlags, {
+    runId: run.manifest.id,
+    runDir: run.dir,
+    detectorFile: o.detectorFile ?? join(outDir, 'detector.json'),
+    ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+  });
+  report.live = { batches: latencies.length, latencyMs: { median: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: Math.max(0, ...latencies) } };
+  const files = writeReport(outDir, report, formats);
+  summarise(ctx, report, outDir, [jsonl, ...files]);
+}
