@@ -40,6 +40,8 @@ export interface MixingConfig {
   condition?: number;
   /** Slope α of the leaky tanh φ(u) = tanh(u) + α·u (default 0.2); φ' ≥ α keeps it invertible. */
   slope?: number;
+  /** RMS of every layer's pre-activations on typical thoughts (default 1): larger is more nonlinear. */
+  scale?: number;
 }
 
 export interface ConflictConfig {
@@ -97,7 +99,7 @@ export interface ResolvedSyntheticConfig {
   readonly episodes: number;
   readonly steps: number;
   readonly thoughts: Readonly<Required<ThoughtProcessConfig>>;
-  readonly mixing: Readonly<{ depth: number; width: number | null; noise: number; condition: number; slope: number }>;
+  readonly mixing: Readonly<{ depth: number; width: number | null; noise: number; condition: number; slope: number; scale: number }>;
   readonly conflicts: Readonly<{
     fraction: number;
     onset: readonly [number, number];
@@ -118,7 +120,7 @@ export const SYNTHETIC_DEFAULTS = {
   episodes: 64,
   steps: 200,
   thoughts: { sparsity: 0.1, persistence: 8, smoothness: 0.9, spread: 0.3 },
-  mixing: { depth: 2, noise: 0.02, condition: 3, slope: 0.2 },
+  mixing: { depth: 2, noise: 0.02, condition: 3, slope: 0.2, scale: 1 },
   conflicts: { fraction: 0.25, thoughts: 2, speed: 0.05, maxDrift: 2, lag: 10 },
   seed: 0,
 } as const;
@@ -151,12 +153,13 @@ export function resolveSyntheticConfig(input: SyntheticConfig = {}): ResolvedSyn
   const spread = num(th.spread ?? D.thoughts.spread, 'thoughts.spread', 0, 5);
 
   // Mixing.
-  const mx = obj(input.mixing, 'mixing', ['depth', 'width', 'noise', 'condition', 'slope']);
+  const mx = obj(input.mixing, 'mixing', ['depth', 'width', 'noise', 'condition', 'slope', 'scale']);
   const depth = int(mx.depth ?? D.mixing.depth, 'mixing.depth', 1, 16);
   const width = mx.width === undefined || mx.width === null ? null : int(mx.width, 'mixing.width', 1, 1 << 16);
   const noise = num(mx.noise ?? D.mixing.noise, 'mixing.noise', 0, 1e6);
   const condition = num(mx.condition ?? D.mixing.condition, 'mixing.condition', 1, 1e6);
   const slope = num(mx.slope ?? D.mixing.slope, 'mixing.slope', 0, 10, 'left-open');
+  const scale = num(mx.scale ?? D.mixing.scale, 'mixing.scale', 0, 100, 'left-open');
 
   // Agents.
   const rawAgents = input.agents ?? D.agents;
@@ -284,7 +287,7 @@ export function resolveSyntheticConfig(input: SyntheticConfig = {}): ResolvedSyn
     episodes,
     steps,
     thoughts: { sparsity, persistence, smoothness, spread },
-    mixing: { depth, width, noise, condition, slope },
+    mixing: { depth, width, noise, condition, slope, scale },
     conflicts: { fraction, onset, agent, thoughts: nDrift, speed, maxDrift, lag },
     seed,
   });

@@ -1,8 +1,8 @@
 // An agent's random invertible nonlinear mixing: layers h_l = φ(W_l h_{l−1} + b_l) with
 // φ(u) = tanh(u) + α·u (strictly increasing, so a bijection of ℝ) and W_l = g_l·Q·diag(s)·R
 // (Q orthonormal columns, R orthogonal, s log-uniform in [1/condition, 1]): injective with a
-// bounded condition number. Gains g_l are calibrated so pre-activations have unit RMS on
-// typical thoughts, which keeps φ in its nonlinear range. Dimensions never decrease, so the
+// bounded condition number. Gains g_l are calibrated so pre-activations have RMS `scale`
+// (default 1) on typical thoughts, which keeps φ in its nonlinear range. Dimensions never decrease, so the
 // whole map is injective and `inverse` recovers the thoughts from a noise-free state.
 import type { Rng } from '../../util/random.js';
 import { matMul, randomOrthonormalColumns, transpose } from './linalg.js';
@@ -41,6 +41,8 @@ export interface MixingSummary {
 export interface MixingBuildOptions {
   condition: number;
   slope: number;
+  /** Target RMS of each layer's pre-activations on the calibration inputs (default 1). */
+  scale?: number;
   /** Bias standard deviation (default 0.1). */
   biasStd?: number;
 }
@@ -87,13 +89,13 @@ export class MixingNetwork {
       const bias = new Float64Array(m);
       for (let i = 0; i < m; i++) bias[i] = (opts.biasStd ?? 0.1) * rng.normal();
       const layer: MixingLayer = { inSize: n, outSize: m, wt: transpose(w, m, n), w, bias, pinv, gain: 1, singular: s };
-      // Calibrate: unit RMS of W·h over the calibration inputs.
+      // Calibrate: RMS of W·h over the calibration inputs = scale.
       const pre = new Float64Array(calRows * m);
       linear(layer, h, calRows, pre, false);
       let ss = 0;
       for (let i = 0; i < pre.length; i++) ss += pre[i]! * pre[i]!;
       const rms = Math.sqrt(ss / Math.max(1, pre.length));
-      const g = rms > 1e-12 ? 1 / rms : 1;
+      const g = (opts.scale ?? 1) / (rms > 1e-12 ? rms : 1);
       for (let i = 0; i < layer.wt.length; i++) {
         layer.wt[i]! *= g;
         layer.w[i]! *= g;

@@ -220,7 +220,7 @@ export class SyntheticGenerator {
       return MixingNetwork.random(
         rngFor(cfg.seed, STREAM.mixing, a),
         dims,
-        { condition: cfg.mixing.condition, slope: cfg.mixing.slope },
+        { condition: cfg.mixing.condition, slope: cfg.mixing.slope, scale: cfg.mixing.scale },
         input,
         CALIBRATION_ROWS,
       );

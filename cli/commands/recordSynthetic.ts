@@ -23,6 +23,7 @@ interface SyntheticFlags {
   depth?: number;
   width?: number;
   noise?: number;
+  scale?: number;
   sparsity?: number;
   persistence?: number;
   conflicts?: number;
@@ -54,6 +55,7 @@ export function recordSyntheticSource(record: Command, action: ActionFactory): v
     .option('--depth <n>', 'mixing layers, ≥ 1 (default 2)', int)
     .option('--width <n>', 'inner width of the mixing (default min(d, max(32, 4 × thoughts)))', int)
     .option('--noise <std>', 'Gaussian noise added to hidden states (default 0.02)', float)
+    .option('--scale <x>', 'RMS of the mixing\'s pre-activations: larger is more nonlinear (default 1)', float)
     .option('--sparsity <p>', 'probability that a thought is active at a step (default 0.1)', float)
     .option('--persistence <steps>', 'mean length of a thought\'s active run (default 8)', float)
     .option('--conflicts <fraction>', 'fraction of episodes with a planted conflict (default 0.25; 0 for none)', float)
@@ -160,6 +162,7 @@ export function syntheticConfigFromFlags(flags: SyntheticFlags): SyntheticConfig
   if (flags.depth !== undefined) mixing.depth = flags.depth;
   if (flags.width !== undefined) mixing.width = flags.width;
   if (flags.noise !== undefined) mixing.noise = flags.noise;
+  if (flags.scale !== undefined) mixing.scale = flags.scale;
   if (Object.keys(mixing).length) cfg.mixing = mixing;
   const thoughts = { ...cfg.thoughts };
   if (flags.sparsity !== undefined) thoughts.sparsity = flags.sparsity;

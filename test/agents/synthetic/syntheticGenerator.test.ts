@@ -148,4 +148,27 @@ describe('SyntheticGenerator', () => {
     for (let i = 0; i < 32; i++) dev = Math.max(dev, Math.abs(h[32 + i]! - (2 * h[i]! - h[64 + i]!)));
     expect(dev).toBeGreaterThan(0.05);
   });
+
+  it('is more nearly linear at a smaller pre-activation scale', () => {
+    const nonlinearity = (scale: number) => {
+      const gen = new SyntheticGenerator({ ...small, mixing: { scale } });
+      const K = gen.structure.thoughtCount;
+      const z = new Float32Array(3 * K);
+      z[0] = 1;
+      z[K] = 2;
+      const h = gen.hiddenFromThoughts('A', z, 3); // rows: z, 2z, 0
+      let dev = 0;
+      let size = 0;
+      for (let i = 0; i < 32; i++) {
+        dev += (h[32 + i]! - 2 * h[i]! + h[64 + i]!) ** 2;
+        size += (h[i]! - h[64 + i]!) ** 2;
+      }
+      return Math.sqrt(dev / size);
+    };
+    const values = [0.05, 0.5, 2].map(nonlinearity);
+    expect(values[0]).toBeLessThan(0.05);
+    expect(values[1]).toBeGreaterThan(3 * values[0]!);
+    expect(values[2]).toBeGreaterThan(values[1]!);
+    expect(values[2]).toBeGreaterThan(0.3);
+  });
 });
