@@ -37,6 +37,7 @@ interface SyntheticFlags {
 export function recordSyntheticSource(record: Command, action: ActionFactory): void {
   record
     .command('synthetic')
+    .summary('paired agents with known latent thoughts and planted conflicts; the truth is written with the run')
     .description(
       'record paired agents with known latent structure: latent "thoughts" split into shared and private groups, ' +
         'each agent\'s hidden state a random invertible nonlinear mixing of its own copy of its thoughts plus noise; ' +
