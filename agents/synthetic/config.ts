@@ -45,7 +45,7 @@ export interface MixingConfig {
 }
 
 export interface ConflictConfig {
-  /** Fraction of episodes with one planted conflict (default 0.25). */
+  /** Fraction of episodes with one planted conflict (default 0.25; 0 when no conflict setting is given and none fits). */
   fraction?: number;
   /** Inclusive range of onset steps (default [steps/4, steps/2], clipped so onset + lag fits). */
   onset?: readonly [number, number];
@@ -57,7 +57,7 @@ export interface ConflictConfig {
   speed?: number;
   /** Largest drift (default 2). */
   maxDrift?: number;
-  /** Behavioural lag L: actions differ exactly L steps after onset (default 10). */
+  /** Behavioural lag L: actions differ exactly L steps after onset (default min(10, steps − 2)). */
   lag?: number;
 }
 
@@ -241,8 +241,7 @@ export function resolveSyntheticConfig(input: SyntheticConfig = {}): ResolvedSyn
 
   // Conflicts.
   const cf = obj(input.conflicts, 'conflicts', ['fraction', 'onset', 'agent', 'thoughts', 'speed', 'maxDrift', 'lag']);
-  const fraction = num(cf.fraction ?? D.conflicts.fraction, 'conflicts.fraction', 0, 1);
-  const lag = int(cf.lag ?? D.conflicts.lag, 'conflicts.lag', 0, steps);
+  const lag = int(cf.lag ?? Math.min(D.conflicts.lag, steps - 2), 'conflicts.lag', 0, steps);
   const nDrift = int(cf.thoughts ?? D.conflicts.thoughts, 'conflicts.thoughts', 1, MAX_THOUGHTS);
   const speed = num(cf.speed ?? D.conflicts.speed, 'conflicts.speed', 1e-3, 1e3);
   const maxDrift = num(cf.maxDrift ?? D.conflicts.maxDrift, 'conflicts.maxDrift', 0, 1e6, 'left-open');
@@ -253,20 +252,27 @@ export function resolveSyntheticConfig(input: SyntheticConfig = {}): ResolvedSyn
     if (!Array.isArray(cf.onset) || cf.onset.length !== 2) throw new SyntheticConfigError('conflicts.onset', 'must be [first, last] steps');
     const lo = int(cf.onset[0], 'conflicts.onset[0]', 1, steps - 1);
     const hi = int(cf.onset[1], 'conflicts.onset[1]', lo, steps - 1);
-    if (fraction > 0 && hi > lastOnset) {
-      throw new SyntheticConfigError('conflicts.onset', `[${lo}, ${hi}] ends too late: onset + lag (${lag}) must be < steps (${steps}), so onset ≤ ${lastOnset}`);
-    }
     onset = [lo, hi];
   } else {
     const lo = Math.max(1, Math.min(Math.floor(steps / 4), lastOnset));
     onset = [lo, Math.max(lo, Math.min(Math.floor(steps / 2), lastOnset))];
-    if (fraction > 0 && lastOnset < 1) {
-      throw new SyntheticConfigError('conflicts.lag', `(${lag}) leaves no room for a conflict in ${steps} steps: need lag ≤ steps − 2`);
-    }
   }
   const eligibleGroup = (g: ResolvedThoughtGroup) => g.agents.length >= 2 && g.size >= nDrift;
+  // With no conflict settings at all, plant conflicts only where they fit (a shared group large
+  // enough, room for onset + lag); any explicit setting asks for them and gets the errors.
+  const fits = Object.keys(cf).length > 0 || (groups.some(eligibleGroup) && lastOnset >= 1);
+  const fraction = num(cf.fraction ?? (fits ? D.conflicts.fraction : 0), 'conflicts.fraction', 0, 1);
   const agent = cf.agent === undefined || cf.agent === null ? null : String(cf.agent);
   if (fraction > 0) {
+    if (lastOnset < 1) {
+      throw new SyntheticConfigError('conflicts.lag', `(${lag}) leaves no room for a conflict in ${steps} steps: need lag ≤ steps − 2`);
+    }
+    if (onset[1] > lastOnset) {
+      throw new SyntheticConfigError(
+        'conflicts.onset',
+        `[${onset[0]}, ${onset[1]}] ends too late: onset + lag (${lag}) must be < steps (${steps}), so onset ≤ ${lastOnset}`,
+      );
+    }
     if (!groups.some(eligibleGroup)) {
       throw new SyntheticConfigError(
         'conflicts.thoughts',

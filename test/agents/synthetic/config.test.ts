@@ -103,6 +103,14 @@ describe('resolveSyntheticConfig', () => {
     expect(err.message).toMatch(message);
   });
 
+  it('plants no conflicts by default where none fit (one agent, no shared thoughts, too few steps)', () => {
+    expect(resolveSyntheticConfig({ agents: ['solo'] }).conflicts.fraction).toBe(0);
+    expect(resolveSyntheticConfig({ agents: ['solo'] }).groups).toEqual([{ name: 'private-solo', agents: ['solo'], size: 12 }]);
+    expect(resolveSyntheticConfig({ shared: 0 }).conflicts.fraction).toBe(0);
+    expect(resolveSyntheticConfig({ steps: 8 }).conflicts).toMatchObject({ fraction: 0.25, lag: 6, onset: [1, 1] });
+    expect(errorOf({ shared: 0, conflicts: { fraction: 0.5 } }).field).toBe('conflicts.thoughts');
+  });
+
   it('lets a config without shared thoughts exist when it plants no conflicts', () => {
     const c = resolveSyntheticConfig({ shared: 0, conflicts: { fraction: 0 } });
     expect(c.groups.map((g) => g.name)).toEqual(['private-A', 'private-B']);
