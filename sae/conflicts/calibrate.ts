@@ -1,7 +1,8 @@
 // Chooses the threshold on reference episodes for a target false-alarm rate: false alarms
 // (flags on null steps, see labels.ts) per null step. The lowest threshold whose rate is at
-// most the target is found by bisection over the null steps' scores (the rate falls as the
-// threshold rises).
+// most the target is found by bisection over the upper half of the null steps' scores. There
+// the rate falls as the threshold rises; below the median it need not (a threshold under
+// almost every score raises few flags because the score rarely drops below it to re-arm).
 import { flagRows } from './flagger.js';
 
 export interface CalibrationInput {
@@ -38,9 +39,10 @@ export function calibrateThreshold(eps: readonly CalibrationInput[], targetRate:
   const above = top + Math.max(1e-9, Math.abs(top) * 1e-9);
   const ok = (thr: number) => falseAlarmsAt(eps, thr, rearm) <= targetRate * nullSteps;
   // Bisection: sorted[lo] satisfies (or lo = -1 meaning only `above` does), sorted[hi] does not.
+  const last = Math.max(0, Math.floor((sorted.length - 1) / 2));
   let lo = -1;
-  let hi = sorted.length;
-  if (ok(sorted[sorted.length - 1]!)) lo = sorted.length - 1;
+  let hi = last + 1;
+  if (ok(sorted[last]!)) lo = last;
   else {
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;

@@ -20,6 +20,8 @@ export interface Flag {
   contributions: Contribution[];
   /** The latents the agents disagree on most at this step, with each agent's view. */
   latents: LatentAttribution[];
+  /** What each agent did at this step: its action, reward and text columns (texts cut at 200 characters). */
+  behaviour: Record<string, Record<string, string | number | boolean | null>>;
 }
 
 export interface ScoredBatch {
@@ -110,10 +112,25 @@ export class ConflictScorer {
           agents: [...ch.agents],
           contributions: combiners[which]!.contributions(this.feats[which]!),
           latents: ch.attribute(st.channels[which], config.topLatents),
+          behaviour: this.behaviourAt(batch, r),
         });
       }
     }
     this.stepsScored += n;
+    return out;
+  }
+
+  private behaviourAt(batch: StepRows, r: number): Flag['behaviour'] {
+    const out: Flag['behaviour'] = {};
+    this.detector.agents.forEach((id, a) => {
+      const rec: Record<string, string | number | boolean | null> = {};
+      for (const c of this.detector.columnSpecs[a] ?? []) {
+        if (c.role !== 'action' && c.role !== 'reward' && c.role !== 'text') continue;
+        const v = batch.columns[a]?.[c.name]?.[r];
+        rec[c.name] = v === undefined || v === null ? null : typeof v === 'string' ? v.slice(0, 200) : typeof v === 'bigint' ? Number(v) : (v as number | boolean);
+      }
+      out[id] = rec;
+    });
     return out;
   }
 

@@ -17,6 +17,7 @@ export const FLAG_CSV_COLUMNS = [
   'top_latent_disagreement',
   'latents',
   'contributions',
+  'behaviour',
 ] as const;
 
 export function flagsCsvHeader(): string {
@@ -40,6 +41,7 @@ export function flagCsvRow(f: Flag | ReportFlag): string {
     top?.disagreement ?? '',
     f.latents.map((l) => `${l.label}:${l.disagreement}`).join(';'),
     f.contributions.map((c) => `${c.feature}:${c.contribution}`).join(';'),
+    JSON.stringify(f.behaviour ?? {}),
   ];
   return cells.map(csvField).join(',') + '\n';
 }

@@ -24,7 +24,9 @@ export function htmlReport(r: ConflictReport, maxFlags = 200): string {
       (f) =>
         `<tr><td>${esc(f.episode)}</td><td>${esc(f.step)}</td><td>${esc(f.score)}</td><td>${esc(f.channel)}</td><td>${esc(f.outcome)}</td><td>${esc(f.leadToEvent ?? '')}</td><td>${f.latents
           .map((l) => `${esc(l.label)} <span class="muted">(${esc(l.class)})</span> ${esc(l.disagreement)} [${Object.entries(l.views).map(([a, v]) => `${esc(a)}: ${esc(v)}`).join(', ')}]`)
-          .join('<br>')}</td><td>${f.contributions.map((c) => `${esc(c.feature)}: ${esc(c.contribution)}`).join('<br>')}</td></tr>`,
+          .join('<br>')}</td><td>${f.contributions.map((c) => `${esc(c.feature)}: ${esc(c.contribution)}`).join('<br>')}</td><td>${Object.entries(f.behaviour ?? {})
+          .map(([a, cols]) => `${esc(a)}: ${Object.entries(cols).map(([k, v]) => `${esc(k)}=${esc(v)}`).join(', ')}`)
+          .join('<br>')}</td></tr>`,
     )
     .join('');
   return `<!doctype html>
@@ -66,7 +68,7 @@ ${topLatentsSvg(r)}
   ])}</table>
 ${r.live ? `<p>Live: ${esc(r.live.batches)} batches; latency from a batch on disk to its flags written: median ${esc(r.live.latencyMs.median.toFixed(1))} ms, p99 ${esc(r.live.latencyMs.p99.toFixed(1))} ms.</p>` : ''}
 <h2>Flags${r.flags.length > maxFlags ? ` (first ${maxFlags} of ${r.flags.length}; all in flags.csv)` : ''}</h2>
-${r.flags.length ? `<table><tr><th>episode</th><th>step</th><th>score</th><th>pair</th><th>outcome</th><th>lead</th><th>latents (disagreement, views)</th><th>contributions</th></tr>${flagRows}</table>` : '<p class="muted">None.</p>'}
+${r.flags.length ? `<table><tr><th>episode</th><th>step</th><th>score</th><th>pair</th><th>outcome</th><th>lead</th><th>latents (disagreement, views)</th><th>contributions</th><th>behaviour</th></tr>${flagRows}</table>` : '<p class="muted">None.</p>'}
 </body></html>
 `;
 }

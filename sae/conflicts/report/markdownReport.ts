@@ -46,13 +46,15 @@ export function markdownReport(r: ConflictReport, maxFlags = 50): string {
   L.push(`## Flags${r.flags.length > maxFlags ? ` (first ${maxFlags} of ${r.flags.length}; all in flags.csv)` : ''}`, '');
   if (r.flags.length === 0) L.push('None.');
   else {
-    L.push('| episode | step | score | pair | outcome | lead | top latents |', '|---|---|---|---|---|---|---|');
+    L.push('| episode | step | score | pair | outcome | lead | top latents | behaviour |', '|---|---|---|---|---|---|---|---|');
     for (const f of r.flags.slice(0, maxFlags)) {
       L.push(
         `| ${f.episode} | ${f.step} | ${f.score} | ${md(f.channel)} | ${f.outcome} | ${f.leadToEvent ?? ''} | ${f.latents
           .slice(0, 3)
           .map((l) => `${md(l.label)} (${l.disagreement})`)
-          .join(', ')} |`,
+          .join(', ')} | ${Object.entries(f.behaviour ?? {})
+          .map(([a, cols]) => `${md(a)}: ${Object.entries(cols).map(([k, v]) => `${md(k)}=${md(v)}`).join(', ')}`)
+          .join('; ')} |`,
       );
     }
   }
