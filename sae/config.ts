@@ -87,9 +87,9 @@ export interface JacobianFields {
 export type ModeFields = BatchTopKFields | L1Fields | PartitionedFields | JacobianFields;
 export type ResolvedSaeConfig = Readonly<CommonConfig & ModeFields>;
 export type SaeConfig = Partial<CommonConfig> & { agents: AgentDim[] } & Partial<Omit<BatchTopKFields, 'mode'>> &
-  Partial<Omit<L1Fields, 'mode'>> &
+  Partial<Omit<L1Fields, 'mode' | 'penalty'>> &
   Partial<Omit<PartitionedFields, 'mode'>> &
-  Partial<Omit<JacobianFields, 'mode'>> & { mode?: SaeMode };
+  Partial<Omit<JacobianFields, 'mode' | 'penalty'>> & { mode?: SaeMode; penalty?: L1Fields['penalty'] | JacobianFields['penalty'] };
 
 export const DEFAULT_SPLIT: SplitThresholds = { relevance: 0.25, explained: 0.05, deadFrequency: 1e-6, sampleRows: 8192 };
 

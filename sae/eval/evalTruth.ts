@@ -38,7 +38,8 @@ export function readRunTruth(runDir: string): RunTruth {
   const rows = table.numRows;
   const values = new Float32Array(rows * n);
   const fields = table.schema.fields.filter((f) => f.name !== 'episode' && f.name !== 'step');
-  const list1 = fields.find((f) => f.type.typeId === Type.FixedSizeList);
+  // Synthetic runs carry the common thoughts in 'thoughts' (and per-agent copies after it).
+  const list1 = fields.find((f) => f.name === 'thoughts' && f.type.typeId === Type.FixedSizeList) ?? fields.find((f) => f.type.typeId === Type.FixedSizeList);
   if (list1) {
     const col = table.getChild(list1.name)!;
     let r = 0;

@@ -25,7 +25,7 @@ describe('encodeRun / readCodes', () => {
     expect(codes.meta.classes[7]).toBe('private-A');
     expect(codes.rows).toBe(300);
     const b = openRun(data.dir).joined().next().value!;
-    const z = encodeJoint(model, b.hidden.map((h) => h.slice()), b.length);
+    const z = encodeJoint(model, b.hidden.map((h: Float32Array) => h.slice()), b.length);
     for (let r = 0; r < 20; r++) {
       const dense = new Float32Array(12);
       for (let i = codes.offsets[r]!; i < codes.offsets[r + 1]!; i++) dense[codes.indices[i]!] = codes.values[i]!;
