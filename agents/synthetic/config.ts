@@ -1,6 +1,7 @@
 // Configuration of the synthetic paired-agent source: the user's input (`SyntheticConfig`,
 // every field optional) and its validated, defaulted, frozen form. Errors name the field.
 import { ID_PATTERN } from '../../data/index.js';
+import { checkKeys, deepFreeze, int, isObject, num, obj, show } from './configChecks.js';
 import { SyntheticConfigError } from './errors.js';
 
 export interface SyntheticAgentConfig {
@@ -302,54 +303,4 @@ export function resolveSyntheticConfig(input: SyntheticConfig = {}): ResolvedSyn
 /** Inner width when none is given: room for the nonlinearity without paying for d×d maps. */
 export function defaultWidth(thoughts: number, hiddenSize: number): number {
   return Math.min(hiddenSize, Math.max(32, 4 * thoughts));
-}
-
-type Interval = 'closed' | 'open' | 'left-open' | 'right-open';
-
-function num(v: unknown, field: string, lo: number, hi: number, interval: Interval = 'closed'): number {
-  const loOk = (x: number) => (interval === 'open' || interval === 'left-open' ? x > lo : x >= lo);
-  const hiOk = (x: number) => (interval === 'open' || interval === 'right-open' ? x < hi : x <= hi);
-  if (typeof v !== 'number' || !Number.isFinite(v) || !loOk(v) || !hiOk(v)) {
-    const l = interval === 'open' || interval === 'left-open' ? '(' : '[';
-    const r = interval === 'open' || interval === 'right-open' ? ')' : ']';
-    throw new SyntheticConfigError(field, `must be a number in ${l}${lo}, ${hi}${r}, got ${show(v)}`);
-  }
-  return v;
-}
-
-function int(v: unknown, field: string, lo: number, hi: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new SyntheticConfigError(field, `must be an integer in ${lo}..${hi}, got ${show(v)}`);
-  }
-  return v;
-}
-
-function obj(v: unknown, field: string, keys: string[]): Record<string, unknown> {
-  if (v === undefined) return {};
-  if (!isObject(v)) throw new SyntheticConfigError(field, 'must be an object');
-  checkKeys(v, keys, `${field}.`);
-  return v;
-}
-
-function checkKeys(v: object, keys: string[], prefix: string): void {
-  for (const k of Object.keys(v)) {
-    if (!keys.includes(k)) throw new SyntheticConfigError(`${prefix}${k}`, `is not a known field (known: ${keys.join(', ')})`);
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function show(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
-}
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null) {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
 }
