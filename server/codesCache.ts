@@ -87,7 +87,7 @@ export function readCodes(arrowsFile: string, jsonFile: string | null): CodesDat
   c.numLatents = Math.max(declared, Array.isArray(meta.classes) ? meta.classes.length : 0, maxIndex + 1);
   if (c.numLatents > 1 << 20) throw new FormatError(`latent index ${c.numLatents} is implausibly large`, { file: arrowsFile });
   c.classes = Array.from({ length: c.numLatents }, (_, j) => String(meta.classes?.[j] ?? 'unknown'));
-  c.checkpoint = typeof meta.checkpoint === 'string' ? meta.checkpoint : undefined;
+  c.checkpoint = typeof meta.checkpoint === 'string' ? meta.checkpoint.split(/[\\/]/).filter(Boolean).pop() : undefined;
   c.agents = Array.isArray(meta.agents) ? meta.agents.map(String) : [];
   c.latentMax = new Float32Array(c.numLatents);
   c.activeCount = new Int32Array(c.numLatents);

@@ -117,6 +117,8 @@ export interface ReportView {
   name: string;
   run: string;
   schemaVersion?: string | number;
+  /** The report's schema id, e.g. thoughtlens.conflict-report. */
+  kind?: string;
   checkpoint?: string;
   threshold?: number;
   flags: FlagView[];

@@ -40,7 +40,7 @@ export function readReport(file: string, name: string, run: string, rows: RowLoo
       step: isNum(f.step) ? (f.step as number) : undefined,
       score: num(f.score ?? f.value),
       latents: attribution(f.attribution ?? f.latents ?? f.drivers),
-      kind: typeof f.kind === 'string' ? f.kind : typeof f.score_kind === 'string' ? (f.score_kind as string) : undefined,
+      kind: typeof f.kind === 'string' ? f.kind : typeof f.channel === 'string' ? f.channel : undefined,
     });
   }
   const det = (isObj(json.detector) ? json.detector : isObj(json.calibration) ? json.calibration : {}) as Json;
@@ -49,20 +49,34 @@ export function readReport(file: string, name: string, run: string, rows: RowLoo
     name,
     run,
     schemaVersion: (json.schemaVersion ?? json.schema_version ?? json.version) as string | number | undefined,
-    checkpoint: [json.checkpoint, json.sae, json.dictionary, det.checkpoint].find((v) => typeof v === 'string') as string | undefined,
+    kind: typeof json.schema === 'string' ? json.schema : undefined,
+    checkpoint: checkpointName(json, det),
     threshold,
     flags,
     metrics: isObj(json.metrics) ? json.metrics : isObj(json.evaluation) ? json.evaluation : undefined,
     files,
     createdAt: typeof json.createdAt === 'string' ? json.createdAt : undefined,
   };
-  const scores = json.scores ?? (isObj(json.timeline) ? (json.timeline as Json).scores ?? (json.timeline as Json).score : undefined);
+  if (Array.isArray(json.series) && rows) {
+    // thoughtlens.conflict-report: per-episode series of (step, score)
+    const pts: { row: number; score: number }[] = [];
+    for (const ser of json.series) {
+      if (!isObj(ser) || !isNum(ser.episode) || !Array.isArray(ser.step) || !Array.isArray(ser.score)) continue;
+      ser.step.forEach((st, i) => {
+        const r = isNum(st) ? rows.rowOf(ser.episode as number, st as number) : -1;
+        const sc = (ser.score as unknown[])[i];
+        if (r >= 0 && isNum(sc)) pts.push({ row: r, score: sc as number });
+      });
+    }
+    view.scores = pts.sort((a, b) => a.row - b.row);
+  }
+  const scores = view.scores ? undefined : json.scores ?? (isObj(json.timeline) ? (json.timeline as Json).scores ?? (json.timeline as Json).score : undefined);
   if (Array.isArray(scores)) {
     view.scores = scores
       .map((s, i) => (isNum(s) ? { row: i, score: s as number } : isObj(s) ? { row: rowFor(s), score: num(s.score ?? s.value) } : null))
       .filter((s): s is { row: number; score: number } => s !== null && Number.isFinite(s.row));
   }
-  const events = json.events ?? json.behaviourEvents ?? json.behavioralEvents;
+  const events = isObj(json.events) && Array.isArray(json.events.list) ? json.events.list : (json.events ?? json.behaviourEvents ?? json.behavioralEvents);
   if (Array.isArray(events)) {
     view.events = events
       .map((e) => (isNum(e) ? { row: e as number } : isObj(e) ? { row: rowFor(e), kind: typeof e.kind === 'string' ? e.kind : undefined } : null))
@@ -79,12 +93,18 @@ function attribution(a: unknown): FlagView['latents'] {
     else if (isObj(x) && isNum(x.latent ?? x.index ?? x.j)) {
       out.push({
         latent: (x.latent ?? x.index ?? x.j) as number,
-        weight: num(x.weight ?? x.contribution ?? x.value ?? x.score),
+        weight: num(x.weight ?? x.contribution ?? x.disagreement ?? x.value ?? x.score),
         agent: typeof x.agent === 'string' ? x.agent : undefined,
       });
     }
   }
   return out.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight));
+}
+
+function checkpointName(json: Json, det: Json): string | undefined {
+  const dict = isObj(det.dictionary) ? det.dictionary : isObj(json.dictionary) ? json.dictionary : null;
+  const raw = [json.checkpoint, json.sae, dict?.checkpoint, dict?.name, det.checkpoint].find((v) => typeof v === 'string') as string | undefined;
+  return raw?.split(/[\\/]/).filter(Boolean).pop();
 }
 
 function isObj(v: unknown): v is Json {

@@ -9,5 +9,8 @@ import { encodeCommand } from './encode.js';
 import { exportSaelensCommand } from './exportSaelens.js';
 import { recordCommand } from './record.js';
 import { detectCommand } from './detect.js';
+import { agentsCommand } from './agents.js';
+import { serveCommand } from './serve.js';
+import { demoCommand } from './demo.js';
 
-export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, encodeCommand, exportSaelensCommand, detectCommand];
+export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, encodeCommand, exportSaelensCommand, detectCommand, serveCommand, demoCommand];
