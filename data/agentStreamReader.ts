@@ -9,6 +9,7 @@ import { HIDDEN_COLUMN } from './format.js';
 import type { AgentSpec } from './manifest.js';
 import { checkedBatchLength, decodeHeader, readExactly, scanMessage } from './messageScanner.js';
 import { checkSchema } from './schema.js';
+import { FiniteFloats } from './finiteFloats.js';
 import { firstNonFinite } from './validate.js';
 
 export interface StreamBatch {
@@ -47,7 +48,10 @@ export class AgentStreamReader {
   private offset = 0;
   private prefix: Uint8Array | null = null;
   private _schema: Schema | null = null;
-  private scratch: ArrayBuffer | null = null;
+  /** The reused read buffer (reuseBuffer mode), in WebAssembly memory for fast NaN checks. */
+  private scratch: FiniteFloats | null = null;
+  /** The buffer of the last batch copied out of `scratch` (same layout as `scratch`). */
+  private stagedCopy: Uint8Array | null = null;
   private readonly validate: boolean;
   private readonly reuse: boolean;
   rowsRead = 0;
@@ -157,7 +161,7 @@ export class AgentStreamReader {
 
   private readBytes(position: number, length: number, headroom: number, reuse: ArrayBuffer | null): Uint8Array {
     const total = headroom + length;
-    const buf = reuse && reuse.byteLength >= total ? new Uint8Array(reuse, 0, total) : new Uint8Array(new ArrayBuffer(total));
+    const buf = reuse && reuse.byteLength >= total ? new Uint8Array(reuse, 0, total) : freshBytes(total);
     readExactly(this.fd, buf, headroom, length, position);
     return buf;
   }
@@ -165,9 +169,20 @@ export class AgentStreamReader {
   private decodeBatch(position: number, length: number): StreamBatch {
     const prefix = this.prefix!;
     const total = prefix.byteLength + length;
-    if (this.reuse && (!this.scratch || this.scratch.byteLength < total)) this.scratch = new ArrayBuffer(Math.ceil(total * 1.25));
-    const bytes = this.readBytes(position, length, prefix.byteLength, this.reuse ? this.scratch : null);
+    // Batches are read into one reused buffer in WebAssembly memory, where the NaN/Inf check
+    // runs with SIMD. Without reuseBuffer each batch then gets its own copy (memcpy is
+    // cheaper than the JavaScript check it saves), so batches stay valid after the next read.
+    const staged = this.reuse || this.validate;
+    if (staged && (!this.scratch || this.scratch.buffer.byteLength < total)) this.scratch = new FiniteFloats(Math.ceil(total * 1.25));
+    let bytes = this.readBytes(position, length, prefix.byteLength, staged ? this.scratch!.buffer : null);
     bytes.set(prefix, 0);
+    this.stagedCopy = null;
+    if (staged && !this.reuse) {
+      const own = freshBytes(total);
+      own.set(bytes);
+      this.stagedCopy = own;
+      bytes = own;
+    }
     let batch: RecordBatch;
     try {
       const reader = RecordBatchReader.from(bytes);
@@ -190,6 +205,16 @@ export class AgentStreamReader {
     return out;
   }
 
+  /** NaN/Inf check of a batch's hidden values, in WebAssembly where they (or their staged twin) are. */
+  private checkFinite(hidden: Float32Array): number {
+    if (this.scratch && hidden.buffer === this.scratch.buffer) return this.scratch.firstNonFinite(hidden);
+    const copy = this.stagedCopy;
+    if (this.scratch && copy && hidden.buffer === copy.buffer) {
+      return this.scratch.firstNonFinite(new Float32Array(this.scratch.buffer, hidden.byteOffset - copy.byteOffset, hidden.length));
+    }
+    return firstNonFinite(hidden);
+  }
+
   private viewBatch(batch: RecordBatch): StreamBatch {
     const rowOffset = this.rowsRead;
     const length = batch.numRows;
@@ -203,10 +228,10 @@ export class AgentStreamReader {
     }
     const d = (data.type as { listSize: number }).listSize;
     const child = data.children[0]!;
-    const start = (data.offset + child.offset) * d;
+    const start = data.offset * d + child.offset;
     const hidden = (child.values as Float32Array).subarray(start, start + length * d);
     if (this.validate) {
-      const bad = firstNonFinite(hidden);
+      const bad = this.checkFinite(hidden);
       if (bad >= 0) {
         const r = Math.floor(bad / d);
         throw new BadValueError(
@@ -238,6 +263,12 @@ function intColumn(vec: Vector | null, name: string, file: string, rowOffset: nu
     out[i] = v;
   }
   return out;
+}
+
+/** An unpooled buffer that is not zero-filled first (it is read or copied into at once). */
+function freshBytes(n: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
 function firstNull(vec: Vector): number {

@@ -18,6 +18,7 @@ import { BadValueError, UsageError } from './errors.js';
 import { IpcFdWriter } from './ipcSink.js';
 import type { AgentSpec, ColumnSpec } from './manifest.js';
 import { hiddenType, schemaForAgent } from './schema.js';
+import { FiniteFloats } from './finiteFloats.js';
 import { firstNonFinite } from './validate.js';
 
 export type BehaviourValue = number | boolean | string | null;
@@ -53,6 +54,7 @@ export class AgentStreamWriter {
   private readonly episode: Int32Array;
   private readonly step: Int32Array;
   private readonly hidden: Float32Array;
+  private readonly floats: FiniteFloats;
   private readonly cols: ColumnBuffer[];
   private pending = 0;
   private closed = false;
@@ -71,7 +73,9 @@ export class AgentStreamWriter {
     this.schema = schemaForAgent(agent);
     this.episode = new Int32Array(this.batchRows);
     this.step = new Int32Array(this.batchRows);
-    this.hidden = new Float32Array(this.batchRows * this.d);
+    // The batch's hidden states live in WebAssembly memory: checked there with SIMD.
+    this.floats = new FiniteFloats(this.batchRows * this.d * 4);
+    this.hidden = new Float32Array(this.floats.buffer, 0, this.batchRows * this.d);
     this.cols = agent.columns.map((spec) => makeColumnBuffer(spec, this.batchRows));
     this.io = new IpcFdWriter(openSync(file, 'wx'), this.schema);
   }
@@ -97,16 +101,10 @@ export class AgentStreamWriter {
         { file: this.file, column: 'hidden', row: this.rowsWritten + this.pending },
       );
     }
-    if (this.validate) {
-      const bad = firstNonFinite(rows.hidden);
-      if (bad >= 0) {
-        const r = Math.floor(bad / this.d);
-        throw new BadValueError(
-          `hidden state is ${rows.hidden[bad]} at element ${bad % this.d} (episode ${rows.episode[r]}, step ${rows.step[r]})`,
-          { file: this.file, column: 'hidden', row: this.rowsWritten + this.pending + r },
-        );
-      }
-    }
+    // Rows that fit in the open batch are checked after the copy, in the batch buffer (fast);
+    // an append that spans batches is checked before anything of it is written.
+    const fits = n <= this.batchRows - this.pending;
+    if (this.validate && !fits) this.checkFinite(rows, 0, firstNonFinite(rows.hidden));
     for (const c of this.cols) {
       const src = rows.columns?.[c.spec.name];
       if (src !== undefined && src.length !== n) {
@@ -121,19 +119,32 @@ export class AgentStreamWriter {
     let done = 0;
     while (done < n) {
       const take = Math.min(n - done, this.batchRows - this.pending);
-      this.copyIn(rows, done, take);
+      this.copyIn(rows, done, take, this.validate && fits);
       done += take;
       if (this.pending === this.batchRows) this.flush();
     }
   }
 
-  private copyIn(rows: StepRows, from: number, count: number): void {
+  /** Throws for a non-finite value at float index `bad` of rows `from…` (no-op for -1). */
+  private checkFinite(rows: StepRows, from: number, bad: number): void {
+    if (bad < 0) return;
+    const r = from + Math.floor(bad / this.d);
+    throw new BadValueError(
+      `hidden state is ${rows.hidden[from * this.d + bad]} at element ${bad % this.d} (episode ${rows.episode[r]}, step ${rows.step[r]})`,
+      { file: this.file, column: 'hidden', row: this.rowsWritten + this.pending + r },
+    );
+  }
+
+  private copyIn(rows: StepRows, from: number, count: number, check: boolean): void {
     const at = this.pending;
+    const d = this.d;
+    this.hidden.set(rows.hidden.subarray(from * d, (from + count) * d), at * d);
+    // Nothing counts as written until `pending` moves: a bad row leaves the batch as it was.
+    if (check) this.checkFinite(rows, from, this.floats.firstNonFinite(this.hidden.subarray(at * d, (at + count) * d)));
     for (let i = 0; i < count; i++) {
       this.episode[at + i] = rows.episode[from + i]!;
       this.step[at + i] = rows.step[from + i]!;
     }
-    this.hidden.set(rows.hidden.subarray(from * this.d, (from + count) * this.d), at * this.d);
     for (const c of this.cols) {
       const src = rows.columns?.[c.spec.name];
       for (let i = 0; i < count; i++) {

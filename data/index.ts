@@ -3,6 +3,7 @@ export * from './format.js';
 export * from './manifest.js';
 export * from './schema.js';
 export * from './validate.js';
+export * from './finiteFloats.js';
 export * from './atomicFile.js';
 export * from './agentStreamWriter.js';
 export * from './agentStreamReader.js';

@@ -135,10 +135,10 @@ describe('RunWriter → RunReader round trip', () => {
     expect(openRun(dir).scan()[0]).toMatchObject({ rows: 4, batches: 2, ended: true });
   });
 
-  it('keeps manifest counts equal to what is on disk after every append', () => {
+  it('with manifestIntervalMs 0, keeps manifest counts equal to what is on disk after every append', () => {
     const dir = join(tempDir(), 'counts');
     const agents = testAgents([3]);
-    const w = createRun(dir, { source: { kind: 'test' }, agents, batchRows: 5, flushIntervalMs: 0 });
+    const w = createRun(dir, { source: { kind: 'test' }, agents, batchRows: 5, flushIntervalMs: 0, manifestIntervalMs: 0 });
     for (let t = 0; t < 23; t++) {
       w.append('A', { episode: [0], step: [t], hidden: new Float32Array(3).fill(t) });
       const m = readManifest(dir);
@@ -148,6 +148,23 @@ describe('RunWriter → RunReader round trip', () => {
     }
     w.close();
     expect(readManifest(dir).counts.A!.rows).toBe(23);
+  });
+
+  it('rewrites run.json at most every manifestIntervalMs: counts lag, never lead, and flush() catches up', () => {
+    const dir = join(tempDir(), 'lag');
+    const agents = testAgents([3]);
+    const w = createRun(dir, { source: { kind: 'test' }, agents, batchRows: 2, flushIntervalMs: 0, manifestIntervalMs: 60_000 });
+    for (let t = 0; t < 40; t++) {
+      w.append('A', { episode: [0], step: [t], hidden: new Float32Array(3).fill(t) });
+      const counted = readManifest(dir).counts.A!;
+      const s = openRun(dir).scan()[0]!;
+      expect(counted.rows).toBeLessThanOrEqual(s.rows);
+      expect(counted.bytes).toBeLessThanOrEqual(s.bytes);
+    }
+    expect(readManifest(dir).counts.A!.rows).toBe(0);
+    w.flush();
+    expect(readManifest(dir).counts.A).toEqual({ rows: 40, batches: 20, bytes: openRun(dir).scan()[0]!.bytes });
+    w.close();
   });
 
   it('abort keeps the data, records the reason and ends the streams', () => {
