@@ -2,18 +2,17 @@
 // images (one column per bin, one pixel row per latent) are built once per fetch into an
 // offscreen canvas and then only scaled/translated while panning and zooming, so a frame
 // costs two drawImage calls however long the run is.
-import { interpolateMagma } from 'd3';
+import { interpolateMagma, rgb } from 'd3';
 import type { HeatmapHeader } from '../../../server/protocol.js';
 import type { BandLayout } from './bandLayout.js';
 
 const LUT = (() => {
   const lut = new Uint8ClampedArray(256 * 3);
   for (let i = 0; i < 256; i++) {
-    const c = interpolateMagma(1 - 0.92 * (i / 255));
-    const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(c)!;
-    lut[i * 3] = +m[1]!;
-    lut[i * 3 + 1] = +m[2]!;
-    lut[i * 3 + 2] = +m[3]!;
+    const c = rgb(interpolateMagma(1 - 0.92 * (i / 255)));
+    lut[i * 3] = c.r;
+    lut[i * 3 + 1] = c.g;
+    lut[i * 3 + 2] = c.b;
   }
   return lut;
 })();

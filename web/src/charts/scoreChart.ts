@@ -33,7 +33,8 @@ export function drawScore(svg: Svg, width: number, height: number, x: ScaleLinea
     hi = Math.max(hi, report.threshold);
   }
   if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
-  const y = scaleLinear().domain([Math.min(0, lo), hi * 1.1 || 1]).range([height - 4, 6]);
+  const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.1 || 1;
+  const y = scaleLinear().domain([lo - pad, hi + pad]).range([height - 4, 6]);
   const pts: [number, number][] = [];
   cols.forEach((v, c) => {
     if (Number.isFinite(v)) pts.push([c + 0.5, y(v)]);
@@ -47,7 +48,7 @@ export function drawScore(svg: Svg, width: number, height: number, x: ScaleLinea
     if (fx < 0 || fx > width) continue;
     svg.append('path').attr('class', 'flag').attr('d', `M${fx},${y(f.score) - 2}l-5,-8h10z`).attr('fill', '#d7191c');
   }
-  svg.append('g').attr('transform', 'translate(30,0)').call(axisLeft(y).ticks(3) as never).call((g) => g.select('.domain').remove());
+  svg.append('g').attr('transform', 'translate(44,0)').call(axisLeft(y).ticks(3, '~s') as never).call((g) => g.select('.domain').remove());
 }
 
 /** The whole run in a thin strip (actions density + flags), under the brush. */
