@@ -116,6 +116,14 @@ export class AgentStreamWriter {
         throw new BadValueError(`column is not declared for agent '${this.agent.id}'`, { file: this.file, column: name });
       }
     }
+    if (!fits) {
+      // This append will flush batches before its last rows are copied: check every value
+      // first so that a rejected append writes nothing.
+      for (const c of this.cols) {
+        const src = rows.columns?.[c.spec.name];
+        if (src) for (let i = 0; i < n; i++) checkValue(c, src[i], this.file, this.rowsWritten + this.pending + i);
+      }
+    }
     let done = 0;
     while (done < n) {
       const take = Math.min(n - done, this.batchRows - this.pending);
@@ -222,26 +230,42 @@ function setValid(c: NumericBuffer, at: number, ok: boolean): void {
   }
 }
 
-function writeValue(c: ColumnBuffer, at: number, v: BehaviourValue | undefined, file: string, row: number): void {
+/** Throws unless `v` (undefined and null mean missing) may go into a column of this kind. */
+function checkValue(c: ColumnBuffer, v: BehaviourValue | undefined, file: string, row: number): void {
+  if (v === undefined || v === null) return;
   const where = { file, column: c.spec.name, row };
+  switch (c.kind) {
+    case 'int32':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v > 2147483647 || v < -2147483648) {
+        throw new BadValueError(`int32 column got ${JSON.stringify(v)}`, where);
+      }
+      return;
+    case 'float32':
+    case 'float64':
+      if (typeof v !== 'number' && typeof v !== 'boolean') throw new BadValueError(`numeric column got ${JSON.stringify(v)}`, where);
+      return;
+    case 'bool':
+      if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new BadValueError(`bool column got ${JSON.stringify(v)}`, where);
+      return;
+    case 'utf8':
+      return;
+  }
+}
+
+function writeValue(c: ColumnBuffer, at: number, v: BehaviourValue | undefined, file: string, row: number): void {
+  checkValue(c, v, file, row);
   if (v === undefined) v = null;
   switch (c.kind) {
     case 'int32':
-      if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v > 2147483647 || v < -2147483648)) {
-        throw new BadValueError(`int32 column got ${JSON.stringify(v)}`, where);
-      }
-      c.values[at] = v ?? 0;
+      c.values[at] = (v as number | null) ?? 0;
       setValid(c, at, v !== null);
       return;
     case 'float32':
     case 'float64':
-      if (typeof v === 'boolean') v = v ? 1 : 0;
-      if (v !== null && typeof v !== 'number') throw new BadValueError(`numeric column got ${JSON.stringify(v)}`, where);
-      c.values[at] = v ?? 0;
+      c.values[at] = typeof v === 'boolean' ? (v ? 1 : 0) : ((v as number | null) ?? 0);
       setValid(c, at, v !== null);
       return;
     case 'bool':
-      if (v !== null && typeof v !== 'boolean' && v !== 0 && v !== 1) throw new BadValueError(`bool column got ${JSON.stringify(v)}`, where);
       c.values[at] = v === null ? null : Boolean(v);
       return;
     case 'utf8':

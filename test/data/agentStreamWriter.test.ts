@@ -34,6 +34,24 @@ describe('AgentStreamWriter checks what it is given', () => {
     expect(openRun(dir).scan()[0]!.rows).toBe(3);
   });
 
+  it('an append spanning several batches with one bad value writes nothing', () => {
+    const dir = join(tempDir(), 'span');
+    const w = createRun(dir, { source: { kind: 'test' }, agents: testAgents([2]), batchRows: 4, flushIntervalMs: 0, manifestIntervalMs: 0 });
+    w.append('A', { episode: [0], step: [0], hidden: new Float32Array(2) });
+    const n = 11;
+    const rows = { episode: new Array(n).fill(1), step: Array.from({ length: n }, (_, i) => i), hidden: new Float32Array(n * 2) };
+    const action = Array.from({ length: n }, (_, i) => i);
+    action[9] = 0.5;
+    expect(() => w.append('A', { ...rows, columns: { action } })).toThrow(/int32 column got 0\.5 \(file .*, column 'action', row 10\)/);
+    const hidden = new Float32Array(n * 2);
+    hidden[2 * 8 + 1] = NaN;
+    expect(() => w.append('A', { ...rows, hidden })).toThrow(/row 9\)$/);
+    expect(openRun(dir).scan()[0]!.rows).toBe(0);
+    w.append('A', rows);
+    w.close();
+    expect(openRun(dir).scan()[0]).toMatchObject({ rows: 12, batches: 3 });
+  });
+
   it('accepts non-finite values when validation is off', () => {
     const dir = join(tempDir(), 'nocheck');
     const w = createRun(dir, { source: { kind: 'test' }, agents: testAgents([2]), validate: false, flushIntervalMs: 0 });
