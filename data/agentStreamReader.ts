@@ -3,11 +3,13 @@
 // the bytes read from disk. The same cursor serves tailing: poll() returns the batches
 // that became complete since the last call.
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { RecordBatchReader, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
+import { RecordBatch, RecordBatchReader, Struct, makeData, type Schema, type Vector } from 'apache-arrow';
+import type { RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
+import { VectorLoader } from 'apache-arrow/visitor/vectorloader';
 import { BadValueError, FormatError, NotFoundError, ThoughtlensError } from './errors.js';
 import { HIDDEN_COLUMN } from './format.js';
 import type { AgentSpec } from './manifest.js';
-import { checkedBatchLength, decodeHeader, readExactly, scanMessage } from './messageScanner.js';
+import { checkedBatchLength, decodeHeader, readExactly, scanMessage, type ScanResult } from './messageScanner.js';
 import { checkSchema } from './schema.js';
 import { FiniteFloats } from './finiteFloats.js';
 import { firstNonFinite } from './validate.js';
@@ -47,6 +49,10 @@ export class AgentStreamReader {
   private fd: number;
   private offset = 0;
   private prefix: Uint8Array | null = null;
+  /** Dictionary batches seen: batches are then decoded with them (slower path). */
+  private hasDictionaries = false;
+  /** A complete message scanned but not taken yet (poll/batches asked for fewer). */
+  private peeked: Extract<ScanResult, { kind: 'message' }> | null = null;
   private _schema: Schema | null = null;
   /** The reused read buffer (reuseBuffer mode), in WebAssembly memory for fast NaN checks. */
   private scratch: FiniteFloats | null = null;
@@ -123,7 +129,9 @@ export class AgentStreamReader {
     if (this.ended) return out;
     const size = fstatSync(this.fd).size;
     for (;;) {
-      const r = scanMessage(this.fd, this.offset, size, this.file);
+      // A message found complete earlier stays complete (the file only grows): no rescan.
+      const r = this.peeked?.offset === this.offset ? this.peeked : scanMessage(this.fd, this.offset, size, this.file);
+      this.peeked = null;
       if (r.kind === 'eof' || r.kind === 'incomplete') break;
       if (r.kind === 'end-of-stream') {
         this.offset = r.end;
@@ -140,6 +148,7 @@ export class AgentStreamReader {
         throw new FormatError(`the stream must start with a schema message; found another message at byte ${r.offset}`, { file: this.file });
       } else if (message.isDictionaryBatch()) {
         // Later batches need their dictionaries: keep them in the decoding prefix.
+        this.hasDictionaries = true;
         const dict = this.readBytes(r.offset, r.end - r.offset, 0, null);
         const merged = new Uint8Array(this.prefix.byteLength + dict.byteLength);
         merged.set(this.prefix);
@@ -147,12 +156,15 @@ export class AgentStreamReader {
         this.prefix = merged;
       } else if (message.isRecordBatch()) {
         // Schema and dictionaries are always taken; batches only up to `max`.
-        if (out.length >= max) break;
+        if (out.length >= max) {
+          this.peeked = r;
+          break;
+        }
         if (message.compression != null) {
           throw new FormatError(`compressed Arrow IPC is not supported; write the stream uncompressed`, { file: this.file });
         }
         checkedBatchLength(message, r.bodyLength, this.file, r.offset);
-        out.push(this.decodeBatch(r.offset, r.end - r.offset));
+        out.push(this.decodeBatch(r));
       }
       this.offset = r.end;
     }
@@ -166,16 +178,21 @@ export class AgentStreamReader {
     return buf;
   }
 
-  private decodeBatch(position: number, length: number): StreamBatch {
-    const prefix = this.prefix!;
-    const total = prefix.byteLength + length;
+  private decodeBatch(r: Extract<ScanResult, { kind: 'message' }>): StreamBatch {
+    const position = r.offset;
+    // Without dictionaries only the body is read and decoded against the schema read once;
+    // with them the batch is decoded behind the schema and dictionary messages.
+    const head = this.hasDictionaries ? this.prefix! : null;
+    const readFrom = head ? r.offset : r.offset + r.headerBytes;
+    const length = head ? r.end - r.offset : r.bodyLength;
+    const total = (head?.byteLength ?? 0) + length;
     // Batches are read into one reused buffer in WebAssembly memory, where the NaN/Inf check
     // runs with SIMD. Without reuseBuffer each batch then gets its own copy (memcpy is
     // cheaper than the JavaScript check it saves), so batches stay valid after the next read.
     const staged = this.reuse || this.validate;
     if (staged && (!this.scratch || this.scratch.buffer.byteLength < total)) this.scratch = new FiniteFloats(Math.ceil(total * 1.25));
-    let bytes = this.readBytes(position, length, prefix.byteLength, staged ? this.scratch!.buffer : null);
-    bytes.set(prefix, 0);
+    let bytes = this.readBytes(readFrom, length, head?.byteLength ?? 0, staged ? this.scratch!.buffer : null);
+    if (head) bytes.set(head, 0);
     this.stagedCopy = null;
     if (staged && !this.reuse) {
       const own = freshBytes(total);
@@ -185,11 +202,18 @@ export class AgentStreamReader {
     }
     let batch: RecordBatch;
     try {
-      const reader = RecordBatchReader.from(bytes);
-      let last: RecordBatch | undefined;
-      for (const b of reader) last = b;
-      if (!last) throw new Error('no record batch decoded');
-      batch = last;
+      if (head) {
+        let last: RecordBatch | undefined;
+        for (const b of RecordBatchReader.from(bytes)) last = b;
+        if (!last) throw new Error('no record batch decoded');
+        batch = last;
+      } else {
+        const schema = this._schema!;
+        const h = r.message.header() as RecordBatchHeader;
+        const loader = new VectorLoader(bytes, h.nodes, h.buffers, new Map(), schema.metadataVersion, h.variadicBufferCounts);
+        const children = loader.visitMany(schema.fields);
+        batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: Number(h.length), children }));
+      }
     } catch (err) {
       throw new FormatError(`cannot decode record batch at byte ${position}: ${(err as Error).message}`, { file: this.file });
     }
