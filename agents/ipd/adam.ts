@@ -14,6 +14,8 @@ export class Adam {
   private readonly m: Float64Array[];
   private readonly v: Float64Array[];
   private t = 0;
+  /** Learning-rate multiplier (for schedules). */
+  lrScale = 1;
 
   constructor(
     private readonly params: Param[],
@@ -42,7 +44,7 @@ export class Adam {
         const gi = g[i]! * scale;
         m[i] = beta1 * m[i]! + (1 - beta1) * gi;
         v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
-        w[i]! -= (lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
+        w[i]! -= (lr * this.lrScale * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
         g[i] = 0;
       }
     });

@@ -1,6 +1,6 @@
 // Agent checkpoints: a folder with config.json (model config, how it was trained, pool
 // style names for the identity feature, metrics) and weights.safetensors (float32).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readSafetensors, writeFileAtomic, writeSafetensors, type NamedTensor } from '../../data/index.js';
 import { CheckpointError } from './checkpointError.js';
@@ -90,4 +90,25 @@ export const DEFAULT_CHECKPOINT = 'gru-stage3-a';
 
 export function loadDefaultCheckpoint(name = DEFAULT_CHECKPOINT): Checkpoint {
   return loadCheckpoint(join(shippedCheckpointsDir(), name));
+}
+
+/** Names of the shipped checkpoints. */
+export function shippedCheckpoints(): string[] {
+  try {
+    const root = shippedCheckpointsDir();
+    return readdirSync(root).filter((n) => existsSync(join(root, n, CONFIG_FILE))).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A checkpoint named by a path to its folder or by the name of a shipped one
+ * (e.g. 'gru-stage3-a'); null when `ref` is neither (it may be a style name).
+ */
+export function findCheckpoint(ref: string): Checkpoint | null {
+  if (existsSync(join(resolve(ref), CONFIG_FILE))) return loadCheckpoint(ref);
+  if (shippedCheckpoints().includes(ref)) return loadCheckpoint(join(shippedCheckpointsDir(), ref));
+  if (existsSync(resolve(ref))) throw new CheckpointError(`not an agent checkpoint: ${CONFIG_FILE} is missing`, resolve(ref));
+  return null;
 }

@@ -10,3 +10,7 @@ export * from './playMatch.js';
 export * from './trainer.js';
 export * from './checkpointError.js';
 export * from './checkpoint.js';
+export * from './evaluate.js';
+export * from './stages.js';
+export * from './recordIpd.js';
+export * from './trainToCheckpoints.js';

@@ -20,6 +20,8 @@ export interface TrainConfig extends PgConfig {
   ppoEpochs: number;
   /** Global gradient-norm clip (0 = off). */
   gradClip: number;
+  /** Decay the learning rate linearly to this fraction of lr by the last update (1 = constant). */
+  lrFinal: number;
   seed: number;
 }
 
@@ -27,7 +29,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   updates: 300,
   episodeLength: 100,
   lr: 3e-3,
-  gamma: 0.96,
+  gamma: 0.98,
   lambda: 0.95,
   valueCoef: 0.5,
   entropyCoef: 0.01,
@@ -35,6 +37,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   algo: 'a2c',
   ppoEpochs: 4,
   gradClip: 1,
+  lrFinal: 0.1,
   seed: 1,
 });
 
@@ -56,7 +59,7 @@ export interface TrainSetup {
   learners: Learner[];
   tables: Table[];
   pool: Pool;
-  /** Pool style indices drawn (uniformly per episode) for pool seats. */
+  /** Pool style indices for pool seats, dealt round-robin from a random offset each update. */
   styles: number[];
   /** Identity ablation: models get the co-player's id as a second input feature. */
   identity: boolean;
@@ -129,7 +132,9 @@ export function train(setup: TrainSetup, cfg: Readonly<TrainConfig>, onUpdate?: 
         let p = players.get(n);
         if (!p) players.set(n, (p = new StylePlayers(setup.pool.styles, n, styleRng)));
         const pick = setup.warmupStyles && u < (setup.warmupUpdates ?? 0) ? setup.warmupStyles : setup.styles;
-        assign = Int32Array.from({ length: n }, () => pick[rng.int(pick.length)]!);
+        // stratified: every style gets the same share of episodes (less gradient noise)
+        const off = rng.int(pick.length);
+        assign = Int32Array.from({ length: n }, (_, i) => pick[(i + off) % pick.length]!);
         opp = { kind: 'pool', players: p, assign };
         identityA = setup.identity ? assign : null;
       } else {
@@ -146,6 +151,8 @@ export function train(setup: TrainSetup, cfg: Readonly<TrainConfig>, onUpdate?: 
         jobs.push({ learner: tb.b, n, ...rec.b! });
       }
     }
+    const lrScale = 1 - (1 - cfg.lrFinal) * (u / Math.max(1, cfg.updates - 1));
+    for (const o of opts) if (o) o.lrScale = lrScale;
     const trainJobs = jobs.filter((j) => learners[j.learner]!.trainable);
     const targets = trainJobs.map((j) => gaeTargets(j.rewards, j.rollout.value, j.n, T, cfg));
     const oldLogits = trainJobs.map((j) => j.rollout.logit.slice());
