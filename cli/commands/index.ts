@@ -13,4 +13,4 @@ import { agentsCommand } from './agents.js';
 import { serveCommand } from './serve.js';
 import { demoCommand } from './demo.js';
 
-export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, encodeCommand, exportSaelensCommand, detectCommand, serveCommand, demoCommand];
+export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, encodeCommand, exportSaelensCommand, detectCommand, serveCommand, demoCommand, agentsCommand];
