@@ -38,6 +38,7 @@ export class RunWriter {
   private readonly writers = new Map<string, AgentStreamWriter>();
   private readonly durable: boolean;
   private timer: NodeJS.Timeout | undefined;
+  private timerError: Error | undefined;
   private finished = false;
   private readonly manifestEvery: number;
   private lastManifestAt = 0;
@@ -77,7 +78,16 @@ export class RunWriter {
     this.syncManifest();
     const every = opts.flushIntervalMs ?? 1000;
     if (every > 0) {
-      this.timer = setInterval(() => this.flush(), every);
+      // A failing timed flush (disk full, …) must not crash the process from a timer: the
+      // error is kept and thrown by the next append, flush or close.
+      this.timer = setInterval(() => {
+        try {
+          this.flush();
+        } catch (err) {
+          this.timerError ??= err as Error;
+          clearInterval(this.timer);
+        }
+      }, every);
       this.timer.unref();
     }
   }
@@ -91,6 +101,7 @@ export class RunWriter {
     const w = this.writers.get(agentId);
     if (!w) throw new UsageError(`unknown agent '${agentId}'; this run has ${[...this.writers.keys()].join(', ')}`);
     if (this.finished) throw new UsageError(`run '${this.manifest.id}' is ${this.manifest.status}; cannot append`);
+    this.throwTimerError();
     const before = w.batchesWritten;
     w.append(rows);
     if (w.batchesWritten !== before) {
@@ -117,6 +128,13 @@ export class RunWriter {
   /** Ends the run keeping everything recorded so far, with status `aborted` and a reason. */
   abort(reason: string): void {
     this.finish('aborted', reason);
+  }
+
+  private throwTimerError(): void {
+    const err = this.timerError;
+    if (!err) return;
+    this.timerError = undefined;
+    throw err;
   }
 
   private finish(status: RunStatus, note?: string): void {

@@ -167,6 +167,15 @@ describe('RunWriter → RunReader round trip', () => {
     w.close();
   });
 
+  it('durable mode writes the same run (with fsyncs)', () => {
+    const { dir } = makeTestRun(tempDir(), 'durable', { episodes: 2, steps: 9, batchRows: 4, durable: true });
+    expect(openRun(dir).scan().map((s) => [s.rows, s.ended, s.truncation])).toEqual([
+      [18, true, null],
+      [18, true, null],
+    ]);
+    expect(readManifest(dir).counts.A!.rows).toBe(18);
+  });
+
   it('abort keeps the data, records the reason and ends the streams', () => {
     const root = tempDir();
     const { dir, writer } = makeTestRun(root, 'ab', { leaveOpen: true, episodes: 1, steps: 10, batchRows: 4 });
