@@ -60,23 +60,29 @@ export function readCodes(arrowsFile: string, jsonFile: string | null): CodesDat
   let r = 0;
   let at = 0;
   for (const b of batches) {
+    const n = b.numRows;
     const ep = b.getChild('episode');
     const st = b.getChild('step');
+    const epv = ep ? intValues(ep.data[0]!) : null;
+    const stv = st ? intValues(st.data[0]!) : null;
     const ind = column(b, 'indices', arrowsFile);
     const val = column(b, 'values', arrowsFile);
-    for (let i = 0; i < b.numRows; i++) {
-      c.episode[r] = Number(ep?.get(i) ?? 0);
-      c.step[r] = Number(st?.get(i) ?? r);
-      const [i0, i1] = span(ind, i);
-      const [v0, v1] = span(val, i);
-      if (i1 - i0 !== v1 - v0) throw new FormatError(`indices and values differ in length`, { file: arrowsFile, row: r });
-      const iv = childValues(ind) as Int32Array;
-      const vv = childValues(val) as Float32Array;
-      for (let k = 0; k < i1 - i0; k++) {
-        c.indices[at + k] = iv[i0 + k]!;
-        c.values[at + k] = vv[v0 + k]!;
-      }
-      at += i1 - i0;
+    const io = ind.valueOffsets;
+    const vo = val.valueOffsets;
+    const iv = childValues(ind) as Int32Array;
+    const vv = childValues(val) as Float32Array;
+    const ib = ind.children[0]!.offset;
+    const vb = val.children[0]!.offset;
+    for (let i = 0; i < n; i++) {
+      c.episode[r] = epv ? epv[i]! : 0;
+      c.step[r] = stv ? stv[i]! : r;
+      const i0 = ib + io[ind.offset + i]!;
+      const len = io[ind.offset + i + 1]! - io[ind.offset + i]!;
+      const v0 = vb + vo[val.offset + i]!;
+      if (vo[val.offset + i + 1]! - vo[val.offset + i]! !== len) throw new FormatError(`indices and values differ in length`, { file: arrowsFile, row: r });
+      c.indices.set(iv.subarray(i0, i0 + len), at);
+      c.values.set(vv.subarray(v0, v0 + len), at);
+      at += len;
       r++;
       c.rowPtr[r] = at;
     }
@@ -114,9 +120,11 @@ function listLength(b: RecordBatch, name: string, file: string): number {
   return d.valueOffsets[d.offset + d.length]! - d.valueOffsets[d.offset]!;
 }
 
-function span(d: Data, i: number): [number, number] {
-  const base = d.children[0]!.offset;
-  return [base + d.valueOffsets[d.offset + i]!, base + d.valueOffsets[d.offset + i + 1]!];
+/** Integer key column values as numbers (Int32 zero-copy; other widths converted). */
+function intValues(d: Data): ArrayLike<number> {
+  const v = d.values as Int32Array | BigInt64Array;
+  if (v instanceof Int32Array) return v.subarray(d.offset, d.offset + d.length);
+  return Array.from({ length: d.length }, (_, i) => Number(v[d.offset + i]!));
 }
 
 function childValues(d: Data): ArrayLike<number> {

@@ -100,6 +100,8 @@ export interface HeatmapHeader {
   bins: number;
   numLatents: number;
   total: number;
+  /** f32: Float32 maxima; u8: maxima scaled per latent by its largest activation to 0..255. */
+  format: 'f32' | 'u8';
 }
 
 export interface FlagView {
@@ -122,8 +124,8 @@ export interface ReportView {
   checkpoint?: string;
   threshold?: number;
   flags: FlagView[];
-  /** Conflict score per row, where the report carries one. */
-  scores?: { row: number; score: number }[];
+  /** Conflict score per row, where the report carries one (parallel arrays, rows ascending). */
+  scores?: { row: number[]; score: number[] };
   events?: { row: number; kind?: string }[];
   metrics?: Record<string, unknown>;
   files: string[];

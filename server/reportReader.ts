@@ -68,13 +68,16 @@ export function readReport(file: string, name: string, run: string, rows: RowLoo
         if (r >= 0 && isNum(sc)) pts.push({ row: r, score: sc as number });
       });
     }
-    view.scores = pts.sort((a, b) => a.row - b.row);
+    pts.sort((a, b) => a.row - b.row);
+    view.scores = { row: pts.map((p) => p.row), score: pts.map((p) => p.score) };
   }
   const scores = view.scores ? undefined : json.scores ?? (isObj(json.timeline) ? (json.timeline as Json).scores ?? (json.timeline as Json).score : undefined);
   if (Array.isArray(scores)) {
-    view.scores = scores
+    const pts = scores
       .map((s, i) => (isNum(s) ? { row: i, score: s as number } : isObj(s) ? { row: rowFor(s), score: num(s.score ?? s.value) } : null))
-      .filter((s): s is { row: number; score: number } => s !== null && Number.isFinite(s.row));
+      .filter((s): s is { row: number; score: number } => s !== null && Number.isFinite(s.row))
+      .sort((a, b) => a.row - b.row);
+    view.scores = { row: pts.map((p) => p.row), score: pts.map((p) => p.score) };
   }
   const events = isObj(json.events) && Array.isArray(json.events.list) ? json.events.list : (json.events ?? json.behaviourEvents ?? json.behavioralEvents);
   if (Array.isArray(events)) {

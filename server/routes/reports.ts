@@ -2,6 +2,7 @@
 //   GET /api/runs/:id/reports                        → names, files, flag counts
 //   GET /api/runs/:id/reports/:report                → ReportView (flags on the time axis)
 //   GET /api/runs/:id/reports/:report/files/:file    → the file itself, as a download
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Router } from 'express';
 import { ThoughtlensError } from '../../data/index.js';
@@ -17,10 +18,22 @@ const TYPES: Record<string, string> = {
   'report.html': 'text/html; charset=utf-8',
 };
 
+const cache = new Map<string, { key: string; view: ReportView }>();
+
 export function loadReport(wb: Workbench, runId: string, report: string): ReportView {
   const dir = wb.paths.runDir(runId);
   const file = wb.paths.reportFile(runId, report, 'report.json');
-  return readReport(file, report, runId, wb.behaviour.get(dir), wb.paths.reportFiles(runId, report));
+  const rows = wb.behaviour.get(dir);
+  const st = statSync(file);
+  const files = wb.paths.reportFiles(runId, report);
+  // Flags are mapped onto rows of the run: a run that grew may map more of them.
+  const key = `${st.size}:${st.mtimeMs}:${rows.length}:${files.join(',')}`;
+  const hit = cache.get(file);
+  if (hit && hit.key === key) return hit.view;
+  const view = readReport(file, report, runId, rows, files);
+  if (cache.size > 64) cache.clear();
+  cache.set(file, { key, view });
+  return view;
 }
 
 /** Every readable report of a run (unreadable ones are skipped). */

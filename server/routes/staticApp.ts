@@ -1,7 +1,6 @@
-// The built web app (web/dist) and its single-page fallback. Without a build, a page that
-// says how to make one.
+// The built web app (web/dist). The app routes with the URL hash, so no fallback page is
+// needed: anything not in the build is a 404. Without a build, a page that says how to make one.
 import express, { type Router } from 'express';
-import { join } from 'node:path';
 import type { Workbench } from '../workbench.js';
 
 export function staticAppRoute(router: Router, wb: Workbench): void {
@@ -14,9 +13,5 @@ export function staticAppRoute(router: Router, wb: Workbench): void {
     });
     return;
   }
-  router.use(express.static(root, { dotfiles: 'deny', index: 'index.html', fallthrough: true, maxAge: 0 }));
-  router.use((req, res, next) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api/')) return next();
-    res.sendFile(join(root, 'index.html'));
-  });
+  router.use(express.static(root, { dotfiles: 'deny', index: 'index.html', fallthrough: true, maxAge: 0, redirect: false }));
 }

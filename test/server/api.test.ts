@@ -89,7 +89,7 @@ describe('workbench API', () => {
     const ar = await fetch(`${server.url}/api/runs/demo-run/codes/ck1/rows?from=0&to=10`, { headers: { Accept: ARROW } });
     const t = tableFromIPC(new Uint8Array(await ar.arrayBuffer()));
     expect(t.numRows).toBe(10);
-    expect(t.getChild('indices')!.get(0)!.length).toBeGreaterThan(0);
+    expect((t.getChild("indices")!.get(0) as { length: number }).length).toBeGreaterThan(0);
     const hm = await fetch(`${server.url}/api/runs/demo-run/codes/ck1/heatmap?from=0&to=200&bins=20`);
     const header = JSON.parse(hm.headers.get('x-heatmap')!) as HeatmapHeader;
     expect(header).toMatchObject({ from: 0, to: 200, bins: 20, numLatents: 64 });
@@ -104,7 +104,7 @@ describe('workbench API', () => {
     expect(body.class).toBe('shared');
     expect(body.topSteps[0]!.value).toBe(5);
     expect(body.topSteps[0]!.row).toBeGreaterThanOrEqual(120);
-    expect(body.topSteps[0]!.context.A!.action!.length).toBeGreaterThan(0);
+    expect((body.topSteps[0]!.context.A!.action as unknown[]).length).toBeGreaterThan(0);
     expect(body.decoderNorms!.A).toBeGreaterThan(0.5);
     expect(body.flags).toEqual([{ report: 'conflicts', row: 130, score: 3.5, weight: 1 }]);
     expect(body.histogram.reduce((s, b) => s + b.count, 0)).toBeGreaterThan(10);
@@ -117,7 +117,8 @@ describe('workbench API', () => {
     expect(body.threshold).toBe(2);
     expect(body.flags.map((f) => f.row)).toEqual([130, 155]);
     expect(body.flags[0]!.latents[0]).toEqual({ latent: 3, weight: 1, agent: 'A' });
-    expect(body.scores!.length).toBe(200);
+    expect(body.scores!.row.length).toBe(200);
+    expect(body.scores!.row[10]).toBe(10);
     expect(body.files).toEqual(['report.json', 'flags.csv', 'report.md', 'report.html']);
     const csv = await fetch(`${server.url}/api/runs/demo-run/reports/conflicts/files/flags.csv`);
     expect(csv.headers.get('content-disposition')).toMatch(/attachment/);

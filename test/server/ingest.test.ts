@@ -127,7 +127,7 @@ describe('HTTP ingestion', () => {
     const res = await getJson<{ error: { code: string; message: string } }>(`${server.url}/api/runs/ext2/agents/A/steps`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/vnd.apache.arrow.stream' },
-      body: w.toUint8Array(true),
+      body: w.toUint8Array(true) as Uint8Array<ArrayBuffer>,
     });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('TL_SCHEMA_MISMATCH');

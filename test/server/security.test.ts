@@ -66,7 +66,7 @@ describe('workbench security', () => {
     makeWebWorkspace(ws);
     server = await startTestServer({ workspace: ws, token: TOKEN });
     for (const [method, path, body] of ROUTES) {
-      for (const headers of [{}, { Authorization: 'Bearer wrong-token-wrong-token' }, { Authorization: `Bearer ${TOKEN}x` }]) {
+      for (const headers of [{}, { Authorization: 'Bearer wrong-token-wrong-token' }, { Authorization: `Bearer ${TOKEN}x` }] as Record<string, string>[]) {
         const res = await call(server.url, method, path, body, headers);
         expect([method, path, res.status]).toEqual([method, path, 401]);
         expect(res.body.error!.code).toBe('TL_AUTH');
@@ -144,7 +144,7 @@ describe('workbench security', () => {
     const res = await getJson<{ error: { code: string } }>(`${server.url}/api/runs/r1/agents/A/steps`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/vnd.apache.arrow.stream' },
-      body: w.toUint8Array(true),
+      body: w.toUint8Array(true) as Uint8Array<ArrayBuffer>,
     });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('TL_TOO_LARGE');

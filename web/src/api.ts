@@ -42,10 +42,10 @@ export async function getArrow(path: string): Promise<Table> {
   return tableFromIPC(new Uint8Array(await res.arrayBuffer()));
 }
 
-export async function getHeatmap(path: string, signal?: AbortSignal): Promise<{ header: HeatmapHeader; data: Float32Array }> {
-  const res = await check(await fetch(path, { headers: headers(), signal }));
+export async function getHeatmap(path: string, signal?: AbortSignal): Promise<{ header: HeatmapHeader; data: Uint8Array }> {
+  const res = await check(await fetch(`${path}&format=u8`, { headers: headers(), signal }));
   const header = JSON.parse(res.headers.get('X-Heatmap') ?? '{}') as HeatmapHeader;
-  return { header, data: new Float32Array(await res.arrayBuffer()) };
+  return { header, data: new Uint8Array(await res.arrayBuffer()) };
 }
 
 /** URL of a downloadable file, with the token when the page has one. */

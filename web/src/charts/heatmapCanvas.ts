@@ -23,8 +23,11 @@ export interface HeatImage {
   canvas: HTMLCanvasElement;
 }
 
-/** Builds the image of one binned fetch (values normalised per latent by its maximum). */
-export function heatImage(header: HeatmapHeader, data: Float32Array, layout: BandLayout, latentMax: ArrayLike<number>): HeatImage {
+/** Quantised value (0..255 of the latent's maximum) → LUT index (square-root scale). */
+const LEVEL = Uint8Array.from({ length: 256 }, (_, v) => (v === 0 ? 0 : Math.min(255, Math.max(24, Math.round(Math.sqrt(v / 255) * 255)))));
+
+/** Builds the image of one binned fetch (u8: already scaled per latent by its maximum). */
+export function heatImage(header: HeatmapHeader, data: Uint8Array, layout: BandLayout): HeatImage {
   const { bins, numLatents } = header;
   const canvas = document.createElement('canvas');
   canvas.width = bins;
@@ -34,17 +37,16 @@ export function heatImage(header: HeatmapHeader, data: Float32Array, layout: Ban
   const px = img.data;
   for (let p = 0; p < numLatents; p++) {
     const j = layout.order[p]!;
-    const inv = latentMax[j]! > 0 ? 1 / latentMax[j]! : 0;
     const src = j * bins;
     let at = p * bins * 4;
     for (let b = 0; b < bins; b++, at += 4) {
       const v = data[src + b]!;
-      if (v <= 0) {
+      if (v === 0) {
         px[at] = 255;
         px[at + 1] = 255;
         px[at + 2] = 255;
       } else {
-        const s = Math.min(255, Math.max(24, Math.round(Math.sqrt(v * inv) * 255)));
+        const s = LEVEL[v]!;
         px[at] = LUT[s * 3]!;
         px[at + 1] = LUT[s * 3 + 1]!;
         px[at + 2] = LUT[s * 3 + 2]!;

@@ -14,18 +14,30 @@ export function drawScore(svg: Svg, width: number, height: number, x: ScaleLinea
     return;
   }
   const [d0, d1] = x.domain() as [number, number];
-  const scores = report.scores ?? [];
+  const rowsOf = report.scores?.row ?? [];
+  const valuesOf = report.scores?.score ?? [];
+  // rows are ascending: only the visible slice is visited
+  let i0 = 0;
+  let lo0 = 0;
+  let hi0 = rowsOf.length;
+  while (lo0 < hi0) {
+    const mid = (lo0 + hi0) >> 1;
+    if (rowsOf[mid]! < d0 - 1) lo0 = mid + 1;
+    else hi0 = mid;
+  }
+  i0 = lo0;
   // per pixel column max of the visible scores
   const cols = new Float64Array(Math.ceil(width)).fill(NaN);
   let lo = Infinity;
   let hi = -Infinity;
-  for (const s of scores) {
-    if (s.row < d0 - 1 || s.row > d1 + 1 || !Number.isFinite(s.score)) continue;
-    const c = Math.floor(x(s.row));
+  for (let i = i0; i < rowsOf.length && rowsOf[i]! <= d1 + 1; i++) {
+    const sc = valuesOf[i]!;
+    if (!Number.isFinite(sc)) continue;
+    const c = Math.floor(x(rowsOf[i]!));
     if (c < 0 || c >= cols.length) continue;
-    if (!(cols[c]! >= s.score)) cols[c] = s.score;
-    lo = Math.min(lo, s.score);
-    hi = Math.max(hi, s.score);
+    if (!(cols[c]! >= sc)) cols[c] = sc;
+    if (sc < lo) lo = sc;
+    if (sc > hi) hi = sc;
   }
   for (const f of report.flags) hi = Math.max(hi, f.score);
   if (report.threshold !== undefined) {

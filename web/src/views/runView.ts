@@ -28,9 +28,14 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
   const state = readState();
   const data = new RunData(runId);
   await data.loadDetail();
+  performance.mark('tl-run-detail');
   const codesName = state.params.codes ?? data.detail.codes[0];
   const reportName = state.params.report ?? data.detail.reports[data.detail.reports.length - 1];
-  await Promise.all([data.loadBehaviour(), data.loadCodes(codesName), data.loadReport(reportName)]);
+  await Promise.all([
+    data.loadBehaviour().then(() => performance.mark('tl-run-behaviour')),
+    data.loadCodes(codesName).then(() => performance.mark('tl-run-codes')),
+    data.loadReport(reportName).then(() => performance.mark('tl-run-report')),
+  ]);
 
   // ---- layout
   clear(root);
@@ -166,7 +171,7 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
   const loadOverview = async () => {
     if (!data.codes || !layout) return;
     const { header, data: bins } = await getHeatmap(`/api/runs/${enc(runId)}/codes/${enc(data.codes.name)}/heatmap?from=0&to=${data.codes.rows}&bins=${Math.min(width, Math.max(1, data.codes.rows))}`);
-    overview = heatImage(header, bins, layout, data.codes.latentMax);
+    overview = heatImage(header, bins, layout);
   };
   let detailCtrl: AbortController | null = null;
   let detailTimer = 0;
@@ -185,7 +190,7 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
       detailCtrl = new AbortController();
       try {
         const { header, data: bins } = await getHeatmap(`/api/runs/${enc(runId)}/codes/${enc(data.codes.name)}/heatmap?from=${f}&to=${t}&bins=${Math.min(width, t - f)}`, detailCtrl.signal);
-        detail = heatImage(header, bins, layout, data.codes.latentMax);
+        detail = heatImage(header, bins, layout);
         schedule();
       } catch {
         // aborted by a newer request
@@ -396,7 +401,9 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
     }
   });
 
+  performance.mark('tl-run-layout');
   await loadOverview();
+  performance.mark('tl-run-overview');
   requestDetail();
   render();
   perf.firstRender();
