@@ -51,6 +51,8 @@ export class AgentStreamReader {
   private prefix: Uint8Array | null = null;
   /** Dictionary batches seen: batches are then decoded with them (slower path). */
   private hasDictionaries = false;
+  private schemaBytes: Uint8Array | null = null;
+  private readonly dictionaries = new Map<number, Uint8Array[]>();
   /** A complete message scanned but not taken yet (poll/batches asked for fewer). */
   private peeked: Extract<ScanResult, { kind: 'message' }> | null = null;
   private _schema: Schema | null = null;
@@ -141,18 +143,26 @@ export class AgentStreamReader {
       const { message } = r;
       if (message.isSchema()) {
         if (this._schema) throw new FormatError(`second schema message at byte ${r.offset}`, { file: this.file });
-        this.prefix = this.readBytes(r.offset, r.end - r.offset, 0, null);
+        this.prefix = this.schemaBytes = this.readBytes(r.offset, r.end - r.offset, 0, null);
         this._schema = decodeHeader<Schema>(message, this.file, r.offset);
         if (this.agent) checkSchema(this._schema, this.agent, this.file);
       } else if (!this.prefix) {
         throw new FormatError(`the stream must start with a schema message; found another message at byte ${r.offset}`, { file: this.file });
       } else if (message.isDictionaryBatch()) {
-        // Later batches need their dictionaries: keep them in the decoding prefix.
+        // Later batches need their dictionaries: keep them in the decoding prefix, the latest
+        // message per dictionary id (plus its deltas), so replacements do not pile up.
         this.hasDictionaries = true;
+        const header = decodeHeader<{ id: number; isDelta: boolean }>(message, this.file, r.offset);
         const dict = this.readBytes(r.offset, r.end - r.offset, 0, null);
-        const merged = new Uint8Array(this.prefix.byteLength + dict.byteLength);
-        merged.set(this.prefix);
-        merged.set(dict, this.prefix.byteLength);
+        const id = Number(header.id);
+        this.dictionaries.set(id, header.isDelta ? [...(this.dictionaries.get(id) ?? []), dict] : [dict]);
+        const parts = [this.schemaBytes!, ...[...this.dictionaries.values()].flat()];
+        const merged = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+        let at = 0;
+        for (const p of parts) {
+          merged.set(p, at);
+          at += p.byteLength;
+        }
         this.prefix = merged;
       } else if (message.isRecordBatch()) {
         // Schema and dictionaries are always taken; batches only up to `max`.

@@ -1,6 +1,6 @@
 // Arrow schemas of agent streams: built from an AgentSpec when writing, checked against it
 // when reading (files written by pyarrow or polars included).
-import { Bool, Field, FixedSizeList, Float32, Float64, Int32, Schema, Type, Utf8, type DataType } from 'apache-arrow';
+import { Bool, Field, type Dictionary, FixedSizeList, Float32, Float64, Int32, Schema, Type, Utf8, type DataType } from 'apache-arrow';
 import { SchemaMismatchError } from './errors.js';
 import { HIDDEN_COLUMN } from './format.js';
 import type { AgentSpec, ColumnType } from './manifest.js';
@@ -84,6 +84,8 @@ export function checkSchema(schema: Schema, agent: AgentSpec, file: string): voi
 }
 
 function compatible(t: DataType, declared: ColumnType): boolean {
+  // Dictionary-encoded columns (polars categoricals, pyarrow dictionary arrays) are read by value.
+  if (t.typeId === Type.Dictionary) return compatible((t as Dictionary).dictionary, declared);
   switch (declared) {
     case 'int32':
       return t.typeId === Type.Int;

@@ -256,6 +256,34 @@ for a, (name, d, keytype) in enumerate([("A", 6, pa.int32()), ("B", 3, pa.int64(
     expect(openRun(dir).scan().map((s) => s.batches)).toEqual([4, 4]);
   });
 
+  it.skipIf(noPyarrow)(`pyarrow dictionary-encoded text (a new dictionary per batch) is read by value${reason(noPyarrow)}`, () => {
+    const dir = join(tempDir(), 'dict-run');
+    mkdirSync(join(dir, 'agents'), { recursive: true });
+    runPython(
+      `${PY_VALUES}
+import sys, pyarrow as pa, pyarrow.ipc as ipc
+run, d = sys.argv[1], 3
+h = values(0, 90, d)
+schema = pa.schema([("episode", pa.int32()), ("step", pa.int32()), ("hidden", pa.list_(pa.float32(), d)),
+                    ("said", pa.dictionary(pa.int8(), pa.string()))])
+with ipc.new_stream(f"{run}/agents/A.arrows", schema) as w:
+    for s in range(0, 90, 40):
+        r = np.arange(s, min(90, s + 40))
+        # A different dictionary in every batch (first-seen order changes): replacement dictionaries.
+        said = pa.array([["cooperate", "defect", None, "wait"][(i + s // 40) % 4] for i in r]).dictionary_encode()
+        w.write_batch(pa.record_batch([pa.array(r // 50, pa.int32()), pa.array(r % 50, pa.int32()),
+            pa.FixedSizeListArray.from_arrays(pa.array(h[r].ravel()), d), said.cast(pa.dictionary(pa.int8(), pa.string()))], schema=schema))
+`,
+      [dir],
+    );
+    writeManifestFor(dir, [{ id: 'A', hiddenSize: 3, columns: [{ name: 'said', type: 'utf8', role: 'text' }] }], 90);
+    const batches = readAll(dir);
+    checkExternal(batches, 90, [3]);
+    const said = batches.flatMap((b) => Array.from(b.columns[0]!.said!));
+    const words = ['cooperate', 'defect', null, 'wait'];
+    expect(said).toEqual(Array.from({ length: 90 }, (_, i) => words[(i + Math.floor(i / 40)) % 4]));
+  });
+
   it.skipIf(noPyarrow)(`a NaN in a pyarrow-written stream is rejected naming file, column and row${reason(noPyarrow)}`, () => {
     const dir = join(tempDir(), 'nan-run');
     mkdirSync(join(dir, 'agents'), { recursive: true });
