@@ -48,7 +48,7 @@ export function batchTopK(pre: tf.Tensor2D, weight: tf.Tensor2D, K: number, onTh
     const thr = kthLargest(score, K);
     if (onThreshold) onThreshold(tf.keep(thr.clone()));
     // step(x) = 1 for x > 0: entries tied with the threshold are kept by the tiny offset.
-    const mask = tf.step(tf.add(tf.sub(score, thr), 1e-30)).mul(tf.step(act));
+    const mask = tf.step(tf.add(tf.sub(score, thr), 1e-30)).mul(tf.step(score));
     save([mask]);
     return { value: tf.mul(act, mask), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]!) };
   }) as never) as (p: tf.Tensor) => tf.Tensor;

@@ -34,7 +34,7 @@ export class DenseEngine implements TrainEngine {
   load(params: ParamSet, opt: ParamSet | null, t: number): void {
     this.disposeVars();
     for (const [name, p] of Object.entries(params)) {
-      this.vars[name] = tf.variable(tf.tensor(p.data as Float32Array, p.shape), true, name);
+      this.vars[name] = tf.variable(tf.tensor(p.data as Float32Array, p.shape), true);
       const om = opt?.[`adam.m.${name}`];
       const ov = opt?.[`adam.v.${name}`];
       this.m[name] = tf.variable(om ? tf.tensor(om.data as Float32Array, om.shape) : tf.zeros(p.shape), false);
@@ -100,13 +100,14 @@ export class DenseEngine implements TrainEngine {
       };
       const { value, grads } = tf.variableGrads(f, names.map((n) => this.vars[n]!));
       let sq: tf.Tensor = tf.scalar(0);
-      for (const n of names) sq = tf.add(sq, tf.sum(tf.square(grads[n]!)));
+      const gradOf = (n: string) => grads[this.vars[n]!.name]!;
+      for (const n of names) sq = tf.add(sq, tf.sum(tf.square(gradOf(n))));
       const gnorm = tf.sqrt(sq);
       const scale = cfg.clipNorm > 0 ? tf.minimum(1, tf.div(cfg.clipNorm, tf.add(gnorm, 1e-12))) : tf.scalar(1);
       const c1 = 1 - cfg.beta1 ** t;
       const c2 = 1 - cfg.beta2 ** t;
       for (const n of names) {
-        const g = tf.mul(grads[n]!, scale);
+        const g = tf.mul(gradOf(n), scale);
         const m = tf.add(tf.mul(this.m[n]!, cfg.beta1), tf.mul(g, 1 - cfg.beta1));
         const v = tf.add(tf.mul(this.v[n]!, cfg.beta2), tf.mul(tf.square(g), 1 - cfg.beta2));
         this.m[n]!.assign(m);
