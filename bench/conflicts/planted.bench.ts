@@ -5,8 +5,8 @@
 // episodes (seeded), pooled over seeds, plus paired AUROC differences against the main
 // detector. Writes artifacts/conflicts/planted-<tag>.json and prints a Markdown table.
 //   npx tsx bench/conflicts/planted.bench.ts [--seeds 1,2,3] [--episodes 100] [--train 60]
-//     [--steps 200] [--dims 64] [--latents 64] [--k 8] [--train-steps 1500] [--horizon 15]
-//     [--far 0.001] [--lambda 0.3] [--lag 10] [--resamples 1000] [--tag default]
+//     [--steps 200] [--dims 64] [--latents 32] [--k 2] [--train-steps 1500] [--horizon 15]
+//     [--far 0.001] [--lambda 0.35] [--lag 10] [--resamples 1000] [--tag default]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordSynthetic } from '../../agents/index.js';
@@ -40,12 +40,12 @@ const E = num('episodes', 100);
 const TRAIN = num('train', 60);
 const T = num('steps', 200);
 const D = num('dims', 64);
-const M = num('latents', 64);
-const K = num('k', 8);
+const M = num('latents', 32);
+const K = num('k', 2);
 const TRAIN_STEPS = num('train-steps', 1500);
 const H = num('horizon', 15);
 const FAR = num('far', 0.001);
-const LAMBDA = num('lambda', 0.3);
+const LAMBDA = num('lambda', 0.35);
 const LAG = num('lag', 10);
 const RESAMPLES = num('resamples', 1000);
 const tag = args.get('tag') ?? 'default';
@@ -62,7 +62,7 @@ const VARIANTS: Variant[] = [
   { name: 'dictionary (shared views), disagreement only', views: (c) => dictionaryViews(c, true), mode: 'disagreement' },
   { name: 'dictionary (shared views), precursors only', views: (c) => dictionaryViews(c, true), mode: 'precursor' },
   { name: 'baseline: dictionary without the split (all live latents), combined', views: (c) => dictionaryViews(c, false), mode: 'combined' },
-  { name: 'baseline: raw states, canonical correlation, combined', views: () => ccaViews(16), mode: 'combined' },
+  { name: 'baseline: raw states, canonical correlation, combined', views: () => ccaViews(8), mode: 'combined' },
   { name: 'baseline: behaviour history alone', views: () => behaviourOnly, mode: 'combined' },
 ];
 
@@ -85,7 +85,7 @@ for (const seed of seeds) {
   const tr = await trainDictionary({
     runs: [dir + '-train'],
     out: join(root, `ckpt-${tag}-s${seed}`),
-    config: { latents: M, k: K, steps: TRAIN_STEPS, seed, batchSize: 512 },
+    config: { latents: M, k: K, steps: TRAIN_STEPS, seed, batchSize: 512, lr: 3e-3, deadAfter: 20_000 },
   });
   const split = tr.analysis!.split;
   const coder = coderFromModel(tr.model, split);

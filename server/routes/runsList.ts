@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import { listRuns, type RunEntry } from '../../data/index.js';
 import type { RunSummary, RunsResponse } from '../protocol.js';
 import type { Workbench } from '../workbench.js';
+import { loadReports } from './reports.js';
 
 export function runSummary(wb: Workbench, e: RunEntry): RunSummary {
   const id = basename(e.dir);
@@ -30,6 +31,33 @@ export function runSummary(wb: Workbench, e: RunEntry): RunSummary {
   };
 }
 
+const warming = new WeakSet<Workbench>();
+
+export function prewarm(wb: Workbench, ids: string[]): void {
+  if (warming.has(wb) || ids.length === 0) return;
+  warming.add(wb);
+  const queue = [...ids];
+  const next = () => {
+    const id = queue.shift();
+    if (id === undefined) {
+      warming.delete(wb);
+      return;
+    }
+    try {
+      wb.behaviour.get(wb.paths.runDir(id));
+      for (const name of wb.paths.codesNames(id)) {
+        const f = wb.paths.codesFiles(id, name);
+        wb.codes.get(f.arrows, f.json);
+      }
+      loadReports(wb, id);
+    } catch {
+      // a broken run is reported when it is opened
+    }
+    setImmediate(next);
+  };
+  setImmediate(next);
+}
+
 export function runsListRoute(router: Router, wb: Workbench): void {
   router.get('/api/runs', (_req, res) => {
     const runs = listRuns(wb.config.workspace)
@@ -44,6 +72,9 @@ export function runsListRoute(router: Router, wb: Workbench): void {
       .map((e) => runSummary(wb, e));
     const body: RunsResponse = { workspace: basename(wb.config.workspace), runs };
     res.json(body);
+    // While the person looks at the list, read the newest runs into the caches so the run
+    // they open next renders from memory.
+    prewarm(wb, runs.slice(0, 3).map((r) => r.id));
   });
 }
 
