@@ -56,6 +56,7 @@ interface DetectFlags {
   resamples?: string;
   backend?: string;
   follow?: boolean;
+  randomFeatures?: string;
   pollMs?: string;
 }
 
@@ -91,6 +92,7 @@ export const detectCommand: CommandModule = {
       .option('--seed <n>', 'seed of the fit/calibration split and the bootstrap (default 0)')
       .option('--resamples <n>', 'bootstrap resamples for the intervals (default 1000)')
       .option('--backend <name>', 'tensor backend for the dictionary encoder (default auto)')
+      .option('--random-features <n>', 'random tanh features per agent added before the linear view maps (default 256; 0 = linear views of the raw states)')
       .option('--follow', 'keep scoring while the run is recorded; append flags to flags.csv / flags.jsonl as steps arrive (needs --detector or --reference)')
       .option('--poll-ms <ms>', 'with --follow: how often to look for new batches (default 10)')
       .description(
@@ -172,11 +174,13 @@ async function viewSource(f: DetectFlags): Promise<ViewSource> {
   const kind = f.views ?? (f.sae ? 'dictionary' : undefined);
   if (kind === undefined) throw new UsageError('give --sae <ckpt> (compare agents on the dictionary\'s shared latents), --views cca (raw states), or --detector <file>');
   if (!(VIEW_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--views must be one of ${VIEW_KINDS.join(', ')}, got '${kind}'`);
-  if (kind === 'cca') return ccaViews();
+  const rf = num(f.randomFeatures, '--random-features');
+  const vo = rf === undefined ? {} : { randomFeatures: rf };
+  if (kind === 'cca') return ccaViews(8, vo);
   if (kind === 'behaviour') return behaviourOnly;
   if (!f.sae) throw new UsageError(`--views ${kind} needs --sae <ckpt>`);
   await selectBackend((f.backend ?? 'auto') as BackendName | 'auto');
-  return dictionaryViews(dictionaryCoder(resolve(f.sae)), kind === 'dictionary');
+  return dictionaryViews(dictionaryCoder(resolve(f.sae)), kind === 'dictionary', vo);
 }
 
 function summarise(ctx: CliContext, r: ReturnType<typeof buildReport>, outDir: string, files: string[]): void {

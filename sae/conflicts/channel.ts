@@ -20,6 +20,8 @@ export interface LatentAttribution {
   class: string;
   /** Smoothed, reference-normalised disagreement (signed: first agent minus second). */
   disagreement: number;
+  /** This latent's part of the squared disagreement score (parts sum to the score²; may be negative). */
+  share?: number;
   /** Each agent's current view of the latent. */
   views: Record<string, number>;
 }

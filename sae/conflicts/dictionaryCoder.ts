@@ -1,8 +1,11 @@
 // Adapts a paired-dictionary checkpoint (sae/checkpoint) to the detector's LatentCoder:
-// the joint code from every agent's state, and each latent's split class from split.json.
+// the joint latent values from every agent's state, and each latent's split class from
+// split.json. By default the values are the joint pre-activations Σ_a W_a x̃_a + b, not the
+// sparse code: the code is zero until a latent crosses its selection threshold, so views
+// fitted to it ignore a small drift that the pre-activation shows from its first step.
 // The tensor backend must have been selected before encoding (sae/backend.ts).
 import { loadCheckpoint, readCheckpointJson, type SaeModel } from '../checkpoint/checkpoint.js';
-import { encodeJoint } from '../model/inference.js';
+import { encodeJoint, preActivationTensor } from '../model/inference.js';
 import type { SplitResult } from '../split/split.js';
 import { DetectorConfigError } from './errors.js';
 import type { LatentCoder } from './latentCoder.js';
@@ -10,6 +13,8 @@ import type { LatentCoder } from './latentCoder.js';
 export interface DictionaryCoderOptions {
   /** Latents per call to the encoder (default 4096 rows). */
   chunkRows?: number;
+  /** 'pre-activation' (default) or the sparse 'code'. */
+  values?: 'pre-activation' | 'code';
 }
 
 export function dictionaryCoder(checkpointDir: string, opts: DictionaryCoderOptions = {}): LatentCoder {
@@ -25,6 +30,7 @@ export function coderFromModel(model: SaeModel, split: Pick<SplitResult, 'classe
   const agents = model.cfg.agents.map((a) => a.id);
   const dims = model.cfg.agents.map((a) => a.dim);
   const chunk = opts.chunkRows ?? 4096;
+  const values = opts.values ?? 'pre-activation';
   return {
     agents,
     nLatents: m,
@@ -34,13 +40,19 @@ export function coderFromModel(model: SaeModel, split: Pick<SplitResult, 'classe
       for (let r0 = 0; r0 < rows; r0 += chunk) {
         const n = Math.min(chunk, rows - r0);
         const xs = hidden.map((h, a) => Float32Array.from({ length: n * dims[a]! }, (_, i) => h[r0 * dims[a]! + i]!));
-        out.set(encodeJoint(model, xs, n), r0 * m);
+        if (values === 'code') out.set(encodeJoint(model, xs, n), r0 * m);
+        else {
+          const t = preActivationTensor(model, xs, n);
+          out.set(t.dataSync() as Float32Array, r0 * m);
+          t.dispose();
+        }
       }
       return out;
     },
     source: {
       checkpoint: dir ?? model.dir ?? null,
       mode: model.cfg.mode,
+      values,
       latents: m,
       backend: model.meta.backend,
       shared: split.classes.filter((c) => c === 'shared').length,

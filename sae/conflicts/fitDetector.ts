@@ -33,16 +33,26 @@ export interface ViewSource {
   info?: Record<string, unknown>;
 }
 
-export function dictionaryViews(coder: LatentCoder, split = true, ridge = 1e-2): ViewSource {
+export interface ViewSourceOptions {
+  /** Random tanh features per agent before the linear maps (default 256; 0 = raw states only). */
+  randomFeatures?: number;
+  featureSeed?: number;
+}
+
+export const DEFAULT_RANDOM_FEATURES = 256;
+
+export function dictionaryViews(coder: LatentCoder, split = true, o: ViewSourceOptions & { ridge?: number } = {}): ViewSource {
+  const f = { randomFeatures: o.randomFeatures ?? DEFAULT_RANDOM_FEATURES, featureSeed: o.featureSeed ?? 0 };
   return {
     name: split ? 'dictionary-shared' : 'dictionary-all',
-    fit: (set, pair, mask) => fitDictionaryViews(set, pair, coder, { split, ridge, mask }),
+    fit: (set, pair, mask) => fitDictionaryViews(set, pair, coder, { split, ridge: o.ridge ?? 1e-2, mask, ...f }),
     ...(coder.source ? { info: coder.source } : {}),
   };
 }
 
-export function ccaViews(components = 16): ViewSource {
-  return { name: 'cca-raw', fit: (set, pair, mask) => fitCcaViews(set, pair, { components, mask }) };
+export function ccaViews(components = 8, o: ViewSourceOptions = {}): ViewSource {
+  const f = { randomFeatures: o.randomFeatures ?? DEFAULT_RANDOM_FEATURES, featureSeed: o.featureSeed ?? 0 };
+  return { name: 'cca-raw', fit: (set, pair, mask) => fitCcaViews(set, pair, { components, mask, ...f }) };
 }
 
 export const behaviourOnly: ViewSource = { name: 'behaviour' };

@@ -6,6 +6,11 @@ import { episodeRows } from './stepRowsOf.js';
 import { PairChannel, type PairNorm } from './pairChannel.js';
 import type { SharedViewModel } from './viewModel.js';
 import { DetectorDataError } from './errors.js';
+import { toBase64F32 } from './base64.js';
+import { inverseSqrt } from './linalg.js';
+
+/** Above this many latents the disagreement score uses per-latent spreads only. */
+export const MAX_WHITENED_LATENTS = 256;
 
 export function fitPairChannel(
   viewModel: SharedViewModel,
@@ -38,11 +43,14 @@ export function fitPairChannel(
     actStd: t.std(),
     ewmaDiffRms: ones,
     ewmaActRms: ones,
+    whiten: null,
   };
   const ch = new PairChannel(viewModel, pair, lambda, norm);
   const warm = Math.ceil(1 / lambda);
   const se = new Float64Array(K);
   const sa = new Float64Array(K);
+  const full = K <= MAX_WHITENED_LATENTS;
+  const cov = full ? new Float64Array(K * K) : null;
   let n = 0;
   const out = new Float64Array(ch.featureNames.length);
   set.episodes.forEach((e, ei) => {
@@ -57,11 +65,23 @@ export function fitPairChannel(
         se[j]! += st.e[j]! ** 2;
         sa[j]! += st.a[j]! ** 2;
       }
+      if (cov) for (let i = 0; i < K; i++) for (let j = i; j < K; j++) cov[i * K + j]! += st.e[i]! * st.e[j]!;
     }
   });
   const floor = (x: number) => (x > 1e-9 ? x : 1);
+  let whiten: string | null = null;
+  if (cov && n > K) {
+    let tr = 0;
+    for (let i = 0; i < K; i++) {
+      for (let j = i; j < K; j++) cov[j * K + i] = cov[i * K + j]! /= n;
+      tr += cov[i * K + i]!;
+    }
+    for (let i = 0; i < K; i++) cov[i * K + i]! += 1e-3 * Math.max(tr / K, 1e-12);
+    whiten = toBase64F32(Float32Array.from(inverseSqrt(cov, K)));
+  }
   const finalNorm: PairNorm = {
     ...norm,
+    whiten,
     ewmaDiffRms: n > 0 ? Array.from(se, (v) => floor(Math.sqrt(v / n))) : ones,
     ewmaActRms: n > 0 ? Array.from(sa, (v) => floor(Math.sqrt(v / n))) : ones,
   };

@@ -27,3 +27,4 @@ export * from './report/index.js';
 export * from './dictionaryCoder.js';
 export * from './followRun.js';
 export * from './detectRun.js';
+export * from './featureMap.js';

@@ -2,8 +2,12 @@
 //   d_j(t) = (v_Aj(t) − v_Bj(t) − μ_j) / σ_j            (views disagree, in reference spreads)
 //   e_j(t) = (1−λ) e_j(t−1) + λ d_j(t),   ê_j = e_j / τ_j (causal smoothing, re-normalised)
 //   a_j(t) = EWMA of the mean view, normalised the same way (latent activation)
-// Features: [max_j |ê_j|, |ê_1..K|, â_1..K]. The first is the disagreement score; the
-// others are candidate precursors. States reset at each episode.
+// The disagreement score is a multivariate EWMA statistic (MEWMA): the smoothed vector e
+// whitened by its own covariance on reference null steps, S = √(eᵀ Σ_e⁻¹ e / K). View errors
+// of different latents are correlated (they come from the same maps), so whitening matters;
+// above 256 latents only the diagonal is used. Features: [S, |ê_1..K|, â_1..K]: the first is
+// the disagreement score, the others are candidate precursors. States reset at each episode.
+import { fromBase64F32 } from './base64.js';
 import type { Channel, LatentAttribution, StepRows } from './channel.js';
 import type { SharedViewModel, ViewModelJson } from './viewModel.js';
 
@@ -15,6 +19,8 @@ export interface PairNorm {
   /** Reference RMS of the smoothed normalised disagreement / activation. */
   ewmaDiffRms: number[];
   ewmaActRms: number[];
+  /** K×K symmetric whitening Σ_e^(-1/2) of the smoothed difference (base64 float32), or null for diagonal. */
+  whiten: string | null;
 }
 
 export interface PairChannelJson {
@@ -44,6 +50,8 @@ export class PairChannel implements Channel<PairState, PairPrep> {
   readonly agents: readonly string[];
   readonly featureNames: string[];
   readonly K: number;
+  private readonly P: Float32Array | null;
+  private readonly pe: Float64Array;
 
   constructor(
     readonly viewModel: SharedViewModel,
@@ -55,6 +63,8 @@ export class PairChannel implements Channel<PairState, PairPrep> {
     this.agents = viewModel.agents;
     this.name = `${viewModel.agents[0]}~${viewModel.agents[1]}`;
     this.K = viewModel.latents.length;
+    this.P = norm.whiten ? fromBase64F32(norm.whiten, this.K * this.K) : null;
+    this.pe = new Float64Array(this.K);
     this.featureNames = [
       'disagreement',
       ...viewModel.latents.map((l) => `|Δ| ${l.label}`),
@@ -75,7 +85,6 @@ export class PairChannel implements Channel<PairState, PairPrep> {
     const K = this.K;
     const lam = this.lambda;
     const n = this.norm;
-    let max = 0;
     for (let j = 0; j < K; j++) {
       const a = p.va[r * K + j]!;
       const b = p.vb[r * K + j]!;
@@ -89,16 +98,46 @@ export class PairChannel implements Channel<PairState, PairPrep> {
       const az = s.a[j]! / n.ewmaActRms[j]!;
       out[1 + j] = Math.abs(ez);
       out[1 + K + j] = az;
-      if (Math.abs(ez) > max) max = Math.abs(ez);
     }
-    out[0] = max;
+    out[0] = this.mewma(s.e);
     s.started = true;
   }
 
+  /** √(eᵀ Σ⁻¹ e / K) with Σ^(-1/2) = P (or the diagonal RMS when P is absent). */
+  mewma(e: Float64Array): number {
+    const K = this.K;
+    let q = 0;
+    if (this.P) {
+      const P = this.P;
+      for (let i = 0; i < K; i++) {
+        let v = 0;
+        for (let j = 0; j < K; j++) v += P[i * K + j]! * e[j]!;
+        this.pe[i] = v;
+        q += v * v;
+      }
+    } else {
+      for (let j = 0; j < K; j++) q += (e[j]! / this.norm.ewmaDiffRms[j]!) ** 2;
+    }
+    return Math.sqrt(q / K);
+  }
+
   attribute(s: PairState, top: number): LatentAttribution[] {
-    const idx = Array.from({ length: this.K }, (_, j) => j);
+    const K = this.K;
+    const idx = Array.from({ length: K }, (_, j) => j);
     const z = (j: number) => s.e[j]! / this.norm.ewmaDiffRms[j]!;
-    idx.sort((x, y) => Math.abs(z(y)) - Math.abs(z(x)));
+    // Share of the score: e_j (Σ⁻¹ e)_j / K, which sums to S² over latents.
+    const share = new Float64Array(K);
+    if (this.P) {
+      this.mewma(s.e);
+      for (let j = 0; j < K; j++) {
+        let w = 0;
+        for (let i = 0; i < K; i++) w += this.P[i * K + j]! * this.pe[i]!;
+        share[j] = (s.e[j]! * w) / K;
+      }
+    } else {
+      for (let j = 0; j < K; j++) share[j] = z(j) ** 2 / K;
+    }
+    idx.sort((x, y) => share[y]! - share[x]!);
     return idx.slice(0, top).map((j) => {
       const l = this.viewModel.latents[j]!;
       return {
@@ -106,6 +145,7 @@ export class PairChannel implements Channel<PairState, PairPrep> {
         label: l.label,
         class: l.class,
         disagreement: round(z(j)),
+        share: round(share[j]!),
         views: { [this.agents[0]!]: round(s.va[j]!), [this.agents[1]!]: round(s.vb[j]!) },
       };
     });

@@ -12,7 +12,7 @@ describe('thoughtlens detect', () => {
     const root = tempDir('tl-detect-cli-');
     const data = writeTinyRun(root, 'tiny', { episodes: 24, steps: 100, seed: 5 });
     const out = join(root, 'rep');
-    const r = await runCliCapture(['--json', 'detect', data.dir, '--views', 'cca', '--out', out, '--horizon', '15', '--far', '0.005', '--resamples', '50']);
+    const r = await runCliCapture(['--json', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--out', out, '--horizon', '15', '--far', '0.005', '--resamples', '50']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout) as { flags: number; events: number; files: string[] };
@@ -42,10 +42,10 @@ describe('thoughtlens detect', () => {
     const bad = await runCliCapture(['detect', data.dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--sae/);
-    const badEvent = await runCliCapture(['detect', data.dir, '--views', 'cca', '--event', 'actions wobble']);
+    const badEvent = await runCliCapture(['detect', data.dir, '--views', 'cca', '--random-features', '0', '--event', 'actions wobble']);
     expect(badEvent.code).toBe(2);
     expect(badEvent.stderr).toMatch(/not understood/);
-    const ok = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--format', 'json', '--resamples', '20']);
+    const ok = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--format', 'json', '--resamples', '20']);
     expect(ok.code).toBe(0);
     expect(existsSync(join(data.dir, 'reports', 'cca-raw', 'report.json'))).toBe(true);
     expect(existsSync(join(data.dir, 'reports', 'cca-raw', 'report.html'))).toBe(false);
@@ -62,7 +62,7 @@ describe('thoughtlens detect', () => {
     const { openRun } = await import('../../../data/index.js');
     const batches = [...openRun(src.dir).joined()];
     const out = join(root, 'live-rep');
-    const det = runCliCapture(['--json', 'detect', live, '--reference', ref.dir, '--views', 'cca', '--follow', '--out', out, '--horizon', '15', '--far', '0.005', '--resamples', '20']);
+    const det = runCliCapture(['--json', 'detect', live, '--reference', ref.dir, '--views', 'cca', '--random-features', '0', '--follow', '--out', out, '--horizon', '15', '--far', '0.005', '--resamples', '20']);
     for (const b of batches) {
       agents.forEach((ag, a) => w.append(ag.id, { episode: b.episode, step: b.step, hidden: b.hidden[a]!.slice(), columns: b.columns[a] as never }));
       w.flush();

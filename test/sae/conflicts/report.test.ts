@@ -75,7 +75,7 @@ describe('conflict report files', () => {
   const root = mkdtempSync(join(tmpdir(), 'tl-conflicts-report-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const dir = craftedRun(root);
-  const res = detectRun({ runDir: dir, views: ccaViews(3), config: { horizon: 15, far: 0.05, mode: 'disagreement' }, events: { rule: `actions differ or A.action == "${EVIL}"` }, resamples: 50 });
+  const res = detectRun({ runDir: dir, views: ccaViews(3, { randomFeatures: 0 }), config: { horizon: 15, far: 0.05, mode: 'disagreement' }, events: { rule: `actions differ or A.action == "${EVIL}"` }, resamples: 50 });
   const out = join(root, 'report');
   writeReport(out, res.report);
   const read = (f: keyof typeof REPORT_FILES) => readFileSync(join(out, REPORT_FILES[f]), 'utf8');
