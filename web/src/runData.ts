@@ -67,19 +67,29 @@ export class RunData {
     this.actionRange = Number.isFinite(lo) ? [lo, hi] : [0, 1];
   }
 
+  private agentsCache: { total: number; agents: AgentBehaviour[] } | null = null;
+
+  /** Per agent, its action, reward and event columns as typed arrays (rebuilt when rows arrive). */
   agents(): AgentBehaviour[] {
-    return (this.detail?.agentSpecs ?? []).map((a) => {
+    if (this.agentsCache && this.agentsCache.total === this.total) return this.agentsCache.agents;
+    const agents = (this.detail?.agentSpecs ?? []).map((a) => {
       const byRole = (role: string) => a.columns.filter((c) => c.role === role).map((c) => c.name);
-      const num = (name: string | undefined) => (name ? ((this.columns.get(`${a.id}.${name}`) as number[] | undefined) ?? null) : null);
-      return {
-        id: a.id,
-        action: num(byRole('action')[0]),
-        reward: num(byRole('reward')[0]),
-        events: byRole('event')
-          .map((n) => ({ name: n, values: this.columns.get(`${a.id}.${n}`) ?? [] }))
-          .filter((e) => e.values.length > 0),
+      const num = (name: string | undefined) => {
+        const col = name ? this.columns.get(`${a.id}.${name}`) : undefined;
+        return col ? Float64Array.from(col, (v) => (v === null ? NaN : Number(v))) : null;
       };
+      const events = byRole('event')
+        .map((n) => this.columns.get(`${a.id}.${n}`))
+        .filter((c): c is Column => c !== undefined);
+      let any: Uint8Array | null = null;
+      if (events.length) {
+        any = new Uint8Array(this.total);
+        for (const c of events) for (let i = 0; i < c.length; i++) if (c[i] === true || c[i] === 1) any[i] = 1;
+      }
+      return { id: a.id, action: num(byRole('action')[0]), reward: num(byRole('reward')[0]), events: any };
     });
+    this.agentsCache = { total: this.total, agents };
+    return agents;
   }
 
   async loadCodes(name: string | undefined): Promise<void> {

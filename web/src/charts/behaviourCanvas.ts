@@ -4,12 +4,16 @@ import { interpolateRdYlBu } from 'd3';
 
 export interface AgentBehaviour {
   id: string;
-  action: ArrayLike<number> | null;
-  reward: ArrayLike<number> | null;
-  events: { name: string; values: ArrayLike<unknown> }[];
+  action: Float64Array | null;
+  reward: Float64Array | null;
+  /** 1 where any of the agent's event columns is true. */
+  events: Uint8Array | null;
 }
 
 export const LANE = 26;
+
+/** 65 colours from the diverging scale: one string per level instead of one per column. */
+const ACTION_COLOURS = Array.from({ length: 65 }, (_, i) => interpolateRdYlBu(1 - i / 64));
 
 export function behaviourHeight(agents: AgentBehaviour[]): number {
   return agents.length * LANE * 2 + 4;
@@ -36,18 +40,21 @@ export function drawBehaviour(ctx: CanvasRenderingContext2D, width: number, agen
     ev.fill(0);
     let rmin = Infinity;
     let rmax = -Infinity;
+    const act = ag.action;
+    const rew = ag.reward;
+    const evs = ag.events;
     for (let r = r0; r < r1; r++) {
       const c = Math.min(cols - 1, Math.floor((r - d0) * k));
       if (c < 0) continue;
       cnt[c]!++;
-      if (ag.action) actSum[c]! += Number(ag.action[r]);
-      if (ag.reward) {
-        const v = Number(ag.reward[r]);
+      if (act) actSum[c]! += act[r]!;
+      if (rew) {
+        const v = rew[r]!;
         rewSum[c]! += v;
         if (v < rmin) rmin = v;
         if (v > rmax) rmax = v;
       }
-      for (const e of ag.events) if (e.values[r] === true || e.values[r] === 1) ev[c] = 1;
+      if (evs && evs[r]) ev[c] = 1;
     }
     const top = a * LANE * 2;
     // action lane: colour of the mean action per column
@@ -56,7 +63,7 @@ export function drawBehaviour(ctx: CanvasRenderingContext2D, width: number, agen
       if (!cnt[c]) continue;
       const m = actSum[c]! / cnt[c]!;
       const t = amax > amin ? (m - amin) / (amax - amin) : 0.5;
-      ctx.fillStyle = interpolateRdYlBu(1 - t);
+      ctx.fillStyle = ACTION_COLOURS[Math.max(0, Math.min(64, Math.round(t * 64)))]!;
       ctx.fillRect(c, top + 2, w > 1 && k > 1 ? Math.ceil(w) : 1, LANE - 6);
       if (ev[c]) {
         ctx.fillStyle = '#d7191c';

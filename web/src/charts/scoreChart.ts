@@ -73,7 +73,7 @@ export function drawContext(svg: Group, width: number, height: number, x2: Scale
   if (a?.action) {
     for (let r = 0; r < data.total; r++) {
       const c = Math.min(cols - 1, Math.floor(x2(r)));
-      sum[c]! += Number(a.action[r]);
+      sum[c]! += a.action[r]!;
       cnt[c]!++;
     }
   }
