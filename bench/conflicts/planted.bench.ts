@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordSynthetic } from '../../agents/index.js';
 import { openRun, readTruthJson } from '../../data/index.js';
-import { selectBackend, trainDictionary } from '../../sae/index.js';
+import { trainDictionary } from '../../sae/index.js';
 import {
   aurocDifference,
   behaviourOnly,

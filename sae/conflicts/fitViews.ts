@@ -52,7 +52,10 @@ function pairInputs(set: EpisodeSet, pair: [number, number], mask: RowMask | und
   const cat = (parts: Float32Array[], d: number) => {
     const out = new Float32Array(n * d);
     let at = 0;
-    for (const p of parts) (out.set(p, at), (at += p.length));
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
     return out;
   };
   const seed = o.featureSeed ?? 0;
