@@ -223,4 +223,30 @@ describe.skipIf(!chromium)('workbench in Chromium', () => {
     expect(Math.max(...latencies)).toBeLessThan(5000);
     console.log(`live latency (batch written → rows on screen), ms: ${latencies.join(', ')}`);
   });
+
+  it('shows strings that came from a run as text, never as markup', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const columns = [
+      { name: 'action', type: 'int32' as const, role: 'action' as const },
+      { name: 'note', type: 'utf8' as const, role: 'text' as const },
+    ];
+    const rec = await WorkbenchRecorder.create(server.url, {
+      id: 'xss',
+      agents: [{ id: 'A', hiddenSize: 4, model: evil, columns }, { id: 'B', hiddenSize: 4, columns }],
+      source: { kind: evil },
+    });
+    const steps = (id: string) => rec.send(id, { episode: [0, 0, 0], step: [0, 1, 2], hidden: new Float32Array(12), columns: { action: [0, 1, 0], note: [evil, evil, evil] } });
+    await Promise.all([steps('A'), steps('B')]);
+    await rec.finish();
+    await page.goto(`${server.url}/`);
+    await ready('runs');
+    await page.goto(`${server.url}/#/run/xss`);
+    await ready('run');
+    const box = (await page.locator('#behaviour').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 10);
+    await expect(page.locator('#tooltip').textContent()).resolves.toContain('<img src=x');
+    await expect(page.locator('#side').textContent()).resolves.toContain('<img src=x');
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+    expect(await page.locator('#tooltip img, #side img, #tooltip script').count()).toBe(0);
+  });
 });
