@@ -27,6 +27,7 @@ interface DemoFlags {
   trainSteps: number;
   liveEpisodes: number;
   liveRate: number;
+  ipdEpisodes: number;
   seed: number;
 }
 
@@ -40,6 +41,11 @@ interface StageResult {
 function uniqueId(ws: string, base: string, exists: (id: string) => boolean = (id) => existsSync(runDirFor(ws, id))): string {
   if (!exists(base)) return base;
   for (let i = 2; ; i++) if (!exists(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+/** The demo's runs that exist now (a stage may have been skipped). */
+function listRunIds(ws: string, wanted: string[]): string[] {
+  return wanted.filter((id) => existsSync(runDirFor(ws, id)));
 }
 
 function missingModule(err: unknown): boolean {
@@ -131,25 +137,25 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
       (r) => `${r.steps} steps on ${r.backend.name}, ${Math.round(r.pairsPerSec)} pairs/s; split ${Object.entries(r.analysis?.split.counts ?? {}).map(([c, n]) => `${c} ${n}`).join(', ')}`,
     );
     void trained;
-    const encode = async (run: string) => {
+    const encode = async (run: string, dir = ckptDir, name = ckptName) => {
       const { encodeRun, loadCheckpoint, readCheckpointJson, releaseModel } = await import('../../sae/index.js');
-      const model = loadCheckpoint(ckptDir);
-      const split = readCheckpointJson<{ classes: string[] }>(ckptDir, 'split.json');
+      const model = loadCheckpoint(dir);
+      const split = readCheckpointJson<{ classes: string[] }>(dir, 'split.json');
       try {
-        return encodeRun(model, runDirFor(ws, run), { name: ckptName, classes: split?.classes as never });
+        return encodeRun(model, runDirFor(ws, run), { name, classes: split?.classes as never });
       } finally {
         releaseModel(model);
       }
     };
     await stage(`encode ${runId}`, () => encode(runId), (m) => `${m.rows} steps, ${m.activeMean.toFixed(1)} active latents per step`);
     const detectorFile = join(runDirFor(ws, runId), 'reports', ckptName, 'detector.json');
-    const detect = async (run: string, fit: boolean) => {
+    const detect = async (run: string, fit: boolean, dir = ckptDir, name = ckptName) => {
       const c = await import('../../sae/conflicts/index.js');
       const runDir = runDirFor(ws, run);
       const res = fit
-        ? c.detectRun({ runDir, views: c.dictionaryViews(c.dictionaryCoder(ckptDir), true) })
+        ? c.detectRun({ runDir, views: c.dictionaryViews(c.dictionaryCoder(dir), true) })
         : c.detectRun({ runDir, detector: c.loadDetector(detectorFile), detectorFile });
-      const out = join(runDir, 'reports', ckptName);
+      const out = join(runDir, 'reports', name);
       mkdirSync(out, { recursive: true });
       if (res.fitted) c.saveDetector(join(out, 'detector.json'), res.detector);
       c.writeReport(out, res.report, c.parseFormats('json,csv,md,html'));
@@ -196,15 +202,73 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
         (r) => `${r.steps} steps recorded live, ${r.flags} flags with the detector fitted on ${runId}`,
       );
     }
+    const ipdRun = f.ipdEpisodes > 0 ? await ipdStages() : null;
+    async function ipdStages(): Promise<string | null> {
+      // The built-in IPD agents (agents/ipd), when this build ships trained checkpoints.
+      const ipdId = uniqueId(ws, 'demo-ipd');
+      const ipdCkptName = uniqueId(ws, 'demo-ipd-dictionary', (n) => existsSync(join(ws, 'checkpoints', n)));
+      const ipdCkpt = join(ws, 'checkpoints', ipdCkptName);
+      let ipd: typeof import('../../agents/ipd/index.js') | null = null;
+      try {
+        ipd = await import('../../agents/ipd/index.js');
+      } catch (err) {
+        if (!missingModule(err)) throw err;
+      }
+      const shipped = ipd ? safeList(() => ipd!.shippedCheckpoints()) : [];
+      if (!ipd || !shipped.includes(ipd.DEFAULT_CHECKPOINT)) {
+        stages.push({ stage: 'record the built-in IPD agents', status: 'skipped', seconds: 0, detail: 'no trained IPD agents in this build yet (agents/checkpoints)' });
+        say('  – record the built-in IPD agents: skipped: no trained IPD agents in this build yet (agents/checkpoints)');
+        return null;
+      }
+      const wasBroken = broken;
+      broken = false;
+      const rec = await stage(
+        `record the built-in IPD agents live (${ipdId})`,
+        async () => {
+          const a = ipd!.loadDefaultCheckpoint();
+          if (url) say(`  watch it: ${browserUrl(server!, token, `#/run/${ipdId}`)}`);
+          return ipd!.recordIpdLive(runDirFor(ws, ipdId), { agentA: a, agentB: a, episodes: f.ipdEpisodes, seed: f.seed, roundDelayMs: server ? 1 : 0, flushIntervalMs: 250 });
+        },
+        (r) => `${r.stats.episodes} episodes, cooperation A ${r.stats.coopA.toFixed(2)} / B ${r.stats.coopB.toFixed(2)}`,
+        false,
+      );
+      if (rec) {
+        const t = await stage(
+          `train a dictionary on ${ipdId}`,
+          async () => {
+            const { trainDictionary, releaseModel } = await import('../../sae/index.js');
+            const res = await trainDictionary({ runs: [runDirFor(ws, ipdId)], out: ipdCkpt, config: { latents: f.latents, k: f.k, steps: Math.max(50, Math.round(f.trainSteps / 2)), batchSize: 512, seed: f.seed } });
+            releaseModel(res.model);
+            return res;
+          },
+          (r) => `${r.steps} steps; split ${Object.entries(r.analysis?.split.counts ?? {}).map(([c, n]) => `${c} ${n}`).join(', ')}`,
+          false,
+        );
+        if (t) {
+          await stage(`encode ${ipdId}`, () => encode(ipdId, ipdCkpt, ipdCkptName), (m) => `${m.rows} steps`, false);
+          await stage(`detect conflicts in ${ipdId}`, () => detect(ipdId, true, ipdCkpt, ipdCkptName), (r) => `${r.flags.length} flags, ${r.events.count} behavioural conflicts (${r.events.definition})`, false);
+        }
+      }
+      broken = wasBroken;
+      return rec ? ipdId : null;
+    }
     const summary = stages.map((s) => `${s.status === 'done' ? '✓' : s.status === 'skipped' ? '–' : '✗'} ${s.stage} ${s.seconds.toFixed(1)} s`).join('\n');
     const total = stages.reduce((t, s) => t + s.seconds, 0);
     say(`\ndemo finished in ${total.toFixed(1)} s:\n${summary}`);
     if (url) say(`\nopen ${browserUrl(server!, token, `#/run/${runId}`)}\n  · the timeline with the latent heatmap (shared / private bands) and the conflict flags\n  · Structure: which latents each agent uses; click one for its detail\n  · Compare: two dictionary checkpoints side by side\n${f.exitAfter !== undefined ? `(stopping in ${f.exitAfter} s)` : '(Ctrl-C to stop)'}`);
-    const result = { url, stages, runs: [runId, ...(f.liveEpisodes > 0 ? [liveId] : [])], checkpoint: existsSync(ckptDir) ? ckptDir : null };
+    const result = { url, stages, runs: listRunIds(ws, [runId, liveId, ...(ipdRun ? [ipdRun] : [])]), checkpoint: existsSync(ckptDir) ? ckptDir : null };
     if (server) await waitForStop(f.exitAfter);
     return result;
   } finally {
     await server?.close();
+  }
+}
+
+function safeList(f: () => string[]): string[] {
+  try {
+    return f();
+  } catch {
+    return [];
   }
 }
 
@@ -236,6 +300,7 @@ export const demoCommand: CommandModule = {
       .option('--train-steps <n>', 'training steps', posInt, 800)
       .option('--live-episodes <n>', 'episodes of the live run (0 = none)', intArg, 12)
       .option('--live-rate <n>', 'steps per second of the live run', posInt, 200)
+      .option('--ipd-episodes <n>', 'episodes of the built-in IPD agents, when trained checkpoints are shipped (0 = none)', intArg, 16)
       .option('--seed <n>', 'seed of everything', intArg, 0)
       .addHelpText('after', '\nExamples:\n  thoughtlens demo\n  thoughtlens demo --no-serve --train-steps 200     (CI: record, train, detect, exit)\n')
       .action(
