@@ -112,3 +112,8 @@ export function findCheckpoint(ref: string): Checkpoint | null {
   if (existsSync(resolve(ref))) throw new CheckpointError(`not an agent checkpoint: ${CONFIG_FILE} is missing`, resolve(ref));
   return null;
 }
+
+/** The shipped pair of stage-3 learners (A, B): the default agents of the demo. */
+export function loadDefaultPair(): [Checkpoint, Checkpoint] {
+  return [loadDefaultCheckpoint('gru-stage3-a'), loadDefaultCheckpoint('gru-stage3-b')];
+}

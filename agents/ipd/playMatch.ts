@@ -45,28 +45,60 @@ export interface PlayOptions {
 }
 
 export function playMatch(a: SeqModel, opp: Opponent, n: number, steps: number, rng: Rng, opts: PlayOptions = {}): MatchRecord {
-  const env = new IpdBatch(n);
-  env.reset();
-  const side = (model: SeqModel): SideRecord => ({
-    rollout: model.start(n, steps),
-    feats: new Int32Array(steps * n * model.cfg.featuresPerStep),
-    actions: new Uint8Array(steps * n),
-    rewards: new Float64Array(steps * n),
-  });
-  const rec: MatchRecord = {
-    n,
-    steps,
-    a: side(a),
-    b: opp.kind === 'model' ? side(opp.model) : null,
-    bActions: new Uint8Array(steps * n),
-    bRewards: new Float64Array(steps * n),
-  };
-  if (opp.kind === 'pool') opp.players.reset(opp.assign);
-  const actA = new Int32Array(n);
-  const actB = new Int32Array(n);
-  const featsA = new Int32Array(n * a.cfg.featuresPerStep);
-  const featsB = opp.kind === 'model' ? new Int32Array(n * opp.model.cfg.featuresPerStep) : null;
-  for (let t = 0; t < steps; t++) {
+  const m = new MatchStepper(a, opp, n, steps, rng, opts);
+  while (!m.done) m.step();
+  return m.rec;
+}
+
+/** The same play, one round per call (lets a live recorder yield to the event loop). */
+export class MatchStepper {
+  readonly rec: MatchRecord;
+  private t = 0;
+  private readonly env: IpdBatch;
+  private readonly actA: Int32Array;
+  private readonly actB: Int32Array;
+  private readonly featsA: Int32Array;
+  private readonly featsB: Int32Array | null;
+
+  constructor(
+    private readonly a: SeqModel,
+    private readonly opp: Opponent,
+    private readonly n: number,
+    private readonly steps: number,
+    private readonly rng: Rng,
+    private readonly opts: PlayOptions = {},
+  ) {
+    this.env = new IpdBatch(n);
+    this.env.reset();
+    const side = (model: SeqModel): SideRecord => ({
+      rollout: model.start(n, steps),
+      feats: new Int32Array(steps * n * model.cfg.featuresPerStep),
+      actions: new Uint8Array(steps * n),
+      rewards: new Float64Array(steps * n),
+    });
+    this.rec = {
+      n,
+      steps,
+      a: side(a),
+      b: opp.kind === 'model' ? side(opp.model) : null,
+      bActions: new Uint8Array(steps * n),
+      bRewards: new Float64Array(steps * n),
+    };
+    if (opp.kind === 'pool') opp.players.reset(opp.assign);
+    this.actA = new Int32Array(n);
+    this.actB = new Int32Array(n);
+    this.featsA = new Int32Array(n * a.cfg.featuresPerStep);
+    this.featsB = opp.kind === 'model' ? new Int32Array(n * opp.model.cfg.featuresPerStep) : null;
+  }
+
+  get done(): boolean {
+    return this.t >= this.steps;
+  }
+
+  /** Plays one round for every episode; returns its index. */
+  step(): number {
+    const { a, opp, n, rng, opts, env, actA, actB, featsA, featsB, rec } = this;
+    const t = this.t;
     if (opp.kind === 'pool' && opp.switchAt && opp.switchAt.step === t) {
       for (let i = 0; i < n; i++) opp.players.setStyle(i, opp.switchAt.to[i]!);
     }
@@ -94,9 +126,10 @@ export function playMatch(a: SeqModel, opp: Opponent, n: number, steps: number, 
       rec.b.actions.set(rec.bActions.subarray(t * n, (t + 1) * n), t * n);
       rec.b.rewards.set(rec.bRewards.subarray(t * n, (t + 1) * n), t * n);
     }
+    this.t++;
     opts.onStep?.(t, rec);
+    return t;
   }
-  return rec;
 }
 
 function fill(out: Int32Array, obs: Int32Array, k: number, identity: Int32Array | null): void {

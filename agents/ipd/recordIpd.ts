@@ -7,7 +7,7 @@ import { makeRng } from '../../util/random.js';
 import { loadPool, StylePlayers, styleIndex, type Pool } from '../pool/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import { identityFor } from './evaluate.js';
-import { playMatch, type MatchRecord, type Opponent } from './playMatch.js';
+import { MatchStepper, type MatchRecord, type Opponent } from './playMatch.js';
 import { sigmoid, type Rollout, type SeqModel } from './seqModel.js';
 
 /** A co-player: a checkpoint (a learner), a style name, or 'pool' (every style in turn, one per episode). */
@@ -63,7 +63,42 @@ function columns(): ColumnSpec[] {
   ];
 }
 
+/** Records synchronously (fastest; blocks the event loop until done). */
 export function recordIpd(dir: string, o: RecordIpdOptions): RecordIpdResult {
+  const g = recordRounds(dir, o);
+  for (let r = g.next(); ; r = g.next()) if (r.done) return r.value;
+}
+
+export interface LiveOptions {
+  /** Wait this long after each round (to pace a demo; default 0: just yield to the event loop). */
+  roundDelayMs?: number;
+  /** Stop early: the run is closed as aborted with everything recorded so far. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Records while yielding to the event loop after every round, so a server in the same
+ * process keeps serving (and readers tail the run) while it grows.
+ */
+export async function recordIpdLive(dir: string, o: RecordIpdOptions & LiveOptions): Promise<RecordIpdResult> {
+  const g = recordRounds(dir, o);
+  for (let r = g.next(); ; r = g.next()) {
+    if (r.done) return r.value;
+    if (o.signal?.aborted) {
+      const end = g.throw(new AbortedError());
+      if (end.done) return end.value;
+    }
+    await new Promise<void>((res) => (o.roundDelayMs ? setTimeout(res, o.roundDelayMs) : setImmediate(res)));
+  }
+}
+
+class AbortedError extends Error {
+  constructor() {
+    super('stopped by the caller');
+  }
+}
+
+function* recordRounds(dir: string, o: RecordIpdOptions): Generator<number, RecordIpdResult, undefined> {
   const T = o.episodeLength ?? 100;
   const k = o.k ?? 5;
   const m = o.streak ?? 2;
@@ -153,7 +188,11 @@ export function recordIpd(dir: string, o: RecordIpdOptions): RecordIpdResult {
         }
         sums.steps += n;
       };
-      playMatch(o.agentA.model, opp, n, T, rng, { identityA: idsA, onStep });
+      const match = new MatchStepper(o.agentA.model, opp, n, T, rng, { identityA: idsA, onStep });
+      while (!match.done) {
+        match.step();
+        yield e0 + n;
+      }
       stats.episodes = e0 + n;
       stats.coopA = sums.ca / sums.steps;
       stats.coopB = sums.cb / sums.steps;
@@ -163,6 +202,10 @@ export function recordIpd(dir: string, o: RecordIpdOptions): RecordIpdResult {
       o.onProgress?.({ ...stats });
     }
   } catch (err) {
+    if (err instanceof AbortedError) {
+      writer.abort(`recording ${err.message} after ${stats.episodes} complete episodes`);
+      return { dir: writer.dir, manifest: writer.manifest, stats };
+    }
     writer.abort(`recording failed: ${(err as Error).message}`);
     throw err;
   }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openRun } from '../../../data/index.js';
 import { makeRng } from '../../../util/random.js';
-import { EventTracker, Gru, loadCheckpoint, recordIpd, saveCheckpoint, CheckpointError } from '../../../agents/ipd/index.js';
+import { EventTracker, Gru, loadCheckpoint, recordIpd, recordIpdLive, saveCheckpoint, CheckpointError } from '../../../agents/ipd/index.js';
 import { loadPool } from '../../../agents/pool/index.js';
 import { runCliCapture } from '../../helpers/runCliCapture.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -110,6 +110,21 @@ describe('recordIpd', () => {
       expect(x.co_player).toBe(x.step < 10 ? 'tit-for-tat' : 'always-defect');
       if (x.step >= 10) expect(x.co_player_action).toBe(1);
     }
+  });
+
+  it('records live without blocking the event loop, and stops cleanly when aborted', async () => {
+    const dir = tempDir();
+    const a = loadCheckpoint(tinyCheckpoint(dir, 'a', 1));
+    const ctl = new AbortController();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const p = recordIpdLive(join(dir, 'live'), { agentA: a, agentB: a, episodes: 40, episodeLength: 50, parallel: 8, signal: ctl.signal, onProgress: (s) => s.episodes >= 16 && ctl.abort() });
+    const res = await p;
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+    expect(res.manifest.status).toBe('aborted');
+    expect(res.stats.episodes).toBe(16);
+    expect(openRun(join(dir, 'live')).manifest.counts.A!.rows).toBeGreaterThanOrEqual(16 * 50);
   });
 
   it('exposes the recorder and a tiny retraining through the CLI', async () => {

@@ -1,0 +1,90 @@
+// Turns the JSON outputs of the agents benchmarks into the markdown tables of
+// docs/RESULTS.md and docs/PERFORMANCE.md. Thresholds are fixed here (from issue 4)
+// before the runs they judge.
+//   npx tsx bench/agents/summarize.ts --in artifacts/agents/try1 --emergence artifacts/agents/emergence
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { benchArgs } from './benchArgs.js';
+
+const THRESHOLDS: Record<string, ['>=' | '<=', number]> = {
+  'tit-for-tat': ['>=', 0.9],
+  'grim-trigger': ['>=', 0.9],
+  'always-defect': ['<=', 0.1],
+  random: ['<=', 0.1],
+  'two-strike-grim': ['>=', 0.9],
+  'suspicious-tit-for-tat': ['>=', 0.9],
+  'mostly-defect': ['<=', 0.1],
+};
+
+const args = benchArgs();
+const dir = resolve(args.in ?? 'artifacts/agents');
+const emDir = resolve(args.emergence ?? join(dir, '..', 'emergence'));
+const read = (d: string, re: RegExp): any[] => (existsSync(d) ? readdirSync(d).filter((f) => re.test(f)).sort().map((f) => JSON.parse(readFileSync(join(d, f), 'utf8'))) : []); // eslint-disable-line @typescript-eslint/no-explicit-any
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1)));
+const T95: Record<number, number> = { 1: 12.71, 2: 4.3, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26 };
+const ci = (xs: number[]): string => `${mean(xs).toFixed(2)} ± ${((T95[xs.length - 1] ?? 2) * sd(xs) / Math.sqrt(xs.length)).toFixed(2)}`;
+const out: string[] = [];
+
+const ic = read(dir, /^inContext-.*\.json$/);
+if (ic.length) {
+  out.push(`### In-context best response (stage 1, ${ic.length} seeds: ${ic.map((r) => r.seed).join(', ')}; ${ic[0].updates} updates × ${ic[0].episodes} episodes)`);
+  out.push('', 'Late cooperation = the last 20 rounds of 100, sampled policy, 200 episodes per style and seed; mean ± 95% CI over seeds.', '');
+  out.push('| style | group | held out | late coop | coop | reward | rounds to adapt | threshold | pass |', '|---|---|---|---|---|---|---|---|---|');
+  for (const [k, s0] of ic[0].styles.entries()) {
+    const xs = ic.map((r) => r.styles[k]);
+    const late = xs.map((s: { lateCoop: number }) => s.lateCoop);
+    const th = THRESHOLDS[s0.style];
+    const pass = th ? (th[0] === '>=' ? mean(late) >= th[1] : mean(late) <= th[1]) : null;
+    out.push(`| ${s0.style} | ${s0.group} | ${s0.heldOut ? 'yes' : ''} | ${ci(late)} | ${mean(xs.map((s: { coop: number }) => s.coop)).toFixed(2)} | ${mean(xs.map((s: { reward: number }) => s.reward)).toFixed(2)} | ${mean(xs.map((s: { adaptRounds: number }) => s.adaptRounds)).toFixed(0)} | ${th ? `${th[0]} ${th[1]}` : ''} | ${pass === null ? '' : pass ? 'yes' : '**no**'} |`);
+  }
+  const rounds = [0, 1, 2, 3, 5, 10, 20, 50, 99];
+  out.push('', 'Adaptation curves: cooperation by round (mean over seeds; per-seed 95% intervals are in the JSON).', '');
+  out.push(`| style | ${rounds.map((r) => `r${r}`).join(' | ')} |`, `|---|${rounds.map(() => '---').join('|')}|`);
+  for (const [k, s0] of ic[0].styles.entries()) {
+    out.push(`| ${s0.style} | ${rounds.map((r) => mean(ic.map((x) => x.styles[k].curve.mean[r])).toFixed(2)).join(' | ')} |`);
+  }
+  for (const key of ['switchTftAlld', 'switchAlldTft'] as const) {
+    const s = ic.map((r) => r[key]);
+    out.push('', `Switch ${s[0].from} → ${s[0].to} at round ${s[0].switchAt}: cooperation before ${ci(s.map((x) => x.coopBefore))}, after ${ci(s.map((x) => x.coopAfter))}, rounds to settle ${ci(s.map((x) => x.adaptRounds))}.`);
+    const rr = [s[0].switchAt - 2, s[0].switchAt - 1, s[0].switchAt, s[0].switchAt + 1, s[0].switchAt + 2, s[0].switchAt + 3, s[0].switchAt + 5, s[0].switchAt + 10, 99];
+    out.push('', `| round | ${rr.join(' | ')} |`, `|---|${rr.map(() => '---').join('|')}|`, `| coop | ${rr.map((r) => mean(s.map((x) => x.curve.mean[r])).toFixed(2)).join(' | ')} |`);
+  }
+  out.push('', `Against a copy of itself (stage 1 only): cooperation ${ci(ic.map((r) => r.selfPlay.coopA))}.`);
+  out.push('', `PERF stage 1: ${ci(ic.map((r) => r.trainSeconds))} s per seed, ${ci(ic.map((r) => r.agentStepsPerSecond))} agent-steps/s (${ic[0].agentSteps} agent-steps).`);
+}
+
+const st = read(dir, /^stages-seed-.*\.json$/);
+if (st.length) {
+  out.push('', `### Stages 2 and 3 (${st.length} seeds, ${st[0].updates} updates each)`, '');
+  out.push('| seed | A vs copy of A: coop | stage 2: B vs frozen A coop B / A | reward B / A | stage 3: A vs B coop | reward A / B | stage-3 coop first → last update |', '|---|---|---|---|---|---|---|');
+  for (const r of st) {
+    out.push(`| ${r.seed} | ${r.stage1SelfPair.coopA.toFixed(2)} | ${r.stage2BvsFrozenA.coopA.toFixed(2)} / ${r.stage2BvsFrozenA.coopB.toFixed(2)} | ${r.stage2BvsFrozenA.rewardA.toFixed(2)} / ${r.stage2BvsFrozenA.rewardB.toFixed(2)} | ${r.stage3Pair.coopA.toFixed(2)} / ${r.stage3Pair.coopB.toFixed(2)} | ${r.stage3Pair.rewardA.toFixed(2)} / ${r.stage3Pair.rewardB.toFixed(2)} | ${r.stage3Curve[0].coop.toFixed(2)} → ${r.stage3Curve[r.stage3Curve.length - 1].coop.toFixed(2)} |`);
+  }
+  out.push('', `PERF stage 2: ${ci(st.map((r) => r.stage2Seconds))} s, ${ci(st.map((r) => r.stage2AgentSteps / r.stage2Seconds))} agent-steps/s; stage 3: ${ci(st.map((r) => r.stage3Seconds))} s, ${ci(st.map((r) => r.stage3AgentSteps / r.stage3Seconds))} agent-steps/s.`);
+}
+
+const em = read(emDir, /^emergence-.*\.json$/);
+if (em.length) {
+  const variants = [...new Set(em.map((r) => r.variant))];
+  out.push('', `### Cooperation between learners from a defecting start (initial P(C) = ${em[0].initCoop}; ${em[0].updates} updates × ${em[0].episodes} episodes)`, '');
+  out.push('| variant | seeds | L-vs-L coop, first update | last update | evaluated pair coop A / B | vs tit-for-tat late | vs always-defect late | goal |', '|---|---|---|---|---|---|---|---|');
+  for (const v of variants) {
+    const rs = em.filter((r) => r.variant === v);
+    const goal = v === 'mixed' ? 'start ≤ 0.2 → ≥ 0.8' : 'stay ≤ 0.2';
+    const vs = (name: string): string => ci(rs.map((r) => r.vsPool.find((s: { style: string }) => s.style === name).lateCoop));
+    out.push(`| ${v} | ${rs.length} | ${ci(rs.map((r) => r.startCoop))} | ${ci(rs.map((r) => r.endCoop))} | ${ci(rs.map((r) => r.pair.coopA))} / ${ci(rs.map((r) => r.pair.coopB))} | ${vs('tit-for-tat')} | ${vs('always-defect')} | ${goal} |`);
+  }
+  out.push('', `PERF emergence runs: ${variants.map((v) => `${v} ${ci(em.filter((r) => r.variant === v).map((r) => r.seconds))} s`).join(', ')}.`);
+}
+
+const pr = read(dir, /^probe-.*\.json$/);
+if (pr.length) {
+  out.push('', `### Probes of co-player style (${pr.length} checkpoints, ${pr[0].styles.length} styles, chance ${(1 / pr[0].styles.length).toFixed(2)}, ${pr[0].perStyle} episodes per style, even/odd episode split)`, '');
+  out.push('| round | trained GRU | random-init GRU | counts of outcomes | margin (trained − best baseline) |', '|---|---|---|---|---|');
+  for (const [k, r0] of pr[0].results.entries()) {
+    const col = (key: string): string => ci(pr.map((p) => p.results[k][key]));
+    out.push(`| ${r0.round} | ${col('trained')} | ${col('random')} | ${col('counts')} | ${col('margin')} |`);
+  }
+}
+console.log(out.join('\n'));
