@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import { getMode, type ModeContext, type Vars } from './modes.js';
-import { matMul } from './ops.js';
+import { matMul, tidyData } from './ops.js';
 import { decoderRowMask } from './params.js';
 
 interface Cached {
@@ -78,7 +78,7 @@ export function preActivationTensor(model: SaeModel, xs: Float32Array[], rows: n
 /** The joint latent code z (rows × m, dense) from every agent's raw state. */
 export function encodeJoint(model: SaeModel, xs: Float32Array[], rows: number, o: EncodeOptions = {}): Float32Array {
   const c = tensors(model);
-  return tf.tidy(() => activate(model, c, preActivationTensor(model, xs, rows), o).dataSync() as Float32Array);
+  return tidyData(() => activate(model, c, preActivationTensor(model, xs, rows), o));
 }
 
 export interface AloneOptions extends EncodeOptions {
@@ -94,10 +94,10 @@ export interface AloneOptions extends EncodeOptions {
 export function encodeAgentAlone(model: SaeModel, agentIndex: number, x: Float32Array, rows: number, o: AloneOptions = {}): Float32Array {
   const c = tensors(model);
   const id = model.cfg.agents[agentIndex]!.id;
-  return tf.tidy(() => {
+  return tidyData(() => {
     let pre: tf.Tensor = matMul(normalised(model, c, agentIndex, x, rows), c.v[`enc.${id}.W`] as tf.Tensor2D);
     if (o.bias ?? true) pre = tf.add(pre, c.v['enc.b']!);
-    return activate(model, c, pre as tf.Tensor2D, { select: o.select ?? 'relu' }).dataSync() as Float32Array;
+    return activate(model, c, pre as tf.Tensor2D, { select: o.select ?? 'relu' });
   });
 }
 
@@ -105,9 +105,9 @@ export function encodeAgentAlone(model: SaeModel, agentIndex: number, x: Float32
 export function decodeAgent(model: SaeModel, agentIndex: number, z: Float32Array, rows: number): Float32Array {
   const c = tensors(model);
   const ctx: ModeContext = { cfg: model.cfg, v: c.v, decMasks: c.decMasks };
-  return tf.tidy(() => {
+  return tidyData(() => {
     const r = getMode(model.cfg.mode).decode(tf.tensor2d(z, [rows, model.cfg.latents]), agentIndex, ctx);
-    return tf.add(tf.mul(r, model.norms[agentIndex]!.scale), c.means[agentIndex]!).dataSync() as Float32Array;
+    return tf.add(tf.mul(r, model.norms[agentIndex]!.scale), c.means[agentIndex]!);
   });
 }
 

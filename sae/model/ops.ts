@@ -59,3 +59,14 @@ export function batchTopK(pre: tf.Tensor2D, weight: tf.Tensor2D, K: number, onTh
 export function rowNorms(x: tf.Tensor2D, eps = 1e-10): tf.Tensor1D {
   return tf.sqrt(tf.add(tf.sum(tf.square(x), 1), eps)) as tf.Tensor1D;
 }
+
+/**
+ * Runs `fn` in a tidy scope and returns its tensor's values. (Returning a typed array from
+ * tf.tidy itself makes tidy walk every element looking for tensors: seconds per call.)
+ */
+export function tidyData(fn: () => tf.Tensor): Float32Array {
+  const t = tf.tidy(fn);
+  const d = t.dataSync() as Float32Array;
+  t.dispose();
+  return d;
+}

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import { decodeAgent, decoderBlockNorms, encodeJoint, modeContext } from '../model/inference.js';
 import { jacobianBlocks } from '../model/modes.js';
+import { tidyData } from '../model/ops.js';
 
 export interface SampleStats {
   rows: number;
@@ -72,13 +73,12 @@ export function collectSampleStats(model: SaeModel, xs: Float32Array[], rows: nu
     }
     fvu.push(tot > 0 ? err / tot : NaN);
     // ZᵀE (m × d) and Aᵀq (m): one matmul each.
-    const [ZtE, Atq] = tf.tidy(() => {
-      const Z = tf.tensor2d(z, [rows, m]);
-      const Zt = tf.transpose(Z);
-      const ze = tf.matMul(Zt, tf.tensor2d(e, [rows, d]));
-      const aq = tf.matMul(tf.transpose(tf.step(Z)), tf.tensor2d(q, [rows, 1]));
-      return [ze.dataSync() as Float32Array, aq.dataSync() as Float32Array];
-    });
+    const Z = tf.tensor2d(z, [rows, m]);
+    const Zt = tf.transpose(Z);
+    const ZtE = tidyData(() => tf.matMul(Zt, tf.tensor2d(e, [rows, d])));
+    const Atq = tidyData(() => tf.matMul(tf.transpose(tf.step(Z)), tf.tensor2d(q, [rows, 1])));
+    Z.dispose();
+    Zt.dispose();
     const D = cfg.mode === 'jacobian' ? null : (model.params[`dec.${ag.id}.W`]!.data as Float32Array);
     const sn = new Float64Array(m);
     const ef = new Float64Array(m);
