@@ -68,6 +68,11 @@ interface Sample {
   writeMBps: number;
   readMBps: number;
   readReuseMBps: number;
+  /** MB per CPU-second (user + system): less sensitive to other load on a shared machine. */
+  ddCpuMBps: number;
+  writeCpuMBps: number;
+  readCpuMBps: number;
+  readReuseCpuMBps: number;
 }
 
 interface CaseResult extends Sample {
@@ -84,14 +89,28 @@ interface CaseResult extends Sample {
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
-function ddWrite(file: string, bytes: number): number {
+/** dd of the same byte count into the page cache: wall-clock MB/s and MB per CPU-second. */
+function ddWrite(file: string, bytes: number): { wall: number; cpu: number } {
   const count = Math.ceil(bytes / (1 << 20));
   const t0 = performance.now();
-  const r = spawnSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', `count=${count}`], { encoding: 'utf8' });
+  // `times` prints the shell's and then its children's user and system CPU time.
+  const r = spawnSync('bash', ['-c', `dd if=/dev/zero of='${file}' bs=1M count=${count} 2>/dev/null && times`], { encoding: 'utf8' });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`dd failed: ${r.stderr}`);
   rmSync(file, { force: true });
-  return mbps(count * (1 << 20), ms);
+  const child = r.stdout.trim().split('\n').pop()!.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+  const cpuS = child ? Number(child[1]) * 60 + Number(child[2]) + Number(child[3]) * 60 + Number(child[4]) : NaN;
+  return { wall: mbps(count * (1 << 20), ms), cpu: (count * (1 << 20)) / 1e6 / cpuS };
+}
+
+/** Runs f; returns wall-clock and CPU (user + system of this process) milliseconds. */
+function timed(f: () => void): { ms: number; cpuMs: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  f();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000 };
 }
 
 function runCase(root: string, d: number, targetBytes: number, appendRows: number, reps: number): CaseResult {
@@ -115,8 +134,7 @@ function runCase(root: string, d: number, targetBytes: number, appendRows: numbe
   const reward = new Float32Array(appendRows);
   let fileBytes = 0;
 
-  const record = (dir: string): number => {
-    const t0 = performance.now();
+  const record = (dir: string): void => {
     const w = createRun(dir, { source: { kind: 'bench' }, agents: [agent], flushIntervalMs: 0 });
     for (let r = 0, c = 0; r < rows; r += appendRows, c++) {
       for (let i = 0; i < appendRows; i++) {
@@ -128,10 +146,8 @@ function runCase(root: string, d: number, targetBytes: number, appendRows: numbe
       w.append('A', { episode, step, hidden: sources[c & 3]!, columns: { action, reward } });
     }
     w.close();
-    return performance.now() - t0;
   };
-  const read = (dir: string, reuseBuffer: boolean): number => {
-    const t = performance.now();
+  const read = (dir: string, reuseBuffer: boolean): void => {
     const reader = openRun(dir).openAgent('A', { reuseBuffer });
     let n = 0;
     let sum = 0;
@@ -141,20 +157,28 @@ function runCase(root: string, d: number, targetBytes: number, appendRows: numbe
     }
     reader.close();
     if (n !== rows || !Number.isFinite(sum)) throw new Error(`read ${n} rows of ${rows}`);
-    return performance.now() - t;
   };
 
   ddWrite(join(root, 'warmup.bin'), hiddenBytes);
   const samples: Sample[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    const ddMBps = ddWrite(join(root, 'dd.bin'), hiddenBytes);
+    const dd = ddWrite(join(root, 'dd.bin'), hiddenBytes);
     const dir = join(root, `run-d${d}-${rep}`);
-    const writeMs = record(dir);
+    const w = timed(() => record(dir));
     fileBytes = statSync(join(dir, 'agents', 'A.arrows')).size;
-    const readMs = read(dir, false);
-    const readReuseMs = read(dir, true);
+    const r = timed(() => read(dir, false));
+    const rr = timed(() => read(dir, true));
     rmSync(dir, { recursive: true, force: true });
-    samples.push({ ddMBps, writeMBps: mbps(hiddenBytes, writeMs), readMBps: mbps(hiddenBytes, readMs), readReuseMBps: mbps(hiddenBytes, readReuseMs) });
+    samples.push({
+      ddMBps: dd.wall,
+      writeMBps: mbps(hiddenBytes, w.ms),
+      readMBps: mbps(hiddenBytes, r.ms),
+      readReuseMBps: mbps(hiddenBytes, rr.ms),
+      ddCpuMBps: dd.cpu,
+      writeCpuMBps: mbps(hiddenBytes, w.cpuMs),
+      readCpuMBps: mbps(hiddenBytes, r.cpuMs),
+      readReuseCpuMBps: mbps(hiddenBytes, rr.cpuMs),
+    });
   }
   const m = (k: keyof Sample) => median(samples.map((x) => x[k]));
   const writeMBps = m('writeMBps');
@@ -167,6 +191,10 @@ function runCase(root: string, d: number, targetBytes: number, appendRows: numbe
     writeMBps,
     readMBps: m('readMBps'),
     readReuseMBps: m('readReuseMBps'),
+    ddCpuMBps: m('ddCpuMBps'),
+    writeCpuMBps: m('writeCpuMBps'),
+    readCpuMBps: m('readCpuMBps'),
+    readReuseCpuMBps: m('readReuseCpuMBps'),
     writeVsDd: writeMBps / m('ddMBps'),
     readVsWrite: m('readMBps') / writeMBps,
     readReuseVsWrite: m('readReuseMBps') / writeMBps,
@@ -196,11 +224,16 @@ function main(): void {
   const r2 = (x: number) => x.toFixed(2).padStart(6);
   console.log(`run store throughput: ${args.mb} MB of hidden state per case, appends of ${args.appendRows} rows, median of ${args.reps}`);
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, node ${machine.node}, load ${machine.loadavgAtStart.join(' ')}`);
-  console.log('     d    rows |  dd MB/s | write MB/s | read MB/s | read reuse MB/s | write/dd | read/write | reuse/write');
+  console.log('     d     rows |  dd MB/s | write MB/s | read MB/s | read reuse MB/s | write/dd | read/write | reuse/write');
   for (const r of results) {
     console.log(
       `${String(r.d).padStart(6)} ${String(r.rows).padStart(8)} | ${f(r.ddMBps)}  | ${f(r.writeMBps)}    | ${f(r.readMBps)}   | ${f(r.readReuseMBps)}         | ${r2(r.writeVsDd)}   | ${r2(r.readVsWrite)}     | ${r2(r.readReuseVsWrite)}`,
     );
+  }
+  console.log('per CPU-second (user + system; dd: its own CPU time):');
+  console.log('     d          |  dd MB/s | write MB/s | read MB/s | read reuse MB/s');
+  for (const r of results) {
+    console.log(`${String(r.d).padStart(6)}          | ${f(r.ddCpuMBps)}  | ${f(r.writeCpuMBps)}    | ${f(r.readCpuMBps)}   | ${f(r.readReuseCpuMBps)}`);
   }
   const report = { bench: 'data/throughput', args, machine, loadavgAtEnd: loadavg().map((x) => Number(x.toFixed(2))), results };
   mkdirSync(dirname(args.out), { recursive: true });
