@@ -297,7 +297,7 @@ export const demoCommand: CommandModule = {
       .option('--dims <d>', 'hidden size of each agent', posInt, 64)
       .option('--latents <m>', 'latents of the dictionary', posInt, 128)
       .option('--k <k>', 'active latents per step (BatchTopK)', posInt, 8)
-      .option('--train-steps <n>', 'training steps', posInt, 800)
+      .option('--train-steps <n>', 'training steps', posInt, 600)
       .option('--live-episodes <n>', 'episodes of the live run (0 = none)', intArg, 12)
       .option('--live-rate <n>', 'steps per second of the live run', posInt, 200)
       .option('--ipd-episodes <n>', 'episodes of the built-in IPD agents, when trained checkpoints are shipped (0 = none)', intArg, 16)

@@ -68,6 +68,13 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
   };
   fillReportLinks();
 
+  const refreshSelects = () => {
+    clear(codesSel);
+    for (const c of data.detail.codes) codesSel.append(el('option', { value: c, selected: c === data.codes?.name }, `codes: ${c}`));
+    clear(reportSel);
+    reportSel.append(el('option', { value: '' }, 'no report'));
+    for (const r of data.detail.reports) reportSel.append(el('option', { value: r, selected: r === data.report?.name }, `report: ${r}`));
+  };
   codesSel.onchange = () => {
     setParams({ codes: codesSel.value, latent: null });
     void rerender();
@@ -105,7 +112,7 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
     side.append(
       el('h3', {}, 'Run'),
       el('dl', { class: 'kv' },
-        el('dt', {}, 'status'), el('dd', {}, d.status + (d.live ? ' (live)' : '')),
+        el('dt', {}, 'status'), el('dd', { id: 'side-status' }, d.status + (d.live ? ' (live)' : '')),
         el('dt', {}, 'source'), el('dd', {}, d.sourceKind ?? '–'),
         el('dt', {}, 'agents'), el('dd', {}, d.agentSpecs.map((a) => `${a.id} (d=${a.hiddenSize}${a.model ? ', ' + a.model : ''})`).join(', ')),
         el('dt', {}, 'codes'), el('dd', {}, data.codes ? `${data.codes.name}: ${data.codes.numLatents} latents${data.codes.checkpoint ? ' from ' + data.codes.checkpoint : ''}` : 'none yet (run thoughtlens encode)'),
@@ -138,6 +145,9 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
   }
 
   // ---- timeline
+  const heatLabelText = () =>
+    data.codes ? `latent activations — ${data.codes.numLatents} latents in bands (shared / private-A / private-B / …); click a row for its detail` : 'latent activations: no codes for this run yet';
+  const heatLabel = el('div', { class: 'label', id: 'heat-label' }, heatLabelText());
   const behH = behaviourHeight(data.agents());
   const behCanvas = el('canvas', { id: 'behaviour', width, height: behH });
   const heatCanvas = el('canvas', { id: 'heatmap', width, height: HEAT_H });
@@ -145,7 +155,7 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
   const axisSvg = select(document.createElementNS('http://www.w3.org/2000/svg', 'svg')).attr('width', width).attr('height', AXIS_H);
   const focus = el('div', { id: 'focus', style: 'cursor: crosshair; position: relative' },
     el('div', { class: 'label' }, 'behaviour (action colour, reward line, events in red)'), behCanvas,
-    el('div', { class: 'label' }, data.codes ? `latent activations — ${data.codes.numLatents} latents in bands (shared / private-A / private-B / …); click a row for its detail` : 'latent activations: no codes for this run yet'),
+    heatLabel,
     el('div', { class: 'heatmap-wrap' }, heatCanvas, heatSvg.node()!),
     axisSvg.node()!);
   const scoreSvg = select(document.createElementNS('http://www.w3.org/2000/svg', 'svg')).attr('id', 'score').attr('width', width).attr('height', SCORE_H);
@@ -380,22 +390,30 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
         data.detail.live = e.status === 'recording';
         badge.textContent = e.status;
         badge.className = `badge ${e.status}`;
+        const st = side.querySelector('#side-status');
+        if (st) st.textContent = e.status + (data.detail.live ? ' (live)' : '');
       }
     } else if (e.type === 'codes' && e.run === runId) {
       clearTimeout(codesTimer);
       codesTimer = window.setTimeout(async () => {
-        if (!data.codes && !data.detail.codes.includes(e.codes)) data.detail.codes.push(e.codes);
+        if (!data.detail.codes.includes(e.codes)) data.detail.codes.push(e.codes);
         await data.loadCodes(data.codes?.name ?? e.codes);
         layout = data.codes ? bandLayout(data.codes.classes) : null;
+        heatLabel.textContent = heatLabelText();
+        refreshSelects();
         await loadOverview();
         requestDetail();
         schedule();
       }, 300);
     } else if (e.type === 'report' && e.run === runId) {
       void (async () => {
+        if (!data.detail.reports.includes(e.report)) data.detail.reports.push(e.report);
         await data.loadReport(data.report?.name ?? e.report);
         fillReportLinks();
+        refreshSelects();
+        const latent = side.querySelector('#latent-panel');
         renderSide();
+        if (latent) side.querySelector('#latent-panel')!.replaceWith(latent);
         schedule();
       })();
     }
