@@ -13,6 +13,7 @@ import { flushSoon, type Workbench } from '../workbench.js';
 /** Incoming steps reach the disk (and the browser) within this many ms. */
 const FLUSH_MS = 30;
 import { WorkspacePaths } from '../workspacePaths.js';
+import { verifiedIpc } from '../verifiedIpc.js';
 
 async function* limited(req: Request, limit: number): AsyncGenerator<Uint8Array> {
   let n = 0;
@@ -46,7 +47,7 @@ export function appendStepsRoute(router: Router, wb: Workbench): void {
     try {
       let reader: AsyncIterable<RecordBatch> & { schema?: unknown };
       try {
-        reader = (await RecordBatchReader.from(limited(req, wb.config.ingestLimit))) as never;
+        reader = (await RecordBatchReader.from(verifiedIpc(limited(req, wb.config.ingestLimit), `POST body for agent '${agentId}'`))) as never;
       } catch (err) {
         if (err instanceof TooLargeError) throw err;
         throw new FormatError(`request body is not an Arrow IPC stream: ${(err as Error).message}`);
