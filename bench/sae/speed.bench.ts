@@ -140,6 +140,7 @@ for (const [d, m] of sizes) {
   writeFileSync(file, all);
   const jsPeak = peakGflops(d, m);
   const flopsPerPair = 2 * 10 * d * m; // dense: encoder fwd + grad, decoder fwd + 2 grads, per agent
+  const sparseFlopsPerPair = 2 * (2 * d * m + 8 * k * d); // sparse engine: encoder fwd dense, the rest over k active
   const js: ReturnType<typeof runThoughtlens>[] = [];
   const py: { pairsPerSec: number; fvu: number[]; peakGflops: number | null; steps: number }[] = [];
   for (let r = 0; r < reps; r++) {
@@ -158,11 +159,12 @@ for (const [d, m] of sizes) {
   const pyP = py.length ? med(py.map((x) => x.pairsPerSec)) : NaN;
   const pyPeak = py.find((x) => x.peakGflops)?.peakGflops ?? NaN;
   const f = (x: number[]) => x.map((v) => v.toFixed(3)).join('/');
+  const jsFlops = js[0]!.engine === 'sparse' ? sparseFlopsPerPair : flopsPerPair;
   rowsLines.push(
-    `| 2×${d}→${m} | ${js[0]!.engine} on ${backendName} | ${jsP.toFixed(0)} | ${pyP.toFixed(0)} | ${(jsP / pyP).toFixed(2)} | ${((jsP * flopsPerPair) / 1e9).toFixed(1)} / ${jsPeak.toFixed(1)} (${((100 * jsP * flopsPerPair) / 1e9 / jsPeak).toFixed(0)}%) | ${((pyP * flopsPerPair) / 1e9).toFixed(1)} / ${pyPeak.toFixed(1)} (${((100 * pyP * flopsPerPair) / 1e9 / pyPeak).toFixed(0)}%) | ${f(js.at(-1)!.fvu)} | ${py.length ? f(py.at(-1)!.fvu) : '-'} |`,
+    `| 2×${d}→${m} | ${js[0]!.engine} on ${backendName} | ${jsP.toFixed(0)} | ${pyP.toFixed(0)} | ${(jsP / pyP).toFixed(2)} | ${((jsP * jsFlops) / 1e9).toFixed(1)} / ${jsPeak.toFixed(1)} (${((100 * jsP * jsFlops) / 1e9 / jsPeak).toFixed(0)}%) | ${((pyP * flopsPerPair) / 1e9).toFixed(1)} / ${pyPeak.toFixed(1)} (${((100 * pyP * flopsPerPair) / 1e9 / pyPeak).toFixed(0)}%) | ${f(js.at(-1)!.fvu)} | ${py.length ? f(py.at(-1)!.fvu) : '-'} |`,
   );
 }
-console.log(`| size | thoughtlens | thoughtlens pairs/s | PyTorch pairs/s | ratio | thoughtlens GFLOP/s / peak | PyTorch GFLOP/s / peak | FVU A/B thoughtlens | FVU A/B PyTorch |`);
+console.log(`| size | thoughtlens | thoughtlens pairs/s | PyTorch pairs/s | ratio | thoughtlens executed GFLOP/s / peak | PyTorch GFLOP/s / peak | FVU A/B thoughtlens | FVU A/B PyTorch |`);
 console.log(`|---|---|---|---|---|---|---|---|---|`);
 for (const l of rowsLines) console.log(l);
 console.log(`\n${seconds} s per run, ${reps} alternating runs each, batch ${B}, k ${k}, ${threads} threads; FVU after one ${seconds}-s run on 2048 rows.`);

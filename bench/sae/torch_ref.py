@@ -20,8 +20,11 @@ def main():
             peak = max(peak, 2 * B * d * m / (time.perf_counter() - t) / 1e9)
     else:
         peak = None
-    Wenc = [torch.nn.Parameter(torch.randn(d, m) / d ** 0.5) for _ in range(2)]
-    Wdec = [torch.nn.Parameter(torch.randn(m, d) / d ** 0.5) for _ in range(2)]
+    # Same initialisation as thoughtlens: unit-norm decoder rows, encoder = decoderᵀ / agents.
+    dec0 = [torch.randn(m, d) for _ in range(2)]
+    dec0 = [w / w.norm(dim=1, keepdim=True) for w in dec0]
+    Wdec = [torch.nn.Parameter(w.clone()) for w in dec0]
+    Wenc = [torch.nn.Parameter(w.t().clone() / 2) for w in dec0]
     benc = torch.nn.Parameter(torch.zeros(m))
     bdec = [torch.nn.Parameter(torch.zeros(d)) for _ in range(2)]
     params = Wenc + Wdec + [benc] + bdec

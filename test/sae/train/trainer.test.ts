@@ -47,21 +47,25 @@ describe('trainDictionary', () => {
     expect(metrics.relativeNorm.B.counts.reduce((s: number, x: number) => s + x, 0)).toBeGreaterThan(0);
   });
 
-  it('resumes bit-for-bit on the cpu backend', async () => {
-    const root = tempDir();
-    const data = writePairedRun(join(root, 'run'), { rows: 1024, dims: [6, 5], shared: 2, private: 1, seed: 2 });
-    const config = { latents: 8, k: 2, steps: 12, batchSize: 64, lr: 1e-2, seed: 3, backend: 'cpu' as const, deadAfter: 64, shuffleBuffer: 256, normRows: 256, split: { relevance: 0.25, explained: 0.05, deadFrequency: 1e-6, sampleRows: 256 } };
-    const whole = await trainDictionary({ runs: [data.dir], out: join(root, 'whole'), config, skipAnalysis: true });
-    await trainDictionary({ runs: [data.dir], out: join(root, 'parts'), config, stopAfter: 5, skipAnalysis: true });
-    const first = loadCheckpoint(join(root, 'parts'));
-    expect(first.meta.training.step).toBe(5);
-    const resumed = await trainDictionary({ runs: [data.dir], out: join(root, 'parts'), config, resume: true, skipAnalysis: true });
-    expect(resumed.steps).toBe(12);
-    const a = readFileSync(join(root, 'whole', 'model.safetensors'));
-    const b = readFileSync(join(root, 'parts', 'model.safetensors'));
-    expect(Buffer.compare(a, b)).toBe(0);
-    expect(resumed.model.threshold).toBe(whole.model.threshold);
-  });
+  for (const engine of ['sparse', 'dense'] as const) {
+    it(`resumes bit-for-bit on the cpu backend (${engine} engine)`, async () => {
+      const root = tempDir();
+      const data = writePairedRun(join(root, 'run'), { rows: 1024, dims: [6, 5], shared: 2, private: 1, seed: 2 });
+      const config = { latents: 8, k: 2, steps: 12, batchSize: 64, lr: 1e-2, seed: 3, backend: 'cpu' as const, engine, deadAfter: 64, shuffleBuffer: 256, normRows: 256, split: { relevance: 0.25, explained: 0.05, deadFrequency: 1e-6, sampleRows: 256 } };
+      const whole = await trainDictionary({ runs: [data.dir], out: join(root, 'whole'), config, skipAnalysis: true });
+      expect(whole.engine).toBe(engine);
+      await trainDictionary({ runs: [data.dir], out: join(root, 'parts'), config, stopAfter: 5, skipAnalysis: true });
+      const first = loadCheckpoint(join(root, 'parts'));
+      expect(first.meta.training.step).toBe(5);
+      const resumed = await trainDictionary({ runs: [data.dir], out: join(root, 'parts'), config, resume: true, skipAnalysis: true });
+      expect(resumed.steps).toBe(12);
+      const a = readFileSync(join(root, 'whole', 'model.safetensors'));
+      const b = readFileSync(join(root, 'parts', 'model.safetensors'));
+      expect(Buffer.compare(a, b)).toBe(0);
+      expect(Buffer.compare(readFileSync(join(root, 'whole', 'optimizer.safetensors')), readFileSync(join(root, 'parts', 'optimizer.safetensors')))).toBe(0);
+      expect(resumed.model.threshold).toBe(whole.model.threshold);
+    });
+  }
 
   it('refuses to resume with a different config', async () => {
     const root = tempDir();
