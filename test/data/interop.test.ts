@@ -1,10 +1,10 @@
 // Independent Arrow implementations read what thoughtlens writes (nodejs-polars, pyarrow),
 // and thoughtlens reads runs whose streams were written by polars and pyarrow.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
-import { createRun, openRun, type AgentSpec, type JoinedBatch, type RunManifest, type ThoughtlensError } from '../../data/index.js';
+import { createRun, openRun, scanMessage, type AgentSpec, type JoinedBatch, type RunManifest, type ThoughtlensError } from '../../data/index.js';
 import { pythonMissing, runPython } from '../helpers/python.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -282,6 +282,49 @@ with ipc.new_stream(f"{run}/agents/A.arrows", schema) as w:
     const said = batches.flatMap((b) => Array.from(b.columns[0]!.said!));
     const words = ['cooperate', 'defect', null, 'wait'];
     expect(said).toEqual(Array.from({ length: 90 }, (_, i) => words[(i + Math.floor(i / 40)) % 4]));
+  });
+
+  it.skipIf(noPyarrow)(`pyarrow delta dictionaries are read by value${reason(noPyarrow)}`, () => {
+    const dir = join(tempDir(), 'delta-run');
+    mkdirSync(join(dir, 'agents'), { recursive: true });
+    runPython(
+      `${PY_VALUES}
+import sys, pyarrow as pa, pyarrow.ipc as ipc
+run, d = sys.argv[1], 2
+words = ["cooperate", "defect", "wait", "sulk"]
+h = values(0, 60, d)
+schema = pa.schema([("episode", pa.int32()), ("step", pa.int32()), ("hidden", pa.list_(pa.float32(), d)),
+                    ("said", pa.dictionary(pa.int8(), pa.string()))])
+opts = ipc.IpcWriteOptions(emit_dictionary_deltas=True)
+with ipc.new_stream(f"{run}/agents/A.arrows", schema, options=opts) as w:
+    for k, s in enumerate(range(0, 60, 20)):
+        r = np.arange(s, s + 20)
+        # Batch k may use the first k + 2 words: each dictionary extends the last one.
+        said = pa.DictionaryArray.from_arrays(pa.array(r % (k + 2), pa.int8()), pa.array(words[:k + 2]))
+        w.write_batch(pa.record_batch([pa.array(r // 50, pa.int32()), pa.array(r % 50, pa.int32()),
+            pa.FixedSizeListArray.from_arrays(pa.array(h[r].ravel()), d), said], schema=schema))
+`,
+      [dir],
+    );
+    writeManifestFor(dir, [{ id: 'A', hiddenSize: 2, columns: [{ name: 'said', type: 'utf8', role: 'text' }] }], 60);
+    // The file really holds delta dictionary messages.
+    const file = join(dir, 'agents', 'A.arrows');
+    const fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    let deltas = 0;
+    for (let at = 0; ; ) {
+      const r = scanMessage(fd, at, size, file);
+      if (r.kind !== 'message') break;
+      if (r.message.isDictionaryBatch() && (r.message.header() as { isDelta: boolean }).isDelta) deltas++;
+      at = r.end;
+    }
+    closeSync(fd);
+    expect(deltas).toBe(2);
+    const batches = readAll(dir);
+    checkExternal(batches, 60, [2]);
+    const words = ['cooperate', 'defect', 'wait', 'sulk'];
+    const said = batches.flatMap((b) => Array.from(b.columns[0]!.said!));
+    expect(said).toEqual(Array.from({ length: 60 }, (_, r) => words[r % (Math.floor(r / 20) + 2)]));
   });
 
   it.skipIf(noPyarrow)(`a NaN in a pyarrow-written stream is rejected naming file, column and row${reason(noPyarrow)}`, () => {
