@@ -54,7 +54,6 @@ export class RunWriter {
     }
     const id = opts.id ?? basename(this.dir);
     if (!ID_PATTERN.test(id)) throw new UsageError(`run id '${id}' must match ${ID_PATTERN}`);
-    mkdirSync(join(this.dir, STREAMS_DIR), { recursive: true });
     const now = new Date().toISOString();
     const manifest: RunManifest = {
       format: FORMAT_ID,
@@ -65,11 +64,12 @@ export class RunWriter {
       source: opts.source,
       agents: opts.agents,
       status: 'recording',
-      counts: Object.fromEntries(opts.agents.map((a) => [a.id, { rows: 0, batches: 0, bytes: 0 }])),
+      counts: Object.fromEntries(opts.agents.map((a) => [a?.id, { rows: 0, batches: 0, bytes: 0 }])),
       writer: { pid: process.pid, host: hostname() },
     };
     // Validate before touching any stream file, so a bad spec leaves nothing behind.
     this.manifest = validateManifest(JSON.parse(JSON.stringify(manifest)), join(this.dir, 'run.json'));
+    mkdirSync(join(this.dir, STREAMS_DIR), { recursive: true });
     for (const agent of this.manifest.agents) {
       const file = join(this.dir, streamFileName(agent.id));
       const batchRows = opts.batchRows ?? defaultBatchRows(agent.hiddenSize);

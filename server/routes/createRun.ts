@@ -21,7 +21,7 @@ export function createRunRoute(router: Router, wb: Workbench): void {
     wb.paths.inside(RUNS_DIR); // the runs folder itself must not lead outside
     const dir = runDirFor(wb.config.workspace, id);
     if (existsSync(dir)) throw new ConflictError(`a run '${id}' already exists; choose another id`);
-    const agents = body.agents.map((a) => ({ ...a, columns: a.columns ?? [] })) as AgentSpec[];
+    const agents = body.agents.map((a) => (a && typeof a === 'object' ? { ...a, columns: a.columns ?? [] } : a)) as AgentSpec[];
     const source = { kind: typeof body.source?.kind === 'string' ? body.source.kind : 'external', ...(body.source?.params ? { params: body.source.params } : {}) };
     const writer = createRun(dir, { id, source, agents, flushIntervalMs: 0 });
     wb.ingesting.set(id, { writer, busy: new Set(), lastFlush: 0, timer: null });
