@@ -104,9 +104,12 @@ export class AgentStreamReader {
     this.noteTruncation();
   }
 
-  /** Returns the batches that are complete on disk now (for tailing a live run). */
+  /**
+   * Returns the batches that are complete on disk now (for tailing a live run). With
+   * reuseBuffer at most one: batches share the buffer, so only the last one read is valid.
+   */
   poll(max = Infinity): StreamBatch[] {
-    return this.readAvailable(max);
+    return this.readAvailable(this.reuse ? Math.min(max, 1) : max);
   }
 
   /** Records a torn tail if the file holds bytes past the last complete message. */

@@ -64,6 +64,10 @@ describe('AgentStreamReader', () => {
     }
     expect(row).toBe(30);
     expect(buffers.size).toBe(1);
+    // poll() hands out one batch at a time in this mode: they share one buffer.
+    const polling = openRun(dir).openAgent('A', { reuseBuffer: true });
+    expect(polling.poll().map((b) => b.index)).toEqual([0]);
+    expect(polling.poll(5).map((b) => b.index)).toEqual([1]);
   });
 
   it('a torn last batch, cut at every byte: every complete batch comes back and the truncation is reported', () => {
