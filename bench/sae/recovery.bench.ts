@@ -14,6 +14,8 @@ const dims = (args.get('dims') ?? '64,128,256').split(',').map(Number);
 const steps = Number(args.get('steps') ?? 1500);
 const seed = Number(args.get('seed') ?? 1);
 const sweep = args.get('sweep') !== '0';
+const conflicts = Number(args.get('conflicts') ?? 0);
+const latents = Number(args.get('latents') ?? 32);
 const methods = (args.get('methods') ?? 'batchtopk,l1-group,no-penalty,jacobian-elementwise,plain-sae').split(',');
 
 const METHODS: Record<string, Partial<SaeConfig>> = {
@@ -39,21 +41,26 @@ console.log('|---|---|---|---|---|---|---|---|---|---|');
 try {
   for (const c of cases) {
     const run = join(root, `run-${c.d}-${c.sparsity}-${c.noise}`);
-    await recordSynthetic(run, {
+    const heldOut = join(root, `eval-${c.d}-${c.sparsity}-${c.noise}`);
+    const synth = (episodes: number) => ({
       agents: [{ id: 'A', hiddenSize: c.d }, { id: 'B', hiddenSize: c.d }],
       shared: 8,
       private: 4,
-      episodes: 60,
+      episodes,
       steps: 200,
       thoughts: { sparsity: c.sparsity },
       mixing: { depth: 2, noise: c.noise },
+      conflicts: { fraction: conflicts },
       seed,
     });
+    // Same seed, more episodes: episodes 60..79 are new draws of the same process and mixing.
+    await recordSynthetic(run, synth(60));
+    await recordSynthetic(heldOut, synth(80));
     for (const name of methods) {
       const ck = join(root, `ck-${c.d}-${name}`);
       const k = Math.max(1, Math.round(16 * c.sparsity * 1.25));
-      const res = await trainDictionary({ runs: [run], out: ck, config: { latents: 32, k, steps, batchSize: 512, lr: 3e-3, seed, deadAfter: 20_000, ...METHODS[name] } });
-      const rep = evaluateOnRun(res.model, res.analysis!.split, run, { maxRows: 3000 });
+      const res = await trainDictionary({ runs: [run], out: ck, config: { latents, k, steps, batchSize: 512, lr: 3e-3, seed, deadAfter: 20_000, ...METHODS[name] } });
+      const rep = evaluateOnRun(res.model, res.analysis!.split, heldOut, { maxRows: 3000, minEpisode: 60 });
       releaseModel(res.model);
       const r2 = rep.blockR2.r2;
       const diag = r2.map((row, i) => row[i] ?? NaN);
@@ -66,4 +73,4 @@ try {
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
-console.log(`\n${steps} steps, batch 512, 32 latents, synthetic runs of 60×200 steps (8 shared + 4 private-A + 4 private-B thoughts, depth-2 leaky-tanh mixing), seed ${seed}; scored on 3000 evenly spaced steps of the same run (block R²: held-out rows).`);
+console.log(`\n${steps} steps, batch 512, ${latents} latents, planted-conflict fraction ${conflicts}, synthetic runs of 60×200 steps (8 shared + 4 private-A + 4 private-B thoughts, depth-2 leaky-tanh mixing), seed ${seed}; trained on episodes 0–59, scored on held-out episodes 60–79 (same seed, so same mixing; 3000 evenly spaced steps; block R²: kernel ridge fit on the first 2/3 of those steps, scored on the rest).`);

@@ -68,6 +68,8 @@ export function readRunTruth(runDir: string): RunTruth {
 export interface EvalTruthOptions extends RecoveryOptions {
   /** Rows of the run to score, evenly spaced (default 4096). */
   maxRows?: number;
+  /** Score only steps of episodes ≥ this (held-out episodes of a longer run with the same seed). */
+  minEpisode?: number;
 }
 
 /** Encodes the run's steps and scores the recovery against its truth. */
@@ -75,7 +77,12 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
   const truth = readRunTruth(runDir);
   const run = openRun(runDir);
   const ids = model.cfg.agents.map((a) => a.id);
-  const total = Math.min(...ids.map((id) => run.manifest.counts[id]?.rows ?? 0));
+  const minEp = o.minEpisode ?? -Infinity;
+  let total = Math.min(...ids.map((id) => run.manifest.counts[id]?.rows ?? 0));
+  if (o.minEpisode !== undefined) {
+    total = 0;
+    for (const b of run.joined({ agents: ids, reuseBuffer: true, validate: false })) for (let r = 0; r < b.length; r++) if (b.episode[r]! >= minEp) total++;
+  }
   const want = Math.min(o.maxRows ?? 4096, total);
   const every = Math.max(1, Math.floor(total / Math.max(1, want)));
   const m = model.cfg.latents;
@@ -93,8 +100,9 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
   };
   let pending = 0;
   for (const b of run.joined({ agents: ids, reuseBuffer: true })) {
-    for (let r = 0; r < b.length && got < want; r++, seen++) {
-      if (seen % every !== 0) continue;
+    for (let r = 0; r < b.length && got < want; r++) {
+      if (b.episode[r]! < minEp) continue;
+      if (seen++ % every !== 0) continue;
       const tr = truth.rowOf.get(key(b.episode[r]!, b.step[r]!));
       if (tr === undefined) continue;
       model.cfg.agents.forEach((a, i) => buf[i]!.set(b.hidden[i]!.subarray(r * a.dim, (r + 1) * a.dim), pending * a.dim));
