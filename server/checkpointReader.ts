@@ -67,6 +67,9 @@ export function decodersOf(tensors: Record<string, NamedTensor>, numLatents: num
   return out;
 }
 
+/** More latents than any dictionary here has; a larger count in cfg.json is corrupt. */
+const MAX_LATENTS = 1 << 24;
+
 export function readCheckpoint(name: string, files: { cfg: string | null; split: string | null; metrics: string | null; model: string | null }): CheckpointData {
   const cfg = (readJsonFile(files.cfg) ?? {}) as Json;
   const split = readJsonFile(files.split);
@@ -74,6 +77,9 @@ export function readCheckpoint(name: string, files: { cfg: string | null; split:
   const declared = [cfg.numLatents, cfg.latents, cfg.d_sae, cfg.dSae, (cfg.model as Json | undefined)?.numLatents].find(
     (v) => Number.isInteger(v),
   ) as number | undefined;
+  if (declared !== undefined && (declared < 0 || declared > MAX_LATENTS)) {
+    throw new FormatError(`cfg.json declares ${declared} latents; expected 0..${MAX_LATENTS}`, { file: files.cfg ?? undefined });
+  }
   const decoders = files.model ? decodersOf(readSafetensors(files.model).tensors, declared) : {};
   const first = Object.values(decoders)[0];
   const numLatents = declared ?? (first ? first.rows.length / first.d : split && Array.isArray((split as Json).classes) ? ((split as Json).classes as unknown[]).length : 0);
