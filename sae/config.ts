@@ -114,6 +114,7 @@ function oneOf<T extends string>(v: unknown, field: string, def: T, allowed: rea
 
 /** Validates a config, applies defaults and freezes it. Errors name the field. */
 export function resolveSaeConfig(c: SaeConfig): ResolvedSaeConfig {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new ConfigError(`config must be a JSON object, got ${JSON.stringify(c)}`);
   if (!Array.isArray(c.agents) || c.agents.length < 2) throw new ConfigError(`config field 'agents' must list at least 2 agents`);
   const ids = new Set<string>();
   const agents = c.agents.map((a, i) => {

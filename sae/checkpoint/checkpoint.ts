@@ -91,6 +91,7 @@ export function loadCheckpoint(dir: string): SaeModel {
   if (!existsSync(root)) throw new CheckpointError(`no checkpoint folder here`, { file: root });
   const cfgFile = join(root, 'cfg.json');
   const meta = readJson<CheckpointCfg>(cfgFile, 'cfg.json');
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new CheckpointError(`cfg.json must be a JSON object`, { file: cfgFile });
   if (meta.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`cfg.json 'format' must be "${CHECKPOINT_FORMAT}", got ${JSON.stringify(meta.format)}`, { file: cfgFile });
   if (meta.version !== CHECKPOINT_VERSION) throw new CheckpointError(`cfg.json 'version' ${meta.version} is not supported (this build reads ${CHECKPOINT_VERSION})`, { file: cfgFile });
   let cfg: ResolvedSaeConfig;
