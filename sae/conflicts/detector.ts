@@ -113,5 +113,10 @@ export function loadDetector(file: string): Detector {
   } catch (err) {
     throw new DetectorFormatError(`cannot read detector: ${(err as Error).message}`, { file });
   }
-  return detectorFromJson(json, file);
+  try {
+    return detectorFromJson(json, file);
+  } catch (err) {
+    if (err instanceof DetectorFormatError || (err as { code?: unknown }).code !== undefined && typeof (err as { code?: unknown }).code === 'string' && String((err as { code: string }).code).startsWith('TL_')) throw err;
+    throw new DetectorFormatError(`detector file is malformed (${(err as Error).message}); fit the detector again with thoughtlens detect`, { file });
+  }
 }
