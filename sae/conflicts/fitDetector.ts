@@ -161,7 +161,25 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
     },
   };
   const calLabels = labelsOf(calSet);
-  const calInputs: CalibrationInput[] = calSet.episodes.map((e, i) => ({ scores: scoreOnly(partial, e), labels: calLabels[i]! }));
+  let calInputs: CalibrationInput[] = calSet.episodes.map((e, i) => ({ scores: scoreOnly(partial, e), labels: calLabels[i]! }));
+  // The combined score keeps its precursors only if they help on episodes it was not fitted
+  // on: on the calibration episodes, its AUROC must not fall below the disagreement score's.
+  if (mode === 'combined' && combiners.some((c) => c.spec.kind === 'logistic')) {
+    const plain: Detector = { ...partial, combiners: channels.map((ch) => Combiner.feature(0, ch.featureNames[0]!)) };
+    const plainInputs = calSet.episodes.map((e, i) => ({ scores: scoreOnly(plain, e), labels: calLabels[i]! }));
+    const aCombined = calibrationAuroc(calInputs);
+    const aPlain = calibrationAuroc(plainInputs);
+    if (aPlain > aCombined) {
+      notes.push(
+        `precursor latents dropped: on the calibration episodes the combined score reached AUROC ${aCombined.toFixed(3)}, the disagreement score alone ${aPlain.toFixed(3)}`,
+      );
+      partial.combiners = plain.combiners;
+      partial.precursors = channels.map(() => []);
+      calInputs = plainInputs;
+    } else if (Number.isFinite(aCombined)) {
+      notes.push(`precursor latents kept: calibration AUROC ${aCombined.toFixed(3)} combined vs ${aPlain.toFixed(3)} disagreement alone`);
+    }
+  }
   const calibration = calibrateThreshold(calInputs, cfg.far, cfg.rearm);
   if (calibration.nullSteps * cfg.far < 3) {
     notes.push(
@@ -169,6 +187,19 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
     );
   }
   return { ...partial, calibration };
+}
+
+function calibrationAuroc(inputs: readonly CalibrationInput[]): number {
+  const s: number[] = [];
+  const y: number[] = [];
+  for (const e of inputs) {
+    for (let r = 0; r < e.labels.length; r++) {
+      if (e.labels[r]! < 0) continue;
+      s.push(e.scores[r]!);
+      y.push(e.labels[r]!);
+    }
+  }
+  return auroc(s, y);
 }
 
 export function scoreOnly(d: Detector, e: EpisodeSet['episodes'][number]): Float64Array {
