@@ -3,13 +3,26 @@
 // the bytes read from disk. The same cursor serves tailing: poll() returns the batches
 // that became complete since the last call.
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { RecordBatch, RecordBatchReader, Struct, makeData, type Schema, type Vector } from 'apache-arrow';
+import {
+  RecordBatch,
+  RecordBatchReader,
+  Struct,
+  makeData,
+  type Schema,
+  type Vector,
+} from 'apache-arrow';
 import type { RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
 import { VectorLoader } from 'apache-arrow/visitor/vectorloader';
 import { BadValueError, FormatError, NotFoundError, ThoughtlensError } from './errors.js';
 import { HIDDEN_COLUMN } from './format.js';
 import type { AgentSpec } from './manifest.js';
-import { checkedBatchLength, decodeHeader, readExactly, scanMessage, type ScanResult } from './messageScanner.js';
+import {
+  checkedBatchLength,
+  decodeHeader,
+  readExactly,
+  scanMessage,
+  type ScanResult,
+} from './messageScanner.js';
 import { checkSchema } from './schema.js';
 import { FiniteFloats } from './finiteFloats.js';
 import { firstNonFinite } from './validate.js';
@@ -79,7 +92,8 @@ export class AgentStreamReader {
     try {
       this.fd = openSync(file, 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`agent stream is missing`, { file });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NotFoundError(`agent stream is missing`, { file });
       throw err;
     }
   }
@@ -121,7 +135,8 @@ export class AgentStreamReader {
       this.truncation = {
         byteOffset: this.offset,
         bytesDropped: size - this.offset,
-        reason: r.kind === 'incomplete' ? r.reason : 'unreadable bytes after the last complete message',
+        reason:
+          r.kind === 'incomplete' ? r.reason : 'unreadable bytes after the last complete message',
       };
     } else {
       this.truncation = null;
@@ -135,7 +150,10 @@ export class AgentStreamReader {
     const size = fstatSync(this.fd).size;
     for (;;) {
       // A message found complete earlier stays complete (the file only grows): no rescan.
-      const r = this.peeked?.offset === this.offset ? this.peeked : scanMessage(this.fd, this.offset, size, this.file);
+      const r =
+        this.peeked?.offset === this.offset
+          ? this.peeked
+          : scanMessage(this.fd, this.offset, size, this.file);
       this.peeked = null;
       if (r.kind === 'eof' || r.kind === 'incomplete') break;
       if (r.kind === 'end-of-stream') {
@@ -145,12 +163,16 @@ export class AgentStreamReader {
       }
       const { message } = r;
       if (message.isSchema()) {
-        if (this._schema) throw new FormatError(`second schema message at byte ${r.offset}`, { file: this.file });
+        if (this._schema)
+          throw new FormatError(`second schema message at byte ${r.offset}`, { file: this.file });
         this.prefix = this.schemaBytes = this.readBytes(r.offset, r.end - r.offset, 0, null);
         this._schema = decodeHeader<Schema>(message, this.file, r.offset);
         if (this.agent) checkSchema(this._schema, this.agent, this.file);
       } else if (!this.prefix) {
-        throw new FormatError(`the stream must start with a schema message; found another message at byte ${r.offset}`, { file: this.file });
+        throw new FormatError(
+          `the stream must start with a schema message; found another message at byte ${r.offset}`,
+          { file: this.file },
+        );
       } else if (message.isDictionaryBatch()) {
         // Later batches need their dictionaries: keep them in the decoding prefix, the latest
         // message per dictionary id (plus its deltas), so replacements do not pile up.
@@ -158,7 +180,10 @@ export class AgentStreamReader {
         const header = decodeHeader<{ id: number; isDelta: boolean }>(message, this.file, r.offset);
         const dict = this.readBytes(r.offset, r.end - r.offset, 0, null);
         const id = Number(header.id);
-        this.dictionaries.set(id, header.isDelta ? [...(this.dictionaries.get(id) ?? []), dict] : [dict]);
+        this.dictionaries.set(
+          id,
+          header.isDelta ? [...(this.dictionaries.get(id) ?? []), dict] : [dict],
+        );
         const parts = [this.schemaBytes!, ...[...this.dictionaries.values()].flat()];
         const merged = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
         let at = 0;
@@ -174,7 +199,10 @@ export class AgentStreamReader {
           break;
         }
         if (message.compression != null) {
-          throw new FormatError(`compressed Arrow IPC is not supported; write the stream uncompressed`, { file: this.file });
+          throw new FormatError(
+            `compressed Arrow IPC is not supported; write the stream uncompressed`,
+            { file: this.file },
+          );
         }
         checkedBatchLength(message, r.bodyLength, this.file, r.offset);
         out.push(this.decodeBatch(r));
@@ -184,9 +212,15 @@ export class AgentStreamReader {
     return out;
   }
 
-  private readBytes(position: number, length: number, headroom: number, reuse: ArrayBuffer | null): Uint8Array {
+  private readBytes(
+    position: number,
+    length: number,
+    headroom: number,
+    reuse: ArrayBuffer | null,
+  ): Uint8Array {
     const total = headroom + length;
-    const buf = reuse && reuse.byteLength >= total ? new Uint8Array(reuse, 0, total) : freshBytes(total);
+    const buf =
+      reuse && reuse.byteLength >= total ? new Uint8Array(reuse, 0, total) : freshBytes(total);
     readExactly(this.fd, buf, headroom, length, position);
     return buf;
   }
@@ -203,8 +237,14 @@ export class AgentStreamReader {
     // runs with SIMD. Without reuseBuffer each batch then gets its own copy (memcpy is
     // cheaper than the JavaScript check it saves), so batches stay valid after the next read.
     const staged = this.reuse || this.validate;
-    if (staged && (!this.scratch || this.scratch.buffer.byteLength < total)) this.scratch = new FiniteFloats(Math.ceil(total * 1.25));
-    let bytes = this.readBytes(readFrom, length, head?.byteLength ?? 0, staged ? this.scratch!.buffer : null);
+    if (staged && (!this.scratch || this.scratch.buffer.byteLength < total))
+      this.scratch = new FiniteFloats(Math.ceil(total * 1.25));
+    let bytes = this.readBytes(
+      readFrom,
+      length,
+      head?.byteLength ?? 0,
+      staged ? this.scratch!.buffer : null,
+    );
     if (head) bytes.set(head, 0);
     this.stagedCopy = null;
     if (staged && !this.reuse) {
@@ -223,19 +263,34 @@ export class AgentStreamReader {
       } else {
         const schema = this._schema!;
         const h = r.message.header() as RecordBatchHeader;
-        const loader = new VectorLoader(bytes, h.nodes, h.buffers, new Map(), schema.metadataVersion, h.variadicBufferCounts);
+        const loader = new VectorLoader(
+          bytes,
+          h.nodes,
+          h.buffers,
+          new Map(),
+          schema.metadataVersion,
+          h.variadicBufferCounts,
+        );
         const children = loader.visitMany(schema.fields);
-        batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: Number(h.length), children }));
+        batch = new RecordBatch(
+          schema,
+          makeData({ type: new Struct(schema.fields), length: Number(h.length), children }),
+        );
       }
     } catch (err) {
-      throw new FormatError(`cannot decode record batch at byte ${position}: ${(err as Error).message}`, { file: this.file });
+      throw new FormatError(
+        `cannot decode record batch at byte ${position}: ${(err as Error).message}`,
+        { file: this.file },
+      );
     }
     let out: StreamBatch;
     try {
       out = this.viewBatch(batch);
     } catch (err) {
       if (err instanceof ThoughtlensError) throw err;
-      throw new FormatError(`corrupt record batch at byte ${position}: ${(err as Error).message}`, { file: this.file });
+      throw new FormatError(`corrupt record batch at byte ${position}: ${(err as Error).message}`, {
+        file: this.file,
+      });
     }
     this.rowsRead += out.length;
     this.batchesRead++;
@@ -244,10 +299,13 @@ export class AgentStreamReader {
 
   /** NaN/Inf check of a batch's hidden values, in WebAssembly where they (or their staged twin) are. */
   private checkFinite(hidden: Float32Array): number {
-    if (this.scratch && hidden.buffer === this.scratch.buffer) return this.scratch.firstNonFinite(hidden);
+    if (this.scratch && hidden.buffer === this.scratch.buffer)
+      return this.scratch.firstNonFinite(hidden);
     const copy = this.stagedCopy;
     if (this.scratch && copy && hidden.buffer === copy.buffer) {
-      return this.scratch.firstNonFinite(new Float32Array(this.scratch.buffer, hidden.byteOffset - copy.byteOffset, hidden.length));
+      return this.scratch.firstNonFinite(
+        new Float32Array(this.scratch.buffer, hidden.byteOffset - copy.byteOffset, hidden.length),
+      );
     }
     return firstNonFinite(hidden);
   }
@@ -258,10 +316,18 @@ export class AgentStreamReader {
     const episode = intColumn(batch.getChild('episode'), 'episode', this.file, rowOffset);
     const step = intColumn(batch.getChild('step'), 'step', this.file, rowOffset);
     const hiddenVec = batch.getChild(HIDDEN_COLUMN);
-    if (!hiddenVec) throw new FormatError(`missing hidden-state column`, { file: this.file, column: HIDDEN_COLUMN });
+    if (!hiddenVec)
+      throw new FormatError(`missing hidden-state column`, {
+        file: this.file,
+        column: HIDDEN_COLUMN,
+      });
     const data = hiddenVec.data[0]!;
     if (data.nullCount > 0) {
-      throw new BadValueError(`hidden state is null`, { file: this.file, column: HIDDEN_COLUMN, row: rowOffset + firstNull(hiddenVec) });
+      throw new BadValueError(`hidden state is null`, {
+        file: this.file,
+        column: HIDDEN_COLUMN,
+        row: rowOffset + firstNull(hiddenVec),
+      });
     }
     const d = (data.type as { listSize: number }).listSize;
     const child = data.children[0]!;
@@ -289,14 +355,24 @@ export class AgentStreamReader {
 function intColumn(vec: Vector | null, name: string, file: string, rowOffset: number): Int32Array {
   if (!vec) throw new FormatError(`missing join key column`, { file, column: name });
   const data = vec.data[0]!;
-  if (data.nullCount > 0) throw new BadValueError(`join key is null`, { file, column: name, row: rowOffset + firstNull(vec) });
+  if (data.nullCount > 0)
+    throw new BadValueError(`join key is null`, {
+      file,
+      column: name,
+      row: rowOffset + firstNull(vec),
+    });
   const values = data.values as Int32Array | BigInt64Array | Uint32Array | Int16Array;
   if (values instanceof Int32Array) return values.subarray(data.offset, data.offset + data.length);
   // Other integer widths (polars writes Int64): convert, checking the range.
   const out = new Int32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const v = Number(values[data.offset + i]!);
-    if (v > 2147483647 || v < -2147483648) throw new BadValueError(`join key ${v} does not fit in int32`, { file, column: name, row: rowOffset + i });
+    if (v > 2147483647 || v < -2147483648)
+      throw new BadValueError(`join key ${v} does not fit in int32`, {
+        file,
+        column: name,
+        row: rowOffset + i,
+      });
     out[i] = v;
   }
   return out;

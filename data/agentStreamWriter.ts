@@ -90,10 +90,14 @@ export class AgentStreamWriter {
 
   /** Appends rows; whole batches are written as soon as they fill. */
   append(rows: StepRows): void {
-    if (this.closed) throw new UsageError(`stream of agent '${this.agent.id}' is closed`, { file: this.file });
+    if (this.closed)
+      throw new UsageError(`stream of agent '${this.agent.id}' is closed`, { file: this.file });
     const n = rows.episode.length;
     if (rows.step.length !== n) {
-      throw new BadValueError(`'step' has ${rows.step.length} values for ${n} episodes`, { file: this.file, column: 'step' });
+      throw new BadValueError(`'step' has ${rows.step.length} values for ${n} episodes`, {
+        file: this.file,
+        column: 'step',
+      });
     }
     if (rows.hidden.length !== n * this.d) {
       throw new BadValueError(
@@ -108,12 +112,18 @@ export class AgentStreamWriter {
     for (const c of this.cols) {
       const src = rows.columns?.[c.spec.name];
       if (src !== undefined && src.length !== n) {
-        throw new BadValueError(`has ${src.length} values for ${n} rows`, { file: this.file, column: c.spec.name });
+        throw new BadValueError(`has ${src.length} values for ${n} rows`, {
+          file: this.file,
+          column: c.spec.name,
+        });
       }
     }
     for (const name of Object.keys(rows.columns ?? {})) {
       if (!this.cols.some((c) => c.spec.name === name)) {
-        throw new BadValueError(`column is not declared for agent '${this.agent.id}'`, { file: this.file, column: name });
+        throw new BadValueError(`column is not declared for agent '${this.agent.id}'`, {
+          file: this.file,
+          column: name,
+        });
       }
     }
     if (!fits) {
@@ -121,7 +131,9 @@ export class AgentStreamWriter {
       // first so that a rejected append writes nothing.
       for (const c of this.cols) {
         const src = rows.columns?.[c.spec.name];
-        if (src) for (let i = 0; i < n; i++) checkValue(c, src[i], this.file, this.rowsWritten + this.pending + i);
+        if (src)
+          for (let i = 0; i < n; i++)
+            checkValue(c, src[i], this.file, this.rowsWritten + this.pending + i);
       }
     }
     let done = 0;
@@ -148,7 +160,12 @@ export class AgentStreamWriter {
     const d = this.d;
     this.hidden.set(rows.hidden.subarray(from * d, (from + count) * d), at * d);
     // Nothing counts as written until `pending` moves: a bad row leaves the batch as it was.
-    if (check) this.checkFinite(rows, from, this.floats.firstNonFinite(this.hidden.subarray(at * d, (at + count) * d)));
+    if (check)
+      this.checkFinite(
+        rows,
+        from,
+        this.floats.firstNonFinite(this.hidden.subarray(at * d, (at + count) * d)),
+      );
     for (let i = 0; i < count; i++) {
       this.episode[at + i] = rows.episode[from + i]!;
       this.step[at + i] = rows.step[from + i]!;
@@ -186,11 +203,21 @@ export class AgentStreamWriter {
         type: hiddenType(this.d),
         length: n,
         nullCount: 0,
-        child: makeData({ type: new Float32(), length: n * this.d, nullCount: 0, data: this.hidden.subarray(0, n * this.d) }),
+        child: makeData({
+          type: new Float32(),
+          length: n * this.d,
+          nullCount: 0,
+          data: this.hidden.subarray(0, n * this.d),
+        }),
       }),
       ...this.cols.map((c) => columnData(c, n)),
     ];
-    const data = makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children });
+    const data = makeData({
+      type: new Struct(this.schema.fields),
+      length: n,
+      nullCount: 0,
+      children,
+    });
     return new RecordBatch(this.schema, data);
   }
 
@@ -231,7 +258,12 @@ function setValid(c: NumericBuffer, at: number, ok: boolean): void {
 }
 
 /** Throws unless `v` (undefined and null mean missing) may go into a column of this kind. */
-function checkValue(c: ColumnBuffer, v: BehaviourValue | undefined, file: string, row: number): void {
+function checkValue(
+  c: ColumnBuffer,
+  v: BehaviourValue | undefined,
+  file: string,
+  row: number,
+): void {
   if (v === undefined || v === null) return;
   const where = { file, column: c.spec.name, row };
   switch (c.kind) {
@@ -242,17 +274,25 @@ function checkValue(c: ColumnBuffer, v: BehaviourValue | undefined, file: string
       return;
     case 'float32':
     case 'float64':
-      if (typeof v !== 'number' && typeof v !== 'boolean') throw new BadValueError(`numeric column got ${JSON.stringify(v)}`, where);
+      if (typeof v !== 'number' && typeof v !== 'boolean')
+        throw new BadValueError(`numeric column got ${JSON.stringify(v)}`, where);
       return;
     case 'bool':
-      if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new BadValueError(`bool column got ${JSON.stringify(v)}`, where);
+      if (typeof v !== 'boolean' && v !== 0 && v !== 1)
+        throw new BadValueError(`bool column got ${JSON.stringify(v)}`, where);
       return;
     case 'utf8':
       return;
   }
 }
 
-function writeValue(c: ColumnBuffer, at: number, v: BehaviourValue | undefined, file: string, row: number): void {
+function writeValue(
+  c: ColumnBuffer,
+  at: number,
+  v: BehaviourValue | undefined,
+  file: string,
+  row: number,
+): void {
   checkValue(c, v, file, row);
   if (v === undefined) v = null;
   switch (c.kind) {
@@ -276,11 +316,26 @@ function writeValue(c: ColumnBuffer, at: number, v: BehaviourValue | undefined, 
 function columnData(c: ColumnBuffer, n: number): Data {
   switch (c.kind) {
     case 'int32':
-      return makeData({ type: new Int32(), length: n, data: c.values.subarray(0, n), ...nullsOf(c, n) });
+      return makeData({
+        type: new Int32(),
+        length: n,
+        data: c.values.subarray(0, n),
+        ...nullsOf(c, n),
+      });
     case 'float32':
-      return makeData({ type: new Float32(), length: n, data: c.values.subarray(0, n), ...nullsOf(c, n) });
+      return makeData({
+        type: new Float32(),
+        length: n,
+        data: c.values.subarray(0, n),
+        ...nullsOf(c, n),
+      });
     case 'float64':
-      return makeData({ type: new Float64(), length: n, data: c.values.subarray(0, n), ...nullsOf(c, n) });
+      return makeData({
+        type: new Float64(),
+        length: n,
+        data: c.values.subarray(0, n),
+        ...nullsOf(c, n),
+      });
     case 'bool':
       return vectorFromArray(c.values.slice(0, n) as (boolean | null)[], new Bool()).data[0]!;
     case 'utf8':
@@ -291,7 +346,9 @@ function columnData(c: ColumnBuffer, n: number): Data {
 function nullsOf(c: NumericBuffer, n: number): { nullCount: number; nullBitmap?: Uint8Array } {
   // \`nulls\` may count rows of an append that was rejected half-way: count the bitmap.
   const nullCount = c.nulls > 0 ? countNulls(c.valid, n) : 0;
-  return nullCount > 0 ? { nullCount, nullBitmap: c.valid.subarray(0, Math.ceil(n / 8)) } : { nullCount: 0 };
+  return nullCount > 0
+    ? { nullCount, nullBitmap: c.valid.subarray(0, Math.ceil(n / 8)) }
+    : { nullCount: 0 };
 }
 
 function countNulls(valid: Uint8Array, n: number): number {

@@ -41,7 +41,9 @@ export function resolveRunRef(workspace: string, ref: string): string {
     if (existsSync(join(dir, MANIFEST_FILE))) return dir;
   }
   if (existsSync(join(resolve(ref), MANIFEST_FILE))) return resolve(ref);
-  throw new NotFoundError(`no run '${ref}': not a run folder, and not a run id in workspace ${resolve(workspace)}`);
+  throw new NotFoundError(
+    `no run '${ref}': not a run folder, and not a run id in workspace ${resolve(workspace)}`,
+  );
 }
 
 /** Lists the runs of a workspace, newest first. Broken runs are listed with their error. */
@@ -68,11 +70,22 @@ export function describeRun(runDir: string, fallbackId = runDir): RunEntry {
       createdAt: m.createdAt,
       updatedAt: m.updatedAt,
       source: m.source,
-      agents: m.agents.map((a) => ({ id: a.id, hiddenSize: a.hiddenSize, rows: m.counts[a.id]?.rows ?? 0 })),
+      agents: m.agents.map((a) => ({
+        id: a.id,
+        hiddenSize: a.hiddenSize,
+        rows: m.counts[a.id]?.rows ?? 0,
+      })),
       bytes: Object.values(m.counts).reduce((s, c) => s + c.bytes, 0),
     };
   } catch (err) {
     if (!(err instanceof ThoughtlensError)) throw err;
-    return { id: fallbackId, dir: runDir, status: 'unreadable', agents: [], bytes: 0, error: err.message };
+    return {
+      id: fallbackId,
+      dir: runDir,
+      status: 'unreadable',
+      agents: [],
+      bytes: 0,
+      error: err.message,
+    };
   }
 }

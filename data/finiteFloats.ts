@@ -83,7 +83,8 @@ export class FiniteFloats {
 
   /** Index of the first NaN or ±Infinity in `values`, or -1. Any Float32Array is accepted. */
   firstNonFinite(values: Float32Array): number {
-    if (this.check && values.buffer === this.buffer) return this.check(values.byteOffset, values.length);
+    if (this.check && values.buffer === this.buffer)
+      return this.check(values.byteOffset, values.length);
     return firstNonFiniteJs(values);
   }
 }

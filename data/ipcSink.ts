@@ -3,7 +3,12 @@
 // so the caller can hand them to one writev() per record batch (no extra copy, and a
 // batch reaches the file in a single system call).
 import { closeSync, fsyncSync, writevSync } from 'node:fs';
-import { AsyncByteQueue, RecordBatchStreamWriter, type RecordBatch, type Schema } from 'apache-arrow';
+import {
+  AsyncByteQueue,
+  RecordBatchStreamWriter,
+  type RecordBatch,
+  type Schema,
+} from 'apache-arrow';
 
 class CollectingSink extends AsyncByteQueue<Uint8Array> {
   chunks: Uint8Array[] = [];

@@ -23,7 +23,8 @@ export function verifyMessageMetadata(meta: Uint8Array, file: string, offset: nu
   const root = bb.readUint32(0);
   if (root + 4 > n) fail(`root table offset ${root} outside ${n} bytes`);
   const limit = (len: number, elemBytes: number, what: string) => {
-    if (!Number.isInteger(len) || len < 0 || len * elemBytes > n) fail(`${what} claims ${len} entries in ${n} bytes`);
+    if (!Number.isInteger(len) || len < 0 || len * elemBytes > n)
+      fail(`${what} claims ${len} entries in ${n} bytes`);
   };
   let budget = Math.floor(n / 4);
   const verifyField = (f: FbField, depth: number) => {

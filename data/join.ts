@@ -51,7 +51,8 @@ export class StepJoiner {
   /** Rows held back waiting for another agent. */
   get unmatched(): number {
     let n = this.pendingRows;
-    for (const c of this.cursors) for (let i = 0; i < c.queue.length; i++) n += c.queue[i]!.length - (i === 0 ? c.pos : 0);
+    for (const c of this.cursors)
+      for (let i = 0; i < c.queue.length; i++) n += c.queue[i]!.length - (i === 0 ? c.pos : 0);
     return n;
   }
 
@@ -77,7 +78,8 @@ export class StepJoiner {
         const e = e0[pos[0]! + same];
         const s = s0[pos[0]! + same];
         for (let a = 1; a < heads.length; a++) {
-          if (heads[a]!.episode[pos[a]! + same] !== e || heads[a]!.step[pos[a]! + same] !== s) break outer;
+          if (heads[a]!.episode[pos[a]! + same] !== e || heads[a]!.step[pos[a]! + same] !== s)
+            break outer;
         }
       }
       if (same > 0) {
@@ -98,7 +100,9 @@ export class StepJoiner {
       length: n,
       episode: heads[0]!.episode.subarray(p0, p0 + n),
       step: heads[0]!.step.subarray(p0, p0 + n),
-      hidden: heads.map((b, a) => b.hidden.subarray(pos[a]! * this.dims[a]!, (pos[a]! + n) * this.dims[a]!)),
+      hidden: heads.map((b, a) =>
+        b.hidden.subarray(pos[a]! * this.dims[a]!, (pos[a]! + n) * this.dims[a]!),
+      ),
       columns: heads.map((b, a) => behaviourColumns(b, pos[a]!, n)),
     };
   }
@@ -125,9 +129,12 @@ export class StepJoiner {
       const row: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(cols)) row[k] = v[0];
       if (this.pending[a]!.has(key)) {
-        throw new BadValueError(`duplicate (episode ${b.episode[r]}, step ${b.step[r]}) for agent '${this.agents[a]}'`, {
-          row: b.rowOffset + r,
-        });
+        throw new BadValueError(
+          `duplicate (episode ${b.episode[r]}, step ${b.step[r]}) for agent '${this.agents[a]}'`,
+          {
+            row: b.rowOffset + r,
+          },
+        );
       }
       this.pending[a]!.set(key, { hidden: b.hidden.slice(r * d, (r + 1) * d), columns: row });
       this.pendingRows++;
@@ -146,9 +153,11 @@ export class StepJoiner {
       rows.push({
         length: 1,
         episode: Int32Array.of(Math.floor(key / 0x100000000)),
-        step: Int32Array.of(key % 0x100000000 | 0),
+        step: Int32Array.of((key % 0x100000000) | 0),
         hidden: parts.map((p) => p.hidden),
-        columns: parts.map((p) => Object.fromEntries(Object.entries(p.columns).map(([k, v]) => [k, [v] as ColumnValues]))),
+        columns: parts.map((p) =>
+          Object.fromEntries(Object.entries(p.columns).map(([k, v]) => [k, [v] as ColumnValues])),
+        ),
       });
     }
     return rows.length ? concatJoined(rows, this.dims) : null;
@@ -156,7 +165,11 @@ export class StepJoiner {
 }
 
 /** Behaviour columns (everything but keys and hidden) of rows [at, at+n) of a batch. */
-export function behaviourColumns(b: StreamBatch, at: number, n: number): Record<string, ColumnValues> {
+export function behaviourColumns(
+  b: StreamBatch,
+  at: number,
+  n: number,
+): Record<string, ColumnValues> {
   const out: Record<string, ColumnValues> = {};
   for (const f of b.batch.schema.fields) {
     if (f.name === 'episode' || f.name === 'step' || f.name === 'hidden') continue;
@@ -170,7 +183,9 @@ function columnSlice(vec: Vector, at: number, n: number): ColumnValues {
   const data = vec.data[0]!;
   const id = vec.type.typeId;
   const numeric = id === Type.Int || id === Type.Float;
-  const values = data.values as ArrayLike<number | bigint> & { subarray(a: number, b: number): ArrayLike<number | bigint> };
+  const values = data.values as ArrayLike<number | bigint> & {
+    subarray(a: number, b: number): ArrayLike<number | bigint>;
+  };
   const wide = values instanceof BigInt64Array || values instanceof BigUint64Array;
   // Numeric columns without nulls: a view over the batch's bytes (64-bit integers, which
   // polars writes by default, as a Float64Array of exact numbers up to 2^53).
@@ -199,7 +214,9 @@ function concatJoined(rows: JoinedBatch[], dims: number[]): JoinedBatch {
       return h;
     }),
     columns: dims.map((_, a) =>
-      Object.fromEntries(Object.keys(rows[0]!.columns[a]!).map((k) => [k, rows.map((r) => r.columns[a]![k]![0]!)])),
+      Object.fromEntries(
+        Object.keys(rows[0]!.columns[a]!).map((k) => [k, rows.map((r) => r.columns[a]![k]![0]!)]),
+      ),
     ),
   };
 }

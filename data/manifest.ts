@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomicFile.js';
 import { FormatError, NotFoundError, VersionError } from './errors.js';
-import { FORMAT_ID, FORMAT_VERSION, ID_PATTERN, KEY_COLUMNS, HIDDEN_COLUMN, MANIFEST_FILE } from './format.js';
+import {
+  FORMAT_ID,
+  FORMAT_VERSION,
+  ID_PATTERN,
+  KEY_COLUMNS,
+  HIDDEN_COLUMN,
+  MANIFEST_FILE,
+} from './format.js';
 
 export const COLUMN_TYPES = ['int32', 'float32', 'float64', 'bool', 'utf8'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
@@ -98,28 +105,40 @@ export function validateManifest(json: unknown, file = MANIFEST_FILE): RunManife
   };
   if (!isObject(json)) return fail('(root)', 'must be a JSON object');
   if (json.format !== FORMAT_ID) fail('format', `must be "${FORMAT_ID}", got ${show(json.format)}`);
-  if (typeof json.version !== 'number' || !Number.isInteger(json.version)) fail('version', 'must be an integer');
+  if (typeof json.version !== 'number' || !Number.isInteger(json.version))
+    fail('version', 'must be an integer');
   if (json.version !== FORMAT_VERSION) {
     throw new VersionError(
       `unknown format version ${show(json.version)}: this thoughtlens reads version ${FORMAT_VERSION}`,
       { file, column: 'version' },
     );
   }
-  if (typeof json.id !== 'string' || !ID_PATTERN.test(json.id)) fail('id', `must match ${ID_PATTERN}, got ${show(json.id)}`);
+  if (typeof json.id !== 'string' || !ID_PATTERN.test(json.id))
+    fail('id', `must match ${ID_PATTERN}, got ${show(json.id)}`);
   for (const f of ['createdAt', 'updatedAt'] as const) {
-    if (typeof json[f] !== 'string' || Number.isNaN(Date.parse(json[f] as string))) fail(f, 'must be an ISO date string');
+    if (typeof json[f] !== 'string' || Number.isNaN(Date.parse(json[f] as string)))
+      fail(f, 'must be an ISO date string');
   }
-  if (!isObject(json.source) || typeof json.source.kind !== 'string') fail('source.kind', 'must be a string');
-  if (!RUN_STATUSES.includes(json.status as RunStatus)) fail('status', `must be one of ${RUN_STATUSES.join(', ')}, got ${show(json.status)}`);
-  if (!Array.isArray(json.agents) || json.agents.length < 1) fail('agents', 'must be a non-empty array');
+  if (!isObject(json.source) || typeof json.source.kind !== 'string')
+    fail('source.kind', 'must be a string');
+  if (!RUN_STATUSES.includes(json.status as RunStatus))
+    fail('status', `must be one of ${RUN_STATUSES.join(', ')}, got ${show(json.status)}`);
+  if (!Array.isArray(json.agents) || json.agents.length < 1)
+    fail('agents', 'must be a non-empty array');
   const ids = new Set<string>();
   (json.agents as unknown[]).forEach((a, i) => {
     const at = `agents[${i}]`;
     if (!isObject(a)) return fail(at, 'must be an object');
-    if (typeof a.id !== 'string' || !ID_PATTERN.test(a.id)) fail(`${at}.id`, `must match ${ID_PATTERN}, got ${show(a.id)}`);
+    if (typeof a.id !== 'string' || !ID_PATTERN.test(a.id))
+      fail(`${at}.id`, `must match ${ID_PATTERN}, got ${show(a.id)}`);
     if (ids.has(a.id as string)) fail(`${at}.id`, `duplicates agent '${a.id}'`);
     ids.add(a.id as string);
-    if (typeof a.hiddenSize !== 'number' || !Number.isInteger(a.hiddenSize) || a.hiddenSize < 1 || a.hiddenSize > 1 << 20) {
+    if (
+      typeof a.hiddenSize !== 'number' ||
+      !Number.isInteger(a.hiddenSize) ||
+      a.hiddenSize < 1 ||
+      a.hiddenSize > 1 << 20
+    ) {
       fail(`${at}.hiddenSize`, `must be an integer in 1..${1 << 20}, got ${show(a.hiddenSize)}`);
     }
     if (!Array.isArray(a.columns)) fail(`${at}.columns`, 'must be an array');
@@ -127,12 +146,15 @@ export function validateManifest(json: unknown, file = MANIFEST_FILE): RunManife
     (a.columns as unknown[]).forEach((c, j) => {
       const cat = `${at}.columns[${j}]`;
       if (!isObject(c)) return fail(cat, 'must be an object');
-      if (typeof c.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(c.name)) fail(`${cat}.name`, `must be an identifier, got ${show(c.name)}`);
+      if (typeof c.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(c.name))
+        fail(`${cat}.name`, `must be an identifier, got ${show(c.name)}`);
       if (RESERVED.has(c.name as string)) fail(`${cat}.name`, `'${c.name}' is reserved`);
       if (names.has(c.name as string)) fail(`${cat}.name`, `duplicates column '${c.name}'`);
       names.add(c.name as string);
-      if (!COLUMN_TYPES.includes(c.type as ColumnType)) fail(`${cat}.type`, `must be one of ${COLUMN_TYPES.join(', ')}, got ${show(c.type)}`);
-      if (!COLUMN_ROLES.includes(c.role as ColumnRole)) fail(`${cat}.role`, `must be one of ${COLUMN_ROLES.join(', ')}, got ${show(c.role)}`);
+      if (!COLUMN_TYPES.includes(c.type as ColumnType))
+        fail(`${cat}.type`, `must be one of ${COLUMN_TYPES.join(', ')}, got ${show(c.type)}`);
+      if (!COLUMN_ROLES.includes(c.role as ColumnRole))
+        fail(`${cat}.role`, `must be one of ${COLUMN_ROLES.join(', ')}, got ${show(c.role)}`);
     });
   });
   if (!isObject(json.counts)) fail('counts', 'must be an object');
@@ -141,10 +163,15 @@ export function validateManifest(json: unknown, file = MANIFEST_FILE): RunManife
     if (!isObject(c)) fail(`counts.${id}`, 'must be an object');
     for (const k of ['rows', 'batches', 'bytes'] as const) {
       const v = (c as Record<string, unknown>)[k];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(`counts.${id}.${k}`, 'must be a non-negative integer');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+        fail(`counts.${id}.${k}`, 'must be a non-negative integer');
     }
   }
-  if (json.truth !== undefined && (!Array.isArray(json.truth) || json.truth.some((t) => typeof t !== 'string' || t.includes('..')))) {
+  if (
+    json.truth !== undefined &&
+    (!Array.isArray(json.truth) ||
+      json.truth.some((t) => typeof t !== 'string' || t.includes('..')))
+  ) {
     fail('truth', 'must be an array of relative file names');
   }
   return json as unknown as RunManifest;

@@ -8,7 +8,14 @@ import { FormatError } from './errors.js';
 import { verifyMessageMetadata } from './ipcVerify.js';
 
 export type ScanResult =
-  | { kind: 'message'; offset: number; headerBytes: number; bodyLength: number; end: number; message: Message }
+  | {
+      kind: 'message';
+      offset: number;
+      headerBytes: number;
+      bodyLength: number;
+      end: number;
+      message: Message;
+    }
   | { kind: 'end-of-stream'; offset: number; end: number }
   | { kind: 'incomplete'; offset: number; available: number; reason: string }
   | { kind: 'eof'; offset: number };
@@ -20,22 +27,32 @@ const prefixView = new DataView(prefix.buffer);
 export function scanMessage(fd: number, offset: number, size: number, file: string): ScanResult {
   const available = size - offset;
   if (available <= 0) return { kind: 'eof', offset };
-  if (available < 4) return { kind: 'incomplete', offset, available, reason: 'message prefix cut short' };
+  if (available < 4)
+    return { kind: 'incomplete', offset, available, reason: 'message prefix cut short' };
   readExactly(fd, prefix, 0, Math.min(8, available), offset);
   let token = prefixView.getInt32(0, true);
   let prefixBytes = 4;
   if (token === -1) {
-    if (available < 8) return { kind: 'incomplete', offset, available, reason: 'message length cut short' };
+    if (available < 8)
+      return { kind: 'incomplete', offset, available, reason: 'message length cut short' };
     token = prefixView.getInt32(4, true);
     prefixBytes = 8;
   }
   if (token === 0) return { kind: 'end-of-stream', offset, end: offset + prefixBytes };
   if (token < 0 || token > 64 << 20) {
-    throw new FormatError(`corrupt Arrow stream: message metadata length ${token} at byte ${offset}`, { file });
+    throw new FormatError(
+      `corrupt Arrow stream: message metadata length ${token} at byte ${offset}`,
+      { file },
+    );
   }
   const headerBytes = prefixBytes + token;
   if (available < headerBytes) {
-    return { kind: 'incomplete', offset, available, reason: `message metadata cut short (${available} of ${headerBytes} bytes)` };
+    return {
+      kind: 'incomplete',
+      offset,
+      available,
+      reason: `message metadata cut short (${available} of ${headerBytes} bytes)`,
+    };
   }
   const meta = new Uint8Array(token);
   readExactly(fd, meta, 0, token, offset + prefixBytes);
@@ -44,11 +61,17 @@ export function scanMessage(fd: number, offset: number, size: number, file: stri
   try {
     message = Message.decode(meta);
   } catch (err) {
-    throw new FormatError(`corrupt Arrow message metadata at byte ${offset}: ${(err as Error).message}`, { file });
+    throw new FormatError(
+      `corrupt Arrow message metadata at byte ${offset}: ${(err as Error).message}`,
+      { file },
+    );
   }
   const bodyLength = Number(message.bodyLength);
   if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) {
-    throw new FormatError(`corrupt Arrow message: body length ${message.bodyLength} at byte ${offset}`, { file });
+    throw new FormatError(
+      `corrupt Arrow message: body length ${message.bodyLength} at byte ${offset}`,
+      { file },
+    );
   }
   const end = offset + headerBytes + bodyLength;
   if (end > size) {
@@ -62,7 +85,13 @@ export function scanMessage(fd: number, offset: number, size: number, file: stri
   return { kind: 'message', offset, headerBytes, bodyLength, end, message };
 }
 
-export function readExactly(fd: number, into: Uint8Array, at: number, length: number, position: number): void {
+export function readExactly(
+  fd: number,
+  into: Uint8Array,
+  at: number,
+  length: number,
+  position: number,
+): void {
   let done = 0;
   while (done < length) {
     const n = readSync(fd, into, at + done, length - done, position + done);
@@ -76,7 +105,10 @@ export function decodeHeader<T>(message: Message, file: string, offset: number):
   try {
     return message.header() as T;
   } catch (err) {
-    throw new FormatError(`corrupt Arrow message header at byte ${offset}: ${(err as Error).message}`, { file });
+    throw new FormatError(
+      `corrupt Arrow message header at byte ${offset}: ${(err as Error).message}`,
+      { file },
+    );
   }
 }
 
@@ -91,7 +123,12 @@ interface BatchHeader {
  * regions fit inside its body. A corrupt length would otherwise make the Arrow decoder
  * allocate gigabytes before noticing anything.
  */
-export function checkedBatchLength(message: Message, bodyLength: number, file: string, offset: number): number {
+export function checkedBatchLength(
+  message: Message,
+  bodyLength: number,
+  file: string,
+  offset: number,
+): number {
   const h = decodeHeader<BatchHeader>(message, file, offset);
   const length = Number(h.length);
   // Every supported type spends at least one bit per value in some buffer.
@@ -99,17 +136,26 @@ export function checkedBatchLength(message: Message, bodyLength: number, file: s
   const bad = (what: string): never => {
     throw new FormatError(`corrupt record batch at byte ${offset}: ${what}`, { file });
   };
-  if (!Number.isSafeInteger(length) || length < 0 || length > maxValues) bad(`row count ${h.length} does not fit its ${bodyLength}-byte body`);
+  if (!Number.isSafeInteger(length) || length < 0 || length > maxValues)
+    bad(`row count ${h.length} does not fit its ${bodyLength}-byte body`);
   for (const n of h.nodes) {
     const nl = Number(n.length);
     const nn = Number(n.nullCount);
-    if (!Number.isSafeInteger(nl) || nl < 0 || nl > maxValues) bad(`field length ${n.length} does not fit its ${bodyLength}-byte body`);
-    if (!Number.isSafeInteger(nn) || nn < 0 || nn > nl) bad(`null count ${n.nullCount} of a field with ${n.length} values`);
+    if (!Number.isSafeInteger(nl) || nl < 0 || nl > maxValues)
+      bad(`field length ${n.length} does not fit its ${bodyLength}-byte body`);
+    if (!Number.isSafeInteger(nn) || nn < 0 || nn > nl)
+      bad(`null count ${n.nullCount} of a field with ${n.length} values`);
   }
   for (const b of h.buffers) {
     const o = Number(b.offset);
     const l = Number(b.length);
-    if (!Number.isSafeInteger(o) || !Number.isSafeInteger(l) || o < 0 || l < 0 || o + l > bodyLength) {
+    if (
+      !Number.isSafeInteger(o) ||
+      !Number.isSafeInteger(l) ||
+      o < 0 ||
+      l < 0 ||
+      o + l > bodyLength
+    ) {
       bad(`buffer [${b.offset}, +${b.length}) lies outside its ${bodyLength}-byte body`);
     }
   }

@@ -3,7 +3,11 @@
 import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hostname } from 'node:os';
-import { AgentStreamReader, type AgentStreamReaderOptions, type Truncation } from './agentStreamReader.js';
+import {
+  AgentStreamReader,
+  type AgentStreamReaderOptions,
+  type Truncation,
+} from './agentStreamReader.js';
 import { NotFoundError } from './errors.js';
 import { streamFileName } from './format.js';
 import { StepJoiner, type JoinedBatch } from './join.js';
@@ -37,7 +41,10 @@ export class RunReader {
 
   agent(id: string): AgentSpec {
     const a = this.manifest.agents.find((x) => x.id === id);
-    if (!a) throw new NotFoundError(`run '${this.manifest.id}' has no agent '${id}' (agents: ${this.agentIds.join(', ')})`);
+    if (!a)
+      throw new NotFoundError(
+        `run '${this.manifest.id}' has no agent '${id}' (agents: ${this.agentIds.join(', ')})`,
+      );
     return a;
   }
 
@@ -68,7 +75,10 @@ export class RunReader {
     const ids = opts.agents ?? this.agentIds;
     const readers = ids.map((id) => this.openAgent(id, opts));
     const iters = readers.map((r) => r.batches());
-    const joiner = new StepJoiner(ids, ids.map((id) => this.agent(id).hiddenSize));
+    const joiner = new StepJoiner(
+      ids,
+      ids.map((id) => this.agent(id).hiddenSize),
+    );
     try {
       // Read an agent's next batch only when its queue is empty: memory stays at about
       // one batch per agent. Once an agent is exhausted, nothing else can be joined.
@@ -83,7 +93,8 @@ export class RunReader {
       }
       // Finish every iterator so torn tails are noted even where another agent ended first.
       let unread = 0;
-      for (const it of iters) for (let r = it.next(); !r.done; r = it.next()) unread += r.value.length;
+      for (const it of iters)
+        for (let r = it.next(); !r.done; r = it.next()) unread += r.value.length;
       this.lastTruncations = readers.map((r) => r.truncation);
       this.lastUnmatched = joiner.unmatched + unread;
     } finally {

@@ -31,7 +31,9 @@ export class RunTail implements AsyncIterable<JoinedBatch> {
     this.run = new RunReader(dir);
     this.pollMs = opts.pollMs ?? 25;
     this.signal = opts.signal;
-    this.readers = this.run.agentIds.map((id) => this.run.openAgent(id, { validate: opts.validate ?? true }));
+    this.readers = this.run.agentIds.map((id) =>
+      this.run.openAgent(id, { validate: opts.validate ?? true }),
+    );
     this.joiner = new StepJoiner(
       this.run.agentIds,
       this.run.manifest.agents.map((a) => a.hiddenSize),

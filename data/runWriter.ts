@@ -6,7 +6,14 @@ import { hostname } from 'node:os';
 import { AgentStreamWriter, type StepRows } from './agentStreamWriter.js';
 import { UsageError, FormatError } from './errors.js';
 import { FORMAT_ID, FORMAT_VERSION, ID_PATTERN, STREAMS_DIR, streamFileName } from './format.js';
-import { validateManifest, writeManifest, type AgentSpec, type RunManifest, type RunSource, type RunStatus } from './manifest.js';
+import {
+  validateManifest,
+  writeManifest,
+  type AgentSpec,
+  type RunManifest,
+  type RunSource,
+  type RunStatus,
+} from './manifest.js';
 
 export interface RunWriterOptions {
   /** Run id; defaults to the folder name. */
@@ -50,7 +57,9 @@ export class RunWriter {
     this.durable = opts.durable ?? false;
     this.manifestEvery = opts.manifestIntervalMs ?? 200;
     if (existsSync(join(this.dir, 'run.json'))) {
-      throw new UsageError(`a run already exists here; choose another --out or remove it`, { file: this.dir });
+      throw new UsageError(`a run already exists here; choose another --out or remove it`, {
+        file: this.dir,
+      });
     }
     const id = opts.id ?? basename(this.dir);
     if (!ID_PATTERN.test(id)) throw new UsageError(`run id '${id}' must match ${ID_PATTERN}`);
@@ -64,16 +73,24 @@ export class RunWriter {
       source: opts.source,
       agents: opts.agents,
       status: 'recording',
-      counts: Object.fromEntries(opts.agents.map((a) => [a?.id, { rows: 0, batches: 0, bytes: 0 }])),
+      counts: Object.fromEntries(
+        opts.agents.map((a) => [a?.id, { rows: 0, batches: 0, bytes: 0 }]),
+      ),
       writer: { pid: process.pid, host: hostname() },
     };
     // Validate before touching any stream file, so a bad spec leaves nothing behind.
-    this.manifest = validateManifest(JSON.parse(JSON.stringify(manifest)), join(this.dir, 'run.json'));
+    this.manifest = validateManifest(
+      JSON.parse(JSON.stringify(manifest)),
+      join(this.dir, 'run.json'),
+    );
     mkdirSync(join(this.dir, STREAMS_DIR), { recursive: true });
     for (const agent of this.manifest.agents) {
       const file = join(this.dir, streamFileName(agent.id));
       const batchRows = opts.batchRows ?? defaultBatchRows(agent.hiddenSize);
-      this.writers.set(agent.id, new AgentStreamWriter(file, agent, { batchRows, validate: opts.validate ?? true }));
+      this.writers.set(
+        agent.id,
+        new AgentStreamWriter(file, agent, { batchRows, validate: opts.validate ?? true }),
+      );
     }
     this.syncManifest();
     const every = opts.flushIntervalMs ?? 1000;
@@ -99,8 +116,12 @@ export class RunWriter {
   /** Appends steps of one agent. Full batches are written immediately. */
   append(agentId: string, rows: StepRows): void {
     const w = this.writers.get(agentId);
-    if (!w) throw new UsageError(`unknown agent '${agentId}'; this run has ${[...this.writers.keys()].join(', ')}`);
-    if (this.finished) throw new UsageError(`run '${this.manifest.id}' is ${this.manifest.status}; cannot append`);
+    if (!w)
+      throw new UsageError(
+        `unknown agent '${agentId}'; this run has ${[...this.writers.keys()].join(', ')}`,
+      );
+    if (this.finished)
+      throw new UsageError(`run '${this.manifest.id}' is ${this.manifest.status}; cannot append`);
     this.throwTimerError();
     const before = w.batchesWritten;
     w.append(rows);

@@ -12,7 +12,10 @@ export interface NamedTensor {
   shape: number[];
 }
 
-const DTYPES: Record<string, { ctor: new (b: ArrayBuffer, o: number, n: number) => TensorArray; bytes: number }> = {
+const DTYPES: Record<
+  string,
+  { ctor: new (b: ArrayBuffer, o: number, n: number) => TensorArray; bytes: number }
+> = {
   F32: { ctor: Float32Array, bytes: 4 },
   F64: { ctor: Float64Array, bytes: 8 },
   I32: { ctor: Int32Array, bytes: 4 },
@@ -26,7 +29,10 @@ function dtypeOf(a: TensorArray): string {
   return 'U8';
 }
 
-export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: Record<string, NamedTensor>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
@@ -34,8 +40,13 @@ export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata
   for (const name of names) {
     const t = tensors[name]!;
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new FormatError(`tensor '${name}' has ${t.data.length} values for shape [${t.shape}]`);
-    header[name] = { dtype: dtypeOf(t.data), shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    if (n !== t.data.length)
+      throw new FormatError(`tensor '${name}' has ${t.data.length} values for shape [${t.shape}]`);
+    header[name] = {
+      dtype: dtypeOf(t.data),
+      shape: t.shape,
+      data_offsets: [offset, offset + t.data.byteLength],
+    };
     offset += t.data.byteLength;
   }
   let json = JSON.stringify(header);
@@ -53,17 +64,25 @@ export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata
   return out;
 }
 
-export function decodeSafetensors(bytes: Uint8Array, file = '(buffer)'): { tensors: Record<string, NamedTensor>; metadata: Record<string, string> } {
-  if (bytes.byteLength < 8) throw new FormatError(`safetensors file is too short (${bytes.byteLength} bytes)`, { file });
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  file = '(buffer)',
+): { tensors: Record<string, NamedTensor>; metadata: Record<string, string> } {
+  if (bytes.byteLength < 8)
+    throw new FormatError(`safetensors file is too short (${bytes.byteLength} bytes)`, { file });
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  if (n > bytes.byteLength - 8 || n > 100 << 20) throw new FormatError(`safetensors header length ${n} exceeds the file`, { file });
+  if (n > bytes.byteLength - 8 || n > 100 << 20)
+    throw new FormatError(`safetensors header length ${n} exceeds the file`, { file });
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, n).toString('utf8')) as Record<string, unknown>;
+    header = JSON.parse(
+      Buffer.from(bytes.buffer, bytes.byteOffset + 8, n).toString('utf8'),
+    ) as Record<string, unknown>;
   } catch (err) {
     throw new FormatError(`safetensors header is not JSON: ${(err as Error).message}`, { file });
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new FormatError(`safetensors header must be an object`, { file });
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new FormatError(`safetensors header must be an object`, { file });
   const dataStart = 8 + n;
   const dataLength = bytes.byteLength - dataStart;
   const tensors: Record<string, NamedTensor> = {};
@@ -75,18 +94,37 @@ export function decodeSafetensors(bytes: Uint8Array, file = '(buffer)'): { tenso
     }
     const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const dt = typeof info?.dtype === 'string' ? DTYPES[info.dtype] : undefined;
-    if (!dt) throw new FormatError(`tensor '${name}' has unsupported dtype ${JSON.stringify(info?.dtype)}`, { file, column: name });
+    if (!dt)
+      throw new FormatError(
+        `tensor '${name}' has unsupported dtype ${JSON.stringify(info?.dtype)}`,
+        { file, column: name },
+      );
     const shape = info.shape;
     if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && s >= 0)) {
-      throw new FormatError(`tensor '${name}' has a bad shape ${JSON.stringify(shape)}`, { file, column: name });
+      throw new FormatError(`tensor '${name}' has a bad shape ${JSON.stringify(shape)}`, {
+        file,
+        column: name,
+      });
     }
     const off = info.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0) || off[0] > off[1] || off[1] > dataLength) {
-      throw new FormatError(`tensor '${name}' has bad data_offsets ${JSON.stringify(off)}`, { file, column: name });
+    if (
+      !Array.isArray(off) ||
+      off.length !== 2 ||
+      !off.every((o) => Number.isInteger(o) && o >= 0) ||
+      off[0] > off[1] ||
+      off[1] > dataLength
+    ) {
+      throw new FormatError(`tensor '${name}' has bad data_offsets ${JSON.stringify(off)}`, {
+        file,
+        column: name,
+      });
     }
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     if (off[1] - off[0] !== count * dt.bytes) {
-      throw new FormatError(`tensor '${name}': ${off[1] - off[0]} bytes for shape [${shape}]`, { file, column: name });
+      throw new FormatError(`tensor '${name}': ${off[1] - off[0]} bytes for shape [${shape}]`, {
+        file,
+        column: name,
+      });
     }
     // Copy into an aligned buffer: typed arrays need aligned offsets.
     const copy = new Uint8Array(count * dt.bytes);
@@ -96,10 +134,17 @@ export function decodeSafetensors(bytes: Uint8Array, file = '(buffer)'): { tenso
   return { tensors, metadata };
 }
 
-export function writeSafetensors(file: string, tensors: Record<string, NamedTensor>, metadata?: Record<string, string>): void {
+export function writeSafetensors(
+  file: string,
+  tensors: Record<string, NamedTensor>,
+  metadata?: Record<string, string>,
+): void {
   writeFileAtomic(file, encodeSafetensors(tensors, metadata));
 }
 
-export function readSafetensors(file: string): { tensors: Record<string, NamedTensor>; metadata: Record<string, string> } {
+export function readSafetensors(file: string): {
+  tensors: Record<string, NamedTensor>;
+  metadata: Record<string, string>;
+} {
   return decodeSafetensors(readFileSync(file), file);
 }

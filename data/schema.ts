@@ -1,6 +1,18 @@
 // Arrow schemas of agent streams: built from an AgentSpec when writing, checked against it
 // when reading (files written by pyarrow or polars included).
-import { Bool, Field, type Dictionary, FixedSizeList, Float32, Float64, Int32, Schema, Type, Utf8, type DataType } from 'apache-arrow';
+import {
+  Bool,
+  Field,
+  type Dictionary,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int32,
+  Schema,
+  Type,
+  Utf8,
+  type DataType,
+} from 'apache-arrow';
 import { SchemaMismatchError } from './errors.js';
 import { HIDDEN_COLUMN } from './format.js';
 import type { AgentSpec, ColumnType } from './manifest.js';
@@ -47,13 +59,18 @@ export function checkSchema(schema: Schema, agent: AgentSpec, file: string): voi
   const byName = new Map(schema.fields.map((f) => [f.name, f]));
   for (const key of ['episode', 'step']) {
     const f = byName.get(key);
-    if (!f) throw new SchemaMismatchError(`missing join key column '${key}'`, { file, column: key });
+    if (!f)
+      throw new SchemaMismatchError(`missing join key column '${key}'`, { file, column: key });
     if (!INTEGER_KEY_TYPES.has(f.type.typeId)) {
-      throw new SchemaMismatchError(`join key must be an integer type, got ${f.type}`, { file, column: key });
+      throw new SchemaMismatchError(`join key must be an integer type, got ${f.type}`, {
+        file,
+        column: key,
+      });
     }
   }
   const h = byName.get(HIDDEN_COLUMN);
-  if (!h) throw new SchemaMismatchError(`missing hidden-state column`, { file, column: HIDDEN_COLUMN });
+  if (!h)
+    throw new SchemaMismatchError(`missing hidden-state column`, { file, column: HIDDEN_COLUMN });
   if (h.type.typeId !== Type.FixedSizeList) {
     throw new SchemaMismatchError(
       `hidden must be FixedSizeList<Float32>[${agent.hiddenSize}], got ${h.type}`,
@@ -63,7 +80,10 @@ export function checkSchema(schema: Schema, agent: AgentSpec, file: string): voi
   const fsl = h.type as FixedSizeList;
   const child = fsl.children[0]?.type;
   if (!child || child.typeId !== Type.Float || (child as Float32).precision !== 1) {
-    throw new SchemaMismatchError(`hidden items must be Float32, got ${child}`, { file, column: HIDDEN_COLUMN });
+    throw new SchemaMismatchError(`hidden items must be Float32, got ${child}`, {
+      file,
+      column: HIDDEN_COLUMN,
+    });
   }
   if (fsl.listSize !== agent.hiddenSize) {
     throw new SchemaMismatchError(
@@ -73,12 +93,19 @@ export function checkSchema(schema: Schema, agent: AgentSpec, file: string): voi
   }
   for (const c of agent.columns) {
     const f = byName.get(c.name);
-    if (!f) throw new SchemaMismatchError(`missing behaviour column declared in the manifest`, { file, column: c.name });
-    if (!compatible(f.type, c.type)) {
-      throw new SchemaMismatchError(`column declared ${c.type} in the manifest is ${f.type} in the stream`, {
+    if (!f)
+      throw new SchemaMismatchError(`missing behaviour column declared in the manifest`, {
         file,
         column: c.name,
       });
+    if (!compatible(f.type, c.type)) {
+      throw new SchemaMismatchError(
+        `column declared ${c.type} in the manifest is ${f.type} in the stream`,
+        {
+          file,
+          column: c.name,
+        },
+      );
     }
   }
 }

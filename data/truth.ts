@@ -8,7 +8,8 @@ import { FormatError, NotFoundError } from './errors.js';
 import { TRUTH_DIR } from './format.js';
 
 export function truthPath(runDir: string, name: string): string {
-  if (name.includes('..') || name.startsWith('/')) throw new FormatError(`truth name '${name}' must be a plain relative name`);
+  if (name.includes('..') || name.startsWith('/'))
+    throw new FormatError(`truth name '${name}' must be a plain relative name`);
   return join(runDir, TRUTH_DIR, name);
 }
 
@@ -25,7 +26,8 @@ export function readTruthJson<T>(runDir: string, name: string): T {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`this run has no truth file '${name}'`, { file });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new NotFoundError(`this run has no truth file '${name}'`, { file });
     throw new FormatError(`truth file is not valid JSON: ${(err as Error).message}`, { file });
   }
 }
@@ -48,6 +50,8 @@ export function readTruthTable(runDir: string, name: string): Table {
   try {
     return tableFromIPC(bytes);
   } catch (err) {
-    throw new FormatError(`truth table is not a readable Arrow stream: ${(err as Error).message}`, { file });
+    throw new FormatError(`truth table is not a readable Arrow stream: ${(err as Error).message}`, {
+      file,
+    });
   }
 }

@@ -27,7 +27,14 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { mb: 1024, reps: 3, dims: [512, 4096], appendRows: 64, dir: tmpdir(), out: 'artifacts/bench/data-throughput.json' };
+  const a: Args = {
+    mb: 1024,
+    reps: 3,
+    dims: [512, 4096],
+    appendRows: 64,
+    dir: tmpdir(),
+    out: 'artifacts/bench/data-throughput.json',
+  };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     switch (argv[i]) {
@@ -59,7 +66,8 @@ function parseArgs(argv: string[]): Args {
         throw new Error(`unknown argument ${argv[i]} (see the header of this file)`);
     }
   }
-  if (!(a.mb > 0) || a.dims.some((d) => !(d > 0)) || !(a.appendRows > 0)) throw new Error('--mb, --dims and --append-rows must be positive');
+  if (!(a.mb > 0) || a.dims.some((d) => !(d > 0)) || !(a.appendRows > 0))
+    throw new Error('--mb, --dims and --append-rows must be positive');
   return a;
 }
 
@@ -94,12 +102,22 @@ function ddWrite(file: string, bytes: number): { wall: number; cpu: number } {
   const count = Math.ceil(bytes / (1 << 20));
   const t0 = performance.now();
   // `times` prints the shell's and then its children's user and system CPU time.
-  const r = spawnSync('bash', ['-c', `dd if=/dev/zero of='${file}' bs=1M count=${count} 2>/dev/null && times`], { encoding: 'utf8' });
+  const r = spawnSync(
+    'bash',
+    ['-c', `dd if=/dev/zero of='${file}' bs=1M count=${count} 2>/dev/null && times`],
+    { encoding: 'utf8' },
+  );
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`dd failed: ${r.stderr}`);
   rmSync(file, { force: true });
-  const child = r.stdout.trim().split('\n').pop()!.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
-  const cpuS = child ? Number(child[1]) * 60 + Number(child[2]) + Number(child[3]) * 60 + Number(child[4]) : NaN;
+  const child = r.stdout
+    .trim()
+    .split('\n')
+    .pop()!
+    .match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+  const cpuS = child
+    ? Number(child[1]) * 60 + Number(child[2]) + Number(child[3]) * 60 + Number(child[4])
+    : NaN;
   return { wall: mbps(count * (1 << 20), ms), cpu: (count * (1 << 20)) / 1e6 / cpuS };
 }
 
@@ -113,7 +131,13 @@ function timed(f: () => void): { ms: number; cpuMs: number } {
   return { ms, cpuMs: (c.user + c.system) / 1000 };
 }
 
-function runCase(root: string, d: number, targetBytes: number, appendRows: number, reps: number): CaseResult {
+function runCase(
+  root: string,
+  d: number,
+  targetBytes: number,
+  appendRows: number,
+  reps: number,
+): CaseResult {
   const rows = Math.max(1, Math.floor(targetBytes / (4 * d) / appendRows)) * appendRows;
   const hiddenBytes = rows * d * 4;
   const agent: AgentSpec = {
@@ -127,7 +151,9 @@ function runCase(root: string, d: number, targetBytes: number, appendRows: numbe
   // A few preallocated source chunks, cycled: a recorder hands over fresh activations each
   // step, but producing them is not the run store's cost.
   const rng = makeRng(d);
-  const sources = Array.from({ length: 4 }, () => Float32Array.from({ length: appendRows * d }, () => rng.normal()));
+  const sources = Array.from({ length: 4 }, () =>
+    Float32Array.from({ length: appendRows * d }, () => rng.normal()),
+  );
   const episode = new Int32Array(appendRows);
   const step = new Int32Array(appendRows);
   const action = new Int32Array(appendRows);
@@ -216,15 +242,22 @@ function main(): void {
   };
   const results: CaseResult[] = [];
   try {
-    for (const d of args.dims) results.push(runCase(root, d, args.mb * 1e6, args.appendRows, args.reps));
+    for (const d of args.dims)
+      results.push(runCase(root, d, args.mb * 1e6, args.appendRows, args.reps));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
   const f = (x: number) => x.toFixed(0).padStart(7);
   const r2 = (x: number) => x.toFixed(2).padStart(6);
-  console.log(`run store throughput: ${args.mb} MB of hidden state per case, appends of ${args.appendRows} rows, median of ${args.reps}`);
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, node ${machine.node}, load ${machine.loadavgAtStart.join(' ')}`);
-  console.log('     d     rows |  dd MB/s | write MB/s | read MB/s | read reuse MB/s | write/dd | read/write | reuse/write');
+  console.log(
+    `run store throughput: ${args.mb} MB of hidden state per case, appends of ${args.appendRows} rows, median of ${args.reps}`,
+  );
+  console.log(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, node ${machine.node}, load ${machine.loadavgAtStart.join(' ')}`,
+  );
+  console.log(
+    '     d     rows |  dd MB/s | write MB/s | read MB/s | read reuse MB/s | write/dd | read/write | reuse/write',
+  );
   for (const r of results) {
     console.log(
       `${String(r.d).padStart(6)} ${String(r.rows).padStart(8)} | ${f(r.ddMBps)}  | ${f(r.writeMBps)}    | ${f(r.readMBps)}   | ${f(r.readReuseMBps)}         | ${r2(r.writeVsDd)}   | ${r2(r.readVsWrite)}     | ${r2(r.readReuseVsWrite)}`,
@@ -233,9 +266,17 @@ function main(): void {
   console.log('per CPU-second (user + system; dd: its own CPU time):');
   console.log('     d          |  dd MB/s | write MB/s | read MB/s | read reuse MB/s');
   for (const r of results) {
-    console.log(`${String(r.d).padStart(6)}          | ${f(r.ddCpuMBps)}  | ${f(r.writeCpuMBps)}    | ${f(r.readCpuMBps)}   | ${f(r.readReuseCpuMBps)}`);
+    console.log(
+      `${String(r.d).padStart(6)}          | ${f(r.ddCpuMBps)}  | ${f(r.writeCpuMBps)}    | ${f(r.readCpuMBps)}   | ${f(r.readReuseCpuMBps)}`,
+    );
   }
-  const report = { bench: 'data/throughput', args, machine, loadavgAtEnd: loadavg().map((x) => Number(x.toFixed(2))), results };
+  const report = {
+    bench: 'data/throughput',
+    args,
+    machine,
+    loadavgAtEnd: loadavg().map((x) => Number(x.toFixed(2))),
+    results,
+  };
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, JSON.stringify(report, null, 2) + '\n');
   console.log(JSON.stringify(report));

@@ -1,7 +1,14 @@
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AgentStreamReader, FormatError, NotFoundError, openRun, scanMessage, type StreamBatch } from '../../data/index.js';
+import {
+  AgentStreamReader,
+  FormatError,
+  NotFoundError,
+  openRun,
+  scanMessage,
+  type StreamBatch,
+} from '../../data/index.js';
 import { hiddenValue, makeTestRun } from '../helpers/makeTestRun.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -11,10 +18,14 @@ function messageRanges(file: string): { start: number; end: number; kind: string
   const fd = openSync(file, 'r');
   const out: { start: number; end: number; kind: string }[] = [];
   try {
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const r = scanMessage(fd, at, size, file);
       if (r.kind === 'eof' || r.kind === 'incomplete') break;
-      out.push({ start: at, end: r.end, kind: r.kind === 'end-of-stream' ? 'eos' : r.message.isSchema() ? 'schema' : 'batch' });
+      out.push({
+        start: at,
+        end: r.end,
+        kind: r.kind === 'end-of-stream' ? 'eos' : r.message.isSchema() ? 'schema' : 'batch',
+      });
       at = r.end;
     }
   } finally {
@@ -37,7 +48,12 @@ function checkRows(batches: StreamBatch[], d: number): number {
 
 describe('AgentStreamReader', () => {
   it('reads batch by batch with zero-copy hidden views and reports a clean end', () => {
-    const { dir } = makeTestRun(tempDir(), 'r', { dims: [6], episodes: 1, steps: 30, batchRows: 8 });
+    const { dir } = makeTestRun(tempDir(), 'r', {
+      dims: [6],
+      episodes: 1,
+      steps: 30,
+      batchRows: 8,
+    });
     const reader = openRun(dir).openAgent('A');
     const batches = [...reader.batches()];
     expect(batches.map((b) => b.length)).toEqual([8, 8, 8, 6]);
@@ -46,13 +62,30 @@ describe('AgentStreamReader', () => {
     const child = batches[0]!.batch.getChild('hidden')!.data[0]!.children[0]!;
     expect(batches[0]!.hidden.buffer).toBe((child.values as Float32Array).buffer);
     expect(checkRows(batches, 6)).toBe(30);
-    expect([reader.ended, reader.truncation, reader.rowsRead, reader.batchesRead]).toEqual([true, null, 30, 4]);
-    expect(reader.schema!.fields.map((f) => f.name)).toEqual(['episode', 'step', 'hidden', 'action', 'reward', 'defected']);
+    expect([reader.ended, reader.truncation, reader.rowsRead, reader.batchesRead]).toEqual([
+      true,
+      null,
+      30,
+      4,
+    ]);
+    expect(reader.schema!.fields.map((f) => f.name)).toEqual([
+      'episode',
+      'step',
+      'hidden',
+      'action',
+      'reward',
+      'defected',
+    ]);
     reader.close();
   });
 
   it('with reuseBuffer returns the same values from one recycled buffer', () => {
-    const { dir } = makeTestRun(tempDir(), 'r', { dims: [6], episodes: 1, steps: 30, batchRows: 8 });
+    const { dir } = makeTestRun(tempDir(), 'r', {
+      dims: [6],
+      episodes: 1,
+      steps: 30,
+      batchRows: 8,
+    });
     const reader = openRun(dir).openAgent('A', { reuseBuffer: true });
     const buffers = new Set<ArrayBufferLike>();
     let row = 0;
@@ -60,7 +93,9 @@ describe('AgentStreamReader', () => {
       buffers.add(b.hidden.buffer);
       expect(b.rowOffset).toBe(row);
       row += b.length;
-      for (let i = 0; i < b.length; i++) for (let k = 0; k < 6; k++) expect(b.hidden[i * 6 + k]).toBe(hiddenValue(0, 0, b.step[i]!, k));
+      for (let i = 0; i < b.length; i++)
+        for (let k = 0; k < 6; k++)
+          expect(b.hidden[i * 6 + k]).toBe(hiddenValue(0, 0, b.step[i]!, k));
     }
     expect(row).toBe(30);
     expect(buffers.size).toBe(1);
@@ -71,11 +106,23 @@ describe('AgentStreamReader', () => {
   });
 
   it('a torn last batch, cut at every byte: every complete batch comes back and the truncation is reported', () => {
-    const { dir } = makeTestRun(tempDir(), 'torn', { dims: [6], episodes: 1, steps: 30, batchRows: 8 });
+    const { dir } = makeTestRun(tempDir(), 'torn', {
+      dims: [6],
+      episodes: 1,
+      steps: 30,
+      batchRows: 8,
+    });
     const file = join(dir, 'agents', 'A.arrows');
     const whole = readFileSync(file);
     const ranges = messageRanges(file);
-    expect(ranges.map((r) => r.kind)).toEqual(['schema', 'batch', 'batch', 'batch', 'batch', 'eos']);
+    expect(ranges.map((r) => r.kind)).toEqual([
+      'schema',
+      'batch',
+      'batch',
+      'batch',
+      'batch',
+      'eos',
+    ]);
     const last = ranges[4]!;
     const run = openRun(dir);
     let cuts = 0;
@@ -86,7 +133,10 @@ describe('AgentStreamReader', () => {
       expect(batches.length).toBe(3);
       expect(checkRows(batches, 6)).toBe(24);
       expect(reader.ended).toBe(false);
-      expect(reader.truncation).toMatchObject({ byteOffset: last.start, bytesDropped: cut - last.start });
+      expect(reader.truncation).toMatchObject({
+        byteOffset: last.start,
+        bytesDropped: cut - last.start,
+      });
       expect(reader.truncation!.reason).toMatch(/cut short/);
       reader.close();
       const scan = run.scan()[0]!;
@@ -101,7 +151,12 @@ describe('AgentStreamReader', () => {
   });
 
   it('names the part of the message that was cut', () => {
-    const { dir } = makeTestRun(tempDir(), 'why', { dims: [6], episodes: 1, steps: 12, batchRows: 8 });
+    const { dir } = makeTestRun(tempDir(), 'why', {
+      dims: [6],
+      episodes: 1,
+      steps: 12,
+      batchRows: 8,
+    });
     const file = join(dir, 'agents', 'A.arrows');
     const whole = readFileSync(file);
     const b = messageRanges(file)[2]!;
@@ -119,7 +174,12 @@ describe('AgentStreamReader', () => {
   });
 
   it('a cut inside an earlier batch or the schema returns what precedes it', () => {
-    const { dir } = makeTestRun(tempDir(), 'mid', { dims: [6], episodes: 1, steps: 30, batchRows: 8 });
+    const { dir } = makeTestRun(tempDir(), 'mid', {
+      dims: [6],
+      episodes: 1,
+      steps: 30,
+      batchRows: 8,
+    });
     const file = join(dir, 'agents', 'A.arrows');
     const whole = readFileSync(file);
     const ranges = messageRanges(file);
@@ -142,7 +202,12 @@ describe('AgentStreamReader', () => {
   });
 
   it('a stream that stops between batches (no end marker) has no truncation and is not ended', () => {
-    const { dir } = makeTestRun(tempDir(), 'cut', { dims: [6], episodes: 1, steps: 30, batchRows: 8 });
+    const { dir } = makeTestRun(tempDir(), 'cut', {
+      dims: [6],
+      episodes: 1,
+      steps: 30,
+      batchRows: 8,
+    });
     const file = join(dir, 'agents', 'A.arrows');
     const ranges = messageRanges(file);
     writeFileSync(file, readFileSync(file).subarray(0, ranges[3]!.end));
@@ -152,7 +217,12 @@ describe('AgentStreamReader', () => {
   });
 
   it('poll() hands out only batches that became complete since the last call', () => {
-    const { dir } = makeTestRun(tempDir(), 'poll', { dims: [6], episodes: 1, steps: 30, batchRows: 8 });
+    const { dir } = makeTestRun(tempDir(), 'poll', {
+      dims: [6],
+      episodes: 1,
+      steps: 30,
+      batchRows: 8,
+    });
     const file = join(dir, 'agents', 'A.arrows');
     const whole = readFileSync(file);
     const ranges = messageRanges(file);
@@ -176,6 +246,8 @@ describe('AgentStreamReader', () => {
     const reader = new AgentStreamReader(file, null);
     expect(() => [...reader.batches()]).toThrow(FormatError);
     expect(() => [...new AgentStreamReader(file, null).batches()]).toThrow(file);
-    expect(() => new AgentStreamReader(join(dir, 'agents', 'nope.arrows'), null)).toThrow(NotFoundError);
+    expect(() => new AgentStreamReader(join(dir, 'agents', 'nope.arrows'), null)).toThrow(
+      NotFoundError,
+    );
   });
 });

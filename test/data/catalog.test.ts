@@ -1,7 +1,15 @@
 import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NotFoundError, UsageError, describeRun, listRuns, resolveRunRef, runDirFor, runsDir } from '../../data/index.js';
+import {
+  NotFoundError,
+  UsageError,
+  describeRun,
+  listRuns,
+  resolveRunRef,
+  runDirFor,
+  runsDir,
+} from '../../data/index.js';
 import { makeTestRun } from '../helpers/makeTestRun.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -9,7 +17,12 @@ function workspace(): string {
   const ws = tempDir();
   mkdirSync(runsDir(ws), { recursive: true });
   makeTestRun(runsDir(ws), 'first', { episodes: 1, steps: 10, dims: [8, 6] });
-  makeTestRun(runsDir(ws), 'second', { episodes: 2, steps: 5, dims: [4], leaveOpen: true }).writer.flush();
+  makeTestRun(runsDir(ws), 'second', {
+    episodes: 2,
+    steps: 5,
+    dims: [4],
+    leaveOpen: true,
+  }).writer.flush();
   return ws;
 }
 
@@ -18,7 +31,10 @@ describe('catalog', () => {
     const ws = workspace();
     const broken = join(runsDir(ws), 'broken');
     mkdirSync(broken);
-    writeFileSync(join(broken, 'run.json'), JSON.stringify({ format: 'thoughtlens-run', version: 1, id: 'broken' }));
+    writeFileSync(
+      join(broken, 'run.json'),
+      JSON.stringify({ format: 'thoughtlens-run', version: 1, id: 'broken' }),
+    );
     mkdirSync(join(runsDir(ws), 'not-a-run'));
     writeFileSync(join(runsDir(ws), 'stray.txt'), 'x');
     const runs = listRuns(ws);
@@ -34,9 +50,14 @@ describe('catalog', () => {
     });
     expect(byId.first!.bytes).toBeGreaterThan(10 * (8 + 6) * 4);
     // Still open in this process: its writer is alive, so it is recording.
-    expect(byId.second).toMatchObject({ status: 'recording', agents: [{ id: 'A', hiddenSize: 4, rows: 10 }] });
+    expect(byId.second).toMatchObject({
+      status: 'recording',
+      agents: [{ id: 'A', hiddenSize: 4, rows: 10 }],
+    });
     expect(byId.broken).toMatchObject({ status: 'unreadable', agents: [], bytes: 0 });
-    expect(byId.broken!.error).toMatch(/manifest field 'createdAt' must be an ISO date string \(file .*broken\/run\.json\)/);
+    expect(byId.broken!.error).toMatch(
+      /manifest field 'createdAt' must be an ISO date string \(file .*broken\/run\.json\)/,
+    );
   });
 
   it('lists nothing for a workspace that does not exist yet', () => {
@@ -60,9 +81,16 @@ describe('catalog', () => {
     const ws = workspace();
     const dir = join(runsDir(ws), 'first');
     writeFileSync(join(dir, 'run.json'), '{ nope');
-    expect(describeRun(dir, 'first')).toMatchObject({ id: 'first', status: 'unreadable', error: expect.stringMatching(/not valid JSON/) });
+    expect(describeRun(dir, 'first')).toMatchObject({
+      id: 'first',
+      status: 'unreadable',
+      error: expect.stringMatching(/not valid JSON/),
+    });
     rmSync(join(dir, 'run.json'));
-    expect(describeRun(dir, 'first')).toMatchObject({ status: 'unreadable', error: expect.stringMatching(/run\.json is missing/) });
+    expect(describeRun(dir, 'first')).toMatchObject({
+      status: 'unreadable',
+      error: expect.stringMatching(/run\.json is missing/),
+    });
   });
 
   it('resolves a run given as an id in the workspace or as a path', () => {

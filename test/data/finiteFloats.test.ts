@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FiniteFloats, createRun, firstNonFinite, openRun, type ThoughtlensError } from '../../data/index.js';
+import {
+  FiniteFloats,
+  createRun,
+  firstNonFinite,
+  openRun,
+  type ThoughtlensError,
+} from '../../data/index.js';
 import { makeRng } from '../../util/random.js';
 import { testAgents } from '../helpers/makeTestRun.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -27,7 +33,8 @@ describe('FiniteFloats (WebAssembly SIMD NaN/Inf check)', () => {
             view[pos] = bad;
             if (pos + 1 < len) view[len - 1] = NaN; // a later bad value must not hide the first
             const got = f.firstNonFinite(view);
-            if (got !== pos) throw new Error(`start ${start} len ${len} pos ${pos} ${bad}: got ${got}`);
+            if (got !== pos)
+              throw new Error(`start ${start} len ${len} pos ${pos} ${bad}: got ${got}`);
             expect(firstNonFinite(view)).toBe(pos);
             view[pos] = keep;
             if (pos + 1 < len) view[len - 1] = 1;
@@ -45,8 +52,17 @@ describe('FiniteFloats (WebAssembly SIMD NaN/Inf check)', () => {
 
   it('the writer rejects NaN in an append that fits the open batch (checked in its batch buffer) and keeps the batch intact', () => {
     const dir = join(tempDir(), 'fits');
-    const w = createRun(dir, { source: { kind: 'test' }, agents: testAgents([4]), batchRows: 8, flushIntervalMs: 0 });
-    w.append('A', { episode: [0, 0], step: [0, 1], hidden: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8) });
+    const w = createRun(dir, {
+      source: { kind: 'test' },
+      agents: testAgents([4]),
+      batchRows: 8,
+      flushIntervalMs: 0,
+    });
+    w.append('A', {
+      episode: [0, 0],
+      step: [0, 1],
+      hidden: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+    });
     const h = new Float32Array(12).fill(9);
     h[10] = -Infinity;
     let err: ThoughtlensError | undefined;
@@ -66,10 +82,20 @@ describe('FiniteFloats (WebAssembly SIMD NaN/Inf check)', () => {
 
   it('the reader finds NaN in both read modes, naming the row', () => {
     const dir = join(tempDir(), 'modes');
-    const w = createRun(dir, { source: { kind: 'test' }, agents: testAgents([5]), batchRows: 4, flushIntervalMs: 0, validate: false });
+    const w = createRun(dir, {
+      source: { kind: 'test' },
+      agents: testAgents([5]),
+      batchRows: 4,
+      flushIntervalMs: 0,
+      validate: false,
+    });
     const h = new Float32Array(10 * 5).fill(0.5);
     h[7 * 5 + 3] = NaN;
-    w.append('A', { episode: new Array(10).fill(2), step: Array.from({ length: 10 }, (_, i) => i), hidden: h });
+    w.append('A', {
+      episode: new Array(10).fill(2),
+      step: Array.from({ length: 10 }, (_, i) => i),
+      hidden: h,
+    });
     w.close();
     for (const reuseBuffer of [false, true]) {
       const reader = openRun(dir).openAgent('A', { reuseBuffer });

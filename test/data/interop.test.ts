@@ -4,7 +4,15 @@ import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, writeFileSync 
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
-import { createRun, openRun, scanMessage, type AgentSpec, type JoinedBatch, type RunManifest, type ThoughtlensError } from '../../data/index.js';
+import {
+  createRun,
+  openRun,
+  scanMessage,
+  type AgentSpec,
+  type JoinedBatch,
+  type RunManifest,
+  type ThoughtlensError,
+} from '../../data/index.js';
 import { pythonMissing, runPython } from '../helpers/python.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -38,7 +46,9 @@ function writeThoughtlensRun(): string {
     const rows = Array.from({ length: n }, (_, i) => r + i);
     const keys = { episode: rows.map((x) => Math.floor(x / 50)), step: rows.map((x) => x % 50) };
     agents.forEach((ag, a) => {
-      const hidden = Float32Array.from({ length: n * ag.hiddenSize }, (_, j) => value(a, r + Math.floor(j / ag.hiddenSize), j % ag.hiddenSize));
+      const hidden = Float32Array.from({ length: n * ag.hiddenSize }, (_, j) =>
+        value(a, r + Math.floor(j / ag.hiddenSize), j % ag.hiddenSize),
+      );
       const columns: Record<string, (number | string | boolean | null)[]> =
         a === 0
           ? {
@@ -66,17 +76,34 @@ describe('a run written by thoughtlens', () => {
       const df = pl.readIPCStream(readFileSync(join(dir, 'agents', `${ag.id}.arrows`)));
       expect(df.height).toBe(ROWS);
       expect(df.columns).toEqual(['episode', 'step', 'hidden', ...ag.columns.map((c) => c.name)]);
-      expect(String(df.getColumn('hidden').dtype)).toContain(`FixedSizeList(DataType(Float32),${ag.hiddenSize})`);
-      const flat = df.select(pl.col('hidden').explode()).getColumn('hidden').toTypedArray() as Float32Array;
+      expect(String(df.getColumn('hidden').dtype)).toContain(
+        `FixedSizeList(DataType(Float32),${ag.hiddenSize})`,
+      );
+      const flat = df
+        .select(pl.col('hidden').explode())
+        .getColumn('hidden')
+        .toTypedArray() as Float32Array;
       expect(flat.length).toBe(ROWS * ag.hiddenSize);
       for (let j = 0; j < flat.length; j++) {
-        if (flat[j] !== value(a, Math.floor(j / ag.hiddenSize), j % ag.hiddenSize)) throw new Error(`agent ${ag.id} value ${j}: ${flat[j]}`);
+        if (flat[j] !== value(a, Math.floor(j / ag.hiddenSize), j % ag.hiddenSize))
+          throw new Error(`agent ${ag.id} value ${j}: ${flat[j]}`);
       }
-      expect(Array.from(df.getColumn('step').toTypedArray() as Int32Array).slice(48, 52)).toEqual([48, 49, 0, 1]);
+      expect(Array.from(df.getColumn('step').toTypedArray() as Int32Array).slice(48, 52)).toEqual([
+        48, 49, 0, 1,
+      ]);
       expect(df.getColumn('episode').max()).toBe(4);
       if (a === 0) {
         expect(df.getColumn('reward').nullCount()).toBe(ROWS / 5);
-        expect(df.getColumn('said').toArray().slice(0, 8)).toEqual([null, 'row 1 ✓', 'row 2 ✓', 'row 3 ✓', 'row 4 ✓', 'row 5 ✓', 'row 6 ✓', null]);
+        expect(df.getColumn('said').toArray().slice(0, 8)).toEqual([
+          null,
+          'row 1 ✓',
+          'row 2 ✓',
+          'row 3 ✓',
+          'row 4 ✓',
+          'row 5 ✓',
+          'row 6 ✓',
+          null,
+        ]);
         expect(df.getColumn('defected').toArray().slice(0, 4)).toEqual([true, false, false, true]);
         expect(df.getColumn('reward').toArray().slice(0, 3)).toEqual([null, 0.25, 0.5]);
       } else {
@@ -114,7 +141,20 @@ print(json.dumps(res))
     );
     const res = JSON.parse(out) as {
       status: string;
-      agents: Record<string, { rows: number; d: number; declared: number; types: Record<string, string>; hidden: number[]; step: number[]; nulls: Record<string, number>; said: (string | null)[] | null; metadata: Record<string, string> }>;
+      agents: Record<
+        string,
+        {
+          rows: number;
+          d: number;
+          declared: number;
+          types: Record<string, string>;
+          hidden: number[];
+          step: number[];
+          nulls: Record<string, number>;
+          said: (string | null)[] | null;
+          metadata: Record<string, string>;
+        }
+      >;
     };
     expect(res.status).toBe('complete');
     agents.forEach((ag, a) => {
@@ -122,19 +162,42 @@ print(json.dumps(res))
       expect([got.rows, got.d, got.declared]).toEqual([ROWS, ag.hiddenSize, ag.hiddenSize]);
       expect(got.types.episode).toBe('int32');
       expect(got.types.hidden).toBe(`fixed_size_list<item: float not null>[${ag.hiddenSize}]`);
-      expect(got.hidden).toEqual(Array.from({ length: ROWS * ag.hiddenSize }, (_, j) => value(a, Math.floor(j / ag.hiddenSize), j % ag.hiddenSize)));
+      expect(got.hidden).toEqual(
+        Array.from({ length: ROWS * ag.hiddenSize }, (_, j) =>
+          value(a, Math.floor(j / ag.hiddenSize), j % ag.hiddenSize),
+        ),
+      );
       expect(got.step).toEqual([0, 1, 2]);
       expect(got.metadata).toEqual({ 'thoughtlens.agent': ag.id });
     });
     const alice = res.agents.alice!;
-    expect(alice.types).toMatchObject({ action: 'int32', reward: 'float', defected: 'bool', said: 'string' });
+    expect(alice.types).toMatchObject({
+      action: 'int32',
+      reward: 'float',
+      defected: 'bool',
+      said: 'string',
+    });
     expect(alice.nulls).toMatchObject({ reward: ROWS / 5, said: Math.ceil(ROWS / 7), hidden: 0 });
-    expect(alice.said).toEqual([null, 'row 1 ✓', 'row 2 ✓', 'row 3 ✓', 'row 4 ✓', 'row 5 ✓', 'row 6 ✓', null]);
+    expect(alice.said).toEqual([
+      null,
+      'row 1 ✓',
+      'row 2 ✓',
+      'row 3 ✓',
+      'row 4 ✓',
+      'row 5 ✓',
+      'row 6 ✓',
+      null,
+    ]);
   });
 });
 
 /** A run.json, written by the test, next to streams written by another tool. */
-function writeManifestFor(dir: string, specs: AgentSpec[], rows: number, status: RunManifest['status'] = 'complete'): void {
+function writeManifestFor(
+  dir: string,
+  specs: AgentSpec[],
+  rows: number,
+  status: RunManifest['status'] = 'complete',
+): void {
   const now = new Date().toISOString();
   const manifest: RunManifest = {
     format: 'thoughtlens-run',
@@ -160,7 +223,9 @@ function checkExternal(batches: JoinedBatch[], rows: number, dims: number[]): vo
     for (let i = 0; i < b.length; i++, r++) {
       expect([b.episode[i], b.step[i]]).toEqual([Math.floor(r / 50), r % 50]);
       dims.forEach((d, a) => {
-        for (let k = 0; k < d; k++) if (b.hidden[a]![i * d + k] !== value(a, r, k)) throw new Error(`row ${r} agent ${a} k ${k}`);
+        for (let k = 0; k < d; k++)
+          if (b.hidden[a]![i * d + k] !== value(a, r, k))
+            throw new Error(`row ${r} agent ${a} k ${k}`);
       });
     }
   }
@@ -175,11 +240,13 @@ def values(a, rows, d):
 `;
 
 describe('a run written by another implementation', () => {
-  it.skipIf(noPolars)(`polars (int64 keys, Array(Float32, d), string_view text) is read by thoughtlens${reason(noPolars)}`, () => {
-    const dir = join(tempDir(), 'polars-run');
-    mkdirSync(join(dir, 'agents'), { recursive: true });
-    runPython(
-      `${PY_VALUES}
+  it.skipIf(noPolars)(
+    `polars (int64 keys, Array(Float32, d), string_view text) is read by thoughtlens${reason(noPolars)}`,
+    () => {
+      const dir = join(tempDir(), 'polars-run');
+      mkdirSync(join(dir, 'agents'), { recursive: true });
+      runPython(
+        `${PY_VALUES}
 import sys, polars as pl
 run, rows = sys.argv[1], 180
 for a, (name, d) in enumerate([("p", 12), ("q", 5)]):
@@ -192,39 +259,46 @@ for a, (name, d) in enumerate([("p", 12), ("q", 5)]):
     })
     df.write_ipc_stream(f"{run}/agents/{name}.arrows")
 `,
-      [dir],
-    );
-    const cols = (): AgentSpec['columns'] => [
-      { name: 'action', type: 'int32', role: 'action' },
-      { name: 'reward', type: 'float32', role: 'reward' },
-      { name: 'note', type: 'utf8', role: 'text' },
-      { name: 'flag', type: 'bool', role: 'event' },
-    ];
-    writeManifestFor(dir, [
-      { id: 'p', hiddenSize: 12, columns: cols() },
-      { id: 'q', hiddenSize: 5, columns: cols() },
-    ], 180);
-    const run = openRun(dir);
-    const scans = run.scan();
-    expect(scans.map((s) => [s.rows, s.ended, s.truncation])).toEqual([
-      [180, true, null],
-      [180, true, null],
-    ]);
-    const batches = readAll(dir);
-    checkExternal(batches, 180, [12, 5]);
-    const b = batches[0]!;
-    expect(Array.from(b.columns[0]!.action!).slice(0, 5)).toEqual([0, 1, 2, 3, 0]);
-    expect(typeof b.columns[0]!.action![0]).toBe('number'); // int64 comes out as numbers
-    expect(Array.from(b.columns[1]!.note!).slice(0, 2)).toEqual(['n0', 'n1']);
-    expect(Array.from(b.columns[1]!.flag!).slice(0, 2)).toEqual([true, false]);
-    expect(b.columns[0]!.reward![3]).toBe(1.5);
-  });
+        [dir],
+      );
+      const cols = (): AgentSpec['columns'] => [
+        { name: 'action', type: 'int32', role: 'action' },
+        { name: 'reward', type: 'float32', role: 'reward' },
+        { name: 'note', type: 'utf8', role: 'text' },
+        { name: 'flag', type: 'bool', role: 'event' },
+      ];
+      writeManifestFor(
+        dir,
+        [
+          { id: 'p', hiddenSize: 12, columns: cols() },
+          { id: 'q', hiddenSize: 5, columns: cols() },
+        ],
+        180,
+      );
+      const run = openRun(dir);
+      const scans = run.scan();
+      expect(scans.map((s) => [s.rows, s.ended, s.truncation])).toEqual([
+        [180, true, null],
+        [180, true, null],
+      ]);
+      const batches = readAll(dir);
+      checkExternal(batches, 180, [12, 5]);
+      const b = batches[0]!;
+      expect(Array.from(b.columns[0]!.action!).slice(0, 5)).toEqual([0, 1, 2, 3, 0]);
+      expect(typeof b.columns[0]!.action![0]).toBe('number'); // int64 comes out as numbers
+      expect(Array.from(b.columns[1]!.note!).slice(0, 2)).toEqual(['n0', 'n1']);
+      expect(Array.from(b.columns[1]!.flag!).slice(0, 2)).toEqual([true, false]);
+      expect(b.columns[0]!.reward![3]).toBe(1.5);
+    },
+  );
 
-  it.skipIf(noPyarrow)(`pyarrow (int32 keys, several batches, nulls) is read by thoughtlens${reason(noPyarrow)}`, () => {
-    const dir = join(tempDir(), 'pyarrow-run');
-    mkdirSync(join(dir, 'agents'), { recursive: true });
-    runPython(
-      `${PY_VALUES}
+  it.skipIf(noPyarrow)(
+    `pyarrow (int32 keys, several batches, nulls) is read by thoughtlens${reason(noPyarrow)}`,
+    () => {
+      const dir = join(tempDir(), 'pyarrow-run');
+      mkdirSync(join(dir, 'agents'), { recursive: true });
+      runPython(
+        `${PY_VALUES}
 import sys, pyarrow as pa, pyarrow.ipc as ipc
 run, rows = sys.argv[1], 200
 for a, (name, d, keytype) in enumerate([("A", 6, pa.int32()), ("B", 3, pa.int64())]):
@@ -244,23 +318,41 @@ for a, (name, d, keytype) in enumerate([("A", 6, pa.int32()), ("B", 3, pa.int64(
                 pa.array([f"s{i}" for i in r]),
             ], schema=schema))
 `,
-      [dir],
-    );
-    writeManifestFor(dir, [
-      { id: 'A', hiddenSize: 6, columns: [{ name: 'action', type: 'int32', role: 'action' }, { name: 'said', type: 'utf8', role: 'text' }] },
-      { id: 'B', hiddenSize: 3, columns: [] },
-    ], 200);
-    const batches = readAll(dir);
-    checkExternal(batches, 200, [6, 3]);
-    expect(Array.from(batches[0]!.columns[0]!.action!).slice(0, 3)).toEqual([null, 1, 2]);
-    expect(openRun(dir).scan().map((s) => s.batches)).toEqual([4, 4]);
-  });
+        [dir],
+      );
+      writeManifestFor(
+        dir,
+        [
+          {
+            id: 'A',
+            hiddenSize: 6,
+            columns: [
+              { name: 'action', type: 'int32', role: 'action' },
+              { name: 'said', type: 'utf8', role: 'text' },
+            ],
+          },
+          { id: 'B', hiddenSize: 3, columns: [] },
+        ],
+        200,
+      );
+      const batches = readAll(dir);
+      checkExternal(batches, 200, [6, 3]);
+      expect(Array.from(batches[0]!.columns[0]!.action!).slice(0, 3)).toEqual([null, 1, 2]);
+      expect(
+        openRun(dir)
+          .scan()
+          .map((s) => s.batches),
+      ).toEqual([4, 4]);
+    },
+  );
 
-  it.skipIf(noPyarrow)(`pyarrow dictionary-encoded text (a new dictionary per batch) is read by value${reason(noPyarrow)}`, () => {
-    const dir = join(tempDir(), 'dict-run');
-    mkdirSync(join(dir, 'agents'), { recursive: true });
-    runPython(
-      `${PY_VALUES}
+  it.skipIf(noPyarrow)(
+    `pyarrow dictionary-encoded text (a new dictionary per batch) is read by value${reason(noPyarrow)}`,
+    () => {
+      const dir = join(tempDir(), 'dict-run');
+      mkdirSync(join(dir, 'agents'), { recursive: true });
+      runPython(
+        `${PY_VALUES}
 import sys, pyarrow as pa, pyarrow.ipc as ipc
 run, d = sys.argv[1], 3
 h = values(0, 90, d)
@@ -274,15 +366,22 @@ with ipc.new_stream(f"{run}/agents/A.arrows", schema) as w:
         w.write_batch(pa.record_batch([pa.array(r // 50, pa.int32()), pa.array(r % 50, pa.int32()),
             pa.FixedSizeListArray.from_arrays(pa.array(h[r].ravel()), d), said.cast(pa.dictionary(pa.int8(), pa.string()))], schema=schema))
 `,
-      [dir],
-    );
-    writeManifestFor(dir, [{ id: 'A', hiddenSize: 3, columns: [{ name: 'said', type: 'utf8', role: 'text' }] }], 90);
-    const batches = readAll(dir);
-    checkExternal(batches, 90, [3]);
-    const said = batches.flatMap((b) => Array.from(b.columns[0]!.said!));
-    const words = ['cooperate', 'defect', null, 'wait'];
-    expect(said).toEqual(Array.from({ length: 90 }, (_, i) => words[(i + Math.floor(i / 40)) % 4]));
-  });
+        [dir],
+      );
+      writeManifestFor(
+        dir,
+        [{ id: 'A', hiddenSize: 3, columns: [{ name: 'said', type: 'utf8', role: 'text' }] }],
+        90,
+      );
+      const batches = readAll(dir);
+      checkExternal(batches, 90, [3]);
+      const said = batches.flatMap((b) => Array.from(b.columns[0]!.said!));
+      const words = ['cooperate', 'defect', null, 'wait'];
+      expect(said).toEqual(
+        Array.from({ length: 90 }, (_, i) => words[(i + Math.floor(i / 40)) % 4]),
+      );
+    },
+  );
 
   it.skipIf(noPyarrow)(`pyarrow delta dictionaries are read by value${reason(noPyarrow)}`, () => {
     const dir = join(tempDir(), 'delta-run');
@@ -306,16 +405,21 @@ with ipc.new_stream(f"{run}/agents/A.arrows", schema, options=opts) as w:
 `,
       [dir],
     );
-    writeManifestFor(dir, [{ id: 'A', hiddenSize: 2, columns: [{ name: 'said', type: 'utf8', role: 'text' }] }], 60);
+    writeManifestFor(
+      dir,
+      [{ id: 'A', hiddenSize: 2, columns: [{ name: 'said', type: 'utf8', role: 'text' }] }],
+      60,
+    );
     // The file really holds delta dictionary messages.
     const file = join(dir, 'agents', 'A.arrows');
     const fd = openSync(file, 'r');
     const size = fstatSync(fd).size;
     let deltas = 0;
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const r = scanMessage(fd, at, size, file);
       if (r.kind !== 'message') break;
-      if (r.message.isDictionaryBatch() && (r.message.header() as { isDelta: boolean }).isDelta) deltas++;
+      if (r.message.isDictionaryBatch() && (r.message.header() as { isDelta: boolean }).isDelta)
+        deltas++;
       at = r.end;
     }
     closeSync(fd);
@@ -327,11 +431,13 @@ with ipc.new_stream(f"{run}/agents/A.arrows", schema, options=opts) as w:
     expect(said).toEqual(Array.from({ length: 60 }, (_, r) => words[r % (Math.floor(r / 20) + 2)]));
   });
 
-  it.skipIf(noPyarrow)(`a NaN in a pyarrow-written stream is rejected naming file, column and row${reason(noPyarrow)}`, () => {
-    const dir = join(tempDir(), 'nan-run');
-    mkdirSync(join(dir, 'agents'), { recursive: true });
-    runPython(
-      `${PY_VALUES}
+  it.skipIf(noPyarrow)(
+    `a NaN in a pyarrow-written stream is rejected naming file, column and row${reason(noPyarrow)}`,
+    () => {
+      const dir = join(tempDir(), 'nan-run');
+      mkdirSync(join(dir, 'agents'), { recursive: true });
+      runPython(
+        `${PY_VALUES}
 import sys, pyarrow as pa, pyarrow.ipc as ipc
 run, d = sys.argv[1], 4
 h = values(0, 100, d)
@@ -344,38 +450,44 @@ with ipc.new_stream(f"{run}/agents/A.arrows", schema) as w:
         w.write_batch(pa.record_batch([pa.array(r // 50, pa.int32()), pa.array(r % 50, pa.int32()),
             pa.FixedSizeListArray.from_arrays(pa.array(h[r].ravel()), d)], schema=schema))
 `,
-      [dir],
-    );
-    writeManifestFor(dir, [{ id: 'A', hiddenSize: 4, columns: [] }], 100);
-    let err: ThoughtlensError | null = null;
-    let rowsBefore = 0;
-    try {
-      for (const b of openRun(dir).joined()) rowsBefore += b.length;
-    } catch (e) {
-      err = e as ThoughtlensError;
-    }
-    expect(rowsBefore).toBe(60); // the two batches before the bad one
-    expect(err?.code).toBe('TL_BAD_VALUE');
-    const file = join(dir, 'agents', 'A.arrows');
-    expect(err?.location).toEqual({ file, column: 'hidden', row: 71 });
-    expect(err?.message).toBe(`hidden state is Infinity at element 2 (episode 1, step 21) (file ${file}, column 'hidden', row 71)`);
-  });
+        [dir],
+      );
+      writeManifestFor(dir, [{ id: 'A', hiddenSize: 4, columns: [] }], 100);
+      let err: ThoughtlensError | null = null;
+      let rowsBefore = 0;
+      try {
+        for (const b of openRun(dir).joined()) rowsBefore += b.length;
+      } catch (e) {
+        err = e as ThoughtlensError;
+      }
+      expect(rowsBefore).toBe(60); // the two batches before the bad one
+      expect(err?.code).toBe('TL_BAD_VALUE');
+      const file = join(dir, 'agents', 'A.arrows');
+      expect(err?.location).toEqual({ file, column: 'hidden', row: 71 });
+      expect(err?.message).toBe(
+        `hidden state is Infinity at element 2 (episode 1, step 21) (file ${file}, column 'hidden', row 71)`,
+      );
+    },
+  );
 
-  it.skipIf(noPyarrow)(`a pyarrow stream with another hidden size than run.json declares is a schema mismatch${reason(noPyarrow)}`, () => {
-    const dir = join(tempDir(), 'dim-run');
-    mkdirSync(join(dir, 'agents'), { recursive: true });
-    runPython(
-      `
+  it.skipIf(noPyarrow)(
+    `a pyarrow stream with another hidden size than run.json declares is a schema mismatch${reason(noPyarrow)}`,
+    () => {
+      const dir = join(tempDir(), 'dim-run');
+      mkdirSync(join(dir, 'agents'), { recursive: true });
+      runPython(
+        `
 import sys, pyarrow as pa, pyarrow.ipc as ipc
 schema = pa.schema([("episode", pa.int64()), ("step", pa.int64()), ("hidden", pa.list_(pa.float32(), 5))])
 with ipc.new_stream(sys.argv[1] + "/agents/A.arrows", schema) as w:
     w.write_batch(pa.record_batch([pa.array([0]), pa.array([0]), pa.FixedSizeListArray.from_arrays(pa.array([0.0] * 5, pa.float32()), 5)], schema=schema))
 `,
-      [dir],
-    );
-    writeManifestFor(dir, [{ id: 'A', hiddenSize: 4, columns: [] }], 1);
-    expect(() => readAll(dir)).toThrow(
-      `wrong hidden dimension: the stream has 5, the manifest declares 4 for agent 'A' (file ${join(dir, 'agents', 'A.arrows')}, column 'hidden')`,
-    );
-  });
+        [dir],
+      );
+      writeManifestFor(dir, [{ id: 'A', hiddenSize: 4, columns: [] }], 1);
+      expect(() => readAll(dir)).toThrow(
+        `wrong hidden dimension: the stream has 5, the manifest declares 4 for agent 'A' (file ${join(dir, 'agents', 'A.arrows')}, column 'hidden')`,
+      );
+    },
+  );
 });

@@ -1,19 +1,43 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadValueError, StepJoiner, createRun, openRun, type JoinedBatch, type StreamBatch } from '../../data/index.js';
+import {
+  BadValueError,
+  StepJoiner,
+  createRun,
+  openRun,
+  type JoinedBatch,
+  type StreamBatch,
+} from '../../data/index.js';
 import { hiddenValue, testAgents } from '../helpers/makeTestRun.js';
 import { tempDir } from '../helpers/tmp.js';
 
 type Row = [episode: number, step: number];
 
 /** A one-agent run whose agent (index a, dimension d) wrote `rows` in this order. */
-function agentRun(root: string, name: string, a: number, d: number, rows: Row[], batchRows: number): string {
+function agentRun(
+  root: string,
+  name: string,
+  a: number,
+  d: number,
+  rows: Row[],
+  batchRows: number,
+): string {
   const dir = join(root, name);
   const agent = { ...testAgents([d])[0]!, id: String.fromCharCode(65 + a) };
-  const w = createRun(dir, { source: { kind: 'test' }, agents: [agent], batchRows, flushIntervalMs: 0 });
+  const w = createRun(dir, {
+    source: { kind: 'test' },
+    agents: [agent],
+    batchRows,
+    flushIntervalMs: 0,
+  });
   for (const [e, t] of rows) {
     const h = Float32Array.from({ length: d }, (_, k) => hiddenValue(a, e, t, k));
-    w.append(agent.id, { episode: [e], step: [t], hidden: h, columns: { action: [e * 100 + t], reward: [a], defected: [t % 2 === 0] } });
+    w.append(agent.id, {
+      episode: [e],
+      step: [t],
+      hidden: h,
+      columns: { action: [e * 100 + t], reward: [a], defected: [t % 2 === 0] },
+    });
   }
   w.close();
   return dir;
@@ -82,16 +106,25 @@ describe('StepJoiner', () => {
     const root = tempDir();
     const rowsA = grid(3, 12);
     // B writes each episode backwards, misses (1, 5), and has a row A never wrote.
-    const rowsB = [0, 1, 2].flatMap((e) => grid(1, 12).map(([, t]): Row => [e, 11 - t])).filter(([e, t]) => !(e === 1 && t === 5));
+    const rowsB = [0, 1, 2]
+      .flatMap((e) => grid(1, 12).map(([, t]): Row => [e, 11 - t]))
+      .filter(([e, t]) => !(e === 1 && t === 5));
     rowsB.splice(7, 0, [9, 0]);
     const dir = join(root, 'run');
     const agents = testAgents([4, 3]);
-    const w = createRun(dir, { source: { kind: 'test' }, agents, batchRows: 5, flushIntervalMs: 0 });
+    const w = createRun(dir, {
+      source: { kind: 'test' },
+      agents,
+      batchRows: 5,
+      flushIntervalMs: 0,
+    });
     const put = (a: number, [e, t]: Row) =>
       w.append(agents[a]!.id, {
         episode: [e],
         step: [t],
-        hidden: Float32Array.from({ length: agents[a]!.hiddenSize }, (_, k) => hiddenValue(a, e, t, k)),
+        hidden: Float32Array.from({ length: agents[a]!.hiddenSize }, (_, k) =>
+          hiddenValue(a, e, t, k),
+        ),
         columns: { action: [e * 100 + t], reward: [a], defected: [t % 2 === 0] },
       });
     rowsA.forEach((r) => put(0, r));
@@ -109,8 +142,36 @@ describe('StepJoiner', () => {
 
   it('a key repeated within one agent while rows are misaligned is a BadValueError naming the row', () => {
     const root = tempDir();
-    const a = batchesOf(agentRun(root, 'a', 0, 2, [[0, 0], [0, 1], [0, 2]], 8), 'A');
-    const b = batchesOf(agentRun(root, 'b', 1, 2, [[0, 2], [0, 2], [0, 1]], 8), 'B');
+    const a = batchesOf(
+      agentRun(
+        root,
+        'a',
+        0,
+        2,
+        [
+          [0, 0],
+          [0, 1],
+          [0, 2],
+        ],
+        8,
+      ),
+      'A',
+    );
+    const b = batchesOf(
+      agentRun(
+        root,
+        'b',
+        1,
+        2,
+        [
+          [0, 2],
+          [0, 2],
+          [0, 1],
+        ],
+        8,
+      ),
+      'B',
+    );
     const joiner = new StepJoiner(['A', 'B'], [2, 2]);
     joiner.push(0, a[0]!);
     joiner.push(1, b[0]!);
@@ -118,13 +179,25 @@ describe('StepJoiner', () => {
     const again = new StepJoiner(['A', 'B'], [2, 2]);
     again.push(0, a[0]!);
     again.push(1, b[0]!);
-    expect(() => [...again.drain()]).toThrow(/duplicate \(episode 0, step 2\) for agent 'B' \(row 1\)/);
+    expect(() => [...again.drain()]).toThrow(
+      /duplicate \(episode 0, step 2\) for agent 'B' \(row 1\)/,
+    );
   });
 
   it('gives up with a clear error when too many rows wait for a partner', () => {
     const root = tempDir();
     const a = batchesOf(agentRun(root, 'a', 0, 2, grid(1, 20), 32), 'A');
-    const b = batchesOf(agentRun(root, 'b', 1, 2, grid(1, 20).map(([e, t]): Row => [e + 1, t]), 32), 'B');
+    const b = batchesOf(
+      agentRun(
+        root,
+        'b',
+        1,
+        2,
+        grid(1, 20).map(([e, t]): Row => [e + 1, t]),
+        32,
+      ),
+      'B',
+    );
     const joiner = new StepJoiner(['A', 'B'], [2, 2], 10);
     joiner.push(0, a[0]!);
     joiner.push(1, b[0]!);
@@ -135,10 +208,19 @@ describe('StepJoiner', () => {
     const root = tempDir();
     const dir = join(root, 'three');
     const agents = testAgents([2, 3, 4]);
-    const w = createRun(dir, { source: { kind: 'test' }, agents, batchRows: 4, flushIntervalMs: 0 });
+    const w = createRun(dir, {
+      source: { kind: 'test' },
+      agents,
+      batchRows: 4,
+      flushIntervalMs: 0,
+    });
     for (let t = 0; t < 9; t++) {
       agents.forEach((ag, a) =>
-        w.append(ag.id, { episode: [0], step: [t], hidden: Float32Array.from({ length: ag.hiddenSize }, (_, k) => hiddenValue(a, 0, t, k)) }),
+        w.append(ag.id, {
+          episode: [0],
+          step: [t],
+          hidden: Float32Array.from({ length: ag.hiddenSize }, (_, k) => hiddenValue(a, 0, t, k)),
+        }),
       );
     }
     w.close();

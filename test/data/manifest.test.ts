@@ -3,7 +3,15 @@ type Json = any;
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FormatError, NotFoundError, VersionError, readManifest, validateManifest, openRun, type ThoughtlensError } from '../../data/index.js';
+import {
+  FormatError,
+  NotFoundError,
+  VersionError,
+  readManifest,
+  validateManifest,
+  openRun,
+  type ThoughtlensError,
+} from '../../data/index.js';
 import { makeTestRun } from '../helpers/makeTestRun.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -42,26 +50,53 @@ describe('validateManifest', () => {
 
   it('names the field that is wrong', () => {
     const cases: [(m: Record<string, Json>) => void, string][] = [
-      [(m) => (m.format = 'other'), "manifest field 'format' must be \"thoughtlens-run\""],
+      [(m) => (m.format = 'other'), 'manifest field \'format\' must be "thoughtlens-run"'],
       [(m) => (m.version = '1'), "manifest field 'version' must be an integer"],
       [(m) => (m.id = 'has space'), "manifest field 'id' must match"],
       [(m) => (m.createdAt = 'yesterday'), "manifest field 'createdAt' must be an ISO date string"],
       [(m) => delete m.updatedAt, "manifest field 'updatedAt'"],
       [(m) => (m.source = {}), "manifest field 'source.kind' must be a string"],
-      [(m) => (m.status = 'done'), "manifest field 'status' must be one of recording, complete, aborted, got \"done\""],
+      [
+        (m) => (m.status = 'done'),
+        'manifest field \'status\' must be one of recording, complete, aborted, got "done"',
+      ],
       [(m) => (m.agents = []), "manifest field 'agents' must be a non-empty array"],
       [(m) => (m.agents[1].id = 'A'), "manifest field 'agents[1].id' duplicates agent 'A'"],
       [(m) => (m.agents[1].id = '../x'), "manifest field 'agents[1].id' must match"],
-      [(m) => (m.agents[0].hiddenSize = 2.5), "manifest field 'agents[0].hiddenSize' must be an integer in 1..1048576, got 2.5"],
+      [
+        (m) => (m.agents[0].hiddenSize = 2.5),
+        "manifest field 'agents[0].hiddenSize' must be an integer in 1..1048576, got 2.5",
+      ],
       [(m) => delete m.agents[1].columns, "manifest field 'agents[1].columns' must be an array"],
-      [(m) => (m.agents[0].columns[0].type = 'int8'), "manifest field 'agents[0].columns[0].type' must be one of int32, float32, float64, bool, utf8"],
-      [(m) => (m.agents[0].columns[0].role = 'vibe'), "manifest field 'agents[0].columns[0].role' must be one of"],
-      [(m) => (m.agents[0].columns[0].name = 'hidden'), "manifest field 'agents[0].columns[0].name' 'hidden' is reserved"],
-      [(m) => (m.agents[0].columns[0].name = '1bad'), "manifest field 'agents[0].columns[0].name' must be an identifier"],
-      [(m) => m.agents[0].columns.push({ name: 'action', type: 'int32', role: 'other' }), "manifest field 'agents[0].columns[1].name' duplicates column 'action'"],
+      [
+        (m) => (m.agents[0].columns[0].type = 'int8'),
+        "manifest field 'agents[0].columns[0].type' must be one of int32, float32, float64, bool, utf8",
+      ],
+      [
+        (m) => (m.agents[0].columns[0].role = 'vibe'),
+        "manifest field 'agents[0].columns[0].role' must be one of",
+      ],
+      [
+        (m) => (m.agents[0].columns[0].name = 'hidden'),
+        "manifest field 'agents[0].columns[0].name' 'hidden' is reserved",
+      ],
+      [
+        (m) => (m.agents[0].columns[0].name = '1bad'),
+        "manifest field 'agents[0].columns[0].name' must be an identifier",
+      ],
+      [
+        (m) => m.agents[0].columns.push({ name: 'action', type: 'int32', role: 'other' }),
+        "manifest field 'agents[0].columns[1].name' duplicates column 'action'",
+      ],
       [(m) => delete m.counts.B, "manifest field 'counts.B' must be an object"],
-      [(m) => (m.counts.A.rows = -1), "manifest field 'counts.A.rows' must be a non-negative integer"],
-      [(m) => (m.truth = ['../../etc/passwd']), "manifest field 'truth' must be an array of relative file names"],
+      [
+        (m) => (m.counts.A.rows = -1),
+        "manifest field 'counts.A.rows' must be a non-negative integer",
+      ],
+      [
+        (m) => (m.truth = ['../../etc/passwd']),
+        "manifest field 'truth' must be an array of relative file names",
+      ],
     ];
     for (const [edit, message] of cases) {
       const err = error(edit);
@@ -70,7 +105,9 @@ describe('validateManifest', () => {
       expect(err.message).toContain(message);
       expect(err.message).toContain('(file /w/run.json)');
     }
-    expect(() => validateManifest([], '/w/run.json')).toThrow("manifest field '(root)' must be a JSON object");
+    expect(() => validateManifest([], '/w/run.json')).toThrow(
+      "manifest field '(root)' must be a JSON object",
+    );
   });
 
   it('an unknown format version is a VersionError naming the file and the field', () => {
@@ -78,7 +115,9 @@ describe('validateManifest', () => {
       const err = error((m) => (m.version = v));
       expect(err).toBeInstanceOf(VersionError);
       expect(err.code).toBe('TL_VERSION');
-      expect(err.message).toBe(`unknown format version ${v}: this thoughtlens reads version 1 (file /w/run.json, column 'version')`);
+      expect(err.message).toBe(
+        `unknown format version ${v}: this thoughtlens reads version 1 (file /w/run.json, column 'version')`,
+      );
     }
   });
 

@@ -32,7 +32,16 @@ function consume(b: JoinedBatch, dims: number[], nextRow: number): [number, numb
 describe('tailRun', () => {
   it('follows a writer in another process: every batch exactly once, ends when the writer closes', async () => {
     const dir = join(tempDir(), 'live');
-    const opts: RecordChildOptions = { dir, dims: [16, 8], rows: 1500, rowsPerAppend: 25, batchRows: 64, flushIntervalMs: 15, pauseMs: 15, close: true };
+    const opts: RecordChildOptions = {
+      dir,
+      dims: [16, 8],
+      rows: 1500,
+      rowsPerAppend: 25,
+      batchRows: 64,
+      flushIntervalMs: 15,
+      pauseMs: 15,
+      close: true,
+    };
     const child = spawnTs(recorder, [JSON.stringify(opts)]);
     await child.waitFor(/^ready$/);
     expect(existsSync(join(dir, 'run.json'))).toBe(true);
@@ -63,7 +72,16 @@ describe('tailRun', () => {
 
   it('ends on a stale run (writer killed) after handing out what is on disk', async () => {
     const dir = join(tempDir(), 'killed');
-    const opts: RecordChildOptions = { dir, dims: [4], rows: 300, rowsPerAppend: 10, batchRows: 20, flushIntervalMs: 0, pauseMs: 0, close: false };
+    const opts: RecordChildOptions = {
+      dir,
+      dims: [4],
+      rows: 300,
+      rowsPerAppend: 10,
+      batchRows: 20,
+      flushIntervalMs: 0,
+      pauseMs: 0,
+      close: false,
+    };
     const child = spawnTs(recorder, [JSON.stringify(opts)]);
     await child.waitFor(/^flushed /);
     const tail = tailRun(dir, { pollMs: 5 });
@@ -80,7 +98,12 @@ describe('tailRun', () => {
   });
 
   it('stops following when its signal is aborted', async () => {
-    const { dir, writer } = makeTestRun(tempDir(), 'open', { episodes: 1, steps: 10, batchRows: 4, leaveOpen: true });
+    const { dir, writer } = makeTestRun(tempDir(), 'open', {
+      episodes: 1,
+      steps: 10,
+      batchRows: 4,
+      leaveOpen: true,
+    });
     const ac = new AbortController();
     const tail = tailRun(dir, { pollMs: 5, signal: ac.signal });
     let rows = 0;

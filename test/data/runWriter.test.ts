@@ -36,7 +36,12 @@ const richAgent: AgentSpec = {
 describe('RunWriter → RunReader round trip', () => {
   it('returns every value, dimension and behaviour column over several batches', () => {
     const root = tempDir();
-    const { dir } = makeTestRun(root, 'rt', { episodes: 3, steps: 20, dims: [8, 6], batchRows: 16 });
+    const { dir } = makeTestRun(root, 'rt', {
+      episodes: 3,
+      steps: 20,
+      dims: [8, 6],
+      batchRows: 16,
+    });
     const run = openRun(dir);
     expect(run.manifest.status).toBe('complete');
     expect(run.effectiveStatus()).toBe('complete');
@@ -72,7 +77,12 @@ describe('RunWriter → RunReader round trip', () => {
 
   it('stores bool, int32, float32, float64 and utf8 columns with nulls', () => {
     const dir = join(tempDir(), 'cols');
-    const w = createRun(dir, { source: { kind: 'test' }, agents: [richAgent], batchRows: 3, flushIntervalMs: 0 });
+    const w = createRun(dir, {
+      source: { kind: 'test' },
+      agents: [richAgent],
+      batchRows: 3,
+      flushIntervalMs: 0,
+    });
     const n = 7;
     const hidden = Float32Array.from({ length: n * 5 }, (_, i) => i / 8);
     w.append('R', {
@@ -97,20 +107,48 @@ describe('RunWriter → RunReader round trip', () => {
     expect(Array.from(c.reward!)).toEqual([0.5, -1, null, 2, 0, 0, Math.fround(1e30)]);
     expect(Array.from(c.value!)).toEqual([Math.PI, 1e-300, -0, 4, 5, null, 7]);
     expect(Array.from(c.defected!)).toEqual([true, false, null, true, false, true, false]);
-    expect(Array.from(c.said!)).toEqual(['', 'héllo wörld ✓', null, 'a', 'b'.repeat(1000), 'c', 'd']);
+    expect(Array.from(c.said!)).toEqual([
+      '',
+      'héllo wörld ✓',
+      null,
+      'a',
+      'b'.repeat(1000),
+      'c',
+      'd',
+    ]);
     expect(readManifest(dir).agents[0]).toEqual(richAgent);
   });
 
   it('leaves columns that were not given null, and rejects undeclared or mistyped ones', () => {
     const dir = join(tempDir(), 'partial');
-    const w = createRun(dir, { source: { kind: 'test' }, agents: [richAgent], batchRows: 4, flushIntervalMs: 0 });
-    w.append('R', { episode: [0], step: [0], hidden: new Float32Array(5), columns: { action: [3] } });
-    expect(() => w.append('R', { episode: [0], step: [1], hidden: new Float32Array(5), columns: { nope: [1] } })).toThrow(
-      /column 'nope'/,
-    );
-    expect(() => w.append('R', { episode: [0], step: [1], hidden: new Float32Array(5), columns: { action: [1.5] } })).toThrow(
-      BadValueError,
-    );
+    const w = createRun(dir, {
+      source: { kind: 'test' },
+      agents: [richAgent],
+      batchRows: 4,
+      flushIntervalMs: 0,
+    });
+    w.append('R', {
+      episode: [0],
+      step: [0],
+      hidden: new Float32Array(5),
+      columns: { action: [3] },
+    });
+    expect(() =>
+      w.append('R', {
+        episode: [0],
+        step: [1],
+        hidden: new Float32Array(5),
+        columns: { nope: [1] },
+      }),
+    ).toThrow(/column 'nope'/);
+    expect(() =>
+      w.append('R', {
+        episode: [0],
+        step: [1],
+        hidden: new Float32Array(5),
+        columns: { action: [1.5] },
+      }),
+    ).toThrow(BadValueError);
     w.close();
     const [b] = collect(dir);
     expect(b!.length).toBe(1);
@@ -121,7 +159,12 @@ describe('RunWriter → RunReader round trip', () => {
   it('flushes partial batches on the timer so live readers see them', async () => {
     const dir = join(tempDir(), 'timer');
     const agents = testAgents([4]);
-    const w = createRun(dir, { source: { kind: 'test' }, agents, batchRows: 1000, flushIntervalMs: 40 });
+    const w = createRun(dir, {
+      source: { kind: 'test' },
+      agents,
+      batchRows: 1000,
+      flushIntervalMs: 40,
+    });
     w.append('A', { episode: [0, 0, 0], step: [0, 1, 2], hidden: new Float32Array(12).fill(0.25) });
     expect(openRun(dir).scan()[0]!.rows).toBe(0);
     const deadline = Date.now() + 3000;
@@ -138,7 +181,13 @@ describe('RunWriter → RunReader round trip', () => {
   it('with manifestIntervalMs 0, keeps manifest counts equal to what is on disk after every append', () => {
     const dir = join(tempDir(), 'counts');
     const agents = testAgents([3]);
-    const w = createRun(dir, { source: { kind: 'test' }, agents, batchRows: 5, flushIntervalMs: 0, manifestIntervalMs: 0 });
+    const w = createRun(dir, {
+      source: { kind: 'test' },
+      agents,
+      batchRows: 5,
+      flushIntervalMs: 0,
+      manifestIntervalMs: 0,
+    });
     for (let t = 0; t < 23; t++) {
       w.append('A', { episode: [0], step: [t], hidden: new Float32Array(3).fill(t) });
       const m = readManifest(dir);
@@ -153,7 +202,13 @@ describe('RunWriter → RunReader round trip', () => {
   it('rewrites run.json at most every manifestIntervalMs: counts lag, never lead, and flush() catches up', () => {
     const dir = join(tempDir(), 'lag');
     const agents = testAgents([3]);
-    const w = createRun(dir, { source: { kind: 'test' }, agents, batchRows: 2, flushIntervalMs: 0, manifestIntervalMs: 60_000 });
+    const w = createRun(dir, {
+      source: { kind: 'test' },
+      agents,
+      batchRows: 2,
+      flushIntervalMs: 0,
+      manifestIntervalMs: 60_000,
+    });
     for (let t = 0; t < 40; t++) {
       w.append('A', { episode: [0], step: [t], hidden: new Float32Array(3).fill(t) });
       const counted = readManifest(dir).counts.A!;
@@ -163,13 +218,26 @@ describe('RunWriter → RunReader round trip', () => {
     }
     expect(readManifest(dir).counts.A!.rows).toBe(0);
     w.flush();
-    expect(readManifest(dir).counts.A).toEqual({ rows: 40, batches: 20, bytes: openRun(dir).scan()[0]!.bytes });
+    expect(readManifest(dir).counts.A).toEqual({
+      rows: 40,
+      batches: 20,
+      bytes: openRun(dir).scan()[0]!.bytes,
+    });
     w.close();
   });
 
   it('durable mode writes the same run (with fsyncs)', () => {
-    const { dir } = makeTestRun(tempDir(), 'durable', { episodes: 2, steps: 9, batchRows: 4, durable: true });
-    expect(openRun(dir).scan().map((s) => [s.rows, s.ended, s.truncation])).toEqual([
+    const { dir } = makeTestRun(tempDir(), 'durable', {
+      episodes: 2,
+      steps: 9,
+      batchRows: 4,
+      durable: true,
+    });
+    expect(
+      openRun(dir)
+        .scan()
+        .map((s) => [s.rows, s.ended, s.truncation]),
+    ).toEqual([
       [18, true, null],
       [18, true, null],
     ]);
@@ -178,33 +246,58 @@ describe('RunWriter → RunReader round trip', () => {
 
   it('abort keeps the data, records the reason and ends the streams', () => {
     const root = tempDir();
-    const { dir, writer } = makeTestRun(root, 'ab', { leaveOpen: true, episodes: 1, steps: 10, batchRows: 4 });
+    const { dir, writer } = makeTestRun(root, 'ab', {
+      leaveOpen: true,
+      episodes: 1,
+      steps: 10,
+      batchRows: 4,
+    });
     writer.abort('user pressed ctrl-c');
     const m = readManifest(dir);
     expect(m.status).toBe('aborted');
     expect(m.notes).toEqual(['user pressed ctrl-c']);
     expect(m.writer).toBeUndefined();
-    expect(openRun(dir).scan().map((s) => [s.rows, s.ended])).toEqual([
+    expect(
+      openRun(dir)
+        .scan()
+        .map((s) => [s.rows, s.ended]),
+    ).toEqual([
       [10, true],
       [10, true],
     ]);
-    expect(() => writer.append('A', { episode: [9], step: [9], hidden: new Float32Array(8) })).toThrow(UsageError);
+    expect(() =>
+      writer.append('A', { episode: [9], step: [9], hidden: new Float32Array(8) }),
+    ).toThrow(UsageError);
   });
 
   it('refuses to overwrite a run, bad ids and unknown agents', () => {
     const root = tempDir();
     const { dir } = makeTestRun(root, 'x', { episodes: 1, steps: 2 });
-    expect(() => createRun(dir, { source: { kind: 'test' }, agents: testAgents() })).toThrow(/already exists/);
-    expect(() => createRun(join(root, 'bad id'), { source: { kind: 'test' }, agents: testAgents() })).toThrow(UsageError);
-    const w = createRun(join(root, 'y'), { source: { kind: 'test' }, agents: testAgents(), flushIntervalMs: 0 });
-    expect(() => w.append('Z', { episode: [0], step: [0], hidden: new Float32Array(8) })).toThrow(/unknown agent 'Z'/);
+    expect(() => createRun(dir, { source: { kind: 'test' }, agents: testAgents() })).toThrow(
+      /already exists/,
+    );
+    expect(() =>
+      createRun(join(root, 'bad id'), { source: { kind: 'test' }, agents: testAgents() }),
+    ).toThrow(UsageError);
+    const w = createRun(join(root, 'y'), {
+      source: { kind: 'test' },
+      agents: testAgents(),
+      flushIntervalMs: 0,
+    });
+    expect(() => w.append('Z', { episode: [0], step: [0], hidden: new Float32Array(8) })).toThrow(
+      /unknown agent 'Z'/,
+    );
     w.close();
   });
 
   it('validates the agent spec before creating any file', () => {
     const dir = join(tempDir(), 'badspec');
     expect(() =>
-      createRun(dir, { source: { kind: 'test' }, agents: [{ id: 'A', hiddenSize: 0, columns: [] }], flushIntervalMs: 0 }),
+      createRun(dir, {
+        source: { kind: 'test' },
+        agents: [{ id: 'A', hiddenSize: 0, columns: [] }],
+        flushIntervalMs: 0,
+      }),
     ).toThrow(/agents\[0\]\.hiddenSize/);
     expect(existsSync(join(dir, 'run.json'))).toBe(false);
     expect(existsSync(join(dir, 'agents', 'A.arrows'))).toBe(false);
@@ -229,14 +322,16 @@ describe('RunWriter → RunReader round trip', () => {
 });
 
 function mergeRows(bs: JoinedBatch[]): JoinedBatch {
-  const cat = <T,>(xs: ArrayLike<T>[]): T[] => xs.flatMap((x) => Array.from(x));
+  const cat = <T>(xs: ArrayLike<T>[]): T[] => xs.flatMap((x) => Array.from(x));
   return {
     length: bs.reduce((s, b) => s + b.length, 0),
     episode: Int32Array.from(cat(bs.map((b) => b.episode))),
     step: Int32Array.from(cat(bs.map((b) => b.step))),
     hidden: bs[0]!.hidden.map((_, a) => Float32Array.from(cat(bs.map((b) => b.hidden[a]!)))),
     columns: bs[0]!.columns.map((c, a) =>
-      Object.fromEntries(Object.keys(c).map((k) => [k, cat(bs.map((b) => b.columns[a]![k]! as ArrayLike<unknown>))])),
+      Object.fromEntries(
+        Object.keys(c).map((k) => [k, cat(bs.map((b) => b.columns[a]![k]! as ArrayLike<unknown>))]),
+      ),
     ) as JoinedBatch['columns'],
   };
 }

@@ -1,9 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Field, FixedSizeList, Float32, Float64, Int32, Int64, List, Schema, Utf8, Bool } from 'apache-arrow';
+import {
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int32,
+  Int64,
+  List,
+  Schema,
+  Utf8,
+  Bool,
+} from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import type {
-  ThoughtlensError} from '../../data/index.js';
+import type { ThoughtlensError } from '../../data/index.js';
 import {
   SchemaMismatchError,
   checkSchema,
@@ -34,8 +44,10 @@ function mismatch(schema: Schema, spec: AgentSpec = agent): SchemaMismatchError 
   throw new Error('expected a schema mismatch');
 }
 
-const f = (name: string, type: ConstructorParameters<typeof Field>[1]) => new Field(name, type, true);
-const hidden = (d: number, item: Float32 | Float64 = new Float32()) => f('hidden', new FixedSizeList(d, new Field('item', item, true)));
+const f = (name: string, type: ConstructorParameters<typeof Field>[1]) =>
+  new Field(name, type, true);
+const hidden = (d: number, item: Float32 | Float64 = new Float32()) =>
+  f('hidden', new FixedSizeList(d, new Field('item', item, true)));
 
 describe('checkSchema', () => {
   it('accepts the schema thoughtlens writes, and extra columns other tools add', () => {
@@ -43,24 +55,61 @@ describe('checkSchema', () => {
     const extra = new Schema([...schemaForAgent(agent).fields, f('note', new Utf8())]);
     expect(() => checkSchema(extra, agent, 'x')).not.toThrow();
     // 64-bit keys and behaviour ints (polars' default) are accepted.
-    const wide = new Schema([f('episode', new Int64()), f('step', new Int64()), hidden(4), f('action', new Int64()), f('said', new Utf8())]);
+    const wide = new Schema([
+      f('episode', new Int64()),
+      f('step', new Int64()),
+      hidden(4),
+      f('action', new Int64()),
+      f('said', new Utf8()),
+    ]);
     expect(() => checkSchema(wide, agent, 'x')).not.toThrow();
   });
 
   it('names file and column for each kind of mismatch', () => {
-    const base = [f('episode', new Int32()), f('step', new Int32()), hidden(4), f('action', new Int32()), f('said', new Utf8())];
+    const base = [
+      f('episode', new Int32()),
+      f('step', new Int32()),
+      hidden(4),
+      f('action', new Int32()),
+      f('said', new Utf8()),
+    ];
     const without = (name: string) => new Schema(base.filter((x) => x.name !== name));
-    const replace = (name: string, field: Field) => new Schema(base.map((x) => (x.name === name ? field : x)));
+    const replace = (name: string, field: Field) =>
+      new Schema(base.map((x) => (x.name === name ? field : x)));
     const cases: [Schema, string, RegExp][] = [
       [without('step'), 'step', /missing join key column 'step'/],
-      [replace('episode', f('episode', new Float32())), 'episode', /join key must be an integer type, got Float32/],
+      [
+        replace('episode', f('episode', new Float32())),
+        'episode',
+        /join key must be an integer type, got Float32/,
+      ],
       [without('hidden'), 'hidden', /missing hidden-state column/],
-      [replace('hidden', f('hidden', new List(new Field('item', new Float32())))), 'hidden', /hidden must be FixedSizeList<Float32>\[4\]/],
-      [replace('hidden', hidden(4, new Float64())), 'hidden', /hidden items must be Float32, got Float64/],
-      [replace('hidden', hidden(5)), 'hidden', /wrong hidden dimension: the stream has 5, the manifest declares 4 for agent 'A'/],
+      [
+        replace('hidden', f('hidden', new List(new Field('item', new Float32())))),
+        'hidden',
+        /hidden must be FixedSizeList<Float32>\[4\]/,
+      ],
+      [
+        replace('hidden', hidden(4, new Float64())),
+        'hidden',
+        /hidden items must be Float32, got Float64/,
+      ],
+      [
+        replace('hidden', hidden(5)),
+        'hidden',
+        /wrong hidden dimension: the stream has 5, the manifest declares 4 for agent 'A'/,
+      ],
       [without('said'), 'said', /missing behaviour column declared in the manifest/],
-      [replace('action', f('action', new Bool())), 'action', /column declared int32 in the manifest is Bool in the stream/],
-      [replace('said', f('said', new Int32())), 'said', /column declared utf8 in the manifest is Int32 in the stream/],
+      [
+        replace('action', f('action', new Bool())),
+        'action',
+        /column declared int32 in the manifest is Bool in the stream/,
+      ],
+      [
+        replace('said', f('said', new Int32())),
+        'said',
+        /column declared utf8 in the manifest is Int32 in the stream/,
+      ],
     ];
     for (const [schema, column, message] of cases) {
       const err = mismatch(schema);
@@ -92,7 +141,9 @@ describe('a stream that does not match its run.json', () => {
   }
 
   it('a column the manifest declares but the stream lacks', () => {
-    const { dir, file } = withManifest((m) => m.agents[0]!.columns.push({ name: 'mood', type: 'float32', role: 'other' }));
+    const { dir, file } = withManifest((m) =>
+      m.agents[0]!.columns.push({ name: 'mood', type: 'float32', role: 'other' }),
+    );
     const err = readError(dir);
     expect(err.code).toBe('TL_SCHEMA_MISMATCH');
     expect(err.location).toEqual({ file, column: 'mood' });
@@ -101,7 +152,9 @@ describe('a stream that does not match its run.json', () => {
   it('a column of another type', () => {
     const { dir, file } = withManifest((m) => (m.agents[0]!.columns[2]!.type = 'utf8'));
     const err = readError(dir);
-    expect(err.message).toBe(`column declared utf8 in the manifest is Bool in the stream (file ${file}, column 'defected')`);
+    expect(err.message).toBe(
+      `column declared utf8 in the manifest is Bool in the stream (file ${file}, column 'defected')`,
+    );
   });
 
   it('a wrong hidden dimension', () => {

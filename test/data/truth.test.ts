@@ -2,16 +2,36 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { FormatError, NotFoundError, openRun, readTruthJson, readTruthTable, truthPath, writeTruthJson, writeTruthTable } from '../../data/index.js';
+import {
+  FormatError,
+  NotFoundError,
+  openRun,
+  readTruthJson,
+  readTruthTable,
+  truthPath,
+  writeTruthJson,
+  writeTruthTable,
+} from '../../data/index.js';
 import { makeTestRun } from '../helpers/makeTestRun.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('truth files', () => {
   it('round-trip JSON and Arrow tables, and are listed in the manifest', () => {
-    const { dir, writer } = makeTestRun(tempDir(), 'syn', { episodes: 1, steps: 3, leaveOpen: true });
+    const { dir, writer } = makeTestRun(tempDir(), 'syn', {
+      episodes: 1,
+      steps: 3,
+      leaveOpen: true,
+    });
     const structure = { version: 1, groups: [{ name: 'shared', agents: ['A', 'B'], size: 3 }] };
-    const table = tableFromArrays({ episode: Int32Array.of(0, 0), step: Int32Array.of(0, 1), z0: Float32Array.of(0.5, -1) });
-    writer.addTruthFiles([writeTruthJson(dir, 'structure.json', structure), writeTruthTable(dir, 'latents.arrows', table)]);
+    const table = tableFromArrays({
+      episode: Int32Array.of(0, 0),
+      step: Int32Array.of(0, 1),
+      z0: Float32Array.of(0.5, -1),
+    });
+    writer.addTruthFiles([
+      writeTruthJson(dir, 'structure.json', structure),
+      writeTruthTable(dir, 'latents.arrows', table),
+    ]);
     writer.close();
     const run = openRun(dir);
     expect(run.manifest.truth).toEqual(['truth/structure.json', 'truth/latents.arrows']);

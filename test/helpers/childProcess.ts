@@ -17,7 +17,10 @@ export interface Child {
 }
 
 export function spawnTs(script: string, args: string[]): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let err = '';
   let partial = '';
@@ -46,9 +49,17 @@ export function spawnTs(script: string, args: string[]): Child {
       const seen = lines.find((l) => re.test(l));
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((res, rej) => {
-        const t = setTimeout(() => rej(new Error(`child did not print ${re} within ${timeoutMs} ms; stderr:\n${err}`)), timeoutMs);
+        const t = setTimeout(
+          () => rej(new Error(`child did not print ${re} within ${timeoutMs} ms; stderr:\n${err}`)),
+          timeoutMs,
+        );
         waiters.push({ re, resolve: (l) => (clearTimeout(t), res(l)) });
-        void exited.then(() => setTimeout(() => rej(new Error(`child exited before printing ${re}; stderr:\n${err}`)), 50));
+        void exited.then(() =>
+          setTimeout(
+            () => rej(new Error(`child exited before printing ${re}; stderr:\n${err}`)),
+            50,
+          ),
+        );
       });
     },
   };

@@ -1,6 +1,11 @@
 // Builds small deterministic runs for tests.
 import { join } from 'node:path';
-import { createRun, type AgentSpec, type RunWriter, type RunWriterOptions } from '../../data/index.js';
+import {
+  createRun,
+  type AgentSpec,
+  type RunWriter,
+  type RunWriterOptions,
+} from '../../data/index.js';
 
 /** Deterministic value of hidden element k of agent a at (episode, step). */
 export function hiddenValue(a: number, episode: number, step: number, k: number): number {
@@ -27,16 +32,32 @@ export interface TestRunOptions extends Partial<RunWriterOptions> {
   leaveOpen?: boolean;
 }
 
-export function makeTestRun(root: string, name = 'run1', o: TestRunOptions = {}): { dir: string; writer: RunWriter } {
+export function makeTestRun(
+  root: string,
+  name = 'run1',
+  o: TestRunOptions = {},
+): { dir: string; writer: RunWriter } {
   const dir = join(root, name);
   const agents = o.agents ?? testAgents(o.dims);
-  const writer = createRun(dir, { source: { kind: 'test' }, agents, flushIntervalMs: 0, batchRows: o.batchRows ?? 16, ...o });
+  const writer = createRun(dir, {
+    source: { kind: 'test' },
+    agents,
+    flushIntervalMs: 0,
+    batchRows: o.batchRows ?? 16,
+    ...o,
+  });
   writeSteps(writer, agents, o.episodes ?? 3, o.steps ?? 20);
   if (!o.leaveOpen) writer.close();
   return { dir, writer };
 }
 
-export function writeSteps(writer: RunWriter, agents: AgentSpec[], episodes: number, steps: number, episodeOffset = 0): void {
+export function writeSteps(
+  writer: RunWriter,
+  agents: AgentSpec[],
+  episodes: number,
+  steps: number,
+  episodeOffset = 0,
+): void {
   for (let e = episodeOffset; e < episodeOffset + episodes; e++) {
     for (let t = 0; t < steps; t++) {
       agents.forEach((ag, a) => {

@@ -8,10 +8,16 @@ const cache = new Map<string, string | null>();
 export function pythonMissing(...modules: string[]): string | null {
   const key = modules.join(',');
   if (!cache.has(key)) {
-    const r = spawnSync('python3', ['-c', modules.map((m) => `import ${m}`).join('; ')], { encoding: 'utf8' });
+    const r = spawnSync('python3', ['-c', modules.map((m) => `import ${m}`).join('; ')], {
+      encoding: 'utf8',
+    });
     cache.set(
       key,
-      r.error ? `python3 is not available (${r.error.message})` : r.status !== 0 ? `python3 cannot import ${key}: ${lastLine(r.stderr)}` : null,
+      r.error
+        ? `python3 is not available (${r.error.message})`
+        : r.status !== 0
+          ? `python3 cannot import ${key}: ${lastLine(r.stderr)}`
+          : null,
     );
   }
   return cache.get(key)!;
@@ -19,7 +25,10 @@ export function pythonMissing(...modules: string[]): string | null {
 
 /** Runs a Python script with arguments; returns stdout, throws with stderr on failure. */
 export function runPython(script: string, args: string[] = []): string {
-  const r = spawnSync('python3', ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('python3', ['-c', script, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`python3 failed (exit ${r.status}):\n${r.stderr}`);
   return r.stdout;
