@@ -145,7 +145,7 @@ function* recordRounds(dir: string, o: RecordIpdOptions): Generator<number, Reco
   const par = Math.max(1, Math.min(o.parallel ?? 32, o.episodes));
   const nStyles = pool.styles.length;
   const stats: RecordProgress = { episodes: 0, total: o.episodes, coopA: 0, coopB: 0, rewardA: 0, rewardB: 0 };
-  let sums = { ca: 0, cb: 0, ra: 0, rb: 0, steps: 0 };
+  const sums = { ca: 0, cb: 0, ra: 0, rb: 0, steps: 0 };
   try {
     for (let e0 = 0; e0 < o.episodes; e0 += par) {
       const n = Math.min(par, o.episodes - e0);
@@ -209,7 +209,6 @@ function* recordRounds(dir: string, o: RecordIpdOptions): Generator<number, Reco
     writer.abort(`recording failed: ${(err as Error).message}`);
     throw err;
   }
-  sums = { ca: 0, cb: 0, ra: 0, rb: 0, steps: 0 };
   writer.close();
   return { dir: writer.dir, manifest: writer.manifest, stats };
 }
