@@ -1,9 +1,17 @@
-import { existsSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tailRun, type JoinedBatch } from '../../data/index.js';
+import { scanMessage, tailRun, type JoinedBatch } from '../../data/index.js';
 import { hiddenValue, makeTestRun } from '../helpers/makeTestRun.js';
 import { spawnTs } from '../helpers/childProcess.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -112,6 +120,44 @@ describe('tailRun', () => {
     expect(rows).toBe(8); // two full batches of 4; the last 2 rows are not flushed
     expect(tail.endStatus).toBe('recording');
     writer.close();
+  });
+
+  it('a stale run with a torn tail: complete batches, then the truncation is reported', async () => {
+    const { dir, writer } = makeTestRun(tempDir(), 'torn', {
+      episodes: 1,
+      steps: 12,
+      batchRows: 4,
+      leaveOpen: true,
+    });
+    writer.flush();
+    const file = join(dir, 'agents', 'A.arrows');
+    const whole = readFileSync(file);
+    // The first half of a copy of the last batch message at the end: what a kill mid-write
+    // leaves behind.
+    const fd = openSync(file, 'r');
+    let last = { start: 0, end: 0 };
+    for (let at = 0; ;) {
+      const r = scanMessage(fd, at, whole.byteLength, file);
+      if (r.kind !== 'message') break;
+      last = { start: at, end: r.end };
+      at = r.end;
+    }
+    closeSync(fd);
+    const half = Math.floor((last.end - last.start) / 2);
+    appendFileSync(file, whole.subarray(last.start, last.start + half));
+    // Pretend the recorder died: a pid that has exited.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const manifestPath = join(dir, 'run.json');
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as { writer: { pid: number } };
+    m.writer.pid = dead;
+    writeFileSync(manifestPath, JSON.stringify(m));
+    const tail = tailRun(dir, { pollMs: 5 });
+    let rows = 0;
+    for await (const b of tail) rows += b.length;
+    expect(rows).toBe(12);
+    expect(tail.endStatus).toBe('stale');
+    expect(tail.truncations[0]).toMatchObject({ byteOffset: whole.byteLength, bytesDropped: half });
+    expect(tail.truncations[1]).toBeNull();
   });
 
   it('a finished run is read to its end at once', async () => {
