@@ -148,3 +148,15 @@ describe('recordIpd', () => {
     expect(bad.stderr).toMatch(/no style named 'no-such-style'/);
   });
 });
+
+describe('shipped checkpoints', () => {
+  it('load by name and play as trained: cooperate with tit-for-tat, mostly defect against always-defect', async () => {
+    const { loadDefaultPair, shippedCheckpoints, evaluateVsStyles } = await import('../../../agents/ipd/index.js');
+    expect(shippedCheckpoints()).toEqual(expect.arrayContaining(['gru-stage1', 'gru-stage2', 'gru-stage3-a', 'gru-stage3-b']));
+    const [a, b] = loadDefaultPair();
+    expect(b.info.stage).toBe('3');
+    const ev = evaluateVsStyles(a.model, pool, { episodes: 64, seed: 3 }, ['tit-for-tat', 'always-defect'].map((s) => pool.styles.findIndex((x) => x.name === s)));
+    expect(ev[0]!.lateCoop).toBeGreaterThan(0.9);
+    expect(ev[1]!.lateCoop).toBeLessThan(0.35);
+  });
+});
