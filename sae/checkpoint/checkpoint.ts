@@ -2,7 +2,7 @@
 // optimizer.safetensors (Adam moments, trainer state), cfg.json, split.json, metrics.json.
 // A folder is written complete under a temporary name and swapped in with renames, so a
 // crash leaves the previous checkpoint or the new one, never a mix.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fsyncDir, readSafetensors, writeFileAtomic, writeSafetensors, type NamedTensor } from '../../data/index.js';
 import { resolveSaeConfig, type ResolvedSaeConfig, type SaeConfig } from '../config.js';
@@ -74,6 +74,39 @@ export function saveCheckpoint(dir: string, model: SaeModel, extras: CheckpointE
   renameSync(tmp, out);
   fsyncDir(dirname(out));
   rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Completes a checkpoint swap that a crash (kill -9, power loss) interrupted. saveCheckpoint
+ * renames the old folder to `.<name>.old-<pid>` and then the new one from
+ * `.<name>.tmp-<pid>` into place; a kill between the two renames leaves no folder. If the
+ * folder is missing and the writer is gone, the newest complete leftover (a temporary one
+ * holds cfg.json only once all its files are written) is renamed back. Returns what was done.
+ */
+export function recoverCheckpoint(dir: string): 'none' | 'restored-new' | 'restored-old' {
+  const out = resolve(dir);
+  const parent = dirname(out);
+  if (existsSync(out) || !existsSync(parent)) return 'none';
+  const leftovers = readdirSync(parent)
+    .map((n) => /^\.(.+)\.(tmp|old)-(\d+)$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null && m[1] === basename(out) && !pidAlive(Number(m[3])))
+    .map((m) => ({ path: join(parent, m[0]), kind: m[2] as 'tmp' | 'old' }))
+    .filter((l) => existsSync(join(l.path, 'cfg.json')));
+  const pick = leftovers.find((l) => l.kind === 'tmp') ?? leftovers.find((l) => l.kind === 'old');
+  if (!pick) return 'none';
+  renameSync(pick.path, out);
+  fsyncDir(parent);
+  return pick.kind === 'tmp' ? 'restored-new' : 'restored-old';
+}
+
+function pidAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function readJson<T>(file: string, what: string): T {

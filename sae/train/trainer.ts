@@ -9,6 +9,7 @@ import {
   loadCheckpoint,
   loadOptimizerState,
   makeCheckpointCfg,
+  recoverCheckpoint,
   saveCheckpoint,
   type SaeModel,
   type TrainingState,
@@ -105,6 +106,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   const m = cfg.latents;
   let sinceFired = new Float64Array(m);
   const out = resolve(o.out);
+  if (o.resume && recoverCheckpoint(out) !== 'none') log(`recovered the checkpoint in ${out} from a save that a crash interrupted`);
   if (o.resume && existsSync(join(out, 'cfg.json'))) {
     const ck = loadCheckpoint(out);
     const diff = sameTraining(ck.cfg, cfg);
