@@ -268,6 +268,11 @@ export const INGEST_AGENTS: RecorderAgent[] = [
   { id: 'B', hiddenSize: 4, columns: [{ name: 'reward', type: 'float32', role: 'reward' }] },
 ];
 
+/** Hidden element e of global step t in the streams ingestStream builds (episode t/50, step t%50). */
+export function ingestHidden(t: number, e: number): number {
+  return Math.fround(Math.sin(t * 0.37 + e * 1.1));
+}
+
 /** A valid Arrow IPC stream of `rows` steps for agent A, in `batches` record batches. */
 export function ingestStream(agent: RecorderAgent, rows: number, batches: number, t0 = 0): Uint8Array {
   const schema = schemaFor(agent);
@@ -283,7 +288,7 @@ export function ingestStream(agent: RecorderAgent, rows: number, batches: number
       stepsToBatch(agent, schema, {
         episode: idx.map((t) => Math.floor(t / 50)),
         step: idx.map((t) => t % 50),
-        hidden: Float32Array.from({ length: n * agent.hiddenSize }, (_, k) => Math.sin(t0 + r0 * agent.hiddenSize + k)),
+        hidden: Float32Array.from({ length: n * agent.hiddenSize }, (_, k) => ingestHidden(t0 + r0 + Math.floor(k / agent.hiddenSize), k % agent.hiddenSize)),
         columns: columns as never,
       }),
     );
