@@ -148,6 +148,22 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
       }
     };
     await stage(`encode ${runId}`, () => encode(runId), (m) => `${m.rows} steps, ${m.activeMean.toFixed(1)} active latents per step`);
+    const secondName = uniqueId(ws, `${ckptName}-seed${f.seed + 1}`, (n) => existsSync(join(ws, 'checkpoints', n)));
+    await stage(
+      `train a second dictionary ${secondName} (another seed, fewer steps) for the compare view`,
+      async () => {
+        const { trainDictionary, releaseModel } = await import('../../sae/index.js');
+        const res = await trainDictionary({
+          runs: [runDirFor(ws, runId)],
+          out: join(ws, 'checkpoints', secondName),
+          config: { latents: f.latents, k: f.k, steps: Math.max(20, Math.round(f.trainSteps / 3)), batchSize: 512, seed: f.seed + 1 },
+        });
+        releaseModel(res.model);
+        return res;
+      },
+      (r) => `${r.steps} steps; split ${Object.entries(r.analysis?.split.counts ?? {}).map(([c, n]) => `${c} ${n}`).join(', ')}`,
+      false,
+    );
     const detectorFile = join(runDirFor(ws, runId), 'reports', ckptName, 'detector.json');
     const detect = async (run: string, fit: boolean, dir = ckptDir, name = ckptName) => {
       const c = await import('../../sae/conflicts/index.js');
@@ -255,7 +271,7 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
     const summary = stages.map((s) => `${s.status === 'done' ? '✓' : s.status === 'skipped' ? '–' : '✗'} ${s.stage} ${s.seconds.toFixed(1)} s`).join('\n');
     const total = stages.reduce((t, s) => t + s.seconds, 0);
     say(`\ndemo finished in ${total.toFixed(1)} s:\n${summary}`);
-    if (url) say(`\nopen ${browserUrl(server!, token, `#/run/${runId}`)}\n  · the timeline with the latent heatmap (shared / private bands) and the conflict flags\n  · Structure: which latents each agent uses; click one for its detail\n  · Compare: two dictionary checkpoints side by side\n${f.exitAfter !== undefined ? `(stopping in ${f.exitAfter} s)` : '(Ctrl-C to stop)'}`);
+    if (url) say(`\nopen ${browserUrl(server!, token, `#/run/${runId}`)}\n  · the timeline with the latent heatmap (shared / private bands) and the conflict flags\n  · Structure: which latents each agent uses; click one for its detail\n  · Compare: two dictionary checkpoints side by side (${browserUrl(server!, token, `#/compare?a=${ckptName}&b=${secondName}`)})\n${f.exitAfter !== undefined ? `(stopping in ${f.exitAfter} s)` : '(Ctrl-C to stop)'}`);
     const result = { url, stages, runs: listRunIds(ws, [runId, liveId, ...(ipdRun ? [ipdRun] : [])]), checkpoint: existsSync(ckptDir) ? ckptDir : null };
     if (server) await waitForStop(f.exitAfter);
     return result;
@@ -307,7 +323,9 @@ export const demoCommand: CommandModule = {
         action(async (ctx: CliContext, flags: DemoFlags) => {
           if (!flags.serve) flags.liveEpisodes = 0;
           const r = await runDemo(ctx, flags);
-          emit(ctx, r, () => (r.stages.every((s) => s.status === 'done') ? 'demo complete' : 'demo finished with skipped or failed stages (see above)'));
+          const failed = r.stages.filter((s) => s.status === 'failed').length;
+          const skipped = r.stages.filter((s) => s.status === 'skipped').length;
+          emit(ctx, r, () => (failed ? `demo finished with ${failed} failed stage${failed > 1 ? 's' : ''} (see above)` : `demo complete${skipped ? ` (${skipped} stage${skipped > 1 ? 's' : ''} skipped, see above)` : ''}`));
         }),
       );
   },

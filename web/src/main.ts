@@ -7,13 +7,10 @@ import { renderCompare } from './views/compareView.js';
 
 const app = document.getElementById('app')!;
 let dispose: (() => void) | null = null;
-let current = '';
-
+// Views write their own parameter changes with history.replaceState, which fires no
+// hashchange: every hashchange is a navigation (a link, the back button, an edited URL).
 async function route(): Promise<void> {
   const s = readState();
-  const key = s.view === 'run' ? `run/${s.run}` : s.view;
-  if (key === current) return; // parameter changes are handled by the view itself
-  current = key;
   dispose?.();
   dispose = null;
   document.querySelectorAll<HTMLAnchorElement>('nav a').forEach((a) => a.classList.toggle('active', a.dataset.nav === (s.view === 'run' ? 'runs' : s.view)));

@@ -17,7 +17,8 @@ describe('thoughtlens demo', () => {
     const code = await runCli(['-w', ws, '--json', 'demo', '--no-serve', '--episodes', '12', '--steps', '100', '--dims', '16', '--latents', '32', '--k', '4', '--train-steps', '40', '--ipd-episodes', '0'], { stdout, stderr }, {});
     const r = JSON.parse(out) as { stages: { stage: string; status: string; detail: string }[]; runs: string[]; checkpoint: string };
     expect(code).toBe(0);
-    expect(r.stages.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(r.stages.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(existsSync(join(ws, 'checkpoints', 'demo-dictionary-seed1', 'split.json'))).toBe(true);
     expect(r.runs).toEqual(['demo-synthetic']);
     const runDir = join(ws, 'runs', 'demo-synthetic');
     expect(listRuns(ws).map((x) => [x.id, x.status])).toEqual([['demo-synthetic', 'complete']]);
