@@ -1,10 +1,11 @@
 // Hand-written typed-array GRU (forward + BPTT) against the same GRU in tfjs (wasm and cpu
-// backends, autodiff), on one training batch: n episodes × T rounds, hidden H.
+// backends, autodiff), on one training batch: n episodes × T rounds, hidden H; and the
+// hand-written one-layer causal transformer of the same width.
 //   npx tsx bench/agents/kernels.bench.ts --n 96 --T 100 --H 32 --reps 3
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { makeRng } from '../../util/random.js';
-import { Gru, zerosLike } from '../../agents/ipd/index.js';
+import { makeModel, zerosLike } from '../../agents/ipd/index.js';
 import { benchArgs } from './benchArgs.js';
 
 const a = benchArgs();
@@ -15,8 +16,8 @@ const reps = Number(a.reps ?? 3);
 const rng = makeRng(1);
 const feats = Array.from({ length: T }, () => Int32Array.from({ length: n }, () => rng.int(5)));
 
-function handWritten(): number {
-  const g = new Gru({ arch: 'gru', hidden: H, inputs: 5, featuresPerStep: 1 }, makeRng(2));
+function handWritten(arch: 'gru' | 'transformer' = 'gru'): number {
+  const g = makeModel({ arch, hidden: H, inputs: 5, featuresPerStep: 1 }, makeRng(2));
   const grads = zerosLike(g.params);
   const t0 = performance.now();
   for (let r = 0; r < reps; r++) {
@@ -72,4 +73,5 @@ for (const be of (a.backends ?? 'wasm,cpu').split(',')) {
   }
 }
 res.handWrittenAgain = handWritten(); // interleaved: the machine is shared and noisy
+res.handWrittenTransformer = handWritten('transformer');
 console.log(JSON.stringify({ n, T, H, msPerBatch: res, agentStepsPerSecond: Object.fromEntries(Object.entries(res).map(([k, v]) => [k, Math.round((n * T) / (v / 1000))])) }));
