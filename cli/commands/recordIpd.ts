@@ -31,7 +31,7 @@ export function recordIpdSource(record: Command, action: ActionFactory): void {
         'defect_after_coop (defection after ≥ k rounds of mutual cooperation) and exploited (≥ m rounds in a row of ' +
         'cooperating against a defection). A style has no hidden state: only the learner is recorded then.',
     )
-    .option('--agents <agent...>', `learner A (checkpoint folder or shipped name, default ${DEFAULT_CHECKPOINT}) and B: a checkpoint, a pool style name, or "pool" (every style in turn, one per episode)`)
+    .option('--agents <agent...>', `learner A (checkpoint folder or shipped name, default ${DEFAULT_CHECKPOINT}) and B: a checkpoint, a pool style name, or "pool" (every style in turn, one per episode); B defaults to a copy of A`)
     .option('-n, --episodes <n>', 'episodes (default 64)', int)
     .option('--rounds <n>', 'rounds per episode (default 100)', int)
     .option('-o, --out <run>', 'run id in the workspace, or a path to a new run folder (default: ipd-YYYYMMDD-HHMMSS)')
