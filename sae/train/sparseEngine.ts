@@ -26,11 +26,11 @@ export class SparseEngine implements TrainEngine {
   private readonly ids: string[];
   private readonly dims: number[];
   private readonly masks: (Float32Array | null)[];
-  // Encoder on the tensor backend.
-  private encW: tf.Variable[] = [];
-  private encM: tf.Variable[] = [];
-  private encV: tf.Variable[] = [];
-  // Encoder bias and decoders in JS.
+  // All parameters and Adam moments live in JS arrays; the encoder weights are uploaded to
+  // the tensor backend for the one dense matmul per step (keeps the wasm heap small: at
+  // 2×2048→16384 the encoder's Adam temporaries on the backend exhausted its 4 GB heap).
+  private encW: Float32Array[] = [];
+  private encAdam: Adam[] = [];
   private b!: Float32Array;
   private bAdam!: Adam;
   private D: Float32Array[] = [];
@@ -70,20 +70,13 @@ export class SparseEngine implements TrainEngine {
   }
 
   load(params: ParamSet, opt: ParamSet | null, t: number): void {
-    this.disposeTensors();
     const get = (n: string) => params[n]!.data as Float32Array;
     const adam = (n: string, size: number): Adam => ({
       m: opt?.[`adam.m.${n}`] ? (opt[`adam.m.${n}`]!.data as Float32Array).slice() : new Float32Array(size),
       v: opt?.[`adam.v.${n}`] ? (opt[`adam.v.${n}`]!.data as Float32Array).slice() : new Float32Array(size),
     });
-    this.ids.forEach((id, a) => {
-      const d = this.dims[a]!;
-      const n = `enc.${id}.W`;
-      this.encW.push(tf.variable(tf.tensor2d(get(n), [d, this.m]), false));
-      const ad = adam(n, d * this.m);
-      this.encM.push(tf.variable(tf.tensor2d(ad.m, [d, this.m]), false));
-      this.encV.push(tf.variable(tf.tensor2d(ad.v, [d, this.m]), false));
-    });
+    this.encW = this.ids.map((id) => get(`enc.${id}.W`).slice());
+    this.encAdam = this.ids.map((id, a) => adam(`enc.${id}.W`, this.dims[a]! * this.m));
     this.b = get('enc.b').slice();
     this.bAdam = adam('enc.b', this.m);
     this.D = this.ids.map((id) => get(`dec.${id}.W`).slice());
@@ -109,7 +102,7 @@ export class SparseEngine implements TrainEngine {
     const xT = xs.map((x, a) => tf.tensor2d(x, [B, this.dims[a]!]));
     const pre = tidyData(() => {
       let p: tf.Tensor = tf.tensor1d(this.b);
-      xT.forEach((x, a) => (p = tf.add(p, tf.matMul(x, this.encW[a]!))));
+      xT.forEach((x, a) => (p = tf.add(p, tf.matMul(x, tf.tensor2d(this.encW[a]!, [this.dims[a]!, m])))));
       return p;
     });
     this.lap('encode');
@@ -236,16 +229,6 @@ export class SparseEngine implements TrainEngine {
     const clip = cfg.clipNorm > 0 ? Math.min(1, cfg.clipNorm / (gnorm + 1e-12)) : 1;
     const c1 = 1 - cfg.beta1 ** this._t;
     const c2 = 1 - cfg.beta2 ** this._t;
-    gW.forEach((G, a) =>
-      tf.tidy(() => {
-        const g2 = tf.mul(tf.tensor2d(G, [this.dims[a]!, m]), clip);
-        const mm = tf.add(tf.mul(this.encM[a]!, cfg.beta1), tf.mul(g2, 1 - cfg.beta1));
-        const vv = tf.add(tf.mul(this.encV[a]!, cfg.beta2), tf.mul(tf.square(g2), 1 - cfg.beta2));
-        this.encM[a]!.assign(mm);
-        this.encV[a]!.assign(vv);
-        this.encW[a]!.assign(tf.sub(this.encW[a]!, tf.div(tf.mul(mm, lr / c1), tf.add(tf.sqrt(tf.div(vv, c2)), cfg.eps))));
-      }),
-    );
     const adam = (p: Float32Array, G: Float32Array, s: Adam) => {
       const b1 = cfg.beta1;
       const b2 = cfg.beta2;
@@ -258,6 +241,7 @@ export class SparseEngine implements TrainEngine {
         p[i]! -= (lr1 * mi) / (Math.sqrt(vi / c2) + eps);
       }
     };
+    this.encW.forEach((W, a) => adam(W, gW[a]!, this.encAdam[a]!));
     adam(this.b, gb, this.bAdam);
     this.D.forEach((D, a) => adam(D, gD[a]!, this.DAdam[a]!));
     this.c.forEach((c, a) => adam(c, gc[a]!, this.cAdam[a]!));
@@ -320,7 +304,7 @@ export class SparseEngine implements TrainEngine {
     const out: ParamSet = { 'enc.b': { data: this.b.slice(), shape: [this.m] } };
     this.ids.forEach((id, a) => {
       const d = this.dims[a]!;
-      out[`enc.${id}.W`] = { data: this.encW[a]!.dataSync().slice() as Float32Array, shape: [d, this.m] };
+      out[`enc.${id}.W`] = { data: this.encW[a]!.slice(), shape: [d, this.m] };
       out[`dec.${id}.W`] = { data: this.D[a]!.slice(), shape: [this.m, d] };
       out[`dec.${id}.b`] = { data: this.c[a]!.slice(), shape: [d] };
     });
@@ -336,21 +320,15 @@ export class SparseEngine implements TrainEngine {
     put('enc.b', this.bAdam, [this.m]);
     this.ids.forEach((id, a) => {
       const d = this.dims[a]!;
-      put(`enc.${id}.W`, { m: this.encM[a]!.dataSync() as Float32Array, v: this.encV[a]!.dataSync() as Float32Array }, [d, this.m]);
+      put(`enc.${id}.W`, this.encAdam[a]!, [d, this.m]);
       put(`dec.${id}.W`, this.DAdam[a]!, [this.m, d]);
       put(`dec.${id}.b`, this.cAdam[a]!, [d]);
     });
     return out;
   }
 
-  private disposeTensors(): void {
-    [...this.encW, ...this.encM, ...this.encV].forEach((t) => t.dispose());
-    this.encW = [];
-    this.encM = [];
-    this.encV = [];
-  }
-
   dispose(): void {
-    this.disposeTensors();
+    this.encW = [];
+    this.D = [];
   }
 }
