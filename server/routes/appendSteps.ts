@@ -3,8 +3,8 @@
 // must match the agent (episode, step, hidden FixedSizeList<Float32>[d], its columns).
 // Each incoming batch is flushed at once so the browser sees it live.
 import type { Request, Router } from 'express';
-import { RecordBatchReader, Type, type RecordBatch, type Vector } from 'apache-arrow';
-import { BadValueError, checkSchema, FormatError, type AgentSpec, type BehaviourValue, type RunWriter } from '../../data/index.js';
+import { Type, type RecordBatch, type Vector } from 'apache-arrow';
+import { BadValueError, checkSchema, FormatError, ThoughtlensError, type AgentSpec, type BehaviourValue, type RunWriter } from '../../data/index.js';
 import { BadRequestError, ConflictError, TooLargeError } from '../errors.js';
 import { param } from '../httpHelpers.js';
 import { ARROW_STREAM_TYPE, type AppendResponse } from '../protocol.js';
@@ -13,7 +13,7 @@ import { flushSoon, type Workbench } from '../workbench.js';
 /** Incoming steps reach the disk (and the browser) within this many ms. */
 const FLUSH_MS = 30;
 import { WorkspacePaths } from '../workspacePaths.js';
-import { verifiedIpc } from '../verifiedIpc.js';
+import { streamBatches } from '../streamBatches.js';
 
 async function* limited(req: Request, limit: number): AsyncGenerator<Uint8Array> {
   let n = 0;
@@ -45,23 +45,18 @@ export function appendStepsRoute(router: Router, wb: Workbench): void {
     let rows = 0;
     let batches = 0;
     try {
-      let reader: AsyncIterable<RecordBatch> & { schema?: unknown };
-      try {
-        reader = (await RecordBatchReader.from(verifiedIpc(limited(req, wb.config.ingestLimit), `POST body for agent '${agentId}'`))) as never;
-      } catch (err) {
-        if (err instanceof TooLargeError) throw err;
-        throw new FormatError(`request body is not an Arrow IPC stream: ${(err as Error).message}`);
-      }
       const where = `POST body for agent '${agentId}'`;
       let checked = false;
-      const it = reader[Symbol.asyncIterator]();
+      const state = { schema: false };
+      const it = streamBatches(limited(req, wb.config.ingestLimit), where, state);
       for (;;) {
         let next: IteratorResult<RecordBatch>;
         try {
           next = await it.next();
         } catch (err) {
-          if (err instanceof TooLargeError) throw err;
-          throw new FormatError(`cannot read the Arrow stream after ${rows} rows: ${(err as Error).message}`);
+          if (err instanceof TooLargeError || (err instanceof ThoughtlensError && err.code !== 'TL_FORMAT')) throw err;
+          const why = (err as Error).message;
+          throw new FormatError(state.schema ? `cannot read the Arrow stream after ${rows} rows: ${why}` : `request body is not an Arrow IPC stream: ${why}`);
         }
         if (next.done) break;
         const batch = next.value;
