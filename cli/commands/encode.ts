@@ -1,7 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { openRun, resolveRunRef } from '../../data/index.js';
-import { encodeRun, loadCheckpoint, readCheckpointJson, releaseModel, type SplitResult } from '../../sae/index.js';
-import { selectBackend, type BackendName } from '../../sae/index.js';
+import { encodeRun, loadCheckpoint, readCheckpointJson, releaseModel, type SplitResult, selectBackend, type BackendName } from '../../sae/index.js';
 import { emit } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from '../program.js';

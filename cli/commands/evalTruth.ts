@@ -1,6 +1,5 @@
 import { resolveRunRef } from '../../data/index.js';
-import { analyseOnRuns, evaluateOnRun, loadCheckpoint, readCheckpointJson, releaseModel, type SplitResult } from '../../sae/index.js';
-import { selectBackend, type BackendName } from '../../sae/index.js';
+import { analyseOnRuns, evaluateOnRun, loadCheckpoint, readCheckpointJson, releaseModel, type SplitResult, selectBackend, type BackendName } from '../../sae/index.js';
 import { emit } from '../context.js';
 import { table } from '../format.js';
 import type { CommandModule } from '../program.js';

@@ -1,6 +1,5 @@
 import { resolveRunRef } from '../../data/index.js';
-import { analyseOnRuns, DEFAULT_SPLIT, loadCheckpoint, releaseModel, saveCheckpoint, loadOptimizerState, type SplitThresholds } from '../../sae/index.js';
-import { selectBackend, type BackendName } from '../../sae/index.js';
+import { analyseOnRuns, DEFAULT_SPLIT, loadCheckpoint, releaseModel, saveCheckpoint, loadOptimizerState, type SplitThresholds, selectBackend, type BackendName } from '../../sae/index.js';
 import { emit } from '../context.js';
 import { table } from '../format.js';
 import type { CommandModule } from '../program.js';
