@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve, basename, dirname } from 'node:path';
 import { makeRng } from '../../util/random.js';
 import { loadCheckpoint, makeModel, playMatch } from '../../agents/ipd/index.js';
-import { loadPool, StylePlayers } from '../../agents/pool/index.js';
+import { loadPool, StylePlayers, styleIndex } from '../../agents/pool/index.js';
 import { benchArgs } from './benchArgs.js';
 import { probeAccuracy } from './softmaxProbe.js';
 
@@ -17,8 +17,14 @@ const out = resolve(args.out ?? 'artifacts/agents');
 const pool = loadPool(args.pool);
 const rounds = (args.rounds ?? '3,5,10,20,40').split(',').map(Number);
 const perStyle = Number(args.episodes ?? 100);
-// every style except the per-episode random tables (they are not one style's behaviour)
-const styles = pool.styles.flatMap((s, i) => (s.spec.kind === 'random-memory' ? [] : [i]));
+// Styles whose play differs against a mostly cooperating agent (tit-for-tat, grim,
+// two-strike grim, tit-for-two-tats and always-cooperate all just cooperate back, so no
+// probe could tell them apart); --styles all uses every style but the per-episode tables.
+const DISTINGUISHABLE = 'tit-for-tat,noisy-tit-for-tat,win-stay-lose-shift,corrigible,always-defect,random,flip,zd-extortion-chi2,mostly-defect';
+const styles =
+  args.styles === 'all'
+    ? pool.styles.flatMap((s, i) => (s.spec.kind === 'random-memory' ? [] : [i]))
+    : (args.styles ?? DISTINGUISHABLE).split(',').map((name) => styleIndex(pool, name));
 for (const path of (args.checkpoints ?? '').split(',').filter(Boolean)) {
   const ck = loadCheckpoint(path);
   const seed = ck.info.seed;
