@@ -4,7 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { listRuns } from '../data/index.js';
 import { makeApp } from './makeApp.js';
+import { prewarm } from './routes/runsList.js';
 import { resolveServerConfig, type ServerConfig } from './serverConfig.js';
 import { Workbench } from './workbench.js';
 
@@ -36,12 +39,22 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${addr.port}`;
   cfg.log(`thoughtlens workbench on ${url} (workspace ${cfg.workspace})`);
+  // Read the newest runs into memory in the background: the first view opens from memory.
+  const warm = setTimeout(() => {
+    try {
+      prewarm(wb, listRuns(cfg.workspace).slice(0, 3).map((r) => basename(r.dir)));
+    } catch {
+      // an unreadable workspace is reported by the routes
+    }
+  }, 50);
+  warm.unref();
   return {
     url,
     port: addr.port,
     workbench: wb,
     close: () =>
       new Promise<void>((resolve) => {
+        clearTimeout(warm);
         wb.close();
         server.close(() => resolve());
         server.closeAllConnections();

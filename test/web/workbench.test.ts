@@ -250,3 +250,27 @@ describe.skipIf(!chromium)('workbench in Chromium', () => {
     expect(await page.locator('#tooltip img, #side img, #tooltip script').count()).toBe(0);
   });
 });
+
+describe.skipIf(!chromium)('workbench in Chromium behind an access token', () => {
+  it('opens with ?token=, loads its assets and live updates, and shows nothing without it', async () => {
+    const token = 'browser-test-token-0123456789';
+    const ws = mkdtempSync(join(tmpdir(), 'tl-web-token-'));
+    makeWebWorkspace(ws, { episodes: 2, steps: 50, numLatents: 16, k: 3 });
+    const server = await startTestServer({ workspace: ws, token });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const denied = await page.goto(`${server.url}/`);
+      expect(denied!.status()).toBe(401);
+      await expect(page.textContent('body')).resolves.toMatch(/needs an access token/);
+      await page.goto(`${server.url}/?token=${token}#/run/demo-run`);
+      await page.waitForFunction(() => document.body.getAttribute('data-ready') === 'run', undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => document.getElementById('live-status')!.classList.contains('on'), undefined, { timeout: 5000 });
+      await expect(page.locator('#rows-count').getAttribute('data-rows')).resolves.toBe('100');
+    } finally {
+      await browser.close();
+      await server.close();
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});
