@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError } from 'commander';
 import { createRun, runDirFor, ThoughtlensError } from '../../data/index.js';
 import type { RunningServer } from '../../server/index.js';
+import type * as IpdModule from '../../agents/ipd/index.js';
 import { emit, type CliContext } from '../context.js';
 import type { CommandModule } from '../program.js';
 import { browserUrl, intArg, startWorkbench, waitForStop } from './serve.js';
@@ -224,7 +225,7 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
       const ipdId = uniqueId(ws, 'demo-ipd');
       const ipdCkptName = uniqueId(ws, 'demo-ipd-dictionary', (n) => existsSync(join(ws, 'checkpoints', n)));
       const ipdCkpt = join(ws, 'checkpoints', ipdCkptName);
-      let ipd: typeof import('../../agents/ipd/index.js') | null = null;
+      let ipd: typeof IpdModule | null = null;
       try {
         ipd = await import('../../agents/ipd/index.js');
       } catch (err) {
