@@ -106,6 +106,7 @@ export function readCheckpoint(name: string, files: { cfg: string | null; split:
     ...summaryOf(name, classes, agentIds, numLatents, files.cfg),
     cfg,
     metrics,
+    split,
     classes,
     decoderNorms,
     relativeNorm,

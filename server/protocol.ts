@@ -165,6 +165,8 @@ export interface CheckpointsResponse {
 export interface CheckpointDetail extends CheckpointSummary {
   cfg: unknown;
   metrics: unknown;
+  /** split.json as written by the trainer (thresholds, per-latent classes, scores). */
+  split: unknown;
   classes: LatentClass[];
   /** agent → decoder column norm per latent. */
   decoderNorms: Record<string, number[]>;
