@@ -6,6 +6,7 @@ import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { writeFileAtomic } from './atomicFile.js';
 import { FormatError, NotFoundError } from './errors.js';
 import { TRUTH_DIR } from './format.js';
+import { scanStream } from './runReader.js';
 
 export function truthPath(runDir: string, name: string): string {
   if (name.includes('..') || name.startsWith('/'))
@@ -47,8 +48,11 @@ export function readTruthTable(runDir: string, name: string): Table {
   } catch {
     throw new NotFoundError(`this run has no truth file '${name}'`, { file });
   }
+  scanStream(file, name); // metadata bounds first: a corrupt length must not reach the decoder
   try {
-    return tableFromIPC(bytes);
+    const table = tableFromIPC(bytes);
+    for (const f of table.schema.fields) table.getChild(f.name); // a batch without a column throws here, not in a caller
+    return table;
   } catch (err) {
     throw new FormatError(`truth table is not a readable Arrow stream: ${(err as Error).message}`, {
       file,
