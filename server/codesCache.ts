@@ -3,7 +3,7 @@
 // the file grows (codes written live). A torn last batch is ignored, as the run store does.
 import { readFileSync, statSync } from 'node:fs';
 import { RecordBatchReader, type Data, type RecordBatch } from 'apache-arrow';
-import { FormatError } from '../data/index.js';
+import { FormatError, scanStream, ThoughtlensError } from '../data/index.js';
 
 export interface CodesMeta {
   checkpoint?: string;
@@ -27,7 +27,17 @@ export class CodesData {
   activeCount = new Int32Array(0);
 }
 
+/** Loads latent codes; values that contradict each other (offsets, lengths) are TL_FORMAT. */
 export function readCodes(arrowsFile: string, jsonFile: string | null): CodesData {
+  try {
+    return readCodesUnchecked(arrowsFile, jsonFile);
+  } catch (err) {
+    if (err instanceof ThoughtlensError) throw err;
+    throw new FormatError(`latent codes are corrupt: ${(err as Error).message}`, { file: arrowsFile });
+  }
+}
+
+function readCodesUnchecked(arrowsFile: string, jsonFile: string | null): CodesData {
   let meta: CodesMeta = {};
   if (jsonFile) {
     try {
@@ -42,6 +52,7 @@ export function readCodes(arrowsFile: string, jsonFile: string | null): CodesDat
   if (bytes.byteLength >= 4 && bytes.readUInt32LE(0) !== 0xffffffff) {
     throw new FormatError(`latent codes are not an Arrow IPC stream (write them with the stream format, not the file format)`, { file: arrowsFile });
   }
+  scanStream(arrowsFile, 'codes'); // metadata bounds first: a corrupt length must not reach the decoder
   try {
     for (const b of RecordBatchReader.from(bytes)) batches.push(b);
   } catch {
