@@ -1,7 +1,7 @@
 // Reads a run's latent codes written by encodeRun: the metadata and the sparse rows.
 import { readFileSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
-import { FormatError, NotFoundError } from '../../data/index.js';
+import { FormatError, NotFoundError, scanStream, ThoughtlensError } from '../../data/index.js';
 import { codesPaths, type CodesMeta } from './encodeRun.js';
 
 export interface RunCodes {
@@ -17,6 +17,15 @@ export interface RunCodes {
 
 /** Loads <runDir>/codes/<name>.arrows and .json (whole file; codes are small: k values per step). */
 export function readCodes(runDir: string, name: string): RunCodes {
+  try {
+    return readCodesUnchecked(runDir, name);
+  } catch (err) {
+    if (err instanceof ThoughtlensError) throw err;
+    throw new FormatError(`codes '${name}' are corrupt: ${(err as Error).message}`, { file: codesPaths(runDir, name).arrows });
+  }
+}
+
+function readCodesUnchecked(runDir: string, name: string): RunCodes {
   const p = codesPaths(runDir, name);
   let meta: CodesMeta;
   let bytes: Buffer;
@@ -27,7 +36,13 @@ export function readCodes(runDir: string, name: string): RunCodes {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`no codes '${name}' in this run (encode them first)`, { file: p.arrows });
     throw new FormatError(`codes '${name}' are unreadable: ${(err as Error).message}`, { file: p.json });
   }
-  const t = tableFromIPC(bytes);
+  scanStream(p.arrows, name); // metadata bounds first: a corrupt length must not reach the decoder
+  let t: ReturnType<typeof tableFromIPC>;
+  try {
+    t = tableFromIPC(bytes);
+  } catch (err) {
+    throw new FormatError(`codes '${name}' are not a readable Arrow stream: ${(err as Error).message}`, { file: p.arrows });
+  }
   const rows = t.numRows;
   const episode = new Int32Array(rows);
   const step = new Int32Array(rows);
