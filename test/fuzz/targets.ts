@@ -7,16 +7,17 @@
 // plain Error, a 5xx, a body that is not JSON, a timeout) is a crash or a hang.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecordBatchStreamWriter } from 'apache-arrow';
-import { createRun, decodeSafetensors, encodeSafetensors, openRun, type AgentSpec, readManifest, ThoughtlensError, validateManifest } from '../../data/index.js';
+import { RecordBatchStreamWriter, tableFromArrays } from 'apache-arrow';
+import { createRun, decodeSafetensors, encodeSafetensors, openRun, readTruthTable, truthPath, writeTruthTable, type AgentSpec, readManifest, ThoughtlensError, validateManifest } from '../../data/index.js';
 import { loadPool, poolFromJson, defaultPoolFile } from '../../agents/pool/index.js';
-import { initParams, loadCheckpoint, loadOptimizerState, makeCheckpointCfg, resolveSaeConfig, saveCheckpoint, estimateNorm } from '../../sae/index.js';
+import { readCodes as readRunCodes, initParams, loadCheckpoint, loadOptimizerState, makeCheckpointCfg, resolveSaeConfig, saveCheckpoint, estimateNorm } from '../../sae/index.js';
 import { loadDetector, saveDetector, detectRun, ccaViews, writeReport, REPORT_FILES } from '../../sae/conflicts/index.js';
-import { readCheckpoint, readReport, startServer, type RunningServer } from '../../server/index.js';
+import { readCheckpoint, readCodes as readWorkbenchCodes, readReport, startServer, type RunningServer } from '../../server/index.js';
 import { schemaFor, stepsToBatch, type RecorderAgent } from '../../examples/node-recorder/workbenchRecorder.js';
 import { makeRng, type Rng } from '../../util/random.js';
 import { mutateBytes, mutateJson } from '../helpers/fuzz.js';
 import { makeTestRun } from '../helpers/makeTestRun.js';
+import { writeCodesFixture } from '../helpers/serverFixtures.js';
 
 export type Outcome = { kind: 'accepted'; body?: unknown } | { kind: 'rejected'; code: string; message: string } | { kind: 'crash'; error: string };
 
@@ -261,6 +262,49 @@ const detector: FuzzTarget = {
   }),
 };
 
+// ---------------------------------------------------------------- latent codes and truth tables (Arrow files)
+
+const codes: FuzzTarget = {
+  name: 'latent codes (.arrows + .json): encoder output read by sae and the workbench',
+  open: sync((root) => {
+    const runDir = join(root, 'run');
+    mkdirSync(runDir);
+    writeCodesFixture(runDir, 'ck', { rows: 60, numLatents: 24, k: 3, batchRows: 16 });
+    const arrows = join(runDir, 'codes', 'ck.arrows');
+    const json = join(runDir, 'codes', 'ck.json');
+    const origArrows = new Uint8Array(readFileSync(arrows));
+    const origJson = JSON.parse(readFileSync(json, 'utf8')) as unknown;
+    return (rng) => {
+      const onJson = rng.next() < 0.2;
+      writeFileSync(arrows, onJson ? origArrows : mutateBytes(rng, origArrows));
+      writeFileSync(json, onJson ? jsonOrBytes(rng, origJson) : JSON.stringify(origJson));
+      return outcomeOf(() => {
+        readWorkbenchCodes(arrows, json);
+        readRunCodes(runDir, 'ck');
+      });
+    };
+  }),
+};
+
+const truthTable: FuzzTarget = {
+  name: 'truth tables (truth/*.arrows)',
+  open: sync((root) => {
+    const runDir = join(root, 'run');
+    mkdirSync(runDir);
+    const n = 40;
+    writeTruthTable(runDir, 'latents.arrows', tableFromArrays({ episode: Int32Array.from({ length: n }, (_, i) => i >> 3), step: Int32Array.from({ length: n }, (_, i) => i & 7), z: Float32Array.from({ length: n }, (_, i) => Math.sin(i)) }));
+    const file = truthPath(runDir, 'latents.arrows');
+    const orig = new Uint8Array(readFileSync(file));
+    return (rng) => {
+      writeFileSync(file, mutateBytes(rng, orig));
+      return outcomeOf(() => {
+        const t = readTruthTable(runDir, 'latents.arrows');
+        for (const c of t.schema.fields) void t.getChild(c.name)?.length;
+      });
+    };
+  }),
+};
+
 // ---------------------------------------------------------------- HTTP ingestion (server/)
 
 export const INGEST_AGENTS: RecorderAgent[] = [
@@ -423,7 +467,7 @@ const httpCreate: FuzzTarget = {
   },
 };
 
-export const TARGETS: FuzzTarget[] = [arrowStream, runJson, safetensors, checkpointCfg, checkpointTensors, serverCheckpoint, pool, report, detector, httpSteps, httpCreate];
+export const TARGETS: FuzzTarget[] = [arrowStream, runJson, safetensors, checkpointCfg, checkpointTensors, serverCheckpoint, pool, report, detector, codes, truthTable, httpSteps, httpCreate];
 
 export function targetNamed(prefix: string): FuzzTarget {
   const t = TARGETS.find((x) => x.name.startsWith(prefix));
