@@ -2,12 +2,12 @@
 // moments: the run opens, reads as stale, every flushed batch decodes with keys in order
 // and finite hidden states, the manifest never claims more than is on disk, and the CLI
 // can inspect the run.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openRun } from '../../data/index.js';
+import { openRun, readTruthTable } from '../../data/index.js';
 import { makeRng } from '../../util/random.js';
 import { spawnTs } from '../helpers/childProcess.js';
 import { runCliCapture } from '../helpers/runCliCapture.js';
@@ -66,6 +66,12 @@ describe('kill -9 of the recorder (thoughtlens record synthetic)', () => {
       reader.close();
       expect(rows).toBe(scans[a]!.rows);
     });
+    // Truth files are listed only once complete: every listed one reads.
+    for (const name of run.manifest.truth ?? []) {
+      expect(existsSync(join(dir, name)), name).toBe(true);
+      if (name.endsWith('.json')) expect(() => JSON.parse(readFileSync(join(dir, name), 'utf8')) as unknown).not.toThrow();
+      else expect(readTruthTable(dir, name).numRows).toBeGreaterThan(0);
+    }
     let joined = 0;
     for (const b of run.joined()) joined += b.length;
     expect(joined).toBe(Math.min(...scans.map((s) => s.rows)));
