@@ -25,12 +25,25 @@ import {
   resolveEventSpec,
   scoreEpisodes,
   selectEpisodes,
+  stat,
   type DetectorConfig,
   type EpisodeOutcome,
   type Evaluation,
   type ViewSource,
 } from '../../sae/conflicts/index.js';
+import { bootstrapGroups } from '../../util/bootstrap.js';
 import { copyEpisodes } from './runSubset.js';
+
+/** AUROC per generator seed, averaged: each seed has its own detector, so scores are not on one scale across seeds. */
+function seedAuroc(o: readonly EpisodeOutcome[]): number {
+  const bySeed = new Map<number, EpisodeOutcome[]>();
+  for (const e of o) {
+    const s = Math.floor(e.episode / 1e6);
+    bySeed.set(s, [...(bySeed.get(s) ?? []), e]);
+  }
+  const a = [...bySeed.values()].map((g) => stat.auroc(g)).filter(Number.isFinite);
+  return a.length ? a.reduce((x, y) => x + y, 0) / a.length : NaN;
+}
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
@@ -120,11 +133,27 @@ for (const seed of seeds) {
 }
 
 const main = VARIANTS[0]!.name;
-const pooled: Record<string, Evaluation & { aurocMinusMain?: unknown }> = {};
+const pooled: Record<string, Evaluation & Record<string, unknown>> = {};
 for (const v of VARIANTS) {
   const o = outcomes.get(v.name)!;
   const ev = evaluateOutcomes(o, H, { resamples: RESAMPLES, seed: 0 });
-  pooled[v.name] = { ...ev, ...(v.name !== main ? { aurocMainMinusThis: aurocDifference(outcomes.get(main)!, o, { resamples: RESAMPLES, seed: 0 }) } : {}) };
+  // AUROC: mean over seeds of the per-seed AUROC, bootstrapped over episodes (same resamples for the paired difference).
+  const m = outcomes.get(main)!;
+  const idx = o.map((_, i) => i);
+  const bo = { resamples: RESAMPLES, seed: 0 };
+  const auroc = seedAuroc(o);
+  pooled[v.name] = {
+    ...ev,
+    auroc,
+    pooledAurocAcrossSeeds: ev.auroc,
+    ci: { ...ev.ci, auroc: bootstrapGroups(o, seedAuroc, bo) },
+    ...(v.name !== main
+      ? {
+          aurocMainMinusThis: bootstrapGroups(idx, (s) => seedAuroc(s.map((i) => m[i]!)) - seedAuroc(s.map((i) => o[i]!)), bo),
+          pooledAurocDifference: aurocDifference(m, o, bo),
+        }
+      : {}),
+  };
 }
 const lags = plantedAll.map((c) => c.lag).sort((a, b) => a - b);
 const medianLag = lags[Math.floor(lags.length / 2)]!;
