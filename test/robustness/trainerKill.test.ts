@@ -22,6 +22,8 @@ const EVERY = 3;
 let ws = '';
 const trainArgs = (out: string) => ['train', 'r', '--out', out, '--steps', String(STEPS), '--checkpoint-every', String(EVERY), '--latents', '48', '--k', '4', '--batch', '32', '--backend', 'cpu', '--engine', 'dense', '--seed', '3'];
 let reference: Record<string, Float32Array> = {};
+/** How long an uninterrupted training takes here: kill times are fractions of it. */
+let trainingMs = 0;
 
 function weights(dir: string): Record<string, Float32Array> {
   const { tensors } = readSafetensors(join(dir, 'model.safetensors'));
@@ -34,24 +36,29 @@ beforeAll(async () => {
   ws = mkdtempSync(join(tmpdir(), 'tl-trainkill-'));
   const rec = await runCliCapture(['-w', ws, '-q', 'record', 'synthetic', '--episodes', '12', '--steps', '50', '--dims', '12', '--seed', '2', '-o', 'r']);
   expect(rec.code, rec.stderr).toBe(0);
+  const t0 = performance.now();
   const ref = await runCliCapture(['-w', ws, '-q', ...trainArgs(join(ws, 'reference'))]);
+  trainingMs = performance.now() - t0;
   expect(ref.code, ref.stderr).toBe(0);
   reference = weights(join(ws, 'reference'));
 }, 60_000);
 
 describe('kill -9 of the trainer (thoughtlens train --checkpoint-every)', () => {
   const rng = makeRng(8202);
-  const plans = Array.from({ length: ITERATIONS }, (_, i) => ({ i: String(i), killAfterMs: Math.round(rng.next() * 1500) }));
+  const plans = Array.from({ length: ITERATIONS }, (_, i) => ({ i: String(i), killAt: Number(rng.next().toFixed(2)) }));
 
-  it.each(plans)('iteration $i: killed $killAfterMs ms after the first checkpoint; resume matches an uninterrupted training', async ({ i, killAfterMs }) => {
+  it.each(plans)('iteration $i: killed at $killAt of the training time after the first checkpoint; resume matches an uninterrupted training', async ({ i, killAt }) => {
+    const killAfterMs = Math.round(killAt * 0.6 * trainingMs);
     const out = join(ws, `ck${i}`);
     const child = spawnTs(CLI, ['-w', ws, ...trainArgs(out)]);
     const until = Date.now() + 40_000;
     while (!existsSync(join(out, 'cfg.json')) && Date.now() < until) await sleep(5);
     await sleep(killAfterMs);
     child.proc.kill('SIGKILL');
-    const { signal } = await child.exited;
-    expect(signal, `the trainer ended before the kill; stderr:\n${child.stderr()}`).toBe('SIGKILL');
+    const { signal, code } = await child.exited;
+    // On a much faster machine the training may have finished first: then there is
+    // nothing to resume, but everything below must hold all the same.
+    expect(signal === 'SIGKILL' || code === 0, `the trainer failed; stderr:\n${child.stderr()}`).toBe(true);
 
     // Absent, or complete. Never half-written.
     let stepAtKill = 0;
