@@ -20,6 +20,8 @@ const BY_CODE: Record<string, number> = {
   TL_VERSION: EXIT.badData,
   TL_SCHEMA_MISMATCH: EXIT.badData,
   TL_BAD_VALUE: EXIT.badData,
+  TL_BACKEND: EXIT.usage,
+  TL_CHECKPOINT: EXIT.badData,
   TL_INTERRUPTED: EXIT.interrupted,
 };
 
