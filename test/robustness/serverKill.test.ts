@@ -16,8 +16,6 @@ import { INGEST_AGENTS, ingestHidden, ingestStream } from '../fuzz/targets.js';
 
 const CLI = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 const ITERATIONS = Number(process.env.TL_KILL_ITERATIONS ?? 3);
-/** Steps reach the disk this long after the server answered their POST (30 ms flush timer, with slack). */
-const FLUSH_SLACK_MS = 250;
 
 async function serve(ws: string): Promise<{ child: Child; url: string }> {
   const child = spawnTs(CLI, ['-w', ws, 'serve', '--port', '0']);
@@ -93,11 +91,10 @@ describe('kill -9 of the server during HTTP ingestion', () => {
       }
       expect(t).toBe(scans[a]!.rows);
     }
-    // Answered POSTs (well before the kill) are on disk.
-    const safe = acked.filter((x) => x.at < killAt - FLUSH_SLACK_MS).pop();
-    if (safe) expect(scans[0]!.rows).toBeGreaterThanOrEqual(safe.rows);
-    expect(scans[0]!.rows).toBeGreaterThan(20); // the streams did run
-    expect(scans[1]!.rows).toBeGreaterThan(20);
+    // The server flushes a POST's steps before it answers: every answered POST is on disk.
+    const last = acked.filter((x) => x.at < killAt).pop();
+    if (last) expect(scans[0]!.rows).toBeGreaterThanOrEqual(last.rows);
+    expect(scans[0]!.rows + scans[1]!.rows).toBeGreaterThan(0); // the streams did run
 
     // A restarted server reads the run (stale: recording, writer gone) and takes new ones.
     const again = await serve(ws);
