@@ -26,6 +26,7 @@ interface DemoFlags {
   latents: number;
   k: number;
   trainSteps: number;
+  lag: number;
   liveEpisodes: number;
   liveRate: number;
   ipdEpisodes: number;
@@ -103,6 +104,7 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
     episodes: f.episodes,
     steps: f.steps,
     seed: f.seed,
+    conflicts: { fraction: 0.5, lag: f.lag },
   };
 
   let server: RunningServer | null = null;
@@ -309,12 +311,13 @@ export const demoCommand: CommandModule = {
       .option('-p, --port <n>', 'port of the workbench (default 4173; 0 = any free port)', intArg)
       .option('--host <addr>', 'address to bind (default 127.0.0.1)')
       .option('--token <secret>', 'access token (needed for a non-local --host); or $THOUGHTLENS_TOKEN')
-      .option('--episodes <n>', 'episodes of the recorded run', posInt, 40)
+      .option('--episodes <n>', 'episodes of the recorded run', posInt, 80)
+      .option('--lag <n>', 'steps from a planted drift to the behavioural divergence', posInt, 20)
       .option('--steps <n>', 'steps per episode', posInt, 200)
       .option('--dims <d>', 'hidden size of each agent', posInt, 64)
-      .option('--latents <m>', 'latents of the dictionary', posInt, 128)
-      .option('--k <k>', 'active latents per step (BatchTopK)', posInt, 8)
-      .option('--train-steps <n>', 'training steps', posInt, 600)
+      .option('--latents <m>', 'latents of the dictionary', posInt, 32)
+      .option('--k <k>', 'active latents per step (BatchTopK)', posInt, 4)
+      .option('--train-steps <n>', 'training steps', posInt, 1500)
       .option('--live-episodes <n>', 'episodes of the live run (0 = none)', intArg, 12)
       .option('--live-rate <n>', 'steps per second of the live run', posInt, 200)
       .option('--ipd-episodes <n>', 'episodes of the built-in IPD agents, when trained checkpoints are shipped (0 = none)', intArg, 16)
