@@ -10,7 +10,7 @@ const noImport = (...groups) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'thoughtlens-workspace/**', 'artifacts/**', 'web/dist/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'thoughtlens-workspace/**', 'artifacts/**', 'web/dist/**', 'scratch/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
