@@ -79,6 +79,29 @@ export function planStage(o: StageOptions): StagePlan {
   const base = { pool, styles, identity };
   const one = o.episodes ?? 96;
   const third = Math.max(1, Math.round((o.episodes ?? 96) / 3));
+
+  // Two trainable learners that play each other and the pool, saved as <prefix>-a / <prefix>-b.
+  const twoLearners = (a: SeqModel, b: SeqModel, prefix: string, extra: Partial<TrainSetup> = {}): StagePlan => ({
+    setup: {
+      ...base,
+      learners: [
+        { name: 'A', model: a, trainable: true },
+        { name: 'B', model: b, trainable: true },
+      ],
+      tables: [
+        { a: 0, b: 1, episodes: third },
+        { a: 0, b: 'pool', episodes: third },
+        { a: 1, b: 'pool', episodes: third },
+      ],
+      ...extra,
+    },
+    cfg,
+    outputs: [
+      { name: `${prefix}-a`, model: a },
+      { name: `${prefix}-b`, model: b },
+    ],
+  });
+
   switch (o.stage) {
     case '1': {
       const a = fresh();
@@ -107,55 +130,11 @@ export function planStage(o: StageOptions): StagePlan {
         outputs: [{ name: 'stage2', model: b }],
       };
     }
-    case '3': {
-      const a = cloneModel(need(o.a, 'learner A (--from)'));
-      const b = cloneModel(need(o.b, 'learner B (--with)'));
-      return {
-        setup: {
-          ...base,
-          learners: [
-            { name: 'A', model: a, trainable: true },
-            { name: 'B', model: b, trainable: true },
-          ],
-          tables: [
-            { a: 0, b: 1, episodes: third },
-            { a: 0, b: 'pool', episodes: third },
-            { a: 1, b: 'pool', episodes: third },
-          ],
-        },
-        cfg,
-        outputs: [
-          { name: 'stage3-a', model: a },
-          { name: 'stage3-b', model: b },
-        ],
-      };
-    }
+    case '3':
+      return twoLearners(cloneModel(need(o.a, 'learner A (--from)')), cloneModel(need(o.b, 'learner B (--with)')), 'stage3');
     case 'mixed':
-    case 'identity': {
-      const a = fresh();
-      const b = fresh();
-      return {
-        setup: {
-          ...base,
-          learners: [
-            { name: 'A', model: a, trainable: true },
-            { name: 'B', model: b, trainable: true },
-          ],
-          tables: [
-            { a: 0, b: 1, episodes: third },
-            { a: 0, b: 'pool', episodes: third },
-            { a: 1, b: 'pool', episodes: third },
-          ],
-          warmupStyles: warm,
-          warmupUpdates,
-        },
-        cfg,
-        outputs: [
-          { name: `${o.stage}-a`, model: a },
-          { name: `${o.stage}-b`, model: b },
-        ],
-      };
-    }
+    case 'identity':
+      return twoLearners(fresh(), fresh(), o.stage, { warmupStyles: warm, warmupUpdates });
     case 'selfplay': {
       const a = fresh();
       const b = fresh();
