@@ -5,7 +5,8 @@
 // (default 1) on typical thoughts, which keeps φ in its nonlinear range. Dimensions never decrease, so the
 // whole map is injective and `inverse` recovers the thoughts from a noise-free state.
 import type { Rng } from '../../util/random.js';
-import { matMul, randomOrthonormalColumns, transpose } from './linalg.js';
+import { randomOrthonormalColumns } from './linalg.js';
+import { matMul, transpose } from '../../util/matrix.js';
 
 export interface MixingLayer {
   inSize: number;

@@ -1,7 +1,8 @@
 // Fits the linear view maps: ridge regression of targets on one agent's state, and
 // canonical correlation between two agents' raw states (the no-dictionary baseline).
 import type { CrossMoments } from './covariance.js';
-import { choleskySolve, inverseSqrt, matmul, symmetricEigen, transpose } from './linalg.js';
+import { choleskySolve, inverseSqrt, symmetricEigen } from './linalg.js';
+import { matMul, transpose } from '../../util/matrix.js';
 import { LinearMap } from './linearMap.js';
 import { DetectorDataError } from './errors.js';
 
@@ -38,8 +39,8 @@ export function ccaFromMoments(m: CrossMoments, k: number, reg = 1e-3): CcaFit {
   addRelativeRidge(cyy, q, reg);
   const ix = inverseSqrt(cxx, p);
   const iy = inverseSqrt(cyy, q);
-  const T = matmul(matmul(ix, m.covXY(), p, p, q), iy, p, q, q); // p×q
-  const TT = matmul(T, transpose(T, p, q), p, q, p); // p×p
+  const T = matMul(matMul(ix, m.covXY(), p, p, q), iy, p, q, q); // p×q
+  const TT = matMul(T, transpose(T, p, q), p, q, p); // p×p
   const { values, vectors: U } = symmetricEigen(TT, p);
   const kk = Math.min(k, p, q);
   const Uk = new Float64Array(p * kk);
@@ -49,13 +50,13 @@ export function ccaFromMoments(m: CrossMoments, k: number, reg = 1e-3): CcaFit {
     for (let i = 0; i < p; i++) Uk[i * kk + c] = U[i * p + c]!;
   }
   // V = Tᵀ U / s
-  const Vk = matmul(transpose(T, p, q), Uk, q, p, kk);
+  const Vk = matMul(transpose(T, p, q), Uk, q, p, kk);
   for (let c = 0; c < kk; c++) {
     const sc = s[c]! > 1e-12 ? 1 / s[c]! : 0;
     for (let j = 0; j < q; j++) Vk[j * kk + c]! *= sc;
   }
-  const Wx = matmul(ix, Uk, p, p, kk);
-  const Wy = matmul(iy, Vk, q, q, kk);
+  const Wx = matMul(ix, Uk, p, p, kk);
+  const Wy = matMul(iy, Vk, q, q, kk);
   const zero = new Float64Array(kk);
   return {
     maps: [LinearMap.fromFloat64(p, kk, m.meanX(), Wx, zero), LinearMap.fromFloat64(q, kk, m.meanY(), Wy, zero)],

@@ -99,26 +99,6 @@ export function symmetricEigen(S: Float64Array, n: number, maxSweeps = 60): Eige
   return { values, vectors };
 }
 
-/** C = A (n×k) · B (k×m). */
-export function matmul(A: Float64Array, B: Float64Array, n: number, k: number, m: number): Float64Array {
-  const C = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) {
-    for (let l = 0; l < k; l++) {
-      const a = A[i * k + l]!;
-      if (a === 0) continue;
-      for (let j = 0; j < m; j++) C[i * m + j]! += a * B[l * m + j]!;
-    }
-  }
-  return C;
-}
-
-/** Aᵀ for A n×m. */
-export function transpose(A: Float64Array, n: number, m: number): Float64Array {
-  const T = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) T[j * n + i] = A[i * m + j]!;
-  return T;
-}
-
 /** S^(-1/2) of a symmetric positive definite matrix (eigenvalues floored at `floor`). */
 export function inverseSqrt(S: Float64Array, n: number, floor = 1e-12): Float64Array {
   const { values, vectors } = symmetricEigen(S, n);
