@@ -203,6 +203,8 @@ describe.skipIf(!chromium)('workbench in Chromium', () => {
     await Promise.all([rec.send('A', batch(0, 50)), rec.send('B', batch(0, 50))]);
     await page.goto(`${server.url}/#/run/live-e2e`);
     await ready('run');
+    // A hash change keeps the document: data-ready may still describe the previous run for a moment.
+    await page.waitForFunction(() => document.getElementById('run-status')?.textContent === 'recording', undefined, { timeout: 15_000 });
     await expect(page.locator('#rows-count').getAttribute('data-rows')).resolves.toBe('50');
     await expect(page.locator('#run-status').textContent()).resolves.toBe('recording');
     const a = rec.stream('A');
