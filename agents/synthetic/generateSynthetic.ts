@@ -4,19 +4,10 @@ import { UsageError } from '../../data/index.js';
 import type { ResolvedSyntheticConfig, SyntheticConfig } from './config.js';
 import type { PlannedConflict } from './conflicts.js';
 import type { SyntheticStructure } from './structure.js';
-import { SyntheticGenerator } from './syntheticGenerator.js';
+import { SyntheticGenerator, type SyntheticAgentChunk } from './syntheticGenerator.js';
 
-export interface SyntheticAgentData {
-  id: string;
-  hiddenSize: number;
-  /** rows × hiddenSize. */
-  hidden: Float32Array;
-  action: Int32Array;
-  reward: Float32Array;
-  diverged: Uint8Array;
-  /** rows × thoughtCount: the agent's own copy of the thoughts (0 where not held). */
-  thoughts: Float32Array;
-}
+/** One agent's columns over the whole generated run (the same fields as a streamed chunk). */
+export type SyntheticAgentData = SyntheticAgentChunk;
 
 export interface SyntheticData {
   config: ResolvedSyntheticConfig;
