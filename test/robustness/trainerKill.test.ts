@@ -86,6 +86,10 @@ describe('kill -9 of the trainer (thoughtlens train --checkpoint-every)', () => 
     await sleep(200);
     child.proc.kill('SIGKILL');
     await child.exited;
+    // The real kill may itself have landed inside a swap: finish that one first and clear
+    // its leftovers, so the simulated swap below is the only one recovery can see.
+    recoverCheckpoint(out);
+    for (const n of readdirSync(ws)) if (/^\.swap\.(tmp|old)-\d+$/.test(n)) rmSync(join(ws, n), { recursive: true, force: true });
     const step = loadCheckpoint(out).meta.training.step;
     expect(step).toBeGreaterThan(0);
     // What saveCheckpoint leaves when killed after renaming the old folder away: the
