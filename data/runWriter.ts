@@ -133,6 +133,13 @@ export class RunWriter {
     }
   }
 
+  /** Rows of one agent accepted so far: written to disk plus buffered for the next batch. */
+  rowsAppended(agentId: string): number {
+    const w = this.writers.get(agentId);
+    if (!w) throw new UsageError(`unknown agent '${agentId}'; this run has ${[...this.writers.keys()].join(', ')}`);
+    return w.rowsWritten + w.pendingRows;
+  }
+
   /** Writes every agent's partial batch and updates the manifest. */
   flush(): void {
     if (this.finished) return;

@@ -16,6 +16,7 @@ export const STATUS_BY_CODE: Record<string, number> = {
   TL_AUTH: 401,
   TL_NOT_FOUND: 404,
   TL_CONFLICT: 409,
+  TL_BUSY: 409,
   TL_TOO_LARGE: 413,
   TL_RATE_LIMIT: 429,
 };

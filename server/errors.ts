@@ -40,6 +40,13 @@ export class ConflictError extends ThoughtlensError {
   }
 }
 
+/** The run is busy with another request for the same thing; the same request may succeed later. */
+export class BusyError extends ThoughtlensError {
+  constructor(message: string) {
+    super('TL_BUSY', message);
+  }
+}
+
 /** A request parameter is missing or malformed. */
 export class BadRequestError extends ThoughtlensError {
   constructor(message: string) {

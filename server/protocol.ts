@@ -211,10 +211,22 @@ export interface CreateRunResponse {
 export interface AppendResponse {
   run: string;
   agent: string;
+  /** Rows of this request stored now. */
   rows: number;
+  /** Rows of this request dropped because the run already had them (a resend; see OFFSET_HEADER). */
+  skipped: number;
   batches: number;
+  /** Rows of this agent the run holds after this request (the offset of the next one). */
   totalRows: number;
 }
+
+/**
+ * Request header of POST …/steps: the agent row at which this request's first step belongs.
+ * A recorder that re-sends a request after a timeout sends the same offset; rows the run
+ * already holds are skipped, so a retry never stores a step twice. An offset past the rows
+ * held is refused (409): steps in between were lost on the way.
+ */
+export const OFFSET_HEADER = 'thoughtlens-offset';
 
 export interface FinishResponse {
   run: string;

@@ -10,6 +10,10 @@
 //   a.write({ episode: [0], step: [t], hidden: Float32Array(768), columns: { action: [1] } });
 //   …
 //   await a.close(); await rec.finish();
+//
+// Or one request per batch with rec.send('A', steps): it tells the workbench at which row
+// the batch starts (header thoughtlens-offset), so when a response is lost and send()
+// retries, rows the run already holds are skipped instead of stored twice.
 import {
   Bool,
   Field,
@@ -91,11 +95,27 @@ export function stepsToBatch(agent: RecorderAgent, schema: Schema, s: Steps): Re
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
 }
 
+/** The workbench answered with an error status (or could not be reached: status 0). */
+export class WorkbenchError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+
+  /** Worth sending again: unreachable, still busy with the previous attempt, overloaded. */
+  get transient(): boolean {
+    return this.status === 0 || this.code === 'TL_BUSY' || this.status === 429 || this.status >= 500;
+  }
+}
+
 /** An open chunked POST of one agent's steps: every write is one record batch on the wire. */
 export class StepStream {
   private readonly writer = new RecordBatchStreamWriter();
   private readonly schema: Schema;
-  readonly done: Promise<{ rows: number; totalRows: number }>;
+  readonly done: Promise<{ rows: number; skipped: number; totalRows: number }>;
 
   constructor(
     private readonly agent: RecorderAgent,
@@ -109,11 +129,16 @@ export class StepStream {
       headers: { ...headers, 'Content-Type': ARROW },
       body: this.writer as unknown as ReadableStream,
       duplex: 'half',
-    } as RequestInit).then(async (res) => {
-      const body = (await res.json()) as { rows: number; totalRows: number; error?: { message: string } };
-      if (!res.ok) throw new Error(`workbench refused the steps (${res.status}): ${body.error?.message ?? res.statusText}`);
-      return body;
-    });
+    } as RequestInit).then(
+      async (res) => {
+        const body = (await res.json()) as { rows: number; skipped: number; totalRows: number; error?: { code: string; message: string } };
+        if (!res.ok) throw new WorkbenchError(`workbench refused the steps (${res.status}): ${body.error?.message ?? res.statusText}`, res.status, body.error?.code);
+        return body;
+      },
+      (err: unknown) => {
+        throw new WorkbenchError(`workbench unreachable: ${(err as Error).message}`, 0);
+      },
+    );
     // Keep a failed POST from being an unhandled rejection before close() is awaited.
     this.done.catch(() => undefined);
   }
@@ -123,13 +148,16 @@ export class StepStream {
   }
 
   /** Ends the stream and waits for the workbench to confirm what it stored. */
-  async close(): Promise<{ rows: number; totalRows: number }> {
+  async close(): Promise<{ rows: number; skipped: number; totalRows: number }> {
     this.writer.finish();
     return this.done;
   }
 }
 
 export class WorkbenchRecorder {
+  /** Per agent: the rows the workbench confirmed holding (where the next send() starts). */
+  private readonly offsets = new Map<string, number>();
+
   private constructor(
     readonly baseUrl: string,
     readonly id: string,
@@ -157,14 +185,32 @@ export class WorkbenchRecorder {
 
   /** Opens one long chunked POST for an agent; write() steps into it as they happen. */
   stream(agentId: string): StepStream {
-    return new StepStream(this.agent(agentId), `${this.baseUrl}/api/runs/${this.id}/agents/${agentId}/steps`, this.headers);
+    const st = new StepStream(this.agent(agentId), `${this.baseUrl}/api/runs/${this.id}/agents/${agentId}/steps`, this.headers);
+    st.done.then((r) => this.offsets.set(agentId, r.totalRows)).catch(() => undefined);
+    return st;
   }
 
-  /** Sends one batch of steps in its own request. */
-  async send(agentId: string, s: Steps): Promise<{ rows: number; totalRows: number }> {
-    const st = this.stream(agentId);
-    st.write(s);
-    return st.close();
+  /**
+   * Sends one batch of steps in its own request, retrying (with backoff) when the workbench
+   * cannot be reached or the answer is lost. Each attempt names the row the batch starts
+   * at, so a retry of a request that did arrive stores nothing twice.
+   */
+  async send(agentId: string, s: Steps, o: { retries?: number; backoffMs?: number } = {}): Promise<{ rows: number; skipped: number; totalRows: number }> {
+    const retries = o.retries ?? 4;
+    const offset = this.offsets.get(agentId) ?? 0;
+    const url = `${this.baseUrl}/api/runs/${this.id}/agents/${agentId}/steps`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const st = new StepStream(this.agent(agentId), url, { ...this.headers, 'thoughtlens-offset': String(offset) });
+        st.write(s);
+        const res = await st.close();
+        this.offsets.set(agentId, res.totalRows);
+        return res;
+      } catch (err) {
+        if (!(err instanceof WorkbenchError && err.transient) || attempt >= retries) throw err;
+        await new Promise((r) => setTimeout(r, (o.backoffMs ?? 200) * 2 ** attempt));
+      }
+    }
   }
 
   async finish(status: 'complete' | 'aborted' = 'complete', reason?: string): Promise<void> {

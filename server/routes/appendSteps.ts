@@ -5,9 +5,9 @@
 import type { Request, Router } from 'express';
 import { Type, type RecordBatch, type Vector } from 'apache-arrow';
 import { BadValueError, checkSchema, FormatError, ThoughtlensError, type AgentSpec, type BehaviourValue, type RunWriter } from '../../data/index.js';
-import { BadRequestError, ConflictError, TooLargeError } from '../errors.js';
+import { BadRequestError, BusyError, ConflictError, TooLargeError } from '../errors.js';
 import { param } from '../httpHelpers.js';
-import { ARROW_STREAM_TYPE, type AppendResponse } from '../protocol.js';
+import { ARROW_STREAM_TYPE, OFFSET_HEADER, type AppendResponse } from '../protocol.js';
 import { flushSoon, type Workbench } from '../workbench.js';
 
 /** Incoming steps reach the disk (and the browser) within this many ms. */
@@ -39,7 +39,12 @@ export function appendStepsRoute(router: Router, wb: Workbench): void {
     }
     const agent = session.writer.manifest.agents.find((a) => a.id === agentId);
     if (!agent) throw new BadRequestError(`run '${id}' has no agent '${agentId}' (agents: ${session.writer.manifest.agents.map((a) => a.id).join(', ')})`);
-    if (session.busy.has(agentId)) throw new ConflictError(`agent '${agentId}' of run '${id}' is already receiving steps in another request`);
+    if (session.busy.has(agentId)) throw new BusyError(`agent '${agentId}' of run '${id}' is already receiving steps in another request`);
+    const held = session.writer.rowsAppended(agentId);
+    const offset = offsetOf(req, held);
+    if (offset > held) throw new ConflictError(`header ${OFFSET_HEADER}: ${offset} is past the ${held} rows agent '${agentId}' holds; rows ${held}..${offset - 1} never arrived — resend from ${held}`);
+    let skip = held - offset;
+    let skipped = 0;
     session.busy.add(agentId);
     const announce = () => wb.events.emit({ type: 'run', run: id, rows: minRows(session.writer), status: 'recording' });
     let rows = 0;
@@ -65,8 +70,13 @@ export function appendStepsRoute(router: Router, wb: Workbench): void {
           checked = true;
         }
         if (batch.numRows === 0) continue;
-        session.writer.append(agentId, stepRowsOf(batch, agent, where));
-        rows += batch.numRows;
+        // A resend: the first `skip` rows are stored already.
+        const drop = Math.min(skip, batch.numRows);
+        skip -= drop;
+        skipped += drop;
+        if (drop === batch.numRows) continue;
+        session.writer.append(agentId, stepRowsOf(batch, agent, where, drop));
+        rows += batch.numRows - drop;
         batches++;
         flushSoon(session, FLUSH_MS, announce);
       }
@@ -77,9 +87,18 @@ export function appendStepsRoute(router: Router, wb: Workbench): void {
         flushSoon(session, FLUSH_MS, announce);
       }
     }
-    const body: AppendResponse = { run: id, agent: agentId, rows, batches, totalRows: session.writer.manifest.counts[agentId]!.rows };
+    const body: AppendResponse = { run: id, agent: agentId, rows, skipped, batches, totalRows: session.writer.rowsAppended(agentId) };
     res.json(body);
   });
+}
+
+/** The request's row offset (OFFSET_HEADER); without the header, the steps go at the end. */
+function offsetOf(req: Request, held: number): number {
+  const raw = req.headers[OFFSET_HEADER];
+  if (raw === undefined) return held;
+  const text = Array.isArray(raw) ? raw.join(',') : raw;
+  if (!/^\d{1,15}$/.test(text.trim())) throw new BadRequestError(`header ${OFFSET_HEADER} must be a row number (a non-negative integer), got '${text.slice(0, 40)}'`);
+  return Number(text.trim());
 }
 
 export function minRows(w: RunWriter): number {
@@ -96,26 +115,29 @@ function ints(vec: Vector | null, name: string, where: string): Int32Array {
   return Int32Array.from({ length: data.length }, (_, i) => Number(v[data.offset + i]!));
 }
 
-function stepRowsOf(batch: RecordBatch, agent: AgentSpec, where: string) {
+/** The batch's rows from row `from` on, zero-copy where the column allows it. */
+function stepRowsOf(batch: RecordBatch, agent: AgentSpec, where: string, from: number) {
   const hiddenVec = batch.getChild('hidden')!;
   const data = hiddenVec.data[0]!;
   if (data.nullCount > 0) throw new BadValueError(`hidden state is null`, { file: where, column: 'hidden' });
   const d = agent.hiddenSize;
   const child = data.children[0]!;
-  const start = (data.offset + child.offset) * d;
-  const hidden = (child.values as Float32Array).subarray(start, start + batch.numRows * d);
+  const start = (data.offset + child.offset + from) * d;
+  const hidden = (child.values as Float32Array).subarray(start, start + (batch.numRows - from) * d);
   const columns: Record<string, ArrayLike<BehaviourValue>> = {};
   for (const c of agent.columns) {
     const vec = batch.getChild(c.name)!;
     const cd = vec.data[0]!;
     if ((vec.type.typeId === Type.Int || vec.type.typeId === Type.Float) && cd.nullCount === 0 && !(cd.values instanceof BigInt64Array)) {
-      columns[c.name] = (cd.values as Float64Array).subarray(cd.offset, cd.offset + cd.length);
+      columns[c.name] = (cd.values as Float64Array).subarray(cd.offset + from, cd.offset + cd.length);
     } else {
-      columns[c.name] = Array.from({ length: batch.numRows }, (_, i) => {
-        const v = vec.get(i) as unknown;
+      columns[c.name] = Array.from({ length: batch.numRows - from }, (_, i) => {
+        const v = vec.get(i + from) as unknown;
         return typeof v === 'bigint' ? Number(v) : (v as BehaviourValue);
       });
     }
   }
-  return { episode: ints(batch.getChild('episode'), 'episode', where), step: ints(batch.getChild('step'), 'step', where), hidden, columns };
+  const episode = ints(batch.getChild('episode'), 'episode', where).subarray(from);
+  const step = ints(batch.getChild('step'), 'step', where).subarray(from);
+  return { episode, step, hidden, columns };
 }

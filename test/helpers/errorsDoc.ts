@@ -226,6 +226,8 @@ export const CASES: Case[] = [
   },
   { input: 'steps with the wrong Content-Type', where: 'server/routes/appendSteps.ts', run: async (c) => (await newRun(c, 'h5'), http(c, 'POST', '/api/runs/h5/agents/A/steps', '{}', 'application/json')) },
   { input: 'steps for a run that was finished', where: 'server/routes/appendSteps.ts', run: async (c) => (await newRun(c, 'h6'), await http(c, 'POST', '/api/runs/h6/finish', '{}'), http(c, 'POST', '/api/runs/h6/agents/A/steps', ingestStream(INGEST_AGENTS[0]!, 4, 1), arrows)) },
+  { input: 'steps whose thoughtlens-offset header is not a row number', where: 'server/routes/appendSteps.ts', run: async (c) => (await newRun(c, 'h7'), http(c, 'POST', '/api/runs/h7/agents/A/steps', ingestStream(INGEST_AGENTS[0]!, 4, 1), arrows, { 'thoughtlens-offset': '-3' })) },
+  { input: 'steps whose thoughtlens-offset is past the rows held (a gap)', where: 'server/routes/appendSteps.ts', run: async (c) => (await newRun(c, 'h8'), http(c, 'POST', '/api/runs/h8/agents/A/steps', ingestStream(INGEST_AGENTS[0]!, 4, 1), arrows, { 'thoughtlens-offset': '10' })) },
   { input: 'create-run JSON without an agents array', where: 'server/routes/createRun.ts', run: (c) => http(c, 'POST', '/api/runs', JSON.stringify({ id: 'c1' })) },
   { input: 'create-run JSON with hiddenSize 0', where: 'data/manifest.ts validateManifest', run: (c) => http(c, 'POST', '/api/runs', JSON.stringify({ id: 'c2', agents: [{ id: 'A', hiddenSize: 0 }, { id: 'B', hiddenSize: 2 }] })) },
   { input: 'create-run JSON with an id like ../x', where: 'server/workspacePaths.ts checkName', run: (c) => http(c, 'POST', '/api/runs', JSON.stringify({ id: '../x', agents: INGEST_AGENTS })) },

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { openRun } from '../../data/index.js';
 import type { RunningServer } from '../../server/index.js';
-import { WorkbenchRecorder } from '../../examples/node-recorder/workbenchRecorder.js';
+import { createServer, request, type Server } from 'node:http';
+import { StepStream, WorkbenchRecorder } from '../../examples/node-recorder/workbenchRecorder.js';
 import { collectEvents, getJson, startTestServer } from '../helpers/serverClient.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -134,6 +135,76 @@ describe('HTTP ingestion', () => {
     expect(res.body.error.message).toMatch(/wrong hidden dimension: the stream has 5, the manifest declares 4/);
     s.write({ episode: [0], step: [0], hidden: new Float32Array(5) });
     await s.close();
+  });
+
+  it('a resend with the same thoughtlens-offset stores nothing twice; an overlap stores only the new rows; a gap is refused', async () => {
+    const ws = tempDir();
+    server = await startTestServer({ workspace: ws });
+    const rec = await WorkbenchRecorder.create(server.url, { id: 'idem', agents: [{ id: 'A', hiddenSize: 3 }] });
+    const url = `${server.url}/api/runs/idem/agents/A/steps`;
+    const post = (from: number, to: number, offset: string) => {
+      const st = new StepStream(rec.agents[0]!, url, { 'thoughtlens-offset': offset });
+      const n = to - from;
+      st.write({ episode: new Array<number>(n).fill(0), step: Array.from({ length: n }, (_, i) => from + i), hidden: Float32Array.from({ length: n * 3 }, (_, k) => from * 3 + k) });
+      return st.close();
+    };
+    expect(await post(0, 10, '0')).toMatchObject({ rows: 10, skipped: 0, totalRows: 10 });
+    expect(await post(0, 10, '0')).toMatchObject({ rows: 0, skipped: 10, totalRows: 10 }); // the same request again
+    expect(await post(5, 15, '5')).toMatchObject({ rows: 5, skipped: 5, totalRows: 15 }); // overlaps the stored rows
+    await expect(post(20, 22, '20')).rejects.toThrow(/409.*thoughtlens-offset: 20 is past the 15 rows.*resend from 15/);
+    await expect(post(15, 16, 'x1')).rejects.toThrow(/400.*must be a row number/);
+    await rec.finish();
+    const steps: number[] = [];
+    const hidden: number[] = [];
+    for (const b of openRun(join(ws, 'runs', 'idem')).joined()) {
+      steps.push(...b.step);
+      hidden.push(...b.hidden[0]!);
+    }
+    expect(steps).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    expect(hidden).toEqual(Array.from({ length: 45 }, (_, k) => k));
+  });
+
+  it('when the answer to a batch is lost on the way, the recorder retries and every step is stored once', async () => {
+    const ws = tempDir();
+    server = await startTestServer({ workspace: ws });
+    const upstream = new URL(server.url);
+    // A proxy that forwards every request but cuts the connection instead of answering
+    // the first two step uploads: the workbench stored them, the recorder never heard so.
+    let drops = 2;
+    const proxy: Server = createServer((req, res) => {
+      const fwd = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        if (req.url!.endsWith('/steps') && drops > 0) {
+          drops--;
+          up.resume();
+          up.on('end', () => res.socket?.destroy());
+          return;
+        }
+        res.writeHead(up.statusCode!, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(fwd);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const port = (proxy.address() as { port: number }).port;
+      const rec = await WorkbenchRecorder.create(`http://127.0.0.1:${port}`, { id: 'lossy', agents: [{ id: 'A', hiddenSize: 2 }] });
+      const results = [];
+      for (let b = 0; b < 4; b++) {
+        const steps = [0, 1, 2].map((i) => b * 3 + i);
+        results.push(await rec.send('A', { episode: [0, 0, 0], step: steps, hidden: Float32Array.from(steps.flatMap((t) => [t, -t])) }, { backoffMs: 5 }));
+      }
+      expect(drops).toBe(0);
+      expect(results.map((r) => r.totalRows)).toEqual([3, 6, 9, 12]);
+      // Both lost answers were the first batch's (its first retry was cut too): the second
+      // retry found its rows stored and stored nothing.
+      expect(results.map((r) => [r.rows, r.skipped])).toEqual([[0, 3], [3, 0], [3, 0], [3, 0]]);
+      await rec.finish();
+      const steps: number[] = [];
+      for (const b of openRun(join(ws, 'runs', 'lossy')).joined()) steps.push(...b.step);
+      expect(steps).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   it('rejects garbage bodies, wrong content types and appends to finished runs', async () => {
