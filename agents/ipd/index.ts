@@ -14,3 +14,6 @@ export * from './evaluate.js';
 export * from './stages.js';
 export * from './recordIpd.js';
 export * from './trainToCheckpoints.js';
+export * from './planner.js';
+export * from './fitPredictor.js';
+export * from './trainPlanner.js';

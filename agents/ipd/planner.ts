@@ -1,0 +1,222 @@
+// A model-based agent: a GRU trained by supervised learning to predict the co-player's
+// next move from the episode so far (its "policy" head is read as P(co-player cooperates
+// this round)), and a policy that plans with it. Each round it runs an expectimax search
+// over its own next `depth` moves, with the predictor supplying the co-player's moves
+// (4 outcomes per level, the predictor stepped from the current hidden state for each), and
+// plays the move with the highest discounted return. Against a reciprocator cooperation
+// wins within a few rounds of look-ahead; against a co-player whose play does not depend
+// on ours, defection does.
+//
+// The planner is a SeqModel, so playing, evaluating and recording need nothing new: its
+// rollout's logit is the planned move (±PLAN_LOGIT, or the ε-exploring mixture), its
+// value the best move's planned return, and its hidden state the predictor's GRU state.
+import type { Gru } from './gru.js';
+import { PAYOFF } from './payoffs.js';
+import { sigmoid, type ModelConfig, type Param, type Rollout, type SeqModel } from './seqModel.js';
+
+export interface PlannerConfig {
+  /** Own moves planned ahead (the last one is always a defection: no value beyond it). */
+  depth: number;
+  /** Discount per round in the search. */
+  gamma: number;
+  /**
+   * Value the leaves with the predictor's value head (trained on the normalised discounted
+   * return of the planner's own play, (1 − γ)·G); false: nothing beyond the horizon.
+   */
+  useValue: boolean;
+  /** Probability of a uniformly random move (exploration while collecting data; 0 to evaluate). */
+  explore: number;
+}
+
+export const DEFAULT_PLANNER: Readonly<PlannerConfig> = Object.freeze({ depth: 2, gamma: 0.95, useValue: true, explore: 0 });
+
+/** |logit| of a planned move: P = 1 − 1e-9, i.e. effectively deterministic. */
+export const PLAN_LOGIT = 20;
+
+interface PlannerRollout extends Rollout {
+  inner: Rollout;
+  /** The predictor's own logit of P(co-player cooperates), [t·n + i]. */
+  predicted: Float64Array;
+}
+
+interface Scratch {
+  n: number;
+  /** Per level ℓ = 0 … depth: hidden states (n·4^ℓ·H), P(co-player C) and value-head output (n·4^ℓ). */
+  h: Float64Array[];
+  p: Float64Array[];
+  v: Float64Array[];
+  leaf: Float64Array[];
+  feats: Int32Array[];
+}
+
+export class Planner implements SeqModel {
+  readonly cfg: ModelConfig;
+  readonly params: Param[];
+  readonly plan: PlannerConfig;
+  private readonly H: number;
+  private readonly K: number;
+  private readonly w: Record<'wx' | 'wh' | 'b' | 'bhn' | 'wp' | 'bp' | 'wv' | 'bv', Float64Array>;
+  private scratch: Scratch | null = null;
+  private readonly g: Float64Array;
+
+  constructor(
+    readonly predictor: Gru,
+    plan: Partial<PlannerConfig> = {},
+  ) {
+    if (predictor.cfg.arch !== 'gru') throw new Error('the planner needs a GRU predictor');
+    this.cfg = predictor.cfg;
+    this.params = predictor.params;
+    this.plan = { ...DEFAULT_PLANNER, ...plan };
+    if (!Number.isInteger(this.plan.depth) || this.plan.depth < 1 || this.plan.depth > 6) throw new Error('planner depth must be an integer in 1..6');
+    this.H = predictor.cfg.hidden;
+    this.K = predictor.cfg.featuresPerStep;
+    const get = (name: string): Float64Array => predictor.params.find((p) => p.name === name)!.data;
+    this.w = { wx: get('gru.wx'), wh: get('gru.wh'), b: get('gru.b'), bhn: get('gru.bhn'), wp: get('head.wp'), bp: get('head.bp'), wv: get('head.wv'), bv: get('head.bv') };
+    this.g = new Float64Array(3 * this.H);
+  }
+
+  start(n: number, maxSteps: number): PlannerRollout {
+    return {
+      n,
+      maxSteps,
+      t: 0,
+      logit: new Float64Array(maxSteps * n),
+      value: new Float64Array(maxSteps * n),
+      predicted: new Float64Array(maxSteps * n),
+      inner: this.predictor.start(n, maxSteps),
+    };
+  }
+
+  step(rollout: Rollout, features: Int32Array): void {
+    const ro = rollout as PlannerRollout;
+    const { n } = ro;
+    const t = ro.t;
+    this.predictor.step(ro.inner, features);
+    ro.predicted.set(ro.inner.logit.subarray(t * n, (t + 1) * n), t * n);
+    const sc = this.scratchFor(n);
+    this.predictor.hiddenAt(ro.inner, t, sc.h[0]!);
+    for (let i = 0; i < n; i++) sc.p[0]![i] = sigmoid(ro.inner.logit[t * n + i]!);
+    const { depth, gamma, explore, useValue } = this.plan;
+    const K = this.K;
+    const levels = useValue ? depth : depth - 1;
+    // expand: level ℓ+1 state (parent j, outcome o) = j·4 + o, from own move a and co-player move b, o = 2a + b
+    for (let l = 0; l < levels; l++) {
+      const m = n * 4 ** l;
+      const f = sc.feats[l + 1]!;
+      for (let j = 0; j < m; j++) {
+        const root = Math.floor(j / 4 ** l);
+        for (let o = 0; o < 4; o++) {
+          f[(j * 4 + o) * K] = 1 + o;
+          for (let k = 1; k < K; k++) f[(j * 4 + o) * K + k] = features[root * K + k]!;
+        }
+      }
+      this.advance(sc.h[l]!, m, f, sc.h[l + 1]!, sc.p[l + 1]!, sc.leaf[l + 1]!);
+    }
+    // back up: V_ℓ(s) = max_a Σ_b P_s(b)·(r(a,b) + γ·V_{ℓ+1}(child)),
+    // V_depth = the value head's return estimate (1 − γ)·G scaled back, or 0
+    const scaleV = 1 / (1 - gamma);
+    if (useValue) {
+      const lv = sc.leaf[depth]!;
+      const v = sc.v[depth]!;
+      for (let j = 0; j < lv.length; j++) v[j] = lv[j]! * scaleV;
+    }
+    for (let l = depth - 1; l >= 0; l--) {
+      const m = n * 4 ** l;
+      const next = l + 1 < depth || useValue ? sc.v[l + 1]! : null;
+      const v = sc.v[l]!;
+      for (let j = 0; j < m; j++) {
+        const pc = sc.p[l]![j]!;
+        const q = (a: number): number => {
+          const vc = next ? next[j * 4 + 2 * a]! : 0;
+          const vd = next ? next[j * 4 + 2 * a + 1]! : 0;
+          return pc * (PAYOFF[2 * a]! + gamma * vc) + (1 - pc) * (PAYOFF[2 * a + 1]! + gamma * vd);
+        };
+        const qc = q(0);
+        const qd = q(1);
+        v[j] = Math.max(qc, qd);
+        if (l === 0) {
+          // ties go to cooperation
+          const pCoop = explore / 2 + (1 - explore) * (qc >= qd ? 1 : 0);
+          ro.logit[t * n + j] = pCoop >= 1 ? PLAN_LOGIT : pCoop <= 0 ? -PLAN_LOGIT : Math.log(pCoop / (1 - pCoop));
+          ro.value[t * n + j] = v[j]!;
+        }
+      }
+    }
+    ro.t++;
+  }
+
+  hiddenAt(rollout: Rollout, t: number, out: Float32Array | Float64Array): void {
+    this.predictor.hiddenAt((rollout as PlannerRollout).inner, t, out);
+  }
+
+  backward(): void {
+    throw new Error('the planner is not trained by gradient: fit its predictor (fitPredictor)');
+  }
+
+  /** The predictor's rollout inside a planner rollout (its logit = predicted co-player move). */
+  static inner(ro: Rollout): Rollout {
+    return (ro as PlannerRollout).inner ?? ro;
+  }
+
+  private scratchFor(n: number): Scratch {
+    if (this.scratch?.n === n) return this.scratch;
+    const H = this.H;
+    const d = this.plan.depth;
+    const sizes = Array.from({ length: d + 1 }, (_, l) => n * 4 ** l);
+    this.scratch = {
+      n,
+      h: sizes.map((m) => new Float64Array(m * H)),
+      p: sizes.map((m) => new Float64Array(m)),
+      v: sizes.map((m) => new Float64Array(m)),
+      leaf: sizes.map((m) => new Float64Array(m)),
+      feats: sizes.map((m) => new Int32Array(m * this.K)),
+    };
+    return this.scratch;
+  }
+
+  /** One GRU step for m parents × 4 children: child c = 4j + o reads parent hidden j. */
+  private advance(hIn: Float64Array, m: number, feats: Int32Array, hOut: Float64Array, pOut: Float64Array, vOut: Float64Array): void {
+    const { H, K, g } = this;
+    const { wx, wh, b, bhn, wp, bp, wv, bv } = this.w;
+    const H3 = 3 * H;
+    for (let j = 0; j < m; j++) {
+      // the recurrent part depends only on the parent: shared by its 4 children
+      for (let k = 0; k < H3; k++) g[k] = 0;
+      for (let q = 0; q < H; q++) {
+        const hq = hIn[j * H + q]!;
+        if (hq === 0) continue;
+        const row = q * H3;
+        for (let k = 0; k < H3; k++) g[k]! += hq * wh[row + k]!;
+      }
+      for (let o = 0; o < 4; o++) {
+        const c = j * 4 + o;
+        let logit = bp[0]!;
+        let value = bv[0]!;
+        for (let k = 0; k < H; k++) {
+          let ar = b[k]! + g[k]!;
+          let az = b[H + k]! + g[H + k]!;
+          let an = b[2 * H + k]!;
+          for (let f = 0; f < K; f++) {
+            const row = feats[c * K + f]! * H3;
+            ar += wx[row + k]!;
+            az += wx[row + H + k]!;
+            an += wx[row + 2 * H + k]!;
+          }
+          const r = sigmoid(ar);
+          const z = sigmoid(az);
+          const nv = Math.tanh(an + r * (g[2 * H + k]! + bhn[k]!));
+          const h = (1 - z) * nv + z * hIn[j * H + k]!;
+          hOut[c * H + k] = h;
+          logit += h * wp[k]!;
+          value += h * wv[k]!;
+        }
+        pOut[c] = sigmoid(logit);
+        vOut[c] = value;
+      }
+    }
+  }
+}
+
+export function isPlanner(m: SeqModel): m is Planner {
+  return m instanceof Planner;
+}

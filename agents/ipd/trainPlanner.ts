@@ -1,0 +1,281 @@
+// Policy improvement for model-based planners: collect episodes with the current planner
+// (with ε-exploration), refit its co-player predictor on a sliding window of the collected
+// episodes (supervised), repeat. The planner improves because its predictor improves on
+// the situations its own play creates.
+//
+// Setups:
+//   planner            one learner against the training pool, bootstrapped from episodes
+//                      where its moves are random (per-episode P(C) ~ U(0, 1))
+//   planner-mixed      two learners against each other and the pool, from a defecting start
+//   planner-selfplay   ablation: two learners against each other only
+//   planner-identity   ablation: like mixed, with the co-player's identity as an input
+// A defecting start: both predictors are first fitted on episodes where every learner's
+// moves are i.i.d. with P(C) = initCoop (default 0.15) against that setup's co-players.
+import { makeRng, type Rng } from '../../util/random.js';
+import { StylePlayers, trainingStyles, type Pool } from '../pool/index.js';
+import { Adam } from './adam.js';
+import { concatTrajectories, fitPredictor, lastEpisodes, type FitConfig, type Trajectories } from './fitPredictor.js';
+import { Gru } from './gru.js';
+import { OBS_SIZE } from './payoffs.js';
+import { DEFAULT_PLANNER, Planner, type PlannerConfig } from './planner.js';
+import { playMatch, type MatchRecord, type Opponent } from './playMatch.js';
+import type { ModelConfig, Param, Rollout, SeqModel } from './seqModel.js';
+
+export const PLANNER_STAGES = ['planner', 'planner-mixed', 'planner-selfplay', 'planner-identity'] as const;
+export type PlannerStage = (typeof PLANNER_STAGES)[number];
+
+export interface PlannerTrainOptions {
+  stage: PlannerStage;
+  pool: Pool;
+  seed?: number;
+  hidden?: number;
+  /** Policy-improvement iterations (collect → refit). */
+  iterations?: number;
+  /** Episodes collected per iteration (split over tables). */
+  episodes?: number;
+  /** Bootstrap episodes (iteration 0). */
+  bootstrapEpisodes?: number;
+  /** Episodes kept for refitting (sliding window, per learner). */
+  window?: number;
+  /** Exploration while collecting. */
+  explore?: number;
+  planner?: Partial<Omit<PlannerConfig, 'explore'>>;
+  fit?: Partial<FitConfig>;
+  /** Bootstrap epochs (default 3× fit epochs). */
+  bootstrapEpochs?: number;
+  /** Defecting start: P(C) of the bootstrap moves in the two-learner setups. */
+  initCoop?: number;
+  episodeLength?: number;
+}
+
+export interface PlannerIteration {
+  iteration: number;
+  seconds: number;
+  agentSteps: number;
+  /** Per learner: predictor loss on its window after refitting. */
+  loss: Record<string, number>;
+  /** Per learner, per co-player group: cooperation and reward in the collected episodes. */
+  groups: Record<string, Record<string, { coop: number; reward: number; episodes: number }>>;
+}
+
+export interface PlannerTrainResult {
+  learners: { name: string; planner: Planner }[];
+  history: PlannerIteration[];
+  seconds: number;
+  agentSteps: number;
+  options: Required<Omit<PlannerTrainOptions, 'pool' | 'planner' | 'fit'>> & { planner: Partial<PlannerConfig>; fit: Partial<FitConfig> };
+}
+
+/** Plays fixed per-episode cooperation probabilities (the bootstrap behaviour); has no state. */
+export class FixedPolicy implements SeqModel {
+  readonly params: Param[] = [];
+  constructor(
+    readonly cfg: ModelConfig,
+    private readonly pCoop: Float64Array,
+  ) {}
+  start(n: number, maxSteps: number): Rollout {
+    return { n, maxSteps, t: 0, logit: new Float64Array(maxSteps * n), value: new Float64Array(maxSteps * n) };
+  }
+  step(ro: Rollout, _features: Int32Array): void {
+    for (let i = 0; i < ro.n; i++) {
+      const p = Math.min(1 - 1e-9, Math.max(1e-9, this.pCoop[i % this.pCoop.length]!));
+      ro.logit[ro.t * ro.n + i] = Math.log(p / (1 - p));
+    }
+    ro.t++;
+  }
+  hiddenAt(): void {}
+  backward(): void {
+    throw new Error('FixedPolicy is not trainable');
+  }
+}
+
+/** The episodes one seat of a match saw: its features and the other seat's moves. */
+export function trajectoriesOf(rec: MatchRecord, seat: 'a' | 'b', featuresPerStep: number, gamma?: number): Trajectories {
+  const { n, steps: T } = rec;
+  const K = featuresPerStep;
+  const side = seat === 'a' ? rec.a : rec.b!;
+  const other = seat === 'a' ? rec.bActions : rec.a.actions;
+  const feats = new Int32Array(n * T * K);
+  const coMoves = new Uint8Array(n * T);
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < K; k++) feats[(i * T + t) * K + k] = side.feats[(t * n + i) * K + k]!;
+      coMoves[i * T + t] = other[t * n + i]!;
+    }
+  }
+  const out: Trajectories = { n, steps: T, featuresPerStep: K, feats, coMoves };
+  if (gamma !== undefined) {
+    // value targets: the planner's own search value at each round (value iteration on the
+    // learned model: it does not count exploratory moves), or for a seat that does not plan
+    // (the bootstrap behaviour) the discounted return it actually got
+    const ret = (out.returns = new Float64Array(n * T));
+    if (side.rollout instanceof Object && 'inner' in side.rollout) {
+      for (let i = 0; i < n; i++) for (let t = 0; t < T; t++) ret[i * T + t] = (1 - gamma) * side.rollout.value[t * n + i]!;
+    } else {
+      const rewards = seat === 'a' ? rec.a.rewards : rec.bRewards;
+      for (let i = 0; i < n; i++) {
+        let g = 0;
+        for (let t = T - 1; t >= 0; t--) {
+          g = rewards[t * n + i]! + gamma * g;
+          ret[i * T + t] = (1 - gamma) * g;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerIteration) => void): PlannerTrainResult {
+  const seed = o.seed ?? 1;
+  const opts = {
+    stage: o.stage,
+    seed,
+    hidden: o.hidden ?? 32,
+    iterations: o.iterations ?? 10,
+    episodes: o.episodes ?? 264,
+    bootstrapEpisodes: o.bootstrapEpisodes ?? 528,
+    window: o.window ?? 1056,
+    explore: o.explore ?? 0.1,
+    planner: o.planner ?? {},
+    fit: o.fit ?? {},
+    bootstrapEpochs: o.bootstrapEpochs ?? 3 * (o.fit?.epochs ?? 3),
+    initCoop: o.initCoop ?? 0.15,
+    episodeLength: o.episodeLength ?? 100,
+  };
+  const fitCfg: Partial<FitConfig> = { epochs: 3, batch: 32, ...opts.fit };
+  const rng = makeRng(seed * 104729 + 3);
+  const pool = o.pool;
+  const nStyles = pool.styles.length;
+  const styles = trainingStyles(pool);
+  const identity = o.stage === 'planner-identity';
+  const two = o.stage !== 'planner';
+  const withPool = o.stage !== 'planner-selfplay';
+  const T = opts.episodeLength;
+  const mcfg: ModelConfig = {
+    arch: 'gru',
+    hidden: opts.hidden,
+    inputs: identity ? OBS_SIZE + nStyles + 1 : OBS_SIZE,
+    featuresPerStep: identity ? 2 : 1,
+  };
+  const K = mcfg.featuresPerStep;
+  const plan = { ...DEFAULT_PLANNER, ...opts.planner };
+  const gammaV = plan.useValue ? plan.gamma : undefined;
+  const names = two ? ['A', 'B'] : ['A'];
+  const learners = names.map((name) => {
+    const planner = new Planner(new Gru(mcfg, rng.fork()), { ...opts.planner, explore: opts.explore });
+    const lr = fitCfg.lr ?? 5e-3;
+    return { name, planner, adam: new Adam(planner.params, { lr, clip: fitCfg.gradClip ?? 1 }), data: null as Trajectories | null };
+  });
+  const playersByN = new Map<number, StylePlayers>();
+  const poolPlayers = (n: number, r: Rng): StylePlayers => {
+    let p = playersByN.get(n);
+    if (!p) playersByN.set(n, (p = new StylePlayers(pool.styles, n, r.fork())));
+    return p;
+  };
+  const t0 = performance.now();
+  let agentSteps = 0;
+  const history: PlannerIteration[] = [];
+
+  // One round of collection: every table plays, each learner seat's episodes join its data.
+  const collect = (total: number, seatModel: (li: number) => SeqModel): PlannerIteration['groups'] => {
+    const groups: PlannerIteration['groups'] = {};
+    const tables: { a: number; b: number | 'pool'; n: number }[] = [];
+    if (!two) tables.push({ a: 0, b: 'pool', n: total });
+    else if (!withPool) tables.push({ a: 0, b: 1, n: total });
+    else {
+      const third = Math.max(1, Math.round(total / 3));
+      tables.push({ a: 0, b: 1, n: third }, { a: 0, b: 'pool', n: third }, { a: 1, b: 'pool', n: third });
+    }
+    for (const tb of tables) {
+      const a = seatModel(tb.a);
+      let opp: Opponent;
+      let identityA: Int32Array | null = null;
+      let groupOf: (i: number) => string;
+      if (tb.b === 'pool') {
+        const off = rng.int(styles.length);
+        const assign = Int32Array.from({ length: tb.n }, (_, i) => styles[(i + off) % styles.length]!);
+        opp = { kind: 'pool', players: poolPlayers(tb.n, rng), assign };
+        identityA = identity ? assign : null;
+        groupOf = (i) => pool.styles[assign[i]!]!.group;
+      } else {
+        const ident = identity ? new Int32Array(tb.n).fill(nStyles) : null;
+        opp = { kind: 'model', model: seatModel(tb.b), identity: ident };
+        identityA = ident;
+        groupOf = () => 'learner';
+      }
+      const rec = playMatch(a, opp, tb.n, T, rng, { identityA });
+      agentSteps += tb.n * T * (tb.b === 'pool' ? 1 : 2);
+      const la = learners[tb.a]!;
+      la.data = lastEpisodes(concatTrajectories(la.data, trajectoriesOf(rec, 'a', K, gammaV)), opts.window);
+      tally(groups, la.name, rec.a.actions, rec.a.rewards, tb.n, T, groupOf);
+      if (tb.b !== 'pool') {
+        const lb = learners[tb.b]!;
+        lb.data = lastEpisodes(concatTrajectories(lb.data, trajectoriesOf(rec, 'b', K, gammaV)), opts.window);
+        tally(groups, lb.name, rec.b!.actions, rec.b!.rewards, tb.n, T, () => 'learner');
+      }
+    }
+    return groups;
+  };
+  const refit = (epochs: number, it: number): Record<string, number> => {
+    const loss: Record<string, number> = {};
+    learners.forEach((l, li) => {
+      const r = fitPredictor(l.planner.predictor, l.data!, { ...fitCfg, epochs, seed: seed * 1000 + it * 10 + li }, l.adam);
+      agentSteps += r.steps;
+      loss[l.name] = r.loss[r.loss.length - 1]!;
+    });
+    return loss;
+  };
+
+  // iteration 0: bootstrap data from fixed random behaviour
+  const bootCoop = (n: number): Float64Array =>
+    two ? new Float64Array(n).fill(opts.initCoop) : Float64Array.from({ length: n }, () => rng.next());
+  const fixed = new Map<number, SeqModel>();
+  const groups0 = collect(opts.bootstrapEpisodes, (li) => {
+    let f = fixed.get(li);
+    if (!f) fixed.set(li, (f = new FixedPolicy(mcfg, bootCoop(opts.bootstrapEpisodes))));
+    return f;
+  });
+  const loss0 = refit(opts.bootstrapEpochs, 0);
+  const it0 = { iteration: 0, seconds: (performance.now() - t0) / 1000, agentSteps, loss: loss0, groups: groups0 };
+  history.push(it0);
+  onIteration?.(it0);
+  for (let it = 1; it <= opts.iterations; it++) {
+    const groups = collect(opts.episodes, (li) => learners[li]!.planner);
+    const loss = refit(fitCfg.epochs ?? 3, it);
+    const info = { iteration: it, seconds: (performance.now() - t0) / 1000, agentSteps, loss, groups };
+    history.push(info);
+    onIteration?.(info);
+  }
+  for (const l of learners) l.planner.plan.explore = 0;
+  return {
+    learners: learners.map((l) => ({ name: l.name, planner: l.planner })),
+    history,
+    seconds: (performance.now() - t0) / 1000,
+    agentSteps,
+    options: opts,
+  };
+}
+
+function tally(
+  groups: PlannerIteration['groups'],
+  name: string,
+  actions: Uint8Array,
+  rewards: Float64Array,
+  n: number,
+  T: number,
+  groupOf: (i: number) => string,
+): void {
+  const g = (groups[name] ??= {});
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    let r = 0;
+    for (let t = 0; t < T; t++) {
+      c += actions[t * n + i] === 0 ? 1 : 0;
+      r += rewards[t * n + i]!;
+    }
+    const s = (g[groupOf(i)] ??= { coop: 0, reward: 0, episodes: 0 });
+    s.episodes++;
+    s.coop += (c / T - s.coop) / s.episodes;
+    s.reward += (r / T - s.reward) / s.episodes;
+  }
+}
