@@ -50,6 +50,8 @@ export interface TrainOptions {
   stopAfter?: number;
   /** Stop after this much wall-clock time (ms). */
   timeBudgetMs?: number;
+  /** Threads of the sparse engine (default 1; 2 uses a worker thread for half the latents). */
+  threads?: number;
   /** Skip the split and metrics at the end (benchmarks). */
   skipAnalysis?: boolean;
   onProgress?: (p: TrainProgress) => void;
@@ -79,9 +81,10 @@ function sameTraining(a: ResolvedSaeConfig, b: ResolvedSaeConfig): string | null
   return null;
 }
 
-export function makeEngine(cfg: ResolvedSaeConfig, params: ParamSet, backend: BackendInfo): TrainEngine {
+/** `threads`: worker threads of the sparse engine (1: none; the dense engine ignores it). */
+export function makeEngine(cfg: ResolvedSaeConfig, params: ParamSet, backend: BackendInfo, opts: { threads?: number } = {}): TrainEngine {
   const wantSparse = cfg.engine === 'sparse' || (cfg.engine === 'auto' && (backend.name === 'wasm' || backend.name === 'cpu'));
-  if (wantSparse && sparseSupported(cfg)) return new SparseEngine(cfg, params);
+  if (wantSparse && sparseSupported(cfg)) return new SparseEngine(cfg, params, { threads: opts.threads ?? 1 });
   if (cfg.engine === 'sparse') throw new ConfigError(`engine 'sparse' supports modes batchtopk and partitioned, not '${cfg.mode}'`);
   return new DenseEngine(cfg, params);
 }
@@ -124,7 +127,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
     const sample = readSample(runs, ids, cfg.normRows, cfg.seed ^ 0x6e6f726d);
     norms = cfg.agents.map((a, i) => estimateNorm([sample.xs[i]!], a.dim));
   }
-  const engine = makeEngine(cfg, params, backend);
+  const engine = makeEngine(cfg, params, backend, { threads: o.threads ?? 1 });
   if (opt) engine.load(params, opt, state.step);
   log(`backend ${backend.name}, engine ${engine.kind}, mode ${cfg.mode}, ${cfg.agents.map((a) => `${a.id}:${a.dim}`).join(' ')} → ${m} latents`);
 

@@ -1,0 +1,471 @@
+// One shard of the sparse engine's step: the latents [j0, j1) of the dictionary, their
+// encoder rows Wᵀ_a[j], decoder rows D_a[j], bias b_j and Adam state. The single-thread
+// engine runs one shard over all latents; with worker threads each thread runs one shard
+// and they meet at `sync()` barriers (5 per step) to merge selection histograms, the
+// reconstruction and the gradient norm. Everything is written as flat loops over typed
+// arrays with no allocation per step.
+//
+// Step: pre-activations preᵀ = Wᵀ_a·x̃_aᵀ (+ b) as one tensor matmul per agent, latent-major;
+// norm-aware BatchTopK threshold by radix selection over the float bits of the scores;
+// active entries as per-latent lists (CSC); the shard's part of the reconstruction; the
+// residual gradient (every shard computes it from all parts); per latent, the decoder
+// gradient, the code gradient and the encoder gradient over its active rows only; Adam.
+import * as tf from '@tensorflow/tfjs';
+import type { Arena } from '../kernels/arena.js';
+import { sparseKernels, type SparseKernels } from '../kernels/sparseKernels.js';
+import { BINS, bitsToFloat, findHighBin, findThresholdBits } from './radixSelect.js';
+import { SCALAR_BASE, SCALAR_STRIDE, shardCount, type SparseBuffers, type SparseLayout } from './sparseBuffers.js';
+
+/** The values of a tensor without a copy where the backend allows it (wasm heap view). */
+export function tensorView(t: tf.Tensor): Float32Array {
+  const be = tf.backend() as unknown as { wasm?: { HEAPF32: Float32Array }; dataIdMap?: { get(id: object): { memoryOffset: number } } };
+  if (be.wasm && be.dataIdMap) {
+    const off = be.dataIdMap.get(t.dataId).memoryOffset;
+    return new Float32Array(be.wasm.HEAPF32.buffer, off, t.size);
+  }
+  return t.dataSync() as Float32Array;
+}
+
+export type PhaseMs = Record<'encode' | 'select' | 'decode' | 'backprop' | 'adam' | 'wait', number>;
+
+export class SparseShard {
+  readonly j0: number;
+  readonly j1: number;
+  readonly phaseMs: PhaseMs = { encode: 0, select: 0, decode: 0, backprop: 0, adam: 0, wait: 0 };
+  // Scratch: JavaScript-only arrays, and arrays in the shared arena that the kernels use.
+  private readonly pre: Float32Array;
+  private readonly preU: Uint32Array;
+  private readonly score: Float32Array;
+  private readonly scoreU: Uint32Array;
+  private readonly xT: Float32Array[];
+  private readonly g: Float32Array[];
+  private readonly gAux: Float32Array[];
+  private readonly dz: Float32Array;
+  private readonly w: Float32Array;
+  private readonly gWT: Float32Array[];
+  private readonly gD: Float32Array[];
+  private readonly gb: Float32Array;
+  private readonly gc: Float32Array[];
+  private readonly col: Int32Array;
+  private readonly auxCol: Int32Array;
+  private rows: Int32Array;
+  private vals: Float32Array;
+  private auxRows: Int32Array;
+  private auxVals: Float32Array;
+  private readonly union: Int32Array;
+  private readonly seen: Int32Array;
+  private stamp = 0;
+  private readonly merged = new Int32Array(BINS);
+  private readonly K: SparseKernels;
+  private mark = 0;
+
+  constructor(
+    private readonly L: SparseLayout,
+    private readonly buf: SparseBuffers,
+    readonly s: number,
+    private readonly arena: Arena,
+  ) {
+    this.j0 = L.ranges[s]!;
+    this.j1 = L.ranges[s + 1]!;
+    const ms = this.j1 - this.j0;
+    const B = L.maxRows;
+    this.K = sparseKernels(arena.memory);
+    this.pre = new Float32Array(ms * B);
+    this.preU = new Uint32Array(this.pre.buffer);
+    this.score = new Float32Array(ms * B);
+    this.scoreU = new Uint32Array(this.score.buffer);
+    this.xT = L.dims.map((d) => new Float32Array(B * d));
+    this.g = L.dims.map((d) => arena.f32(B * d));
+    this.gAux = L.dims.map((d) => arena.f32(B * d));
+    this.dz = arena.f32(B);
+    this.w = new Float32Array(ms);
+    this.gWT = L.dims.map((d) => arena.f32(ms * d));
+    this.gD = L.dims.map((d) => arena.f32(ms * d));
+    this.gb = arena.f32(ms);
+    this.gc = L.dims.map((d) => arena.f32(d));
+    this.col = new Int32Array(ms + 1);
+    this.auxCol = new Int32Array(ms + 1);
+    const cap = Math.ceil((2 * L.k * B * ms) / L.m) + 4 * B;
+    this.rows = arena.i32(cap);
+    this.vals = arena.f32(cap);
+    this.auxRows = arena.i32(B);
+    this.auxVals = arena.f32(B);
+    this.union = arena.i32(2 * B);
+    this.seen = new Int32Array(B);
+  }
+
+  private lap(phase: keyof PhaseMs): void {
+    const now = performance.now();
+    this.phaseMs[phase] += now - this.mark;
+    this.mark = now;
+  }
+
+  /** One training step of this shard; `sync` is the barrier with the other shards. */
+  step(sync: () => void): void {
+    this.mark = performance.now();
+    const barrier = () => {
+      this.lap(this.pendingPhase);
+      sync();
+      this.lap('wait');
+    };
+    this.pendingPhase = 'encode';
+    const { L, buf } = this;
+    const B = buf.scal[2]!;
+    const auxOn = buf.scal[3] === 1;
+    this.encode(B);
+    this.lap('encode');
+    this.pendingPhase = 'select';
+    this.scoresAndHistograms(B, auxOn);
+    barrier();
+    const K = Math.max(1, Math.round(L.k * B));
+    const main = this.lowHistogram(B, K, 0, 2, this.scoreU, null);
+    const aux = auxOn ? this.lowHistogram(B, buf.scal[4]!, 1, 3, this.preU, buf.dead) : null;
+    barrier();
+    const thrBits = this.threshold(main, 2);
+    const auxBits = aux ? this.threshold(aux, 3) : -1;
+    const slot = SCALAR_BASE + this.s * SCALAR_STRIDE;
+    buf.scal[slot + 1] = thrBits < 0 ? Infinity : bitsToFloat(thrBits);
+    this.activeLists(B, thrBits, this.scoreU, null, this.col, 'main');
+    if (auxOn) this.activeLists(B, auxBits, this.preU, buf.dead, this.auxCol, 'aux');
+    this.lap('select');
+    this.pendingPhase = 'decode';
+    this.partialDecode(B, auxOn);
+    barrier();
+    this.residualGradient(B, auxOn);
+    this.lap('decode');
+    this.pendingPhase = 'backprop';
+    this.backprop(B, auxOn);
+    barrier();
+    this.adam();
+    this.lap('adam');
+  }
+
+  private pendingPhase: keyof PhaseMs = 'encode';
+
+  // 1. preᵀ[j, r] = b_j + Σ_a (Wᵀ_a · x̃_aᵀ)[j, r], summed in agent order like the dense engine.
+  private encode(B: number): void {
+    const { L, buf, j0, j1 } = this;
+    const ms = j1 - j0;
+    const pre = this.pre;
+    L.dims.forEach((d, a) => {
+      const x = buf.x[a]!;
+      const xT = this.xT[a]!;
+      for (let r0 = 0; r0 < B; r0 += 32) {
+        const r1 = Math.min(B, r0 + 32);
+        for (let i0 = 0; i0 < d; i0 += 32) {
+          const i1 = Math.min(d, i0 + 32);
+          for (let r = r0; r < r1; r++) for (let i = i0; i < i1; i++) xT[i * B + r] = x[r * d + i]!;
+        }
+      }
+    });
+    const ys = L.dims.map((d, a) =>
+      tf.tidy(() => tf.matMul(tf.tensor2d(buf.WT[a]!.subarray(j0 * d, j1 * d), [ms, d]), tf.tensor2d(this.xT[a]!.subarray(0, d * B), [d, B]))),
+    );
+    const views = ys.map(tensorView);
+    const b = buf.b;
+    const y0 = views[0]!;
+    for (let jl = 0; jl < ms; jl++) {
+      const bj = b[j0 + jl]!;
+      for (let o = jl * B, e = o + B; o < e; o++) pre[o] = bj + y0[o]!;
+    }
+    for (let a = 1; a < views.length; a++) {
+      const y = views[a]!;
+      for (let o = 0, e = ms * B; o < e; o++) pre[o] = pre[o]! + y[o]!;
+    }
+    ys.forEach((y) => y.dispose());
+  }
+
+  // 2. Scores relu(pre)·Σ_a‖D_a[j]‖ and the high-bit histograms (main; aux over dead latents' pre).
+  private scoresAndHistograms(B: number, auxOn: boolean): void {
+    const { L, buf, j0, j1, w } = this;
+    const ms = j1 - j0;
+    w.fill(0);
+    L.dims.forEach((d, a) => {
+      const D = buf.D[a]!;
+      for (let jl = 0; jl < ms; jl++) {
+        let s = 0;
+        for (let i = (j0 + jl) * d, e = i + d; i < e; i++) s += D[i]! * D[i]!;
+        w[jl]! += Math.sqrt(s + 1e-10);
+      }
+    });
+    const base = this.s * 4 * BINS;
+    const hm = buf.hist.subarray(base, base + BINS);
+    const ha = buf.hist.subarray(base + BINS, base + 2 * BINS);
+    hm.fill(0);
+    ha.fill(0);
+    const pre = this.pre;
+    const preU = this.preU;
+    const score = this.score;
+    const su = this.scoreU;
+    const dead = buf.dead;
+    for (let jl = 0; jl < ms; jl++) {
+      const wj = w[jl]!;
+      const isDead = auxOn && dead[j0 + jl] === 1;
+      for (let o = jl * B, e = o + B; o < e; o++) {
+        const p = pre[o]!;
+        if (p > 0) {
+          score[o] = p * wj;
+          hm[su[o]! >>> 16]!++;
+          if (isDead) ha[preU[o]! >>> 16]!++;
+        } else score[o] = 0;
+      }
+    }
+  }
+
+  // 3. Low-bit histogram of the members of the high bin holding the K-th largest.
+  private lowHistogram(B: number, K: number, hi: number, lo: number, bits: Uint32Array, only: Uint8Array | null) {
+    const { buf, j0, j1 } = this;
+    const S = shardCount(this.L);
+    const merged = this.merged;
+    const stride = 4 * BINS;
+    merged.fill(0);
+    for (let s = 0; s < S; s++) {
+      const o = s * stride + hi * BINS;
+      for (let h = 0; h < BINS; h++) merged[h]! += buf.hist[o + h]!;
+    }
+    const found = findHighBin(merged, K);
+    const base = this.s * stride + lo * BINS;
+    const low = buf.hist.subarray(base, base + BINS);
+    low.fill(0);
+    if (found.bin >= 0) {
+      const bin = found.bin;
+      for (let jl = 0; jl < j1 - j0; jl++) {
+        if (only && only[j0 + jl] !== 1) continue;
+        for (let o = jl * B, e = o + B; o < e; o++) {
+          const u = bits[o]!;
+          if (u >>> 16 === bin && u !== 0) low[u & 0xffff]!++;
+        }
+      }
+    }
+    return found;
+  }
+
+  private threshold(found: { bin: number; need: number }, lo: number): number {
+    if (found.bin < 0) return -1;
+    const S = shardCount(this.L);
+    const merged = this.merged;
+    merged.fill(0);
+    for (let s = 0; s < S; s++) {
+      const o = s * 4 * BINS + lo * BINS;
+      for (let h = 0; h < BINS; h++) merged[h]! += this.buf.hist[o + h]!;
+    }
+    return findThresholdBits(found.bin, found.need, merged);
+  }
+
+  // 4. Per latent, the rows where it is active (score bits ≥ threshold bits, positive).
+  private activeLists(B: number, thr: number, bits: Uint32Array, only: Uint8Array | null, col: Int32Array, which: 'main' | 'aux'): void {
+    const { j0, j1 } = this;
+    const ms = j1 - j0;
+    let rows = which === 'main' ? this.rows : this.auxRows;
+    let vals = which === 'main' ? this.vals : this.auxVals;
+    const pre = this.pre;
+    let n = 0;
+    col[0] = 0;
+    for (let jl = 0; jl < ms; jl++) {
+      if (thr >= 0 && (!only || only[j0 + jl] === 1)) {
+        if (rows.length < n + B) {
+          // Rare (ties at the threshold, or many dead latents): a larger list in the arena.
+          const nr = this.arena.i32(Math.max(2 * rows.length, n + B));
+          nr.set(rows.subarray(0, n));
+          rows = nr;
+          const nv = this.arena.f32(nr.length);
+          nv.set(vals.subarray(0, n));
+          vals = nv;
+        }
+        for (let r = 0, o = jl * B; r < B; r++, o++) {
+          const u = bits[o]!;
+          if (u >= thr && u !== 0 && u < 0x80000000) {
+            rows[n] = r;
+            vals[n++] = pre[o]!;
+          }
+        }
+      }
+      col[jl + 1] = n;
+    }
+    if (which === 'main') {
+      this.rows = rows;
+      this.vals = vals;
+      const fired = this.buf.fired;
+      for (let jl = 0; jl < ms; jl++) fired[j0 + jl] = col[jl + 1]! - col[jl]!;
+    } else {
+      this.auxRows = rows;
+      this.auxVals = vals;
+    }
+  }
+
+  // 5. This shard's part of x̂_a (shard 0 starts from the bias c_a) and of the aux ê_a.
+  private partialDecode(B: number, auxOn: boolean): void {
+    const { L, buf, j0, j1 } = this;
+    const N = L.dims.length;
+    for (let a = 0; a < N; a++) {
+      const d = L.dims[a]!;
+      const D = buf.D[a]!;
+      const mask = L.masks[a] ?? null;
+      const part = buf.part[this.s * N + a]!;
+      if (this.s === 0) {
+        const c = buf.c[a]!;
+        for (let r = 0; r < B; r++) part.set(c, r * d);
+      } else part.fill(0, 0, B * d);
+      this.scatter(part, D, d, mask, this.col, this.rows, this.vals, j0, j1);
+      if (auxOn) {
+        const ap = buf.auxPart[this.s * N + a]!;
+        ap.fill(0, 0, B * d);
+        this.scatter(ap, D, d, mask, this.auxCol, this.auxRows, this.auxVals, j0, j1);
+      }
+    }
+  }
+
+  private scatter(out: Float32Array, D: Float32Array, d: number, mask: Float32Array | null, col: Int32Array, rows: Int32Array, vals: Float32Array, j0: number, j1: number): void {
+    const K = this.K;
+    const o = out.byteOffset;
+    const rp = rows.byteOffset;
+    const vp = vals.byteOffset;
+    for (let jl = 0; jl < j1 - j0; jl++) {
+      const j = j0 + jl;
+      if (mask && mask[j] === 0) continue;
+      const p0 = col[jl]!;
+      const p1 = col[jl + 1]!;
+      if (p1 > p0) K.axpyRows(o, D.byteOffset + 4 * j * d, d, rp, vp, p0, p1);
+    }
+  }
+
+  // 6. Residual gradients g_a = 2(x̂_a − x̃_a)/(B d_a) (and the aux one); losses and ∂c on shard 0.
+  private residualGradient(B: number, auxOn: boolean): void {
+    const { L, buf } = this;
+    const N = L.dims.length;
+    const S = shardCount(L);
+    const slot = SCALAR_BASE + this.s * SCALAR_STRIDE;
+    for (let a = 0; a < N; a++) {
+      const d = L.dims[a]!;
+      const x = buf.x[a]!;
+      const g = this.g[a]!;
+      const gAux = this.gAux[a]!;
+      const scale = 2 / (B * d);
+      const auxScale = scale * L.auxCoef;
+      const p0 = buf.part[a]!;
+      const p1 = S > 1 ? buf.part[N + a]! : p0;
+      let loss = 0;
+      let lossAux = 0;
+      const n = B * d;
+      for (let o = 0; o < n; o++) {
+        let xh = p0[o]!;
+        if (S > 1) {
+          xh = Math.fround(xh + p1[o]!);
+          for (let s = 2; s < S; s++) xh = Math.fround(xh + buf.part[s * N + a]![o]!);
+        }
+        const diff = xh - x[o]!;
+        loss += diff * diff;
+        g[o] = scale * diff;
+        if (auxOn) {
+          const e = Math.fround(x[o]! - xh);
+          let eh = buf.auxPart[a]![o]!;
+          for (let s = 1; s < S; s++) eh = Math.fround(eh + buf.auxPart[s * N + a]![o]!);
+          const da = Math.fround(eh - e);
+          lossAux += da * da;
+          gAux[o] = da * auxScale;
+        }
+      }
+      if (this.s === 0) {
+        const gc = this.gc[a]!;
+        gc.fill(0);
+        for (let r = 0; r < B; r++) for (let i = 0, o = r * d; i < d; i++, o++) gc[i]! += g[o]!;
+        buf.scal[slot + 4 + a] = loss / (B * d);
+        buf.scal[slot + 4 + N + a] = (L.auxCoef * lossAux) / (B * d);
+      }
+    }
+  }
+
+  // 7. Per latent j of the shard: ∂D_a[j] = Σ_r v_rj g_a[r]; ∂pre[r,j] = Σ_a g_a[r]·D_a[j];
+  //    ∂Wᵀ_a[j] = Σ_r ∂pre[r,j] x̃_a[r]; ∂b_j = Σ_r ∂pre[r,j] — over its active rows only.
+  private backprop(B: number, auxOn: boolean): void {
+    const { L, buf, j0, j1, K } = this;
+    const N = L.dims.length;
+    const dz = this.dz;
+    const dzp = dz.byteOffset;
+    const seen = this.seen;
+    const union = this.union;
+    let sumsq = 0;
+    for (let jl = 0; jl < j1 - j0; jl++) {
+      const j = j0 + jl;
+      const p0 = this.col[jl]!;
+      const p1 = this.col[jl + 1]!;
+      const q0 = auxOn ? this.auxCol[jl]! : 0;
+      const q1 = auxOn ? this.auxCol[jl + 1]! : 0;
+      if (p0 === p1 && q0 === q1) continue;
+      for (let a = 0; a < N; a++) {
+        const mask = L.masks[a];
+        if (mask && mask[j] === 0) continue;
+        const d = L.dims[a]!;
+        const Dp = buf.D[a]!.byteOffset + 4 * j * d;
+        const gDp = this.gD[a]!.byteOffset + 4 * jl * d;
+        if (p1 > p0) K.codeGrad(this.g[a]!.byteOffset, Dp, gDp, d, this.rows.byteOffset, this.vals.byteOffset, p0, p1, dzp);
+        if (q1 > q0) K.codeGrad(this.gAux[a]!.byteOffset, Dp, gDp, d, this.auxRows.byteOffset, this.auxVals.byteOffset, q0, q1, dzp);
+        sumsq += K.sumsq(gDp, d);
+      }
+      // The encoder gradient visits each active row once: the main list, plus the aux rows
+      // not in it.
+      let list = this.rows.byteOffset + 4 * p0;
+      let n = p1 - p0;
+      let rows = this.rows;
+      let r0 = p0;
+      if (q1 > q0) {
+        const st = ++this.stamp;
+        n = 0;
+        for (let p = p0; p < p1; p++) {
+          const r = this.rows[p]!;
+          seen[r] = st;
+          union[n++] = r;
+        }
+        for (let p = q0; p < q1; p++) {
+          const r = this.auxRows[p]!;
+          if (seen[r] !== st) union[n++] = r;
+        }
+        list = union.byteOffset;
+        rows = union;
+        r0 = 0;
+      }
+      for (let a = 0; a < N; a++) {
+        const d = L.dims[a]!;
+        const gWp = this.gWT[a]!.byteOffset + 4 * jl * d;
+        K.encGrad(buf.x[a]!.byteOffset, gWp, d, list, n, dzp);
+        sumsq += K.sumsq(gWp, d);
+      }
+      let gbj = 0;
+      for (let p = r0, e = r0 + n; p < e; p++) {
+        const r = rows[p]!;
+        gbj += dz[r]!;
+        dz[r] = 0;
+      }
+      this.gb[jl] = gbj;
+      sumsq += this.gb[jl]! * this.gb[jl]!;
+    }
+    if (this.s === 0) for (const gc of this.gc) sumsq += K.sumsq(gc.byteOffset, gc.length);
+    buf.scal[SCALAR_BASE + this.s * SCALAR_STRIDE] = sumsq;
+  }
+
+  // 8. Global-norm clipping and Adam over the shard's parameters (shard 0 also c_a).
+  private adam(): void {
+    const { L, buf, j0, j1 } = this;
+    const S = shardCount(L);
+    let sq = 0;
+    for (let s = 0; s < S; s++) sq += buf.scal[SCALAR_BASE + s * SCALAR_STRIDE]!;
+    const gnorm = Math.sqrt(sq);
+    buf.scal[5] = gnorm;
+    const clip = L.clipNorm > 0 ? Math.min(1, L.clipNorm / (gnorm + 1e-12)) : 1;
+    const t = buf.scal[1]!;
+    const lr = buf.scal[0]!;
+    const c1 = 1 - L.beta1 ** t;
+    const c2 = 1 - L.beta2 ** t;
+    const K = this.K;
+    const b1 = L.beta1;
+    const b2 = L.beta2;
+    const run = (p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, from: number, to: number) =>
+      K.adam(p.byteOffset + 4 * from, m.byteOffset + 4 * from, v.byteOffset + 4 * from, g.byteOffset, to - from, clip, lr / c1, c2, b1, 1 - b1, b2, 1 - b2, L.eps);
+    L.dims.forEach((d, a) => {
+      run(buf.WT[a]!, buf.WTm[a]!, buf.WTv[a]!, this.gWT[a]!, j0 * d, j1 * d);
+      run(buf.D[a]!, buf.Dm[a]!, buf.Dv[a]!, this.gD[a]!, j0 * d, j1 * d);
+    });
+    run(buf.b, buf.bm, buf.bv, this.gb, j0, j1);
+    if (this.s === 0) L.dims.forEach((d, a) => run(buf.c[a]!, buf.cm[a]!, buf.cv[a]!, this.gc[a]!, 0, d));
+  }
+}
