@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readSafetensors, writeFileAtomic, writeSafetensors, type NamedTensor } from '../../data/index.js';
 import { CheckpointError } from './checkpointError.js';
+import type { Gru } from './gru.js';
 import { makeModel } from './makeModel.js';
+import { isPlanner, Planner, type PlannerConfig } from './planner.js';
 import type { ModelConfig, SeqModel } from './seqModel.js';
 
 export const CHECKPOINT_FORMAT = 'thoughtlens-ipd-agent';
@@ -16,8 +18,13 @@ export interface CheckpointInfo {
   version: 1;
   name: string;
   model: ModelConfig;
-  /** 'stage1', 'stage2', 'stage3', 'selfplay', 'identity', … */
+  /** 'stage1', 'stage2', 'stage3', 'selfplay', 'identity', 'planner', … */
   stage: string;
+  /**
+   * Present for a model-based planner: the weights are its co-player predictor (a GRU whose
+   * policy head predicts the co-player's move) and the agent plans with these settings.
+   */
+  planner?: Omit<PlannerConfig, 'explore'>;
   seed: number;
   /** Pool style names in index order (identity feature i = style i; styles.length = a learner). */
   poolStyles: string[];
@@ -40,7 +47,8 @@ export function saveCheckpoint(dir: string, model: SeqModel, info: Omit<Checkpoi
   const tensors: Record<string, NamedTensor> = {};
   for (const p of model.params) tensors[p.name] = { data: Float32Array.from(p.data), shape: p.shape };
   writeSafetensors(join(d, WEIGHTS_FILE), tensors, { format: CHECKPOINT_FORMAT });
-  const full: CheckpointInfo = { format: CHECKPOINT_FORMAT, version: 1, model: model.cfg, createdAt: new Date().toISOString(), ...info };
+  const planner = isPlanner(model) ? { depth: model.plan.depth, gamma: model.plan.gamma, useValue: model.plan.useValue } : undefined;
+  const full: CheckpointInfo = { format: CHECKPOINT_FORMAT, version: 1, model: model.cfg, createdAt: new Date().toISOString(), ...info, ...(planner ? { planner } : {}) };
   writeFileAtomic(join(d, CONFIG_FILE), JSON.stringify(full, null, 2) + '\n');
   return d;
 }
@@ -72,6 +80,14 @@ export function loadCheckpoint(dir: string): Checkpoint {
       throw new CheckpointError(`tensor '${p.name}' has shape [${t.shape}], the config implies [${p.shape}]`, wFile);
     }
     p.data.set(t.data);
+  }
+  if (info.planner !== undefined) {
+    const pl = info.planner;
+    if (m.arch !== 'gru') throw new CheckpointError(`a planner's predictor must be a GRU ("model.arch": "gru")`, cfgFile);
+    if (!Number.isInteger(pl.depth) || pl.depth < 1 || pl.depth > 6) throw new CheckpointError(`field "planner.depth" must be an integer in 1..6, got ${JSON.stringify(pl.depth)}`, cfgFile);
+    if (typeof pl.gamma !== 'number' || !(pl.gamma > 0 && pl.gamma < 1)) throw new CheckpointError(`field "planner.gamma" must be a number in (0, 1), got ${JSON.stringify(pl.gamma)}`, cfgFile);
+    if (typeof pl.useValue !== 'boolean') throw new CheckpointError(`field "planner.useValue" must be true or false`, cfgFile);
+    return { info, model: new Planner(model as Gru, { depth: pl.depth, gamma: pl.gamma, useValue: pl.useValue }), dir: d };
   }
   return { info, model, dir: d };
 }

@@ -17,3 +17,4 @@ export * from './trainToCheckpoints.js';
 export * from './planner.js';
 export * from './fitPredictor.js';
 export * from './trainPlanner.js';
+export * from './trainPlannerToCheckpoints.js';

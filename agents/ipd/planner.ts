@@ -57,6 +57,12 @@ export class Planner implements SeqModel {
   private readonly K: number;
   private readonly w: Record<'wx' | 'wh' | 'b' | 'bhn' | 'wp' | 'bp' | 'wv' | 'bv', Float64Array>;
   private scratch: Scratch | null = null;
+  /**
+   * Exploration while collecting: per episode, P(C) for each observation symbol (5 values;
+   * NaN = play the planned move). The search still runs, so the rollout's value is the
+   * planner's own value of every state visited, whoever chose the moves.
+   */
+  behaviour: Float64Array | null = null;
   private readonly g: Float64Array;
 
   constructor(
@@ -136,7 +142,8 @@ export class Planner implements SeqModel {
         v[j] = Math.max(qc, qd);
         if (l === 0) {
           // ties go to cooperation
-          const pCoop = explore / 2 + (1 - explore) * (qc >= qd ? 1 : 0);
+          const beh = this.behaviour ? this.behaviour[j * 5 + features[j * K]!]! : NaN;
+          const pCoop = Number.isNaN(beh) ? explore / 2 + (1 - explore) * (qc >= qd ? 1 : 0) : beh;
           ro.logit[t * n + j] = pCoop >= 1 ? PLAN_LOGIT : pCoop <= 0 ? -PLAN_LOGIT : Math.log(pCoop / (1 - pCoop));
           ro.value[t * n + j] = v[j]!;
         }

@@ -7,6 +7,7 @@ import { makeRng } from '../../util/random.js';
 import { loadPool, StylePlayers, styleIndex, type Pool } from '../pool/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import { identityFor } from './evaluate.js';
+import { isPlanner } from './planner.js';
 import { MatchStepper, type MatchRecord, type Opponent } from './playMatch.js';
 import { sigmoid, type Rollout, type SeqModel } from './seqModel.js';
 
@@ -115,7 +116,7 @@ function* recordRounds(dir: string, o: RecordIpdOptions): Generator<number, Reco
   const spec = (id: string, ck: Checkpoint): AgentSpec => ({
     id,
     hiddenSize: ck.model.cfg.hidden,
-    model: `${ck.model.cfg.arch}-${ck.model.cfg.hidden}`,
+    model: `${isPlanner(ck.model) ? 'planner-' : ''}${ck.model.cfg.arch}-${ck.model.cfg.hidden}`,
     layer: ck.model.cfg.arch === 'gru' ? 'gru.h' : 'tf.block.out',
     checkpoint: ck.dir,
     columns: columns(),

@@ -37,8 +37,13 @@ export interface PlannerTrainOptions {
   bootstrapEpisodes?: number;
   /** Episodes kept for refitting (sliding window, per learner). */
   window?: number;
-  /** Exploration while collecting. */
+  /** Exploration while collecting: probability of a random move. */
   explore?: number;
+  /**
+   * Exploration while collecting: fraction of episodes whose moves come from a random
+   * memory-1 policy (P(C) per observation drawn uniformly) instead of the plan.
+   */
+  exploreEpisodes?: number;
   planner?: Partial<Omit<PlannerConfig, 'explore'>>;
   fit?: Partial<FitConfig>;
   /** Bootstrap epochs (default 3× fit epochs). */
@@ -46,6 +51,8 @@ export interface PlannerTrainOptions {
   /** Defecting start: P(C) of the bootstrap moves in the two-learner setups. */
   initCoop?: number;
   episodeLength?: number;
+  /** Pool style indices to train against (default: the pool's training styles). */
+  styles?: number[];
 }
 
 export interface PlannerIteration {
@@ -63,10 +70,14 @@ export interface PlannerTrainResult {
   history: PlannerIteration[];
   seconds: number;
   agentSteps: number;
-  options: Required<Omit<PlannerTrainOptions, 'pool' | 'planner' | 'fit'>> & { planner: Partial<PlannerConfig>; fit: Partial<FitConfig> };
+  options: Required<Omit<PlannerTrainOptions, 'pool' | 'planner' | 'fit' | 'styles'>> & { planner: Partial<PlannerConfig>; fit: Partial<FitConfig> };
 }
 
-/** Plays fixed per-episode cooperation probabilities (the bootstrap behaviour); has no state. */
+/**
+ * Plays fixed memory-1 cooperation probabilities (the bootstrap behaviour): P(C) for episode
+ * i after observation o is pCoop[(i·5 + o) mod pCoop.length] (5 values: one memory-1 policy
+ * for every episode; one value: the same P(C) everywhere). Has no hidden state.
+ */
 export class FixedPolicy implements SeqModel {
   readonly params: Param[] = [];
   constructor(
@@ -76,9 +87,10 @@ export class FixedPolicy implements SeqModel {
   start(n: number, maxSteps: number): Rollout {
     return { n, maxSteps, t: 0, logit: new Float64Array(maxSteps * n), value: new Float64Array(maxSteps * n) };
   }
-  step(ro: Rollout, _features: Int32Array): void {
+  step(ro: Rollout, features: Int32Array): void {
+    const K = this.cfg.featuresPerStep;
     for (let i = 0; i < ro.n; i++) {
-      const p = Math.min(1 - 1e-9, Math.max(1e-9, this.pCoop[i % this.pCoop.length]!));
+      const p = Math.min(1 - 1e-9, Math.max(1e-9, this.pCoop[(i * 5 + features[i * K]!) % this.pCoop.length]!));
       ro.logit[ro.t * ro.n + i] = Math.log(p / (1 - p));
     }
     ro.t++;
@@ -136,6 +148,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
     bootstrapEpisodes: o.bootstrapEpisodes ?? 528,
     window: o.window ?? 1056,
     explore: o.explore ?? 0.1,
+    exploreEpisodes: o.exploreEpisodes ?? 0.25,
     planner: o.planner ?? {},
     fit: o.fit ?? {},
     bootstrapEpochs: o.bootstrapEpochs ?? 3 * (o.fit?.epochs ?? 3),
@@ -146,7 +159,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
   const rng = makeRng(seed * 104729 + 3);
   const pool = o.pool;
   const nStyles = pool.styles.length;
-  const styles = trainingStyles(pool);
+  const styles = o.styles ?? trainingStyles(pool);
   const identity = o.stage === 'planner-identity';
   const two = o.stage !== 'planner';
   const withPool = o.stage !== 'planner-selfplay';
@@ -177,7 +190,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
   const history: PlannerIteration[] = [];
 
   // One round of collection: every table plays, each learner seat's episodes join its data.
-  const collect = (total: number, seatModel: (li: number) => SeqModel): PlannerIteration['groups'] => {
+  const collect = (total: number, seatModel: (li: number, n: number) => SeqModel): PlannerIteration['groups'] => {
     const groups: PlannerIteration['groups'] = {};
     const tables: { a: number; b: number | 'pool'; n: number }[] = [];
     if (!two) tables.push({ a: 0, b: 'pool', n: total });
@@ -187,7 +200,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
       tables.push({ a: 0, b: 1, n: third }, { a: 0, b: 'pool', n: third }, { a: 1, b: 'pool', n: third });
     }
     for (const tb of tables) {
-      const a = seatModel(tb.a);
+      const a = seatModel(tb.a, tb.n);
       let opp: Opponent;
       let identityA: Int32Array | null = null;
       let groupOf: (i: number) => string;
@@ -199,7 +212,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
         groupOf = (i) => pool.styles[assign[i]!]!.group;
       } else {
         const ident = identity ? new Int32Array(tb.n).fill(nStyles) : null;
-        opp = { kind: 'model', model: seatModel(tb.b), identity: ident };
+        opp = { kind: 'model', model: seatModel(tb.b, tb.n), identity: ident };
         identityA = ident;
         groupOf = () => 'learner';
       }
@@ -226,9 +239,10 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
     return loss;
   };
 
-  // iteration 0: bootstrap data from fixed random behaviour
+  // iteration 0: bootstrap data from fixed behaviour: random memory-1 policies (one learner)
+  // or i.i.d. moves with P(C) = initCoop (the defecting start of two learners)
   const bootCoop = (n: number): Float64Array =>
-    two ? new Float64Array(n).fill(opts.initCoop) : Float64Array.from({ length: n }, () => rng.next());
+    two ? new Float64Array(1).fill(opts.initCoop) : Float64Array.from({ length: n * 5 }, () => rng.next());
   const fixed = new Map<number, SeqModel>();
   const groups0 = collect(opts.bootstrapEpisodes, (li) => {
     let f = fixed.get(li);
@@ -240,13 +254,20 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
   history.push(it0);
   onIteration?.(it0);
   for (let it = 1; it <= opts.iterations; it++) {
-    const groups = collect(opts.episodes, (li) => learners[li]!.planner);
+    const groups = collect(opts.episodes, (li, n) => {
+      const p = learners[li]!.planner;
+      p.behaviour = randomBehaviour(n, opts.exploreEpisodes, rng);
+      return p;
+    });
     const loss = refit(fitCfg.epochs ?? 3, it);
     const info = { iteration: it, seconds: (performance.now() - t0) / 1000, agentSteps, loss, groups };
     history.push(info);
     onIteration?.(info);
   }
-  for (const l of learners) l.planner.plan.explore = 0;
+  for (const l of learners) {
+    l.planner.plan.explore = 0;
+    l.planner.behaviour = null;
+  }
   return {
     learners: learners.map((l) => ({ name: l.name, planner: l.planner })),
     history,
@@ -254,6 +275,13 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
     agentSteps,
     options: opts,
   };
+}
+
+/** Per episode 5 values of P(C | observation): random memory-1 for a `frac` share of episodes, NaN (plan) for the rest. */
+function randomBehaviour(n: number, frac: number, rng: Rng): Float64Array {
+  const b = new Float64Array(n * 5).fill(NaN);
+  for (let i = 0; i < n; i++) if (rng.next() < frac) for (let k = 0; k < 5; k++) b[i * 5 + k] = rng.next();
+  return b;
 }
 
 function tally(

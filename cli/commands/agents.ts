@@ -8,8 +8,11 @@ import {
   evaluateSwitch,
   evaluateVsStyles,
   findCheckpoint,
+  trainPlannerToCheckpoints,
   trainToCheckpoints,
   type Checkpoint,
+  type PlannerIteration,
+  type PlannerStage,
   type Stage,
   type UpdateInfo,
 } from '../../agents/ipd/index.js';
@@ -21,6 +24,9 @@ import { ProgressBar } from '../progress.js';
 
 interface TrainFlags {
   stage: string;
+  agent: string;
+  depth?: number;
+  explore?: number;
   seed?: number;
   steps?: number;
   episodes?: number;
@@ -62,9 +68,18 @@ export const agentsCommand: CommandModule = {
           'and identity (co-player id as an input). Checkpoints go to --out/<arch>-<stage name>.',
       )
       .addOption(new Option('--stage <s>', 'stage').choices([...STAGES]).default('1'))
+      .addOption(
+        new Option(
+          '--agent <kind>',
+          'a2c: a GRU/transformer policy trained by policy gradient; planner: a GRU that predicts the co-player (supervised) ' +
+            'and a policy that plans with it, improved by collect → refit iterations (stages 1, mixed, selfplay, identity)',
+        )
+          .choices(['a2c', 'planner'])
+          .default('a2c'),
+      )
       .option('--seed <n>', 'seed of initialisation, pairing and moves (default 1)', int)
-      .option('--steps <n>', 'parameter updates (default: 600 for 1/mixed/selfplay/identity, 200 for 2/3)', int)
-      .option('--episodes <n>', 'parallel 100-round episodes per update (default 96; split over tables)', int)
+      .option('--steps <n>', 'parameter updates (default: 600 for 1/mixed/selfplay/identity, 200 for 2/3); planner: iterations (default 10)', int)
+      .option('--episodes <n>', 'parallel 100-round episodes per update (default 96; split over tables); planner: per iteration (default 264)', int)
       .option('-o, --out <dir>', 'folder for the checkpoints (default <workspace>/agents)')
       .option('--from <ckpt>', 'stage 2: the in-context learner to freeze; stage 3: learner A (path or shipped name)')
       .option('--with <ckpt>', 'stage 3: learner B (path or shipped name)')
@@ -76,12 +91,15 @@ export const agentsCommand: CommandModule = {
       .option('--entropy <x>', 'entropy bonus (default 0.01)', float)
       .option('--init-coop <p>', "fresh learners' initial P(cooperate), e.g. 0.15 for a defecting start", float)
       .option('--save-every <n>', 'also save <name>@<update> every n updates', int)
+      .option('--depth <n>', 'planner: own moves searched ahead before the value head takes over (default 2)', int)
+      .option('--explore <p>', 'planner: probability of a random move while collecting (default 0.1)', float)
       .option('--pool <file.json>', 'co-player pool (default: the shipped pool; styles with "heldOut": true are not trained on)')
-      .addHelpText('after', '\nExamples:\n  thoughtlens agents train --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --stage 2 --from ckpts/gru-stage1 --out ckpts\n  thoughtlens agents train --stage 3 --from ckpts/gru-stage1 --with ckpts/gru-stage2 --out ckpts\n')
+      .addHelpText('after', '\nExamples:\n  thoughtlens agents train --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --agent planner --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --stage 2 --from ckpts/gru-stage1 --out ckpts\n  thoughtlens agents train --stage 3 --from ckpts/gru-stage1 --with ckpts/gru-stage2 --out ckpts\n')
       .action(
         action((ctx: CliContext, flags: TrainFlags) => {
           const stage = flags.stage as Stage;
           const pool = loadPool(flags.pool);
+          if (flags.agent === 'planner') return trainPlannerCommand(ctx, stage, flags, pool);
           const need = (ref: string | undefined, flag: string): Checkpoint | undefined => {
             if (ref === undefined) return undefined;
             const c = findCheckpoint(ref);
@@ -179,6 +197,53 @@ export const agentsCommand: CommandModule = {
       );
   },
 };
+
+const PLANNER_STAGE: Partial<Record<Stage, PlannerStage>> = { '1': 'planner', mixed: 'planner-mixed', selfplay: 'planner-selfplay', identity: 'planner-identity' };
+
+function trainPlannerCommand(ctx: CliContext, stage: Stage, flags: TrainFlags, pool: ReturnType<typeof loadPool>): void {
+  const ps = PLANNER_STAGE[stage];
+  if (!ps) throw new UsageError(`--agent planner trains stages 1, mixed, selfplay and identity, not stage ${stage}`);
+  if (flags.arch && flags.arch !== 'gru') throw new UsageError('--agent planner needs --arch gru (its search steps a GRU predictor)');
+  if (flags.from || flags.with) throw new UsageError('--agent planner trains from scratch: --from/--with do not apply');
+  const iterations = flags.steps ?? 10;
+  const outDir = resolve(flags.out ?? join(ctx.workspace, 'agents'));
+  const bar = new ProgressBar(ctx, { total: iterations + 1, label: ps, unit: 'it', quiet: ctx.quiet || ctx.json });
+  const command = `thoughtlens agents train ${process.argv.slice(process.argv.indexOf('train') + 1).join(' ')}`.trim();
+  const out = trainPlannerToCheckpoints(
+    {
+      stage: ps,
+      pool,
+      outDir,
+      seed: flags.seed ?? 1,
+      iterations,
+      command,
+      ...(flags.hidden !== undefined ? { hidden: flags.hidden } : {}),
+      ...(flags.episodes !== undefined ? { episodes: flags.episodes } : {}),
+      ...(flags.explore !== undefined ? { explore: flags.explore } : {}),
+      ...(flags.initCoop !== undefined ? { initCoop: flags.initCoop } : {}),
+      ...(flags.lr !== undefined ? { fit: { lr: flags.lr } } : {}),
+      planner: { ...(flags.depth !== undefined ? { depth: flags.depth } : {}), ...(flags.gamma !== undefined ? { gamma: flags.gamma } : {}) },
+    },
+    (it) => bar.update(it.iteration + 1, plannerStatus(it)),
+  );
+  bar.finish(out.last ? plannerStatus(out.last) : '');
+  const r = out.result;
+  emit(
+    ctx,
+    { stage, agent: 'planner', checkpoints: out.checkpoints, seconds: r.seconds, agentSteps: r.agentSteps, agentStepsPerSecond: r.agentSteps / r.seconds, last: out.last },
+    () =>
+      [
+        `${ps}: ${iterations} iterations in ${r.seconds.toFixed(1)} s (${Math.round(r.agentSteps / r.seconds)} agent-steps/s, played and fitted)`,
+        ...(out.last ? [groupTable({ groups: out.last.groups } as UpdateInfo)] : []),
+        'checkpoints:',
+        ...out.checkpoints.map((c) => `  ${c}`),
+      ].join('\n'),
+  );
+}
+
+function plannerStatus(it: PlannerIteration): string {
+  return groupStatus({ groups: it.groups } as UpdateInfo) + ' | loss ' + Object.values(it.loss).map((l) => l.toFixed(3)).join('/');
+}
 
 function groupStatus(u: UpdateInfo): string {
   return Object.entries(u.groups)

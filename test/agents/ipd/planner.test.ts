@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  FixedPolicy,
+  Gru,
+  Planner,
+  evaluateVsStyles,
+  fitPredictor,
+  isPlanner,
+  loadCheckpoint,
+  playMatch,
+  predictorLoss,
+  trainPlannerToCheckpoints,
+  trajectoriesOf,
+} from '../../../agents/ipd/index.js';
+import { loadPool, StylePlayers, styleIndex, warmupStyles } from '../../../agents/pool/index.js';
+import { makeRng } from '../../../util/random.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const pool = loadPool();
+const cfg = { arch: 'gru' as const, hidden: 12, inputs: 5, featuresPerStep: 1 };
+
+describe('co-player predictor', () => {
+  it('supervised fitting lowers the cross-entropy of predicting the co-player', () => {
+    const rng = makeRng(4);
+    const tft = styleIndex(pool, 'tit-for-tat');
+    const alld = styleIndex(pool, 'always-defect');
+    const n = 64;
+    const players = new StylePlayers(pool.styles, n, rng.fork());
+    const me = new FixedPolicy(cfg, Float64Array.from({ length: n * 5 }, () => rng.next()));
+    const assign = Int32Array.from({ length: n }, (_, i) => (i % 2 ? tft : alld));
+    const data = trajectoriesOf(playMatch(me, { kind: 'pool', players, assign }, n, 30, rng), 'a', 1);
+    const model = new Gru(cfg, makeRng(1));
+    const before = predictorLoss(model, data);
+    const fit = fitPredictor(model, data, { epochs: 30, batch: 16, lr: 1e-2 });
+    expect(fit.loss).toHaveLength(30);
+    expect(before).toBeGreaterThan(0.6);
+    // tit-for-tat is predictable from the last outcome, always-defect from anything
+    expect(predictorLoss(model, data)).toBeLessThan(0.2);
+  });
+});
+
+describe('planner', () => {
+  it('after a tiny training defects against always-defect and random, cooperates with tit-for-tat and grim', () => {
+    const dir = tempDir();
+    const out = trainPlannerToCheckpoints({ stage: 'planner', pool, styles: warmupStyles(pool), seed: 2, hidden: 12, iterations: 6, episodes: 128, bootstrapEpisodes: 264, window: 528, episodeLength: 40, outDir: dir });
+    expect(out.checkpoints).toEqual([join(dir, 'gru-planner')]);
+    expect(out.result.history).toHaveLength(7);
+    const ck = loadCheckpoint(out.checkpoints[0]!);
+    expect(isPlanner(ck.model)).toBe(true);
+    expect(ck.info.planner).toEqual({ depth: 2, gamma: 0.95, useValue: true });
+    const styles = ['tit-for-tat', 'grim-trigger', 'always-defect', 'random'].map((s) => styleIndex(pool, s));
+    const ev = evaluateVsStyles(ck.model, pool, { episodes: 64, episodeLength: 40, seed: 7 }, styles);
+    const late = Object.fromEntries(ev.map((e) => [e.style, e.lateCoop]));
+    expect(late['tit-for-tat']).toBeGreaterThanOrEqual(0.9);
+    expect(late['grim-trigger']).toBeGreaterThanOrEqual(0.9);
+    expect(late['always-defect']).toBeLessThanOrEqual(0.1);
+    expect(late['random']).toBeLessThanOrEqual(0.1);
+    // the loaded checkpoint plays exactly as the trained planner
+    const again = evaluateVsStyles(out.result.learners[0]!.planner, pool, { episodes: 64, episodeLength: 40, seed: 7 }, styles);
+    expect(again.map((e) => e.coop)).toEqual(ev.map((e) => e.coop));
+  });
+
+  it('plans from the predictor: a predictor certain the co-player cooperates makes it defect (no value leaves)', () => {
+    const g = new Gru(cfg, makeRng(3));
+    g.params.find((p) => p.name === 'head.wp')!.data.fill(0);
+    g.params.find((p) => p.name === 'head.bp')!.data[0] = 10; // P(co-player C) ≈ 1 whatever happens
+    const p = new Planner(g, { depth: 3, useValue: false });
+    const ro = p.start(4, 5);
+    p.step(ro, new Int32Array(4));
+    for (let i = 0; i < 4; i++) expect(ro.logit[i]).toBeLessThan(0);
+    // and its hidden state is the predictor's
+    const h1 = new Float64Array(4 * 12);
+    p.hiddenAt(ro, 0, h1);
+    const gr = g.start(4, 5);
+    g.step(gr, new Int32Array(4));
+    const h2 = new Float64Array(4 * 12);
+    g.hiddenAt(gr, 0, h2);
+    expect([...h1]).toEqual([...h2]);
+  });
+});
