@@ -4,8 +4,10 @@
 // after the same wall-clock budget.
 //   npx tsx bench/sae/speed.bench.ts [--sizes 128:1024,512:4096] [--seconds 20] [--reps 2]
 //       [--threads 2] [--backend wasm] [--engine auto] [--python python3]
+// --threads sets both PyTorch's threads and the sparse engine's (worker threads over the latents).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -86,7 +88,7 @@ function peakGflops(d: number, m: number): number {
 function runThoughtlens(d: number, m: number, xs: Float32Array[], rows: number) {
   const cfg = resolveSaeConfig({ agents: [{ id: 'A', dim: d }, { id: 'B', dim: d }], latents: m, k, batchSize: B, lr: 1e-3, steps: 1e9, warmupSteps: 0, decayFraction: 0, clipNorm: 0, engine: engineKind, backend: backendName, auxK: 0 });
   const backend = { name: backendName, tfName: tf.getBackend(), skipped: [] };
-  const engine = makeEngine(cfg, initParams(cfg), backend);
+  const engine = makeEngine(cfg, initParams(cfg), backend, { threads });
   const rng = makeRng(7);
   const batch = [new Float32Array(B * d), new Float32Array(B * d)];
   const fill = () => {
@@ -138,7 +140,8 @@ for (const [d, m] of sizes) {
   all.set(xs[0]!, 0);
   all.set(xs[1]!, rows * d);
   writeFileSync(file, all);
-  const jsPeak = peakGflops(d, m);
+  // The sparse engine runs one wasm matmul per thread: its peak is the measured one-thread peak × threads.
+  const jsPeak = peakGflops(d, m) * threads;
   const flopsPerPair = 2 * 10 * d * m; // dense: encoder fwd + grad, decoder fwd + 2 grads, per agent
   const sparseFlopsPerPair = 2 * (2 * d * m + 8 * k * d); // sparse engine: encoder fwd dense, the rest over k active
   const js: ReturnType<typeof runThoughtlens>[] = [];
@@ -161,10 +164,10 @@ for (const [d, m] of sizes) {
   const f = (x: number[]) => x.map((v) => v.toFixed(3)).join('/');
   const jsFlops = js[0]!.engine === 'sparse' ? sparseFlopsPerPair : flopsPerPair;
   rowsLines.push(
-    `| 2×${d}→${m} | ${js[0]!.engine} on ${backendName} | ${jsP.toFixed(0)} | ${pyP.toFixed(0)} | ${(jsP / pyP).toFixed(2)} | ${((jsP * jsFlops) / 1e9).toFixed(1)} / ${jsPeak.toFixed(1)} (${((100 * jsP * jsFlops) / 1e9 / jsPeak).toFixed(0)}%) | ${((pyP * flopsPerPair) / 1e9).toFixed(1)} / ${pyPeak.toFixed(1)} (${((100 * pyP * flopsPerPair) / 1e9 / pyPeak).toFixed(0)}%) | ${f(js.at(-1)!.fvu)} | ${py.length ? f(py.at(-1)!.fvu) : '-'} |`,
+    `| 2×${d}→${m} | ${js[0]!.engine} on ${backendName}, ${threads} thread${threads > 1 ? 's' : ''} | ${jsP.toFixed(0)} | ${pyP.toFixed(0)} | ${(jsP / pyP).toFixed(2)} | ${((jsP * jsFlops) / 1e9).toFixed(1)} / ${jsPeak.toFixed(1)} (${((100 * jsP * jsFlops) / 1e9 / jsPeak).toFixed(0)}%) | ${((pyP * flopsPerPair) / 1e9).toFixed(1)} / ${pyPeak.toFixed(1)} (${((100 * pyP * flopsPerPair) / 1e9 / pyPeak).toFixed(0)}%) | ${f(js.at(-1)!.fvu)} | ${py.length ? f(py.at(-1)!.fvu) : '-'} |`,
   );
 }
 console.log(`| size | thoughtlens | thoughtlens pairs/s | PyTorch pairs/s | ratio | thoughtlens executed GFLOP/s / peak | PyTorch GFLOP/s / peak | FVU A/B thoughtlens | FVU A/B PyTorch |`);
 console.log(`|---|---|---|---|---|---|---|---|---|`);
 for (const l of rowsLines) console.log(l);
-console.log(`\n${seconds} s per run, ${reps} alternating runs each, batch ${B}, k ${k}, ${threads} threads; FVU after one ${seconds}-s run on 2048 rows.`);
+console.log(`\n${seconds} s per run, ${reps} alternating runs each, batch ${B}, k ${k}, ${threads} threads (both); FVU after one ${seconds}-s run on 2048 rows; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}.`);

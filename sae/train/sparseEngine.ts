@@ -105,11 +105,17 @@ export class SparseEngine implements TrainEngine {
 
   private startWorkers(): void {
     const backend = currentBackend()?.name ?? 'cpu';
+    // Under tsx/vitest this file is TypeScript: the worker registers tsx before importing its
+    // entry. A bootstrap failure raises the error flag so the blocked main thread sees it.
     const self = import.meta.url;
     const ts = self.endsWith('.ts');
-    const url = new URL(ts ? './sparseWorker.ts' : './sparseWorker.js', self);
+    const entry = new URL(ts ? './sparseWorker.ts' : './sparseWorker.js', self).href;
+    const boot = `const { workerData } = require('node:worker_threads');
+const fail = (e) => { const c = workerData.buffers.ctl; process.stderr.write(String((e && e.stack) || e) + '\\n');
+  Atomics.store(c, ${CTL.ERROR}, 1); Atomics.add(c, ${CTL.GEN}, 1); Atomics.notify(c, ${CTL.GEN}); Atomics.notify(c, ${CTL.READY}); };
+(${ts} ? import('tsx/esm/api').then((m) => m.register()) : Promise.resolve()).then(() => import(${JSON.stringify(entry)})).catch(fail);`;
     for (let s = 1; s < this.threads; s++) {
-      const w = new Worker(url, { workerData: { layout: this.L, buffers: this.buf, memory: this.arena.memory, shard: s, backend }, execArgv: ts ? ['--import', 'tsx'] : [] });
+      const w = new Worker(boot, { eval: true, workerData: { layout: this.L, buffers: this.buf, memory: this.arena.memory, shard: s, backend } });
       w.unref();
       this.workers.push(w);
     }

@@ -57,6 +57,10 @@ export class SparseShard {
   private stamp = 0;
   private readonly merged = new Int32Array(BINS);
   private readonly K: SparseKernels;
+  private cand: Int32Array;
+  private nCand = 0;
+  private candOverflow = true;
+  private prevThrBits = -1;
   private mark = 0;
 
   constructor(
@@ -92,6 +96,7 @@ export class SparseShard {
     this.auxVals = arena.f32(B);
     this.union = arena.i32(2 * B);
     this.seen = new Int32Array(B);
+    this.cand = new Int32Array(Math.ceil((8 * L.k * B * ms) / L.m) + 4096);
   }
 
   private lap(phase: keyof PhaseMs): void {
@@ -112,20 +117,32 @@ export class SparseShard {
     const { L, buf } = this;
     const B = buf.scal[2]!;
     const auxOn = buf.scal[3] === 1;
-    this.encode(B);
+    const K = Math.max(1, Math.round(L.k * B));
+    // Entries scoring below half the last threshold are not kept as candidates; if fewer
+    // than K entries (over all shards) reach that cut, a full pass counts the rest.
+    const prevBin = this.prevThrBits > 0 ? this.prevThrBits >>> 16 : 0;
+    const cutBits = prevBin > 0x80 ? ((prevBin - 0x80) << 16) >>> 0 : 1;
+    this.selectionWeights();
+    this.encode(B, auxOn, cutBits);
     this.lap('encode');
     this.pendingPhase = 'select';
-    this.scoresAndHistograms(B, auxOn);
     barrier();
-    const K = Math.max(1, Math.round(L.k * B));
-    const main = this.lowHistogram(B, K, 0, 2, this.scoreU, null);
-    const aux = auxOn ? this.lowHistogram(B, buf.scal[4]!, 1, 3, this.preU, buf.dead) : null;
+    let full = false;
+    if (cutBits > 1 && this.mergedTotal(0) < K) {
+      full = true;
+      this.fullHistogram(B);
+      barrier();
+    }
+    const main = this.lowHistogram(B, K, 0, 2, this.scoreU, null, full || this.candOverflow ? null : this.cand.subarray(0, this.nCand));
+    const aux = auxOn ? this.lowHistogram(B, buf.scal[4]!, 1, 3, this.preU, buf.dead, null) : null;
     barrier();
     const thrBits = this.threshold(main, 2);
     const auxBits = aux ? this.threshold(aux, 3) : -1;
+    this.prevThrBits = thrBits;
     const slot = SCALAR_BASE + this.s * SCALAR_STRIDE;
     buf.scal[slot + 1] = thrBits < 0 ? Infinity : bitsToFloat(thrBits);
-    this.activeLists(B, thrBits, this.scoreU, null, this.col, 'main');
+    if (full || this.candOverflow) this.activeLists(B, thrBits, this.scoreU, null, this.col, 'main');
+    else this.candidateLists(B, thrBits);
     if (auxOn) this.activeLists(B, auxBits, this.preU, buf.dead, this.auxCol, 'aux');
     this.lap('select');
     this.pendingPhase = 'decode';
@@ -143,7 +160,7 @@ export class SparseShard {
   private pendingPhase: keyof PhaseMs = 'encode';
 
   // 1. preᵀ[j, r] = b_j + Σ_a (Wᵀ_a · x̃_aᵀ)[j, r], summed in agent order like the dense engine.
-  private encode(B: number): void {
+  private encode(B: number, auxOn: boolean, cut: number): void {
     const { L, buf, j0, j1 } = this;
     const ms = j1 - j0;
     const pre = this.pre;
@@ -163,20 +180,58 @@ export class SparseShard {
     );
     const views = ys.map(tensorView);
     const b = buf.b;
+    const w = this.w;
     const y0 = views[0]!;
+    const y1 = views.length > 1 ? views[1]! : null;
+    const base = this.s * 4 * BINS;
+    const hm = buf.hist.subarray(base, base + BINS);
+    const ha = buf.hist.subarray(base + BINS, base + 2 * BINS);
+    hm.fill(0);
+    ha.fill(0);
+    const preU = this.preU;
+    const score = this.score;
+    const su = this.scoreU;
+    const dead = buf.dead;
+    const cand = this.cand;
+    const cap = cand.length;
+    let n = 0;
     for (let jl = 0; jl < ms; jl++) {
       const bj = b[j0 + jl]!;
-      for (let o = jl * B, e = o + B; o < e; o++) pre[o] = bj + y0[o]!;
+      const o0 = jl * B;
+      const o1 = o0 + B;
+      if (y1 && views.length === 2) for (let o = o0; o < o1; o++) pre[o] = Math.fround(bj + y0[o]!) + y1[o]!;
+      else {
+        for (let o = o0; o < o1; o++) pre[o] = bj + y0[o]!;
+        for (let a = 1; a < views.length; a++) {
+          const y = views[a]!;
+          for (let o = o0; o < o1; o++) pre[o] = pre[o]! + y[o]!;
+        }
+      }
+      const wj = w[jl]!;
+      const isDead = auxOn && dead[j0 + jl] === 1;
+      for (let o = o0; o < o1; o++) {
+        const p = pre[o]!;
+        if (p > 0) {
+          score[o] = p * wj;
+          const u = su[o]!;
+          if (u >= cut) {
+            hm[u >>> 16]!++;
+            if (n < cap) cand[n] = o;
+            n++;
+          }
+          if (isDead) ha[preU[o]! >>> 16]!++;
+        } else score[o] = 0;
+      }
     }
-    for (let a = 1; a < views.length; a++) {
-      const y = views[a]!;
-      for (let o = 0, e = ms * B; o < e; o++) pre[o] = pre[o]! + y[o]!;
-    }
+    this.candOverflow = n > cap;
+    this.nCand = Math.min(n, cap);
+    // Keep the candidate list large enough for the next step when the cut kept many.
+    if (n > cap && cut > 1) this.cand = new Int32Array(n + (n >> 2));
     ys.forEach((y) => y.dispose());
   }
 
-  // 2. Scores relu(pre)·Σ_a‖D_a[j]‖ and the high-bit histograms (main; aux over dead latents' pre).
-  private scoresAndHistograms(B: number, auxOn: boolean): void {
+  /** Σ_a ‖D_a[j]‖ over the shard's latents (the norm-aware selection weights). */
+  private selectionWeights(): void {
     const { L, buf, j0, j1, w } = this;
     const ms = j1 - j0;
     w.fill(0);
@@ -188,32 +243,32 @@ export class SparseShard {
         w[jl]! += Math.sqrt(s + 1e-10);
       }
     });
+  }
+
+  private mergedTotal(which: number): number {
+    const S = shardCount(this.L);
+    let total = 0;
+    for (let s = 0; s < S; s++) {
+      const o = s * 4 * BINS + which * BINS;
+      for (let h = 0; h < BINS; h++) total += this.buf.hist[o + h]!;
+    }
+    return total;
+  }
+
+  /** The main high-bit histogram over every positive score (when the cut kept too few). */
+  private fullHistogram(B: number): void {
     const base = this.s * 4 * BINS;
-    const hm = buf.hist.subarray(base, base + BINS);
-    const ha = buf.hist.subarray(base + BINS, base + 2 * BINS);
+    const hm = this.buf.hist.subarray(base, base + BINS);
     hm.fill(0);
-    ha.fill(0);
-    const pre = this.pre;
-    const preU = this.preU;
-    const score = this.score;
     const su = this.scoreU;
-    const dead = buf.dead;
-    for (let jl = 0; jl < ms; jl++) {
-      const wj = w[jl]!;
-      const isDead = auxOn && dead[j0 + jl] === 1;
-      for (let o = jl * B, e = o + B; o < e; o++) {
-        const p = pre[o]!;
-        if (p > 0) {
-          score[o] = p * wj;
-          hm[su[o]! >>> 16]!++;
-          if (isDead) ha[preU[o]! >>> 16]!++;
-        } else score[o] = 0;
-      }
+    for (let o = 0, e = (this.j1 - this.j0) * B; o < e; o++) {
+      const u = su[o]!;
+      if (u !== 0) hm[u >>> 16]!++;
     }
   }
 
   // 3. Low-bit histogram of the members of the high bin holding the K-th largest.
-  private lowHistogram(B: number, K: number, hi: number, lo: number, bits: Uint32Array, only: Uint8Array | null) {
+  private lowHistogram(B: number, K: number, hi: number, lo: number, bits: Uint32Array, only: Uint8Array | null, cands: Int32Array | null) {
     const { buf, j0, j1 } = this;
     const S = shardCount(this.L);
     const merged = this.merged;
@@ -227,17 +282,55 @@ export class SparseShard {
     const base = this.s * stride + lo * BINS;
     const low = buf.hist.subarray(base, base + BINS);
     low.fill(0);
-    if (found.bin >= 0) {
-      const bin = found.bin;
-      for (let jl = 0; jl < j1 - j0; jl++) {
-        if (only && only[j0 + jl] !== 1) continue;
-        for (let o = jl * B, e = o + B; o < e; o++) {
-          const u = bits[o]!;
-          if (u >>> 16 === bin && u !== 0) low[u & 0xffff]!++;
-        }
+    if (found.bin < 0) return found;
+    const bin = found.bin;
+    if (cands) {
+      for (let c = 0; c < cands.length; c++) {
+        const u = bits[cands[c]!]!;
+        if (u >>> 16 === bin) low[u & 0xffff]!++;
+      }
+      return found;
+    }
+    for (let jl = 0; jl < j1 - j0; jl++) {
+      if (only && only[j0 + jl] !== 1) continue;
+      for (let o = jl * B, e = o + B; o < e; o++) {
+        const u = bits[o]!;
+        if (u >>> 16 === bin && u !== 0) low[u & 0xffff]!++;
       }
     }
     return found;
+  }
+
+  /** Active lists from the candidates (ascending positions, so already latent-major). */
+  private candidateLists(B: number, thr: number): void {
+    const ms = this.j1 - this.j0;
+    const cand = this.cand;
+    const nc = this.nCand;
+    if (this.rows.length < nc) {
+      this.rows = this.arena.i32(nc + (nc >> 2));
+      this.vals = this.arena.f32(this.rows.length);
+    }
+    const rows = this.rows;
+    const vals = this.vals;
+    const col = this.col;
+    const su = this.scoreU;
+    const pre = this.pre;
+    let n = 0;
+    let jcur = 0;
+    col[0] = 0;
+    if (thr >= 0) {
+      for (let c = 0; c < nc; c++) {
+        const o = cand[c]!;
+        if (su[o]! < thr) continue;
+        const jl = (o / B) | 0;
+        while (jcur < jl) col[++jcur] = n;
+        rows[n] = o - jl * B;
+        vals[n++] = pre[o]!;
+      }
+    }
+    while (jcur < ms) col[++jcur] = n;
+    const fired = this.buf.fired;
+    for (let jl = 0; jl < ms; jl++) fired[this.j0 + jl] = col[jl + 1]! - col[jl]!;
   }
 
   private threshold(found: { bin: number; need: number }, lo: number): number {

@@ -20,6 +20,7 @@ try {
     seen = Atomics.load(ctl, CTL.SEQ);
     if (Atomics.load(ctl, CTL.CMD) === CMD_EXIT) break;
     sh.step(() => barrier(ctl, parties));
+    barrier(ctl, parties); // the step is complete on every thread
   }
 } catch (err) {
   console.error(`sparse engine worker ${shard}: ${(err as Error).stack ?? String(err)}`);
