@@ -6,7 +6,7 @@
 // detector. Writes artifacts/conflicts/planted-<tag>.json and prints a Markdown table.
 //   npx tsx bench/conflicts/planted.bench.ts [--seeds 1,2,3] [--episodes 100] [--train 60]
 //     [--steps 200] [--dims 64] [--latents 32] [--k 2] [--train-steps 1500] [--horizon 15]
-//     [--far 0.001] [--lambda 0.35] [--lag 10] [--resamples 1000] [--tag default]
+//     [--far 0.001] [--lambda 0.35] [--lag 10] [--resamples 1000] [--tag default] [--variants 0,5,6]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordSynthetic } from '../../agents/index.js';
@@ -69,15 +69,25 @@ interface Variant {
   name: string;
   views: (coder: ReturnType<typeof coderFromModel>) => ViewSource;
   mode: DetectorConfig['mode'];
+  statistic?: DetectorConfig['statistic'];
 }
+// The main detector and its view defaults (sae/conflicts DICTIONARY_VIEW_DEFAULTS) were chosen
+// on development seeds 101–102 (bench/conflicts/develop.bench.ts), never on these seeds.
 const VARIANTS: Variant[] = [
   { name: 'dictionary (shared views), combined', views: (c) => dictionaryViews(c, true), mode: 'combined' },
   { name: 'dictionary (shared views), disagreement only', views: (c) => dictionaryViews(c, true), mode: 'disagreement' },
-  { name: 'dictionary (shared views), precursors only', views: (c) => dictionaryViews(c, true), mode: 'precursor' },
+  { name: 'dictionary (shared views), sparse statistic, combined', views: (c) => dictionaryViews(c, true), mode: 'combined', statistic: 'sparse' },
+  {
+    name: 'ablation: last version of the shared views (all split-shared latents, ridge 1e-2, no consensus), combined',
+    views: (c) => dictionaryViews(c, true, { ridge: 1e-2, consensus: 0, minReliability: 0 }),
+    mode: 'combined',
+  },
   { name: 'baseline: dictionary without the split (all live latents), combined', views: (c) => dictionaryViews(c, false), mode: 'combined' },
   { name: 'baseline: raw states, canonical correlation, combined', views: () => ccaViews(8), mode: 'combined' },
   { name: 'baseline: behaviour history alone', views: () => behaviourOnly, mode: 'combined' },
 ];
+const only = args.get('variants')?.split(',').map(Number);
+if (only) VARIANTS.splice(0, VARIANTS.length, ...VARIANTS.filter((_, i) => only.includes(i)));
 
 const outcomes = new Map<string, EpisodeOutcome[]>(VARIANTS.map((v) => [v.name, []]));
 const perSeed: Record<string, unknown>[] = [];
@@ -109,7 +119,7 @@ for (const seed of seeds) {
   const events = resolveEventSpec(all.agents, all.columnSpecs);
   const seedRow: Record<string, unknown> = { seed, classes: split.counts, planted: planted.length };
   for (const v of VARIANTS) {
-    const det = fitDetector(ref, { events, views: v.views(coder), config: { horizon: H, far: FAR, lambda: LAMBDA, mode: v.mode, seed } });
+    const det = fitDetector(ref, { events, views: v.views(coder), config: { horizon: H, far: FAR, lambda: LAMBDA, mode: v.mode, seed, ...(v.statistic ? { statistic: v.statistic } : {}) } });
     const { episodes } = scoreEpisodes(det, held);
     const o = episodes.map((e) => episodeOutcome(e, H));
     // Episode ids are made unique across seeds for pooling.
@@ -124,6 +134,7 @@ for (const seed of seeds) {
       calibration: det.calibration,
       views: det.channels[0] && 'viewModel' in det.channels[0] ? (det.channels[0] as unknown as { viewModel: { latents: unknown[]; quality?: unknown } }).viewModel.quality : null,
       nViews: det.channels[0] && 'K' in det.channels[0] ? (det.channels[0] as unknown as { K: number }).K : null,
+      viewLatents: det.channels[0] && 'viewModel' in det.channels[0] ? (det.channels[0] as unknown as { viewModel: { latents: { id: number }[] } }).viewModel.latents.map((l) => l.id) : null,
       precursors: det.precursors,
       notes: det.provenance.notes,
     };

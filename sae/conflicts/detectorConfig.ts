@@ -1,5 +1,6 @@
 // User options of the detector, validated and defaulted in one place.
 import { DetectorConfigError } from './errors.js';
+import { PAIR_STATISTICS, type PairStatistic } from './pairChannel.js';
 
 export const SCORE_MODES = ['combined', 'disagreement', 'precursor', 'behaviour'] as const;
 export type ScoreMode = (typeof SCORE_MODES)[number];
@@ -25,6 +26,8 @@ export interface DetectorConfig {
   topLatents?: number;
   /** Seed of the fit/calibration split (default 0). */
   seed?: number;
+  /** Disagreement statistic of each agent pair: 'mewma' (default) or 'sparse' (pairChannel.ts). */
+  statistic?: PairStatistic;
 }
 
 export type ResolvedDetectorConfig = Readonly<Required<DetectorConfig>>;
@@ -41,6 +44,7 @@ export function resolveDetectorConfig(c: DetectorConfig = {}): ResolvedDetectorC
     calibrationFraction: c.calibrationFraction ?? 0.3,
     topLatents: c.topLatents ?? 5,
     seed: c.seed ?? 0,
+    statistic: c.statistic ?? 'mewma',
   };
   const int = (k: keyof DetectorConfig, lo: number) => {
     const v = r[k] as number;
@@ -57,6 +61,9 @@ export function resolveDetectorConfig(c: DetectorConfig = {}): ResolvedDetectorC
     throw new DetectorConfigError(`detector option 'calibrationFraction' must be in (0, 1), got ${r.calibrationFraction}`);
   }
   if (!(r.precursorMinGap >= 0 && r.precursorMinGap < 0.5)) throw new DetectorConfigError(`detector option 'precursorMinGap' must be in [0, 0.5)`);
+  if (!PAIR_STATISTICS.includes(r.statistic)) {
+    throw new DetectorConfigError(`detector option 'statistic' must be one of ${PAIR_STATISTICS.join(', ')}, got ${String(r.statistic)}`);
+  }
   if (!SCORE_MODES.includes(r.mode)) throw new DetectorConfigError(`detector option 'mode' must be one of ${SCORE_MODES.join(', ')}, got ${String(r.mode)}`);
   return Object.freeze(r);
 }

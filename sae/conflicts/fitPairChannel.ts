@@ -3,7 +3,7 @@
 // smoothing (after a warm-up of about 1/λ steps).
 import type { EpisodeSet } from './episodes.js';
 import { episodeRows } from './stepRowsOf.js';
-import { PairChannel, type PairNorm } from './pairChannel.js';
+import { PairChannel, type PairNorm, type PairStatistic } from './pairChannel.js';
 import type { SharedViewModel } from './viewModel.js';
 import { DetectorDataError } from './errors.js';
 import { toBase64F32 } from './base64.js';
@@ -19,6 +19,7 @@ export function fitPairChannel(
   lambda: number,
   /** Per episode of `set`, the step labels (0 = null step, used for the spreads). */
   labels: Int8Array[],
+  statistic: PairStatistic = 'mewma',
 ): PairChannel {
   const K = viewModel.latents.length;
   const views = set.episodes.map((e) => viewModel.views([e.hidden[pair[0]]!, e.hidden[pair[1]]!], e.length));
@@ -84,6 +85,7 @@ export function fitPairChannel(
     whiten,
     ewmaDiffRms: n > 0 ? Array.from(se, (v) => floor(Math.sqrt(v / n))) : ones,
     ewmaActRms: n > 0 ? Array.from(sa, (v) => floor(Math.sqrt(v / n))) : ones,
+    ...(statistic !== 'mewma' ? { statistic } : {}),
   };
   return new PairChannel(viewModel, pair, lambda, finalNorm);
 }

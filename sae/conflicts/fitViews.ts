@@ -6,6 +6,7 @@ import { DetectorConfigError, DetectorDataError } from './errors.js';
 import { ccaFromMoments, ridgeFromMoments } from './fitLinear.js';
 import { FeatureMap } from './featureMap.js';
 import { isDeadClass, isSharedClass, type LatentCoder } from './latentCoder.js';
+import type { LinearMap } from './linearMap.js';
 import { LinearViewModel, type ViewLatent } from './viewModel.js';
 
 /** Which rows of which episode to learn from (episode index in the set, row). */
@@ -89,6 +90,19 @@ export interface DictionaryViewOptions extends FeatureOptions {
   /** Relative ridge penalty (default 1e-2). */
   ridge?: number;
   mask?: RowMask;
+  /**
+   * Consensus passes (default 0): refit each agent's view onto the OTHER agent's view of the
+   * same latent. A joint pre-activation carries some of each agent's private content, which
+   * only that agent can predict, so first-pass views differ by it on every step; what one
+   * agent can predict of the other's reading is the part they share.
+   */
+  consensus?: number;
+  /**
+   * Keep only latents whose two views correlate at least this much on the reference rows
+   * (default 0: keep all). A latent both agents really share is read alike by both. Measured
+   * on the first-pass views, before any consensus pass. If none passes, all are kept.
+   */
+  minReliability?: number;
 }
 
 /** Ridge maps from each agent's state alone onto the dictionary's joint code (its shared latents, or all live ones). */
@@ -139,31 +153,78 @@ export function fitDictionaryViews(set: EpisodeSet, pair: [number, number], code
     ma.add(xa, y, rows.length);
     mb.add(xb, y, rows.length);
   });
-  const maps = [ridgeFromMoments(ma, opts.ridge ?? 1e-2), ridgeFromMoments(mb, opts.ridge ?? 1e-2)] as const;
-  // R² of each agent's view against the joint code, on the same rows.
-  const ssRes = [0, 0];
-  let ssTot = 0;
-  c = 0;
-  forMaskedRows(set, opts.mask, (e, rows) => {
-    const z = codes[c++]!;
-    const [xa, xb] = inputs.of(e, rows);
-    const va = maps[0].apply(xa, rows.length);
-    const vb = maps[1].apply(xb, rows.length);
-    for (let r = 0; r < rows.length; r++) {
-      for (let k = 0; k < K; k++) {
-        const j = keep[k]!.j;
-        const t = z[r * coder.nLatents + j]!;
-        ssRes[0]! += (va[r * K + k]! - t) ** 2;
-        ssRes[1]! += (vb[r * K + k]! - t) ** 2;
-        ssTot += (t - mean[j]! / n) ** 2;
+  const ridge = opts.ridge ?? 1e-2;
+  let maps: readonly [LinearMap, LinearMap] = [ridgeFromMoments(ma, ridge), ridgeFromMoments(mb, ridge)];
+  // Per latent: R² of each agent's view against the joint code, and the correlation of the two views.
+  const fitQuality = () => {
+    const Kc = maps[0].dOut;
+    const ssRes = [new Float64Array(Kc), new Float64Array(Kc)];
+    const ssTot = new Float64Array(Kc);
+    const vm = [new Float64Array(Kc), new Float64Array(Kc), new Float64Array(Kc), new Float64Array(Kc), new Float64Array(Kc)]; // Σa Σb Σaa Σbb Σab
+    let cc = 0;
+    forMaskedRows(set, opts.mask, (e, rows) => {
+      const z = codes[cc++]!;
+      const [xa, xb] = inputs.of(e, rows);
+      const va = maps[0].apply(xa, rows.length);
+      const vb = maps[1].apply(xb, rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        for (let k = 0; k < Kc; k++) {
+          const j = kept[k]!;
+          const t = z[r * coder.nLatents + j]!;
+          const a = va[r * Kc + k]!;
+          const b = vb[r * Kc + k]!;
+          ssRes[0]![k]! += (a - t) ** 2;
+          ssRes[1]![k]! += (b - t) ** 2;
+          ssTot[k]! += (t - mean[j]! / n) ** 2;
+          vm[0]![k]! += a;
+          vm[1]![k]! += b;
+          vm[2]![k]! += a * a;
+          vm[3]![k]! += b * b;
+          vm[4]![k]! += a * b;
+        }
       }
-    }
-  });
-  const latents: ViewLatent[] = keep.map(({ c: cls, j }) => ({ id: j, class: cls, label: `z${j}` }));
-  return new LinearViewModel(split ? 'dictionary-shared' : 'dictionary-all', [set.agents[ia]!, set.agents[ib]!], latents, maps, {
-    [`r2_${set.agents[ia]}`]: 1 - ssRes[0]! / Math.max(ssTot, 1e-12),
-    [`r2_${set.agents[ib]}`]: 1 - ssRes[1]! / Math.max(ssTot, 1e-12),
-  }, inputs.features);
+    });
+    const reliability = Array.from({ length: Kc }, (_, k) => {
+      const ma_ = vm[0]![k]! / n;
+      const mb_ = vm[1]![k]! / n;
+      const den = Math.sqrt(Math.max(vm[2]![k]! / n - ma_ * ma_, 0) * Math.max(vm[3]![k]! / n - mb_ * mb_, 0));
+      return den > 0 ? (vm[4]![k]! / n - ma_ * mb_) / den : 0;
+    });
+    const sum = (a: Float64Array) => a.reduce((s, v) => s + v, 0);
+    return { reliability, r2: [1 - sum(ssRes[0]!) / Math.max(sum(ssTot), 1e-12), 1 - sum(ssRes[1]!) / Math.max(sum(ssTot), 1e-12)] };
+  };
+  let kept = keep.map(({ j }) => j);
+  const first = fitQuality();
+  const minRel = opts.minReliability ?? 0;
+  let sel = kept.map((_, k) => k).filter((k) => first.reliability[k]! >= minRel);
+  // None read alike: keep them all rather than fail (recorded in the view model's quality).
+  const fallback = sel.length === 0;
+  if (fallback) sel = kept.map((_, k) => k);
+  if (sel.length < kept.length) {
+    maps = [maps[0].select(sel), maps[1].select(sel)];
+    kept = sel.map((k) => kept[k]!);
+  }
+  const Kk = kept.length;
+  for (let pass = 0; pass < (opts.consensus ?? 0); pass++) {
+    const ca = new CrossMoments(inputs.dims[0], Kk);
+    const cb = new CrossMoments(inputs.dims[1], Kk);
+    forMaskedRows(set, opts.mask, (e, rows) => {
+      const [xa, xb] = inputs.of(e, rows);
+      ca.add(xa, maps[1].apply(xb, rows.length), rows.length);
+      cb.add(xb, maps[0].apply(xa, rows.length), rows.length);
+    });
+    maps = [ridgeFromMoments(ca, ridge), ridgeFromMoments(cb, ridge)];
+  }
+  const last = (opts.consensus ?? 0) > 0 ? fitQuality() : { reliability: sel.map((k) => first.reliability[k]!), r2: first.r2 };
+  const quality: Record<string, number> = {
+    [`r2_${set.agents[ia]}`]: last.r2[0]!,
+    [`r2_${set.agents[ib]}`]: last.r2[1]!,
+    meanReliability: last.reliability.reduce((s, v) => s + v, 0) / Kk,
+    candidates: K,
+    ...(minRel > 0 ? { minReliability: minRel, ...(fallback ? { reliabilityFallback: 1 } : {}) } : {}),
+  };
+  const latents: ViewLatent[] = kept.map((j) => ({ id: j, class: coder.classes[j]!, label: `z${j}` }));
+  return new LinearViewModel(split ? 'dictionary-shared' : 'dictionary-all', [set.agents[ia]!, set.agents[ib]!], latents, maps, quality, inputs.features);
 }
 
 function forMaskedRows(set: EpisodeSet, mask: RowMask | undefined, fn: (e: EpisodeSet['episodes'][number], rows: number[]) => void): void {

@@ -45,6 +45,14 @@ export class LinearMap {
     return out;
   }
 
+  /** The same map restricted to some outputs (in the given order). */
+  select(outputs: readonly number[]): LinearMap {
+    const k = outputs.length;
+    const w = new Float32Array(this.dIn * k);
+    for (let i = 0; i < this.dIn; i++) outputs.forEach((j, c) => (w[i * k + c] = this.weight[i * this.dOut + j]!));
+    return new LinearMap(this.dIn, k, this.mean, w, Float32Array.from(outputs, (j) => this.bias[j]!));
+  }
+
   toJSON(): LinearMapJson {
     return { dIn: this.dIn, dOut: this.dOut, mean: toBase64F32(this.mean), weight: toBase64F32(this.weight), bias: toBase64F32(this.bias) };
   }

@@ -5,8 +5,14 @@
 // The disagreement score is a multivariate EWMA statistic (MEWMA): the smoothed vector e
 // whitened by its own covariance on reference null steps, S = √(eᵀ Σ_e⁻¹ e / K). View errors
 // of different latents are correlated (they come from the same maps), so whitening matters;
-// above 256 latents only the diagonal is used. Features: [S, |ê_1..K|, â_1..K]: the first is
-// the disagreement score, the others are candidate precursors. States reset at each episode.
+// above 256 latents only the diagonal is used. The 'sparse' statistic instead asks whether
+// one agent reads one or two latents higher than the other does: the largest matched-filter
+// response over single latents and same-sign pairs, max |1_Sᵀ Σ_e⁻¹ e| / √(1_Sᵀ Σ_e⁻¹ 1_S)
+// (S = {i} or {i, k}), the GLR statistic for a shift along those latents under correlated
+// noise. It uses what a dictionary offers and a rotation of the views (canonical
+// correlation) does not: each latent is one thing, and "more active" has a sign.
+// Features: [S, |ê_1..K|, â_1..K]: the first is the disagreement score, the others are
+// candidate precursors. States reset at each episode.
 import { fromBase64F32 } from './base64.js';
 import type { Channel, LatentAttribution, StepRows } from './channel.js';
 import type { SharedViewModel, ViewModelJson } from './viewModel.js';
@@ -21,7 +27,12 @@ export interface PairNorm {
   ewmaActRms: number[];
   /** K×K symmetric whitening Σ_e^(-1/2) of the smoothed difference (base64 float32), or null for diagonal. */
   whiten: string | null;
+  /** Disagreement statistic: 'mewma' (default when absent) or 'sparse' (see the file header). */
+  statistic?: PairStatistic;
 }
+
+export const PAIR_STATISTICS = ['mewma', 'sparse'] as const;
+export type PairStatistic = (typeof PAIR_STATISTICS)[number];
 
 export interface PairChannelJson {
   kind: 'pair';
@@ -52,6 +63,9 @@ export class PairChannel implements Channel<PairState, PairPrep> {
   readonly K: number;
   private readonly P: Float32Array | null;
   private readonly pe: Float64Array;
+  /** Σ_e⁻¹ (sparse statistic only). */
+  private readonly Si: Float64Array | null;
+  private readonly g: Float64Array;
 
   constructor(
     readonly viewModel: SharedViewModel,
@@ -65,6 +79,8 @@ export class PairChannel implements Channel<PairState, PairPrep> {
     this.K = viewModel.latents.length;
     this.P = norm.whiten ? fromBase64F32(norm.whiten, this.K * this.K) : null;
     this.pe = new Float64Array(this.K);
+    this.g = new Float64Array(this.K);
+    this.Si = norm.statistic === 'sparse' ? inverseCovariance(this.P, norm.ewmaDiffRms, this.K) : null;
     this.featureNames = [
       'disagreement',
       ...viewModel.latents.map((l) => `|Δ| ${l.label}`),
@@ -99,8 +115,30 @@ export class PairChannel implements Channel<PairState, PairPrep> {
       out[1 + j] = Math.abs(ez);
       out[1 + K + j] = az;
     }
-    out[0] = this.mewma(s.e);
+    out[0] = this.Si ? this.sparse(s.e) : this.mewma(s.e);
     s.started = true;
+  }
+
+  /** max over S = {i} or {i, k} of |1_Sᵀ Σ⁻¹ e| / √(1_Sᵀ Σ⁻¹ 1_S). */
+  sparse(e: Float64Array): number {
+    const K = this.K;
+    const Si = this.Si!;
+    const g = this.g;
+    for (let i = 0; i < K; i++) {
+      let v = 0;
+      for (let j = 0; j < K; j++) v += Si[i * K + j]! * e[j]!;
+      g[i] = v;
+    }
+    let best = 0;
+    for (let i = 0; i < K; i++) {
+      const sii = Si[i * K + i]!;
+      best = Math.max(best, Math.abs(g[i]!) / Math.sqrt(sii));
+      for (let k = i + 1; k < K; k++) {
+        const den = sii + Si[k * K + k]! + 2 * Si[i * K + k]!;
+        if (den > 1e-12) best = Math.max(best, Math.abs(g[i]! + g[k]!) / Math.sqrt(den));
+      }
+    }
+    return best;
   }
 
   /** √(eᵀ Σ⁻¹ e / K) with Σ^(-1/2) = P (or the diagonal RMS when P is absent). */
@@ -154,6 +192,23 @@ export class PairChannel implements Channel<PairState, PairPrep> {
   toJSON(): PairChannelJson {
     return { kind: 'pair', agentIndex: [...this.agentIndex], lambda: this.lambda, viewModel: this.viewModel.toJSON(), norm: this.norm };
   }
+}
+
+/** Σ⁻¹ = P·P from the symmetric whitening P = Σ^(-1/2), or the diagonal 1/rms² without it. */
+function inverseCovariance(P: Float32Array | null, rms: readonly number[], K: number): Float64Array {
+  const Si = new Float64Array(K * K);
+  if (!P) {
+    for (let j = 0; j < K; j++) Si[j * K + j] = 1 / rms[j]! ** 2;
+    return Si;
+  }
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) {
+      let v = 0;
+      for (let k = 0; k < K; k++) v += P[i * K + k]! * P[k * K + j]!;
+      Si[i * K + j] = v;
+    }
+  }
+  return Si;
 }
 
 function round(x: number): number {
