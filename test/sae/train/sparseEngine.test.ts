@@ -37,6 +37,18 @@ function compare(extra: Partial<SaeConfig>, withDead: boolean) {
   sparse.dispose();
 }
 
+function batches(dims: number[], B: number, n: number, seed: number, scale: (s: number) => number = () => 1): Float32Array[][] {
+  const rng = makeRng(seed);
+  return Array.from({ length: n }, (_, s) => dims.map((d) => Float32Array.from({ length: B * d }, () => rng.normal() * scale(s))));
+}
+
+function run(engine: DenseEngine | SparseEngine, data: Float32Array[][], B: number, dead: Uint8Array | null) {
+  const stats = data.map((xs) => engine.step(xs, B, 1e-2, dead));
+  const params = engine.params();
+  engine.dispose();
+  return { stats, params };
+}
+
 describe('SparseEngine', () => {
   it('matches the dense engine (batchtopk)', () => compare({}, false));
   it('matches the dense engine with the auxiliary-k loss', () => compare({}, true));
@@ -50,6 +62,48 @@ describe('SparseEngine', () => {
       const pos = Array.from(v).filter((x) => x > 0).sort((a, b) => b - a);
       const expected = K <= pos.length ? pos[K - 1] : pos.length ? pos[pos.length - 1] : Infinity;
       expect(kthLargest(v, K)).toBe(expected);
+    }
+  });
+  it('takes the same steps as the dense engine when the threshold falls by more than the candidate cut, and on a larger batch', () => {
+    const cfg = resolveSaeConfig({ agents: [{ id: 'A', dim: 9 }, { id: 'B', dim: 6 }], latents: 20, k: 3, seed: 4, auxK: 0 });
+    const B = 24;
+    // Steps 0–2 at unit scale, then inputs 100× smaller: the selection threshold drops ~100×.
+    const data = batches([9, 6], B, 5, 11, (s) => (s < 3 ? 1 : 0.01));
+    const a = run(new DenseEngine(cfg, initParams(cfg)), data, B, null);
+    const b = run(new SparseEngine(cfg, initParams(cfg)), data, B, null);
+    a.stats.forEach((x, s) => {
+      expect(b.stats[s]!.loss).toBeCloseTo(x.loss, 5);
+      expect(Array.from(b.stats[s]!.fired)).toEqual(Array.from(x.fired));
+    });
+    // A batch of 2B rows with an engine configured for B (buffers grow).
+    const big = batches([9, 6], 2 * B, 2, 12);
+    const c = run(new DenseEngine({ ...cfg, batchSize: B }, initParams(cfg)), big, 2 * B, null);
+    const d = run(new SparseEngine({ ...cfg, batchSize: B }, initParams(cfg)), big, 2 * B, null);
+    c.stats.forEach((x, s) => expect(d.stats[s]!.loss).toBeCloseTo(x.loss, 4));
+  });
+
+  it('with 2 worker threads: the same steps as 1 thread, and identical on every run', { timeout: 60_000 }, () => {
+    const cfg = resolveSaeConfig({ agents: [{ id: 'A', dim: 16 }, { id: 'B', dim: 12 }], latents: 48, k: 4, seed: 6, auxK: 8, auxCoef: 0.5 });
+    const B = 32;
+    const data = batches([16, 12], B, 4, 13);
+    const dead = Uint8Array.from({ length: 48 }, (_, j) => (j % 5 === 0 ? 1 : 0));
+    const one = run(new SparseEngine(cfg, initParams(cfg), { threads: 1 }), data, B, dead);
+    const two = run(new SparseEngine(cfg, initParams(cfg), { threads: 2 }), data, B, dead);
+    const again = run(new SparseEngine(cfg, initParams(cfg), { threads: 2 }), data, B, dead);
+    one.stats.forEach((x, s) => {
+      expect(two.stats[s]!.loss).toBeCloseTo(x.loss, 5);
+      expect(two.stats[s]!.gradNorm).toBeCloseTo(x.gradNorm, 4);
+      expect(Array.from(two.stats[s]!.fired)).toEqual(Array.from(x.fired));
+      expect(two.stats[s]!.loss).toBe(again.stats[s]!.loss);
+    });
+    for (const name of Object.keys(one.params)) {
+      const x = one.params[name]!.data;
+      const y = two.params[name]!.data;
+      const z = again.params[name]!.data;
+      for (let i = 0; i < x.length; i++) {
+        expect(Math.abs(x[i]! - y[i]!)).toBeLessThan(1e-5);
+        expect(y[i]).toBe(z[i]);
+      }
     }
   });
 });
