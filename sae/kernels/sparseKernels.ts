@@ -8,6 +8,10 @@
 //   encGrad(x, gwrow, d, rows, n, dz):          gwrow += dz[rows[p]]·x[rows[p]] where dz ≠ 0  (p < n)
 //   sumsq(ptr, n) → Σ ptr[i]²
 //   adam(p, m, v, g, n, clip, lr1, c2, b1, a1, b2, a2, eps): Adam on n entries, g zeroed
+//   scorePass(pre, y1, score, b, w, ms, B, cut, hist, cand, cap) → count: for each latent row
+//            jl < ms of B entries: pre = (b_jl + pre) + y1; score = relu(pre)·w_jl; every score
+//            whose bits are ≥ cut is counted in hist[bits >>> 16] and its position appended to
+//            cand (up to cap entries; the count returned may exceed cap)
 import { emitModule, inc, loop, op, T, type Code, type FuncDef } from './wasmEmitter.js';
 
 const { get, set, i32, f32 } = op;
@@ -163,19 +167,78 @@ function adam(): FuncDef {
   };
 }
 
+function scorePass(): FuncDef {
+  // params: 0 pre, 1 y1, 2 score, 3 b, 4 w, 5 ms, 6 B, 7 cut, 8 hist, 9 cand, 10 cap
+  // locals: 11 jl, 12 o, 13 rowEnd, 14 rowEnd4, 15 n, 16 bj, 17 wj, 18 vb, 19 vw, 20 vcut, 21 zero,
+  //         22 v, 23 s, 24 u, 25 lo, 26 p, 27 sc, 28 Bb, 29 B4b
+  const tally = (off: number): Code => [
+    ...get(24), ...get(7), ...op.i32GeS,
+    ...op.ifThen([
+      ...get(8), ...get(24), ...i32(16), ...op.i32ShrU, ...i32(2), ...op.i32Shl, ...op.i32Add,
+      ...get(8), ...get(24), ...i32(16), ...op.i32ShrU, ...i32(2), ...op.i32Shl, ...op.i32Add,
+      ...op.i32Load, ...i32(1), ...op.i32Add, ...op.i32Store,
+      ...get(15), ...get(10), ...op.i32LtS,
+      ...op.ifThen([...at4(9, 15), ...get(off), ...i32(2), ...op.i32ShrU, ...op.i32Store]),
+      ...inc(15, 1),
+    ]),
+  ];
+  const lane = (k: number): Code => [...get(12), ...i32(4 * k), ...op.i32Add, ...set(25), ...add(2, 25), ...op.i32Load, ...set(24), ...tally(25)];
+  const vec: Code = [
+    ...get(18), ...add(0, 12), ...op.vload(), ...op.f32x4Add, ...add(1, 12), ...op.vload(), ...op.f32x4Add, ...set(22),
+    ...add(0, 12), ...get(22), ...op.vstore(),
+    ...get(21), ...get(22), ...op.f32x4Pmax, ...get(19), ...op.f32x4Mul, ...set(23),
+    ...add(2, 12), ...get(23), ...op.vstore(),
+    ...get(23), ...get(20), ...op.i32x4GeS, ...op.v128AnyTrue,
+    ...op.ifThen([...lane(0), ...lane(1), ...lane(2), ...lane(3)]),
+    ...inc(12, 16),
+  ];
+  const scalar: Code = [
+    ...get(16), ...add(0, 12), ...op.f32Load, ...op.f32Add, ...add(1, 12), ...op.f32Load, ...op.f32Add, ...set(26),
+    ...add(0, 12), ...get(26), ...op.f32Store,
+    ...get(26), ...get(17), ...op.f32Mul, ...f32(0), ...f32(0), ...get(26), ...op.f32Lt, ...op.select, ...set(27),
+    ...add(2, 12), ...get(27), ...op.f32Store,
+    ...get(27), ...op.i32ReinterpretF32, ...set(24), ...tally(12),
+    ...inc(12, 4),
+  ];
+  const body: Code = [
+    ...get(6), ...i32(2), ...op.i32Shl, ...set(28),
+    ...get(6), ...i32(-4), ...op.i32And, ...i32(2), ...op.i32Shl, ...set(29),
+    ...get(7), ...op.i32x4Splat, ...set(20),
+    ...f32(0), ...op.f32x4Splat, ...set(21),
+    ...i32(0), ...set(11), ...i32(0), ...set(12), ...i32(0), ...set(15),
+    ...loop(ge(11, 5), [
+      ...at4(3, 11), ...op.f32Load, ...op.tee(16), ...op.f32x4Splat, ...set(18),
+      ...at4(4, 11), ...op.f32Load, ...op.tee(17), ...op.f32x4Splat, ...set(19),
+      ...add(12, 28), ...set(13), ...add(12, 29), ...set(14),
+      ...loop(ge(12, 14), vec),
+      ...loop(ge(12, 13), scalar),
+      ...inc(11, 1),
+    ]),
+    ...get(15),
+  ];
+  return {
+    name: 'scorePass',
+    params: Array<typeof T.i32>(11).fill(T.i32),
+    results: [T.i32],
+    locals: [T.i32, T.i32, T.i32, T.i32, T.i32, T.f32, T.f32, T.v128, T.v128, T.v128, T.v128, T.v128, T.v128, T.i32, T.i32, T.f32, T.f32, T.i32, T.i32],
+    body,
+  };
+}
+
 export interface SparseKernels {
   axpyRows(out: number, drow: number, d: number, rows: number, vals: number, p0: number, p1: number): void;
   codeGrad(g: number, drow: number, gdrow: number, d: number, rows: number, vals: number, p0: number, p1: number, dz: number): void;
   encGrad(x: number, gwrow: number, d: number, rows: number, n: number, dz: number): void;
   sumsq(ptr: number, n: number): number;
   adam(p: number, m: number, v: number, g: number, n: number, clip: number, lr1: number, c2: number, b1: number, a1: number, b2: number, a2: number, eps: number): void;
+  scorePass(pre: number, y1: number, score: number, b: number, w: number, ms: number, B: number, cut: number, hist: number, cand: number, cap: number): number;
 }
 
 export const MAX_PAGES = 65536;
 let compiled: WebAssembly.Module | null = null;
 
 export function kernelBytes(): Uint8Array<ArrayBuffer> {
-  return emitModule([axpyRows(), codeGrad(), encGrad(), sumsq(), adam()], MAX_PAGES);
+  return emitModule([axpyRows(), codeGrad(), encGrad(), sumsq(), adam(), scorePass()], MAX_PAGES);
 }
 
 /** The kernels bound to `memory` (a shared memory of at most MAX_PAGES pages). */

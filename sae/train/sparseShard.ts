@@ -36,6 +36,7 @@ export class SparseShard {
   private readonly pre: Float32Array;
   private readonly preU: Uint32Array;
   private readonly score: Float32Array;
+  private readonly y1: Float32Array;
   private readonly scoreU: Uint32Array;
   private readonly xT: Float32Array[];
   private readonly g: Float32Array[];
@@ -74,15 +75,16 @@ export class SparseShard {
     const ms = this.j1 - this.j0;
     const B = L.maxRows;
     this.K = sparseKernels(arena.memory);
-    this.pre = new Float32Array(ms * B);
-    this.preU = new Uint32Array(this.pre.buffer);
-    this.score = new Float32Array(ms * B);
-    this.scoreU = new Uint32Array(this.score.buffer);
+    this.pre = arena.f32(ms * B);
+    this.preU = new Uint32Array(this.pre.buffer, this.pre.byteOffset, ms * B);
+    this.score = arena.f32(ms * B);
+    this.scoreU = new Uint32Array(this.score.buffer, this.score.byteOffset, ms * B);
+    this.y1 = arena.f32(ms * B);
     this.xT = L.dims.map((d) => new Float32Array(B * d));
     this.g = L.dims.map((d) => arena.f32(B * d));
     this.gAux = L.dims.map((d) => arena.f32(B * d));
     this.dz = arena.f32(B);
-    this.w = new Float32Array(ms);
+    this.w = arena.f32(ms);
     this.gWT = L.dims.map((d) => arena.f32(ms * d));
     this.gD = L.dims.map((d) => arena.f32(ms * d));
     this.gb = arena.f32(ms);
@@ -96,7 +98,7 @@ export class SparseShard {
     this.auxVals = arena.f32(B);
     this.union = arena.i32(2 * B);
     this.seen = new Int32Array(B);
-    this.cand = new Int32Array(Math.ceil((8 * L.k * B * ms) / L.m) + 4096);
+    this.cand = arena.i32(Math.ceil((8 * L.k * B * ms) / L.m) + 4096);
   }
 
   private lap(phase: keyof PhaseMs): void {
@@ -178,56 +180,42 @@ export class SparseShard {
     const ys = L.dims.map((d, a) =>
       tf.tidy(() => tf.matMul(tf.tensor2d(buf.WT[a]!.subarray(j0 * d, j1 * d), [ms, d]), tf.tensor2d(this.xT[a]!.subarray(0, d * B), [d, B]))),
     );
+    // Both products into the arena (a memcpy each), then one SIMD pass: pre = (b + y₀) + y₁,
+    // scores, the high-bit histogram and the candidates above the cut.
+    const n = ms * B;
     const views = ys.map(tensorView);
-    const b = buf.b;
-    const w = this.w;
-    const y0 = views[0]!;
-    const y1 = views.length > 1 ? views[1]! : null;
+    pre.set(views[0]!.subarray(0, n));
+    const y1 = this.y1;
+    if (views.length > 1) {
+      y1.set(views[1]!.subarray(0, n));
+      for (let a = 2; a < views.length; a++) {
+        const y = views[a]!;
+        for (let o = 0; o < n; o++) y1[o] = y1[o]! + y[o]!;
+      }
+    } else y1.fill(0, 0, n);
+    ys.forEach((y) => y.dispose());
     const base = this.s * 4 * BINS;
     const hm = buf.hist.subarray(base, base + BINS);
     const ha = buf.hist.subarray(base + BINS, base + 2 * BINS);
     hm.fill(0);
     ha.fill(0);
-    const preU = this.preU;
-    const score = this.score;
-    const su = this.scoreU;
-    const dead = buf.dead;
     const cand = this.cand;
-    const cap = cand.length;
-    let n = 0;
-    for (let jl = 0; jl < ms; jl++) {
-      const bj = b[j0 + jl]!;
-      const o0 = jl * B;
-      const o1 = o0 + B;
-      if (y1 && views.length === 2) for (let o = o0; o < o1; o++) pre[o] = Math.fround(bj + y0[o]!) + y1[o]!;
-      else {
-        for (let o = o0; o < o1; o++) pre[o] = bj + y0[o]!;
-        for (let a = 1; a < views.length; a++) {
-          const y = views[a]!;
-          for (let o = o0; o < o1; o++) pre[o] = pre[o]! + y[o]!;
+    const count = this.K.scorePass(pre.byteOffset, y1.byteOffset, this.score.byteOffset, buf.b.byteOffset + 4 * j0, this.w.byteOffset, ms, B, cut, hm.byteOffset, cand.byteOffset, cand.length);
+    this.candOverflow = count > cand.length;
+    this.nCand = Math.min(count, cand.length);
+    // Keep the candidate list large enough for the next step when the cut kept many.
+    if (this.candOverflow && cut > 1) this.cand = this.arena.i32(count + (count >> 2));
+    if (auxOn) {
+      const dead = buf.dead;
+      const preU = this.preU;
+      for (let jl = 0; jl < ms; jl++) {
+        if (dead[j0 + jl] !== 1) continue;
+        for (let o = jl * B, e = o + B; o < e; o++) {
+          const u = preU[o]!;
+          if (u !== 0 && u <= 0x7f800000) ha[u >>> 16]!++;
         }
       }
-      const wj = w[jl]!;
-      const isDead = auxOn && dead[j0 + jl] === 1;
-      for (let o = o0; o < o1; o++) {
-        const p = pre[o]!;
-        if (p > 0) {
-          score[o] = p * wj;
-          const u = su[o]!;
-          if (u >= cut) {
-            hm[u >>> 16]!++;
-            if (n < cap) cand[n] = o;
-            n++;
-          }
-          if (isDead) ha[preU[o]! >>> 16]!++;
-        } else score[o] = 0;
-      }
     }
-    this.candOverflow = n > cap;
-    this.nCand = Math.min(n, cap);
-    // Keep the candidate list large enough for the next step when the cut kept many.
-    if (n > cap && cut > 1) this.cand = new Int32Array(n + (n >> 2));
-    ys.forEach((y) => y.dispose());
   }
 
   /** Σ_a ‖D_a[j]‖ over the shard's latents (the norm-aware selection weights). */
@@ -367,7 +355,7 @@ export class SparseShard {
         }
         for (let r = 0, o = jl * B; r < B; r++, o++) {
           const u = bits[o]!;
-          if (u >= thr && u !== 0 && u < 0x80000000) {
+          if (u >= thr && u !== 0 && u <= 0x7f800000) {
             rows[n] = r;
             vals[n++] = pre[o]!;
           }
