@@ -51,8 +51,20 @@ export interface PlannerTrainOptions {
   /** Defecting start: P(C) of the bootstrap moves in the two-learner setups. */
   initCoop?: number;
   episodeLength?: number;
+  /**
+   * What the value head learns: 'return' = the discounted return the collecting behaviour
+   * actually got (grounded, conservative: it prices in exploration), 'search' = the planner's
+   * own search value of each state (value iteration on the learned model; measured to make it
+   * probe and exploit: see docs/RESULTS.md).
+   */
+  valueTarget?: 'return' | 'search';
   /** Pool style indices to train against (default: the pool's training styles). */
   styles?: number[];
+  /**
+   * Measures the learners after every refit (iteration 0 included) with exploration off;
+   * the numbers land in that iteration's `eval`.
+   */
+  evaluate?: (learners: Planner[], iteration: number) => Record<string, number>;
 }
 
 export interface PlannerIteration {
@@ -63,6 +75,7 @@ export interface PlannerIteration {
   loss: Record<string, number>;
   /** Per learner, per co-player group: cooperation and reward in the collected episodes. */
   groups: Record<string, Record<string, { coop: number; reward: number; episodes: number }>>;
+  eval?: Record<string, number>;
 }
 
 export interface PlannerTrainResult {
@@ -70,7 +83,7 @@ export interface PlannerTrainResult {
   history: PlannerIteration[];
   seconds: number;
   agentSteps: number;
-  options: Required<Omit<PlannerTrainOptions, 'pool' | 'planner' | 'fit' | 'styles'>> & { planner: Partial<PlannerConfig>; fit: Partial<FitConfig> };
+  options: Required<Omit<PlannerTrainOptions, 'pool' | 'planner' | 'fit' | 'styles' | 'evaluate'>> & { planner: Partial<PlannerConfig>; fit: Partial<FitConfig> };
 }
 
 /**
@@ -102,7 +115,7 @@ export class FixedPolicy implements SeqModel {
 }
 
 /** The episodes one seat of a match saw: its features and the other seat's moves. */
-export function trajectoriesOf(rec: MatchRecord, seat: 'a' | 'b', featuresPerStep: number, gamma?: number): Trajectories {
+export function trajectoriesOf(rec: MatchRecord, seat: 'a' | 'b', featuresPerStep: number, gamma?: number, target: 'return' | 'search' = 'return'): Trajectories {
   const { n, steps: T } = rec;
   const K = featuresPerStep;
   const side = seat === 'a' ? rec.a : rec.b!;
@@ -117,11 +130,10 @@ export function trajectoriesOf(rec: MatchRecord, seat: 'a' | 'b', featuresPerSte
   }
   const out: Trajectories = { n, steps: T, featuresPerStep: K, feats, coMoves };
   if (gamma !== undefined) {
-    // value targets: the planner's own search value at each round (value iteration on the
-    // learned model: it does not count exploratory moves), or for a seat that does not plan
-    // (the bootstrap behaviour) the discounted return it actually got
+    // value targets: the discounted return the seat actually got, or ('search') the planner's
+    // own search value at each round (value iteration on the learned model)
     const ret = (out.returns = new Float64Array(n * T));
-    if (side.rollout instanceof Object && 'inner' in side.rollout) {
+    if (target === 'search' && 'inner' in side.rollout) {
       for (let i = 0; i < n; i++) for (let t = 0; t < T; t++) ret[i * T + t] = (1 - gamma) * side.rollout.value[t * n + i]!;
     } else {
       const rewards = seat === 'a' ? rec.a.rewards : rec.bRewards;
@@ -149,6 +161,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
     window: o.window ?? 1056,
     explore: o.explore ?? 0.1,
     exploreEpisodes: o.exploreEpisodes ?? 0.25,
+    valueTarget: o.valueTarget ?? 'return',
     planner: o.planner ?? {},
     fit: o.fit ?? {},
     bootstrapEpochs: o.bootstrapEpochs ?? 3 * (o.fit?.epochs ?? 3),
@@ -219,11 +232,11 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
       const rec = playMatch(a, opp, tb.n, T, rng, { identityA });
       agentSteps += tb.n * T * (tb.b === 'pool' ? 1 : 2);
       const la = learners[tb.a]!;
-      la.data = lastEpisodes(concatTrajectories(la.data, trajectoriesOf(rec, 'a', K, gammaV)), opts.window);
+      la.data = lastEpisodes(concatTrajectories(la.data, trajectoriesOf(rec, 'a', K, gammaV, opts.valueTarget)), opts.window);
       tally(groups, la.name, rec.a.actions, rec.a.rewards, tb.n, T, groupOf);
       if (tb.b !== 'pool') {
         const lb = learners[tb.b]!;
-        lb.data = lastEpisodes(concatTrajectories(lb.data, trajectoriesOf(rec, 'b', K, gammaV)), opts.window);
+        lb.data = lastEpisodes(concatTrajectories(lb.data, trajectoriesOf(rec, 'b', K, gammaV, opts.valueTarget)), opts.window);
         tally(groups, lb.name, rec.b!.actions, rec.b!.rewards, tb.n, T, () => 'learner');
       }
     }
@@ -249,8 +262,19 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
     if (!f) fixed.set(li, (f = new FixedPolicy(mcfg, bootCoop(opts.bootstrapEpisodes))));
     return f;
   });
+  const measure = (it: number): Record<string, number> | undefined => {
+    if (!o.evaluate) return undefined;
+    for (const l of learners) {
+      l.planner.plan.explore = 0;
+      l.planner.behaviour = null;
+    }
+    const r = o.evaluate(learners.map((l) => l.planner), it);
+    for (const l of learners) l.planner.plan.explore = opts.explore;
+    return r;
+  };
   const loss0 = refit(opts.bootstrapEpochs, 0);
-  const it0 = { iteration: 0, seconds: (performance.now() - t0) / 1000, agentSteps, loss: loss0, groups: groups0 };
+  const ev0 = measure(0);
+  const it0: PlannerIteration = { iteration: 0, seconds: (performance.now() - t0) / 1000, agentSteps, loss: loss0, groups: groups0, ...(ev0 ? { eval: ev0 } : {}) };
   history.push(it0);
   onIteration?.(it0);
   for (let it = 1; it <= opts.iterations; it++) {
@@ -260,7 +284,8 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
       return p;
     });
     const loss = refit(fitCfg.epochs ?? 3, it);
-    const info = { iteration: it, seconds: (performance.now() - t0) / 1000, agentSteps, loss, groups };
+    const ev = measure(it);
+    const info: PlannerIteration = { iteration: it, seconds: (performance.now() - t0) / 1000, agentSteps, loss, groups, ...(ev ? { eval: ev } : {}) };
     history.push(info);
     onIteration?.(info);
   }

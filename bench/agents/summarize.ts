@@ -1,7 +1,8 @@
 // Turns the JSON outputs of the agents benchmarks into the markdown tables of
 // docs/RESULTS.md and docs/PERFORMANCE.md. Thresholds are fixed here (from issue 4)
 // before the runs they judge.
-//   npx tsx bench/agents/summarize.ts --in artifacts/agents/try1 --emergence artifacts/agents/emergence
+//   npx tsx bench/agents/summarize.ts --in artifacts/agents/try1 --emergence artifacts/agents/emergence \
+//     --planner artifacts/agents/planner --planner-emergence artifacts/agents/planner-emergence
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchArgs } from './benchArgs.js';
@@ -26,10 +27,11 @@ const T95: Record<number, number> = { 1: 12.71, 2: 4.3, 3: 3.18, 4: 2.78, 5: 2.5
 const ci = (xs: number[]): string => `${mean(xs).toFixed(2)} ± ${((T95[xs.length - 1] ?? 2) * sd(xs) / Math.sqrt(xs.length)).toFixed(2)}`;
 const out: string[] = [];
 
-const ic = read(dir, /^inContext-.*\.json$/);
-if (ic.length) {
-  out.push(`### In-context best response (stage 1, ${ic.length} seeds: ${ic.map((r) => r.seed).join(', ')}; ${ic[0].updates} updates × ${ic[0].episodes} episodes)`);
-  out.push('', 'Late cooperation = the last 20 rounds of 100, sampled policy, 200 episodes per style and seed; mean ± 95% CI over seeds.', '');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function inContextTables(ic: any[], title: string, perfLabel: string): void {
+  if (!ic.length) return;
+  out.push(title);
+  out.push('', 'Late cooperation = the last 20 rounds of 100, 200 episodes per style and seed; mean ± 95% CI over seeds.', '');
   out.push('| style | group | held out | late coop | coop | reward | rounds to adapt | threshold | pass |', '|---|---|---|---|---|---|---|---|---|');
   for (const [k, s0] of ic[0].styles.entries()) {
     const xs = ic.map((r) => r.styles[k]);
@@ -38,6 +40,14 @@ if (ic.length) {
     const pass = th ? (th[0] === '>=' ? mean(late) >= th[1] : mean(late) <= th[1]) : null;
     out.push(`| ${s0.style} | ${s0.group} | ${s0.heldOut ? 'yes' : ''} | ${ci(late)} | ${mean(xs.map((s: { coop: number }) => s.coop)).toFixed(2)} | ${mean(xs.map((s: { reward: number }) => s.reward)).toFixed(2)} | ${mean(xs.map((s: { adaptRounds: number }) => s.adaptRounds)).toFixed(0)} | ${th ? `${th[0]} ${th[1]}` : ''} | ${pass === null ? '' : pass ? 'yes' : '**no**'} |`);
   }
+  const perSeed = Object.keys(THRESHOLDS).map((name) => {
+    const k = ic[0].styles.findIndex((s: { style: string }) => s.style === name);
+    if (k < 0) return '';
+    const th = THRESHOLDS[name]!;
+    const ok = ic.filter((r) => (th[0] === '>=' ? r.styles[k].lateCoop >= th[1] : r.styles[k].lateCoop <= th[1])).length;
+    return `${name} ${ok}/${ic.length}`;
+  });
+  out.push('', `Seeds passing each threshold on their own: ${perSeed.filter(Boolean).join(', ')}.`);
   const rounds = [0, 1, 2, 3, 5, 10, 20, 50, 99];
   out.push('', 'Adaptation curves: cooperation by round (mean over seeds; per-seed 95% intervals are in the JSON).', '');
   out.push(`| style | ${rounds.map((r) => `r${r}`).join(' | ')} |`, `|---|${rounds.map(() => '---').join('|')}|`);
@@ -50,8 +60,47 @@ if (ic.length) {
     const rr = [s[0].switchAt - 2, s[0].switchAt - 1, s[0].switchAt, s[0].switchAt + 1, s[0].switchAt + 2, s[0].switchAt + 3, s[0].switchAt + 5, s[0].switchAt + 10, 99];
     out.push('', `| round | ${rr.join(' | ')} |`, `|---|${rr.map(() => '---').join('|')}|`, `| coop | ${rr.map((r) => mean(s.map((x) => x.curve.mean[r])).toFixed(2)).join(' | ')} |`);
   }
-  out.push('', `Against a copy of itself (stage 1 only): cooperation ${ci(ic.map((r) => r.selfPlay.coopA))}.`);
-  out.push('', `PERF stage 1: ${ci(ic.map((r) => r.trainSeconds))} s per seed, ${ci(ic.map((r) => r.agentStepsPerSecond))} agent-steps/s (${ic[0].agentSteps} agent-steps).`);
+  out.push('', `Against a copy of itself: cooperation ${ci(ic.map((r) => r.selfPlay.coopA))}.`);
+  const steps = ic.map((r) => r.agentStepsPerSecond ?? r.agentSteps / r.trainSeconds);
+  out.push('', `PERF ${perfLabel}: ${ci(ic.map((r) => r.trainSeconds))} s per seed, ${ci(steps)} agent-steps/s (${ic[0].agentSteps} agent-steps)` + (ic[0].evalSeconds !== undefined ? `; evaluation of 200 episodes × ${ic[0].styles.length} styles ${ci(ic.map((r) => r.evalSeconds))} s.` : '.'));
+}
+
+const ic = read(dir, /^inContext-.*\.json$/);
+inContextTables(ic, `### In-context best response (stage 1, ${ic.length} seeds: ${ic.map((r) => r.seed).join(', ')}; ${ic[0]?.updates} updates × ${ic[0]?.episodes} episodes)`, 'stage 1');
+
+const plDir = args.planner ? resolve(args.planner) : null;
+const pl = plDir ? read(plDir, /^planner-seed-.*\.json$/) : [];
+inContextTables(
+  pl,
+  `### Model-based planner: in-context best response (${pl.length} seeds: ${pl.map((r) => r.seed).join(', ')}; ${pl[0]?.iterations} iterations, depth ${pl[0]?.depth}, value target ${pl[0]?.valueTarget})`,
+  'planner',
+);
+
+const peDir = args['planner-emergence'] ? resolve(args['planner-emergence']) : null;
+const pe = peDir ? read(peDir, /^(mixed|selfplay|identity)-seed-.*\.json$/) : [];
+if (pe.length) {
+  const variants = [...new Set(pe.map((r) => r.variant))];
+  out.push('', `### Model-based learners from a defecting start (${pe[0].iterations} iterations × ${pe[0].episodes} episodes; greedy evaluation after each iteration, 100 episodes)`, '');
+  out.push('| variant | seeds | L-vs-L coop after bootstrap (A / B) | after last iteration (A / B) | late, last iteration (A / B) | A vs tit-for-tat late | A vs always-defect late | goal | met |', '|---|---|---|---|---|---|---|---|---|');
+  for (const v of variants) {
+    const rs = pe.filter((r) => r.variant === v);
+    const first = rs.map((r) => r.history[0].eval);
+    const last = rs.map((r) => r.history[r.history.length - 1].eval);
+    const f = (xs: Record<string, number>[], k: string): string => ci(xs.map((x) => x[k]!));
+    const startMean = mean(first.map((x) => (x.pairCoopA + x.pairCoopB) / 2));
+    const endMean = mean(last.map((x) => (x.pairCoopA + x.pairCoopB) / 2));
+    const goal = v === 'mixed' ? 'start ≤ 0.2 → ≥ 0.8' : 'stay ≤ 0.2';
+    const met = v === 'mixed' ? startMean <= 0.2 && endMean >= 0.8 : endMean <= 0.2;
+    out.push(`| ${v} | ${rs.length} | ${f(first, 'pairCoopA')} / ${f(first, 'pairCoopB')} | ${f(last, 'pairCoopA')} / ${f(last, 'pairCoopB')} | ${f(last, 'pairLateA')} / ${f(last, 'pairLateB')} | ${f(last, 'tftA')} | ${f(last, 'alldA')} | ${goal} | ${met ? 'yes' : '**no**'} |`);
+  }
+  const its = pe[0].history.map((h: { iteration: number }) => h.iteration);
+  out.push('', 'Learner-vs-learner cooperation (mean of A and B, mean over seeds) by iteration:', '');
+  out.push(`| variant | ${its.map((i: number) => `it ${i}`).join(' | ')} |`, `|---|${its.map(() => '---').join('|')}|`);
+  for (const v of variants) {
+    const rs = pe.filter((r) => r.variant === v);
+    out.push(`| ${v} | ${its.map((_: number, k: number) => mean(rs.map((r) => (r.history[k].eval.pairCoopA + r.history[k].eval.pairCoopB) / 2)).toFixed(2)).join(' | ')} |`);
+  }
+  out.push('', `PERF planner emergence runs: ${variants.map((v) => `${v} ${ci(pe.filter((r) => r.variant === v).map((r) => r.seconds))} s (${ci(pe.filter((r) => r.variant === v).map((r) => r.agentSteps / r.seconds))} agent-steps/s)`).join(', ')}.`);
 }
 
 const st = read(dir, /^stages-seed-.*\.json$/);
