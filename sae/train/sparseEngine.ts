@@ -110,10 +110,11 @@ export class SparseEngine implements TrainEngine {
     const self = import.meta.url;
     const ts = self.endsWith('.ts');
     const entry = new URL(ts ? './sparseWorker.ts' : './sparseWorker.js', self).href;
+    const tsx = ts && typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api';
     const boot = `const { workerData } = require('node:worker_threads');
 const fail = (e) => { const c = workerData.buffers.ctl; process.stderr.write(String((e && e.stack) || e) + '\\n');
   Atomics.store(c, ${CTL.ERROR}, 1); Atomics.add(c, ${CTL.GEN}, 1); Atomics.notify(c, ${CTL.GEN}); Atomics.notify(c, ${CTL.READY}); };
-(${ts} ? import('tsx/esm/api').then((m) => m.register()) : Promise.resolve()).then(() => import(${JSON.stringify(entry)})).catch(fail);`;
+(${ts} ? import(${JSON.stringify(tsx)}).then((m) => m.register()) : Promise.resolve()).then(() => import(${JSON.stringify(entry)})).catch(fail);`;
     for (let s = 1; s < this.threads; s++) {
       const w = new Worker(boot, { eval: true, workerData: { layout: this.L, buffers: this.buf, memory: this.arena.memory, shard: s, backend } });
       w.unref();

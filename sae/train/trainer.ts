@@ -127,9 +127,12 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
     const sample = readSample(runs, ids, cfg.normRows, cfg.seed ^ 0x6e6f726d);
     norms = cfg.agents.map((a, i) => estimateNorm([sample.xs[i]!], a.dim));
   }
-  const engine = makeEngine(cfg, params, backend, { threads: o.threads ?? 1 });
+  // Threads also come as a config field (`--config '{"threads":2}'` on the command line).
+  const threads = o.threads ?? (o.config as { threads?: unknown }).threads ?? 1;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) throw new ConfigError(`config field 'threads' must be an integer ≥ 1, got ${JSON.stringify(threads)}`);
+  const engine = makeEngine(cfg, params, backend, { threads });
   if (opt) engine.load(params, opt, state.step);
-  log(`backend ${backend.name}, engine ${engine.kind}, mode ${cfg.mode}, ${cfg.agents.map((a) => `${a.id}:${a.dim}`).join(' ')} → ${m} latents`);
+  log(`backend ${backend.name}, engine ${engine.kind}${threads > 1 && engine.kind === 'sparse' ? ` (${threads} threads)` : ''}, mode ${cfg.mode}, ${cfg.agents.map((a) => `${a.id}:${a.dim}`).join(' ')} → ${m} latents`);
 
   // Replay the data stream up to where the checkpoint left it: bit-for-bit resume.
   for (let s = 0; s < state.step; s++) stream.next();
