@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { ResolvedSaeConfig } from '../config.js';
 import { currentBackend } from '../backend.js';
 import { Arena } from '../kernels/arena.js';
+import { ConfigError } from '../errors.js';
 import { decoderRowMask, type ParamSet } from '../model/params.js';
 import type { StepStats, TrainEngine } from './engine.js';
 import { allocBuffers, latentRanges, SCALAR_BASE, type SparseBuffers, type SparseLayout } from './sparseBuffers.js';
@@ -32,8 +33,8 @@ export class SparseEngine implements TrainEngine {
   readonly threads: number;
   private readonly ids: string[];
   private L: SparseLayout;
-  private buf: SparseBuffers;
-  private shard: SparseShard;
+  private buf!: SparseBuffers;
+  private shard!: SparseShard;
   private workers: Worker[] = [];
   private arena = new Arena();
   private _t = 0;
@@ -60,8 +61,13 @@ export class SparseEngine implements TrainEngine {
       eps: cfg.eps,
       masks: cfg.agents.map((_, a) => decoderRowMask(cfg, a)),
     };
-    this.buf = allocBuffers(this.L, this.arena);
-    this.shard = new SparseShard(this.L, this.buf, 0, this.arena);
+    try {
+      this.buf = allocBuffers(this.L, this.arena);
+      this.shard = new SparseShard(this.L, this.buf, 0, this.arena);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      throw new ConfigError(`${err.message}: parameters, Adam moments and gradients of ${cfg.latents} latents × ${this.L.dims.join('+')} dims do not fit; use --engine dense or fewer latents`);
+    }
     this.load(params, null, 0);
   }
 

@@ -106,4 +106,19 @@ describe('SparseEngine', () => {
       }
     }
   });
+  it('resumes bit for bit from its parameters and Adam state', () => {
+    const cfg = resolveSaeConfig({ agents: [{ id: 'A', dim: 10 }, { id: 'B', dim: 7 }], latents: 24, k: 3, seed: 9, auxK: 4, auxCoef: 0.5 });
+    const B = 20;
+    const data = batches([10, 7], B, 4, 21);
+    const dead = Uint8Array.from({ length: 24 }, (_, j) => (j % 4 === 0 ? 1 : 0));
+    const straight = run(new SparseEngine(cfg, initParams(cfg)), data, B, dead);
+    const first = new SparseEngine(cfg, initParams(cfg));
+    data.slice(0, 2).forEach((xs) => first.step(xs, B, 1e-2, dead));
+    const resumed = new SparseEngine(cfg, initParams(cfg));
+    resumed.load(first.params(), first.optimizerState(), first.t);
+    first.dispose();
+    const rest = run(resumed, data.slice(2), B, dead);
+    expect(rest.stats.map((x) => x.loss)).toEqual(straight.stats.slice(2).map((x) => x.loss));
+    for (const name of Object.keys(straight.params)) expect(Array.from(rest.params[name]!.data)).toEqual(Array.from(straight.params[name]!.data));
+  });
 });
