@@ -70,20 +70,22 @@ interface Variant {
   views: (coder: ReturnType<typeof coderFromModel>) => ViewSource;
   mode: DetectorConfig['mode'];
   statistic?: DetectorConfig['statistic'];
+  levelBins?: number;
 }
 // The main detector and its view defaults (sae/conflicts DICTIONARY_VIEW_DEFAULTS) were chosen
 // on development seeds 101–102 (bench/conflicts/develop.bench.ts), never on these seeds.
+const LAST: Pick<DetectorConfig, 'statistic' | 'levelBins'> = { statistic: 'mewma', levelBins: 1 };
 const VARIANTS: Variant[] = [
   { name: 'dictionary (shared views), combined', views: (c) => dictionaryViews(c, true), mode: 'combined' },
-  { name: 'dictionary (shared views), disagreement only', views: (c) => dictionaryViews(c, true), mode: 'disagreement' },
-  { name: 'dictionary (shared views), sparse statistic, combined', views: (c) => dictionaryViews(c, true), mode: 'combined', statistic: 'sparse' },
   {
-    name: 'ablation: last version of the shared views (all split-shared latents, ridge 1e-2, no consensus), combined',
+    name: 'ablation: last version (all split-shared latents, ridge 1e-2, no consensus; MEWMA, one spread per latent), combined',
     views: (c) => dictionaryViews(c, true, { ridge: 1e-2, consensus: 0, minReliability: 0 }),
     mode: 'combined',
+    ...LAST,
   },
   { name: 'baseline: dictionary without the split (all live latents), combined', views: (c) => dictionaryViews(c, false), mode: 'combined' },
-  { name: 'baseline: raw states, canonical correlation, combined', views: () => ccaViews(8), mode: 'combined' },
+  { name: 'baseline: raw states, canonical correlation (MEWMA, one spread per latent), combined', views: () => ccaViews(8), mode: 'combined', ...LAST },
+  { name: 'baseline: raw states, canonical correlation (same score as main), combined', views: () => ccaViews(8), mode: 'combined' },
   { name: 'baseline: behaviour history alone', views: () => behaviourOnly, mode: 'combined' },
 ];
 const only = args.get('variants')?.split(',').map(Number);
@@ -119,7 +121,7 @@ for (const seed of seeds) {
   const events = resolveEventSpec(all.agents, all.columnSpecs);
   const seedRow: Record<string, unknown> = { seed, classes: split.counts, planted: planted.length };
   for (const v of VARIANTS) {
-    const det = fitDetector(ref, { events, views: v.views(coder), config: { horizon: H, far: FAR, lambda: LAMBDA, mode: v.mode, seed, ...(v.statistic ? { statistic: v.statistic } : {}) } });
+    const det = fitDetector(ref, { events, views: v.views(coder), config: { horizon: H, far: FAR, lambda: LAMBDA, mode: v.mode, seed, ...(v.statistic ? { statistic: v.statistic } : {}), ...(v.levelBins ? { levelBins: v.levelBins } : {}) } });
     const { episodes } = scoreEpisodes(det, held);
     const o = episodes.map((e) => episodeOutcome(e, H));
     // Episode ids are made unique across seeds for pooling.

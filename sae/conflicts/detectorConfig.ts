@@ -26,8 +26,15 @@ export interface DetectorConfig {
   topLatents?: number;
   /** Seed of the fit/calibration split (default 0). */
   seed?: number;
-  /** Disagreement statistic of each agent pair: 'mewma' (default) or 'sparse' (pairChannel.ts). */
+  /** Disagreement statistic of each agent pair: 'sparse' (default) or 'mewma' (pairChannel.ts). */
   statistic?: PairStatistic;
+  /**
+   * Level bins of each latent's disagreement spread (default 5; 1 = one spread per latent):
+   * the spread of v_A − v_B is measured separately in quantile bins of the lower reading
+   * min(v_A, v_B). See pairChannel.ts. Defaults of statistic and bins were chosen on
+   * development seeds of the planted benchmark (bench/conflicts/develop.bench.ts).
+   */
+  levelBins?: number;
 }
 
 export type ResolvedDetectorConfig = Readonly<Required<DetectorConfig>>;
@@ -44,7 +51,8 @@ export function resolveDetectorConfig(c: DetectorConfig = {}): ResolvedDetectorC
     calibrationFraction: c.calibrationFraction ?? 0.3,
     topLatents: c.topLatents ?? 5,
     seed: c.seed ?? 0,
-    statistic: c.statistic ?? 'mewma',
+    statistic: c.statistic ?? 'sparse',
+    levelBins: c.levelBins ?? 5,
   };
   const int = (k: keyof DetectorConfig, lo: number) => {
     const v = r[k] as number;
@@ -55,6 +63,7 @@ export function resolveDetectorConfig(c: DetectorConfig = {}): ResolvedDetectorC
   int('precursors', 0);
   int('topLatents', 1);
   int('seed', 0);
+  int('levelBins', 1);
   if (!(r.far > 0 && r.far < 1)) throw new DetectorConfigError(`detector option 'far' must be in (0, 1), got ${r.far}`);
   if (!(r.lambda > 0 && r.lambda <= 1)) throw new DetectorConfigError(`detector option 'lambda' must be in (0, 1], got ${r.lambda}`);
   if (!(r.calibrationFraction > 0 && r.calibrationFraction < 1)) {

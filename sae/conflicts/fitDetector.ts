@@ -120,7 +120,7 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
     for (let i = 0; i < reference.agents.length; i++) {
       for (let j = i + 1; j < reference.agents.length; j++) {
         const vm = opts.views.fit!(fitSet, [i, j], mask);
-        channels.push(fitPairChannel(vm, fitSet, [i, j], cfg.lambda, fitLabels, cfg.statistic) as Channel);
+        channels.push(fitPairChannel(vm, fitSet, [i, j], cfg.lambda, fitLabels, cfg.statistic, cfg.levelBins) as Channel);
       }
     }
   }

@@ -20,6 +20,8 @@ export function fitPairChannel(
   /** Per episode of `set`, the step labels (0 = null step, used for the spreads). */
   labels: Int8Array[],
   statistic: PairStatistic = 'mewma',
+  /** Level bins of the difference's spread (pairChannel.ts); ≤ 1: one spread per latent. */
+  levelBins = 1,
 ): PairChannel {
   const K = viewModel.latents.length;
   const views = set.episodes.map((e) => viewModel.views([e.hidden[pair[0]]!, e.hidden[pair[1]]!], e.length));
@@ -45,6 +47,7 @@ export function fitPairChannel(
     ewmaDiffRms: ones,
     ewmaActRms: ones,
     whiten: null,
+    ...(levelBins > 1 ? levelSpreads(views, labels, K, s.mean(), s.std(), levelBins) : {}),
   };
   const ch = new PairChannel(viewModel, pair, lambda, norm);
   const warm = Math.ceil(1 / lambda);
@@ -88,6 +91,49 @@ export function fitPairChannel(
     ...(statistic !== 'mewma' ? { statistic } : {}),
   };
   return new PairChannel(viewModel, pair, lambda, finalNorm);
+}
+
+/**
+ * Per latent, quantile bins of the lower reading min(v_A, v_B) on null steps and the RMS of
+ * the centred difference in each (a bin with < 20 steps keeps the latent's overall spread).
+ */
+function levelSpreads(
+  views: [Float32Array, Float32Array][],
+  labels: Int8Array[],
+  K: number,
+  mean: number[],
+  std: number[],
+  bins: number,
+): { levelEdges: number[][]; levelStd: number[][] } {
+  const levelEdges: number[][] = [];
+  const levelStd: number[][] = [];
+  for (let j = 0; j < K; j++) {
+    const lv: number[] = [];
+    const df: number[] = [];
+    views.forEach(([va, vb], ei) => {
+      const L = labels[ei]!;
+      for (let r = 0; r < L.length; r++) {
+        if (L[r] !== 0) continue;
+        const a = va[r * K + j]!;
+        const b = vb[r * K + j]!;
+        lv.push(a < b ? a : b);
+        df.push(a - b - mean[j]!);
+      }
+    });
+    const sorted = Float64Array.from(lv).sort();
+    const edges = Array.from({ length: bins - 1 }, (_, i) => sorted[Math.min(sorted.length - 1, Math.floor(((i + 1) / bins) * sorted.length))]!);
+    const ss = new Float64Array(bins);
+    const nn = new Float64Array(bins);
+    lv.forEach((v, i) => {
+      let b = 0;
+      while (b < edges.length && v > edges[b]!) b++;
+      ss[b]! += df[i]! ** 2;
+      nn[b]!++;
+    });
+    levelEdges.push(edges);
+    levelStd.push(Array.from(ss, (v, b) => (nn[b]! >= 20 && v > 0 ? Math.max(Math.sqrt(v / nn[b]!), 1e-6) : std[j]!)));
+  }
+  return { levelEdges, levelStd };
 }
 
 function moments(K: number) {

@@ -1,5 +1,9 @@
 // The representational channel for one agent pair. Per step t and shared latent j:
 //   d_j(t) = (v_Aj(t) − v_Bj(t) − μ_j) / σ_j            (views disagree, in reference spreads)
+// With level bins, σ_j depends on the lower of the two readings, m = min(v_Aj, v_Bj): a
+// dictionary latent is off most of the time, and its views disagree far less while it is
+// off than while it is on. The lower reading is the one an agent that drifts upwards does
+// not move, so a latent that only one agent reads as active keeps the smaller spread.
 //   e_j(t) = (1−λ) e_j(t−1) + λ d_j(t),   ê_j = e_j / τ_j (causal smoothing, re-normalised)
 //   a_j(t) = EWMA of the mean view, normalised the same way (latent activation)
 // The disagreement score is a multivariate EWMA statistic (MEWMA): the smoothed vector e
@@ -29,6 +33,10 @@ export interface PairNorm {
   whiten: string | null;
   /** Disagreement statistic: 'mewma' (default when absent) or 'sparse' (see the file header). */
   statistic?: PairStatistic;
+  /** Per latent, ascending upper edges of the level bins of min(v_A, v_B) (bins − 1 each); absent: one spread per latent. */
+  levelEdges?: number[][];
+  /** Per latent, the spread of the view difference in each level bin (bins each). */
+  levelStd?: number[][];
 }
 
 export const PAIR_STATISTICS = ['mewma', 'sparse'] as const;
@@ -106,7 +114,7 @@ export class PairChannel implements Channel<PairState, PairPrep> {
       const b = p.vb[r * K + j]!;
       s.va[j] = a;
       s.vb[j] = b;
-      const d = (a - b - n.diffMean[j]!) / n.diffStd[j]!;
+      const d = (a - b - n.diffMean[j]!) / this.spread(j, a < b ? a : b);
       const act = ((a + b) / 2 - n.actMean[j]!) / n.actStd[j]!;
       s.e[j] = (1 - lam) * s.e[j]! + lam * d;
       s.a[j] = (1 - lam) * s.a[j]! + lam * act;
@@ -117,6 +125,16 @@ export class PairChannel implements Channel<PairState, PairPrep> {
     }
     out[0] = this.Si ? this.sparse(s.e) : this.mewma(s.e);
     s.started = true;
+  }
+
+  /** σ_j of the view difference at level m (the lower reading). */
+  spread(j: number, m: number): number {
+    const n = this.norm;
+    if (!n.levelEdges) return n.diffStd[j]!;
+    const ed = n.levelEdges[j]!;
+    let b = 0;
+    while (b < ed.length && m > ed[b]!) b++;
+    return n.levelStd![j]![b]!;
   }
 
   /** max over S = {i} or {i, k} of |1_Sᵀ Σ⁻¹ e| / √(1_Sᵀ Σ⁻¹ 1_S). */
