@@ -52,12 +52,13 @@ export interface PlannerTrainOptions {
   initCoop?: number;
   episodeLength?: number;
   /**
-   * What the value head learns: 'return' = the discounted return the collecting behaviour
-   * actually got (grounded, conservative: it prices in exploration), 'search' = the planner's
-   * own search value of each state (value iteration on the learned model; measured to make it
-   * probe and exploit: see docs/RESULTS.md).
+   * What the value head learns: 'search' (default) = the planner's own search value of each
+   * state it visits (value iteration on the learned model; exploratory moves do not lower
+   * it), 'return' = the discounted return the collecting behaviour actually got.
    */
   valueTarget?: 'return' | 'search';
+  /** One learner's bootstrap moves: a random P(C) per episode ('constant') or a random memory-1 policy per episode. */
+  bootstrap?: 'constant' | 'memory-1';
   /** Pool style indices to train against (default: the pool's training styles). */
   styles?: number[];
   /**
@@ -160,8 +161,9 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
     bootstrapEpisodes: o.bootstrapEpisodes ?? 528,
     window: o.window ?? 1056,
     explore: o.explore ?? 0.1,
-    exploreEpisodes: o.exploreEpisodes ?? 0.25,
-    valueTarget: o.valueTarget ?? 'return',
+    exploreEpisodes: o.exploreEpisodes ?? 0,
+    valueTarget: o.valueTarget ?? 'search',
+    bootstrap: o.bootstrap ?? 'constant',
     planner: o.planner ?? {},
     fit: o.fit ?? {},
     bootstrapEpochs: o.bootstrapEpochs ?? 3 * (o.fit?.epochs ?? 3),
@@ -252,10 +254,10 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
     return loss;
   };
 
-  // iteration 0: bootstrap data from fixed behaviour: random memory-1 policies (one learner)
+  // iteration 0: bootstrap data from fixed behaviour: a random P(C) per episode or random memory-1 policies (one learner)
   // or i.i.d. moves with P(C) = initCoop (the defecting start of two learners)
   const bootCoop = (n: number): Float64Array =>
-    two ? new Float64Array(1).fill(opts.initCoop) : Float64Array.from({ length: n * 5 }, () => rng.next());
+    two ? new Float64Array(1).fill(opts.initCoop) : bootstrapPolicies(n, opts.bootstrap, rng);
   const fixed = new Map<number, SeqModel>();
   const groups0 = collect(opts.bootstrapEpisodes, (li) => {
     let f = fixed.get(li);
@@ -300,6 +302,15 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
     agentSteps,
     options: opts,
   };
+}
+
+function bootstrapPolicies(n: number, kind: 'constant' | 'memory-1', rng: Rng): Float64Array {
+  const b = new Float64Array(n * 5);
+  for (let i = 0; i < n; i++) {
+    const p = rng.next();
+    for (let k = 0; k < 5; k++) b[i * 5 + k] = kind === 'constant' ? p : rng.next();
+  }
+  return b;
 }
 
 /** Per episode 5 values of P(C | observation): random memory-1 for a `frac` share of episodes, NaN (plan) for the rest. */

@@ -12,8 +12,8 @@ const args = benchArgs();
 const out = resolve(args.out ?? 'artifacts/agents/planner');
 const iterations = Number(args.iterations ?? 10);
 const depth = Number(args.depth ?? 2);
-const valueTarget = (args['value-target'] ?? 'return') as 'return' | 'search';
-const exploreEpisodes = Number(args['explore-episodes'] ?? 0.25);
+const valueTarget = (args['value-target'] ?? 'search') as 'return' | 'search';
+const exploreEpisodes = Number(args['explore-episodes'] ?? 0);
 const evalEpisodes = Number(args['eval-episodes'] ?? 200);
 const pool = loadPool(args.pool);
 for (const seed of seedList(args.seeds)) {

@@ -43,7 +43,7 @@ describe('co-player predictor', () => {
 describe('planner', () => {
   it('after a tiny training defects against always-defect and random, cooperates with tit-for-tat and grim', () => {
     const dir = tempDir();
-    const out = trainPlannerToCheckpoints({ stage: 'planner', pool, styles: warmupStyles(pool), seed: 2, hidden: 12, iterations: 8, episodes: 128, bootstrapEpisodes: 256, window: 512, episodeLength: 40, outDir: dir });
+    const out = trainPlannerToCheckpoints({ stage: 'planner', pool, styles: warmupStyles(pool), seed: 2, hidden: 12, iterations: 8, episodes: 128, bootstrapEpisodes: 256, window: 512, exploreEpisodes: 0.25, bootstrap: 'memory-1', episodeLength: 40, outDir: dir });
     expect(out.checkpoints).toEqual([join(dir, 'gru-planner')]);
     expect(out.result.history).toHaveLength(9);
     const ck = loadCheckpoint(out.checkpoints[0]!);
