@@ -15,6 +15,8 @@ import {
 } from '../../../agents/ipd/index.js';
 import { loadPool, StylePlayers, styleIndex, warmupStyles } from '../../../agents/pool/index.js';
 import { makeRng } from '../../../util/random.js';
+import { openRun } from '../../../data/index.js';
+import { runCliCapture } from '../../helpers/runCliCapture.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const pool = loadPool();
@@ -77,5 +79,32 @@ describe('planner', () => {
     const h2 = new Float64Array(4 * 12);
     g.hiddenAt(gr, 0, h2);
     expect([...h1]).toEqual([...h2]);
+  });
+});
+
+describe('planner through the CLI', () => {
+  it('agents train --agent planner, agents eval and record ipd work on its checkpoint', async () => {
+    const ws = tempDir();
+    const ck = join(ws, 'ck');
+    const t = await runCliCapture(['-w', ws, 'agents', 'train', '--agent', 'planner', '--stage', '1', '--steps', '1', '--episodes', '22', '--hidden', '8', '--out', ck, '--json']);
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    const tr = JSON.parse(t.stdout) as { checkpoints: string[]; agent: string };
+    expect(tr.agent).toBe('planner');
+    expect(tr.checkpoints).toEqual([join(ck, 'gru-planner')]);
+    expect(isPlanner(loadCheckpoint(tr.checkpoints[0]!).model)).toBe(true);
+    const e = await runCliCapture(['-w', ws, 'agents', 'eval', tr.checkpoints[0]!, '--episodes', '8', '--json']);
+    expect(e.code).toBe(0);
+    expect((JSON.parse(e.stdout) as { styles: unknown[] }).styles).toHaveLength(pool.styles.length);
+    const r = await runCliCapture(['-w', ws, 'record', 'ipd', '--agents', tr.checkpoints[0]!, 'tit-for-tat', '--episodes', '3', '--rounds', '10', '--out', 'r1', '--json']);
+    expect(r.code).toBe(0);
+    const run = openRun(join(ws, 'runs', 'r1'));
+    expect(run.manifest.agents[0]).toMatchObject({ hiddenSize: 8, model: 'planner-gru-8' });
+    let rows = 0;
+    for (const b of run.joined()) rows += b.length;
+    expect(rows).toBe(30);
+    const bad = await runCliCapture(['-w', ws, 'agents', 'train', '--agent', 'planner', '--stage', '2', '--json']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--agent planner trains stages 1, mixed, selfplay and identity/);
   });
 });
