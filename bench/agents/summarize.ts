@@ -80,7 +80,7 @@ const peDir = args['planner-emergence'] ? resolve(args['planner-emergence']) : n
 const pe = peDir ? read(peDir, /^(mixed|selfplay|identity)-seed-.*\.json$/) : [];
 if (pe.length) {
   const variants = [...new Set(pe.map((r) => r.variant))];
-  out.push('', `### Model-based learners from a defecting start (${pe[0].iterations} iterations × ${pe[0].episodes} episodes; greedy evaluation after each iteration, 100 episodes)`, '');
+  out.push('', `### Model-based learners from a defecting start (GRU ${pe[0].hidden}; bootstrap ${pe[0].bootstrapEpisodes} episodes of P(C) = 0.15, then ${pe[0].iterations} iterations × ${pe[0].episodes} episodes; greedy evaluation after each iteration, ${pe[0].evalEpisodes} episodes)`, '');
   out.push('| variant | seeds | L-vs-L coop after bootstrap (A / B) | after last iteration (A / B) | late, last iteration (A / B) | A vs tit-for-tat late | A vs always-defect late | goal | met |', '|---|---|---|---|---|---|---|---|---|');
   for (const v of variants) {
     const rs = pe.filter((r) => r.variant === v);
