@@ -4,10 +4,8 @@ export const CTL = { COUNT: 0, GEN: 1, SEQ: 2, CMD: 3, READY: 4, ERROR: 5 } as c
 export const CMD_STEP = 1;
 export const CMD_EXIT = 2;
 
-import { BackendError } from '../errors.js';
-
-/** A worker thread of the sparse engine failed (its own error is printed on stderr). */
-export class ShardError extends BackendError {}
+/** A worker thread of the sparse engine failed (a bug: its own error is printed on stderr). */
+export class ShardError extends Error {}
 
 /** Waits until all `parties` threads have arrived; throws when a worker reported an error. */
 export function barrier(ctl: Int32Array, parties: number): void {

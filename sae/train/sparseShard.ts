@@ -26,12 +26,12 @@ export function tensorView(t: tf.Tensor): Float32Array {
   return t.dataSync() as Float32Array;
 }
 
-export type PhaseMs = Record<'encode' | 'select' | 'decode' | 'backprop' | 'adam' | 'wait', number>;
+export type PhaseMs = Record<'encode' | 'score' | 'select' | 'decode' | 'backprop' | 'adam' | 'wait', number>;
 
 export class SparseShard {
   readonly j0: number;
   readonly j1: number;
-  readonly phaseMs: PhaseMs = { encode: 0, select: 0, decode: 0, backprop: 0, adam: 0, wait: 0 };
+  readonly phaseMs: PhaseMs = { encode: 0, score: 0, select: 0, decode: 0, backprop: 0, adam: 0, wait: 0 };
   // Scratch: JavaScript-only arrays, and arrays in the shared arena that the kernels use.
   private readonly pre: Float32Array;
   private readonly preU: Uint32Array;
@@ -126,7 +126,7 @@ export class SparseShard {
     const cutBits = prevBin > 0x80 ? ((prevBin - 0x80) << 16) >>> 0 : 1;
     this.selectionWeights();
     this.encode(B, auxOn, cutBits);
-    this.lap('encode');
+    this.lap('score');
     this.pendingPhase = 'select';
     barrier();
     let full = false;
@@ -194,6 +194,7 @@ export class SparseShard {
       }
     } else y1.fill(0, 0, n);
     ys.forEach((y) => y.dispose());
+    this.lap('encode');
     const base = this.s * 4 * BINS;
     const hm = buf.hist.subarray(base, base + BINS);
     const ha = buf.hist.subarray(base + BINS, base + 2 * BINS);
