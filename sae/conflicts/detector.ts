@@ -14,7 +14,9 @@ import { PairChannel, type PairChannelJson } from './pairChannel.js';
 import { LinearViewModel } from './viewModel.js';
 
 export const DETECTOR_SCHEMA = 'thoughtlens.conflict-detector';
-export const DETECTOR_VERSION = 1;
+/** 2: pair channels may carry a statistic and level bins (absent in version 1: MEWMA, one spread per latent). */
+export const DETECTOR_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 export interface PrecursorInfo {
   feature: string;
@@ -79,7 +81,9 @@ export function detectorToJson(d: Detector): DetectorJson {
 export function detectorFromJson(j: DetectorJson, file?: string): Detector {
   const loc = file ? { file } : {};
   if (j?.schema !== DETECTOR_SCHEMA) throw new DetectorFormatError(`not a conflict detector (schema ${JSON.stringify(j?.schema)})`, loc);
-  if (j.version !== DETECTOR_VERSION) throw new DetectorFormatError(`detector version ${j.version}; this thoughtlens reads version ${DETECTOR_VERSION}`, loc);
+  if (!READABLE_VERSIONS.includes(j.version)) {
+    throw new DetectorFormatError(`detector version ${j.version}; this thoughtlens reads versions ${READABLE_VERSIONS.join(', ')}`, loc);
+  }
   if (!Array.isArray(j.channels) || !Array.isArray(j.combiners) || j.channels.length !== j.combiners.length || j.channels.length === 0) {
     throw new DetectorFormatError('detector needs one combiner per channel and at least one channel', loc);
   }
@@ -90,7 +94,8 @@ export function detectorFromJson(j: DetectorJson, file?: string): Detector {
   });
   return {
     createdAt: j.createdAt,
-    config: resolveDetectorConfig(j.config),
+    // Version 1 detectors predate the statistic and level-bin options: their channels use MEWMA and one spread.
+    config: resolveDetectorConfig({ ...(j.version === 1 ? { statistic: 'mewma' as const, levelBins: 1 } : {}), ...j.config }),
     agents: j.agents,
     columnSpecs: j.columnSpecs,
     events: j.events,
