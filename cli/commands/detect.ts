@@ -49,6 +49,8 @@ interface DetectFlags {
   horizon?: string;
   lambda?: string;
   rearm?: string;
+  statistic?: string;
+  levelBins?: string;
   mode?: string;
   event?: string;
   eventColumn?: string;
@@ -86,6 +88,8 @@ export const detectCommand: CommandModule = {
       .option('--horizon <H>', 'steps ahead in which a behavioural conflict counts as flagged in time (default 30)')
       .option('--lambda <λ>', 'EWMA weight of the newest step in the causal smoothing (default 0.15)')
       .option('--rearm <n>', 'steps below threshold before a new flag can be raised (default 10)')
+      .option('--statistic <kind>', 'disagreement statistic per agent pair: sparse (largest matched-filter response over single shared latents and same-sign pairs) | mewma (multivariate EWMA over all shared latents) (default sparse)')
+      .option('--level-bins <n>', 'normalise each latent\'s disagreement by its reference spread in n bins of the lower reading (default 5; 1 = one spread per latent)')
       .option('--mode <score>', `${SCORE_MODES.filter((m) => m !== 'behaviour').join(' | ')}: disagreement of the shared views, precursor latents, or both (default combined)`)
       .option('--event <rule>', "behavioural conflict as a rule over behaviour columns, e.g. 'actions differ', 'any defected', 'A.action != 1' (joined with 'or')")
       .option('--event-column <name>', 'behavioural conflict = this bool column is true for any agent (default: the run\'s event columns)')
@@ -116,6 +120,8 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
     ...(f.lambda !== undefined ? { lambda: num(f.lambda, '--lambda')! } : {}),
     ...(f.rearm !== undefined ? { rearm: num(f.rearm, '--rearm')! } : {}),
     ...(f.seed !== undefined ? { seed: num(f.seed, '--seed')! } : {}),
+    ...(f.statistic !== undefined ? { statistic: f.statistic as DetectorConfig['statistic'] } : {}),
+    ...(f.levelBins !== undefined ? { levelBins: num(f.levelBins, '--level-bins')! } : {}),
     ...(mode ? { mode } : {}),
   };
   const events = { ...(f.event ? { rule: f.event } : {}), ...(f.eventColumn ? { column: f.eventColumn } : {}) };

@@ -49,6 +49,13 @@ describe('thoughtlens detect', () => {
     expect(ok.code).toBe(0);
     expect(existsSync(join(data.dir, 'reports', 'cca-raw', 'report.json'))).toBe(true);
     expect(existsSync(join(data.dir, 'reports', 'cca-raw', 'report.html'))).toBe(false);
+    const badStat = await runCliCapture(['detect', data.dir, '--views', 'cca', '--random-features', '0', '--statistic', 'median']);
+    expect(badStat.code).not.toBe(0);
+    expect(badStat.stderr).toMatch(/statistic.*mewma, sparse.*median/);
+    const mewma = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--format', 'json', '--resamples', '20', '--statistic', 'mewma', '--level-bins', '1', '--name', 'mewma']);
+    expect(mewma.code, mewma.stderr).toBe(0);
+    const stored = JSON.parse(readFileSync(join(data.dir, 'reports', 'mewma', 'detector.json'), 'utf8')) as { config: { statistic: string; levelBins: number } };
+    expect(stored.config).toMatchObject({ statistic: 'mewma', levelBins: 1 });
   });
 
   it('--follow scores a run while it is recorded and appends flags as steps arrive', async () => {
