@@ -17,6 +17,7 @@ import { recordSynthetic } from '../../agents/index.js';
 import { openRun } from '../../data/index.js';
 import { loadCheckpoint, readCheckpointJson, readRunTruth, selectBackend, trainDictionary, type SplitResult } from '../../sae/index.js';
 import {
+  sparseStatistic,
   calibrateThreshold,
   coderFromModel,
   episodeEvents,
@@ -174,17 +175,7 @@ function scorer(views: Views, P: Prepared, K: number, kind: string): (ei: number
         out[r] = Math.sqrt(q / K);
         return;
       }
-      for (let i = 0; i < K; i++) {
-        let v = 0;
-        for (let j = 0; j < K; j++) v += Si[i * K + j]! * e[j]!;
-        g[i] = v;
-      }
-      let best = 0;
-      for (let i = 0; i < K; i++) {
-        best = Math.max(best, Math.abs(g[i]!) / Math.sqrt(Si[i * K + i]!));
-        for (let k = i + 1; k < K; k++) best = Math.max(best, Math.abs(g[i]! + g[k]!) / Math.sqrt(Si[i * K + i]! + Si[k * K + k]! + 2 * Si[i * K + k]!));
-      }
-      out[r] = best;
+      out[r] = sparseStatistic(Si, K, e, g);
     });
     return out;
   };

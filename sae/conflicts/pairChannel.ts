@@ -137,26 +137,8 @@ export class PairChannel implements Channel<PairState, PairPrep> {
     return n.levelStd![j]![b]!;
   }
 
-  /** max over S = {i} or {i, k} of |1_Sᵀ Σ⁻¹ e| / √(1_Sᵀ Σ⁻¹ 1_S). */
   sparse(e: Float64Array): number {
-    const K = this.K;
-    const Si = this.Si!;
-    const g = this.g;
-    for (let i = 0; i < K; i++) {
-      let v = 0;
-      for (let j = 0; j < K; j++) v += Si[i * K + j]! * e[j]!;
-      g[i] = v;
-    }
-    let best = 0;
-    for (let i = 0; i < K; i++) {
-      const sii = Si[i * K + i]!;
-      best = Math.max(best, Math.abs(g[i]!) / Math.sqrt(sii));
-      for (let k = i + 1; k < K; k++) {
-        const den = sii + Si[k * K + k]! + 2 * Si[i * K + k]!;
-        if (den > 1e-12) best = Math.max(best, Math.abs(g[i]! + g[k]!) / Math.sqrt(den));
-      }
-    }
-    return best;
+    return sparseStatistic(this.Si!, this.K, e, this.g);
   }
 
   /** √(eᵀ Σ⁻¹ e / K) with Σ^(-1/2) = P (or the diagonal RMS when P is absent). */
@@ -231,4 +213,27 @@ function inverseCovariance(P: Float32Array | null, rms: readonly number[], K: nu
 
 function round(x: number): number {
   return Math.round(x * 1e4) / 1e4;
+}
+
+/**
+ * The sparse statistic: max over S = {i} or {i, k} of |1_Sᵀ Σ⁻¹ e| / √(1_Sᵀ Σ⁻¹ 1_S), the
+ * matched-filter response of a shift in one shared latent or two moving the same way.
+ * `Si` is Σ⁻¹ (K × K, row-major); `g` is scratch of length K.
+ */
+export function sparseStatistic(Si: Float64Array, K: number, e: Float64Array, g: Float64Array): number {
+  for (let i = 0; i < K; i++) {
+    let v = 0;
+    for (let j = 0; j < K; j++) v += Si[i * K + j]! * e[j]!;
+    g[i] = v;
+  }
+  let best = 0;
+  for (let i = 0; i < K; i++) {
+    const sii = Si[i * K + i]!;
+    best = Math.max(best, Math.abs(g[i]!) / Math.sqrt(sii));
+    for (let k = i + 1; k < K; k++) {
+      const den = sii + Si[k * K + k]! + 2 * Si[i * K + k]!;
+      if (den > 1e-12) best = Math.max(best, Math.abs(g[i]! + g[k]!) / Math.sqrt(den));
+    }
+  }
+  return best;
 }
