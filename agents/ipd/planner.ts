@@ -26,6 +26,12 @@ export interface PlannerConfig {
   useValue: boolean;
   /** Probability of a uniformly random move (exploration while collecting data; 0 to evaluate). */
   explore: number;
+  /**
+   * Cooperation margin (return units; default 0): cooperate unless defecting's searched value
+   * beats cooperating's by more than this — a bias toward cooperation when the two values differ
+   * by less than their estimation noise. Not stored in checkpoints (a play-time setting).
+   */
+  coopMargin?: number;
 }
 
 export const DEFAULT_PLANNER: Readonly<PlannerConfig> = Object.freeze({ depth: 2, gamma: 0.95, useValue: true, explore: 0 });
@@ -103,6 +109,7 @@ export class Planner implements SeqModel {
     this.predictor.hiddenAt(ro.inner, t, sc.h[0]!);
     for (let i = 0; i < n; i++) sc.p[0]![i] = sigmoid(ro.inner.logit[t * n + i]!);
     const { depth, gamma, explore, useValue } = this.plan;
+    const margin = this.plan.coopMargin ?? 0;
     const K = this.K;
     const levels = useValue ? depth : depth - 1;
     // expand: level ℓ+1 state (parent j, outcome o) = j·4 + o, from own move a and co-player move b, o = 2a + b
@@ -141,9 +148,9 @@ export class Planner implements SeqModel {
         const qd = q(1);
         v[j] = Math.max(qc, qd);
         if (l === 0) {
-          // ties go to cooperation
+          // ties (within coopMargin) go to cooperation
           const beh = this.behaviour ? this.behaviour[j * 5 + features[j * K]!]! : NaN;
-          const pCoop = Number.isNaN(beh) ? explore / 2 + (1 - explore) * (qc >= qd ? 1 : 0) : beh;
+          const pCoop = Number.isNaN(beh) ? explore / 2 + (1 - explore) * (qc >= qd - margin ? 1 : 0) : beh;
           ro.logit[t * n + j] = pCoop >= 1 ? PLAN_LOGIT : pCoop <= 0 ? -PLAN_LOGIT : Math.log(pCoop / (1 - pCoop));
           ro.value[t * n + j] = v[j]!;
         }
@@ -166,7 +173,7 @@ export class Planner implements SeqModel {
   }
 
   private scratchFor(n: number): Scratch {
-    if (this.scratch?.n === n) return this.scratch;
+    if (this.scratch?.n === n && this.scratch.h.length === this.plan.depth + 1) return this.scratch; // depth may change between calls
     const H = this.H;
     const d = this.plan.depth;
     const sizes = Array.from({ length: d + 1 }, (_, l) => n * 4 ** l);

@@ -20,6 +20,7 @@ const evalEpisodes = Number(args['eval-episodes'] ?? 100);
 const hidden = Number(args.hidden ?? 16);
 const bootstrapEpisodes = Number(args['bootstrap-episodes'] ?? 264);
 const window = Number(args.window ?? 528);
+const explore = Number(args.explore ?? 0.1);
 const variants = (args.variants ?? 'mixed,selfplay,identity').split(',');
 const pool = loadPool(args.pool);
 const nStyles = pool.styles.length;
@@ -28,11 +29,11 @@ mkdirSync(out, { recursive: true });
 for (const variant of variants) {
   for (const seed of seedList(args.seeds)) {
     const stage = `planner-${variant}` as PlannerStage;
-    const tr = trainPlanner({ stage, pool, seed, iterations, episodes, hidden, bootstrapEpisodes, window, evaluate: evaluateLearners }, (it) => {
+    const tr = trainPlanner({ stage, pool, seed, iterations, episodes, hidden, bootstrapEpisodes, window, explore, evaluate: evaluateLearners }, (it) => {
       const e = it.eval ?? {};
       console.error(`${variant} seed ${seed} it ${it.iteration} ${it.seconds.toFixed(0)}s L-vs-L ${e.pairCoopA?.toFixed(2)}/${e.pairCoopB?.toFixed(2)} tft ${e.tftA?.toFixed(2)} alld ${e.alldA?.toFixed(2)}`);
     });
-    writeFileSync(join(out, `${variant}-seed-${seed}.json`), JSON.stringify({ variant, seed, iterations, episodes, hidden, bootstrapEpisodes, window, evalEpisodes, seconds: tr.seconds, agentSteps: tr.agentSteps, history: tr.history }));
+    writeFileSync(join(out, `${variant}-seed-${seed}.json`), JSON.stringify({ variant, seed, iterations, episodes, hidden, bootstrapEpisodes, window, explore, evalEpisodes, seconds: tr.seconds, agentSteps: tr.agentSteps, history: tr.history }));
   }
 }
 

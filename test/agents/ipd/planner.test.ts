@@ -80,6 +80,21 @@ describe('planner', () => {
     g.hiddenAt(gr, 0, h2);
     expect([...h1]).toEqual([...h2]);
   });
+
+  it('coopMargin: cooperates only when defecting gains no more than the margin', () => {
+    const g = new Gru(cfg, makeRng(3));
+    g.params.find((p) => p.name === 'head.wp')!.data.fill(0);
+    g.params.find((p) => p.name === 'head.bp')!.data[0] = 10; // P(co-player C) ≈ 1: defecting gains 2 − 1 = 1 per round, later rounds alike
+    const move = (coopMargin: number): number => {
+      const p = new Planner(g, { depth: 3, useValue: false, coopMargin });
+      const ro = p.start(2, 5);
+      p.step(ro, new Int32Array(2));
+      return ro.logit[0]!;
+    };
+    expect(move(0)).toBeLessThan(0);
+    expect(move(0.9)).toBeLessThan(0);
+    expect(move(1.1)).toBeGreaterThan(0);
+  });
 });
 
 describe('planner through the CLI', () => {
