@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openRun } from '../../data/index.js';
+import { expectKilledRunConsistent } from '../helpers/killedRun.js';
 import { hiddenValue } from '../helpers/makeTestRun.js';
 import { spawnTs } from '../helpers/childProcess.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -71,17 +71,7 @@ describe('kill -9 of a recording process', () => {
       const { signal } = await child.exited;
       expect(signal, `the recorder ended on its own; stderr:\n${child.stderr()}`).toBe('SIGKILL');
 
-      const run = openRun(dir);
-      expect(run.manifest.status).toBe('recording');
-      expect(run.effectiveStatus()).toBe('stale');
-      const scans = run.scan();
-      scans.forEach((s) => {
-        const counted = run.manifest.counts[s.agent]!;
-        expect(counted.rows).toBeLessThanOrEqual(s.rows);
-        expect(counted.batches).toBeLessThanOrEqual(s.batches);
-        expect(counted.bytes).toBeLessThanOrEqual(s.bytes);
-        expect(s.ended).toBe(false);
-      });
+      const { run, scans } = expectKilledRunConsistent(dir);
       // Each stream on its own: every complete batch, correct values, same truncation as scan().
       run.manifest.agents.forEach((ag, a) => {
         const reader = run.openAgent(ag.id, { reuseBuffer: true });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openRun, readTruthTable } from '../../data/index.js';
+import { readTruthTable } from '../../data/index.js';
+import { expectKilledRunConsistent } from '../helpers/killedRun.js';
 import { makeRng } from '../../util/random.js';
 import { spawnTs } from '../helpers/childProcess.js';
 import { runCliCapture } from '../helpers/runCliCapture.js';
@@ -38,17 +39,7 @@ describe('kill -9 of the recorder (thoughtlens record synthetic)', () => {
     const { signal } = await child.exited;
     expect(signal, `the recorder ended on its own; stderr:\n${child.stderr()}`).toBe('SIGKILL');
 
-    const run = openRun(dir);
-    expect(run.manifest.status).toBe('recording');
-    expect(run.effectiveStatus()).toBe('stale');
-    const scans = run.scan();
-    for (const s of scans) {
-      const c = run.manifest.counts[s.agent]!;
-      expect(c.rows, `manifest rows of ${s.agent}`).toBeLessThanOrEqual(s.rows);
-      expect(c.batches).toBeLessThanOrEqual(s.batches);
-      expect(c.bytes).toBeLessThanOrEqual(s.bytes);
-      expect(s.ended).toBe(false);
-    }
+    const { run, scans } = expectKilledRunConsistent(dir);
     // Every flushed batch of every agent decodes: keys strictly increasing, hidden finite.
     run.manifest.agents.forEach((ag, a) => {
       const reader = run.openAgent(ag.id);
