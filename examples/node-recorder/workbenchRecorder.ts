@@ -183,9 +183,13 @@ export class WorkbenchRecorder {
     return a;
   }
 
+  private stepsUrl(agentId: string): string {
+    return `${this.baseUrl}/api/runs/${this.id}/agents/${agentId}/steps`;
+  }
+
   /** Opens one long chunked POST for an agent; write() steps into it as they happen. */
   stream(agentId: string): StepStream {
-    const st = new StepStream(this.agent(agentId), `${this.baseUrl}/api/runs/${this.id}/agents/${agentId}/steps`, this.headers);
+    const st = new StepStream(this.agent(agentId), this.stepsUrl(agentId), this.headers);
     st.done.then((r) => this.offsets.set(agentId, r.totalRows)).catch(() => undefined);
     return st;
   }
@@ -198,10 +202,9 @@ export class WorkbenchRecorder {
   async send(agentId: string, s: Steps, o: { retries?: number; backoffMs?: number } = {}): Promise<{ rows: number; skipped: number; totalRows: number }> {
     const retries = o.retries ?? 4;
     const offset = this.offsets.get(agentId) ?? 0;
-    const url = `${this.baseUrl}/api/runs/${this.id}/agents/${agentId}/steps`;
     for (let attempt = 0; ; attempt++) {
       try {
-        const st = new StepStream(this.agent(agentId), url, { ...this.headers, 'thoughtlens-offset': String(offset) });
+        const st = new StepStream(this.agent(agentId), this.stepsUrl(agentId), { ...this.headers, 'thoughtlens-offset': String(offset) });
         st.write(s);
         const res = await st.close();
         this.offsets.set(agentId, res.totalRows);
