@@ -10,6 +10,8 @@ export interface CompiledStyle {
   heldOut: boolean;
   warmup: boolean;
   noise: number;
+  /** Relative frequency in training (dealt this many times per round of the pool). */
+  weight: number;
   nStates: number;
   initial: number;
   /** P(cooperate) in each state. */
@@ -26,7 +28,7 @@ export interface CompiledStyle {
 }
 
 export function compileStyle(spec: StyleSpec): CompiledStyle {
-  const base = { name: spec.name, group: spec.group, heldOut: spec.heldOut ?? false, warmup: spec.warmup ?? false, noise: spec.noise ?? 0, spec };
+  const base = { name: spec.name, group: spec.group, heldOut: spec.heldOut ?? false, warmup: spec.warmup ?? false, noise: spec.noise ?? 0, weight: spec.weight ?? 1, spec };
   if (spec.kind === 'fsm') {
     const names = Object.keys(spec.states);
     const k = names.length;

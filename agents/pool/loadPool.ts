@@ -45,9 +45,16 @@ export function loadPool(file?: string): Pool {
   return file === undefined ? { ...pool, source: 'default' } : pool;
 }
 
-/** Indices of the styles used in training (not held out). */
+/**
+ * The styles training deals, in order (not held out): each index repeated `weight` times, so
+ * dealing episodes round-robin over this list draws every style in proportion to its weight.
+ */
 export function trainingStyles(pool: Pool): number[] {
-  return pool.styles.flatMap((s, i) => (s.heldOut ? [] : [i]));
+  return pool.styles.flatMap((s, i) => (s.heldOut ? [] : Array<number>(s.weight).fill(i)));
+}
+
+export function styleWeight(pool: Pool, i: number): number {
+  return pool.styles[i]!.weight;
 }
 
 export function heldOutStyles(pool: Pool): number[] {
@@ -62,5 +69,5 @@ export function styleIndex(pool: Pool, name: string): number {
 
 /** Training styles marked for the warm-up curriculum (empty: no warm-up). */
 export function warmupStyles(pool: Pool): number[] {
-  return pool.styles.flatMap((s, i) => (s.warmup && !s.heldOut ? [i] : []));
+  return pool.styles.flatMap((s, i) => (s.warmup && !s.heldOut ? Array<number>(s.weight).fill(i) : []));
 }

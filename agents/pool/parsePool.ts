@@ -5,6 +5,7 @@ import type { FsmStateSpec, PoolSpec, StyleSpec } from './styleSpec.js';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const OUTCOME_PATTERN = /^[CD?]{2}$/;
 export const MAX_MEMORY = 3;
+export const MAX_WEIGHT = 100;
 
 export function parsePool(json: unknown, file?: string): PoolSpec {
   const fail = (field: string, what: string): never => {
@@ -33,6 +34,9 @@ function parseStyle(raw: unknown, i: number, fail: (field: string, what: string)
   if (raw.heldOut !== undefined && typeof raw.heldOut !== 'boolean') bad('heldOut', `must be true or false, got ${show(raw.heldOut)}`);
   if (raw.warmup !== undefined && typeof raw.warmup !== 'boolean') bad('warmup', `must be true or false, got ${show(raw.warmup)}`);
   if (raw.noise !== undefined && !(isProb(raw.noise) && (raw.noise as number) <= 0.5)) bad('noise', `must be a number in [0, 0.5], got ${show(raw.noise)}`);
+  if (raw.weight !== undefined && !(Number.isInteger(raw.weight) && (raw.weight as number) >= 1 && (raw.weight as number) <= MAX_WEIGHT)) {
+    bad('weight', `must be an integer in 1..${MAX_WEIGHT}, got ${show(raw.weight)}`);
+  }
   const base = {
     name: raw.name as string,
     group: raw.group as string,
@@ -40,6 +44,7 @@ function parseStyle(raw: unknown, i: number, fail: (field: string, what: string)
     heldOut: (raw.heldOut as boolean | undefined) ?? false,
     noise: (raw.noise as number | undefined) ?? 0,
     warmup: (raw.warmup as boolean | undefined) ?? false,
+    weight: (raw.weight as number | undefined) ?? 1,
   };
   const memoryN = (): number => {
     if (!Number.isInteger(raw.n) || (raw.n as number) < 1 || (raw.n as number) > MAX_MEMORY) bad('n', `must be an integer in 1..${MAX_MEMORY}, got ${show(raw.n)}`);

@@ -17,7 +17,9 @@
 // Every style also has: name (unique), group (for reports), description?, heldOut? (kept
 // out of training), noise? (probability in [0, 0.5] that the chosen move is flipped),
 // warmup? (also drawn in the first part of training, a curriculum: without it agents
-// collapse to always-defect before they learn to tell reciprocators apart).
+// collapse to always-defect before they learn to tell reciprocators apart), weight? (an
+// integer 1..100, default 1: the style is dealt `weight` times as often in training — the
+// pool is the learner's prior, and whether probing a co-player pays depends on it).
 
 export type StyleKind = 'memory' | 'fsm' | 'random-memory';
 
@@ -29,6 +31,8 @@ interface StyleBase {
   noise?: number;
   /** Drawn during the warm-up (curriculum) part of stage-1 training. */
   warmup?: boolean;
+  /** Relative frequency in training (integer ≥ 1, default 1). */
+  weight?: number;
 }
 
 export interface MemoryStyleSpec extends StyleBase {

@@ -30,7 +30,7 @@ describe('shipped pool styles behave as named', () => {
       expect(styleIndex(pool, s)).toBeGreaterThanOrEqual(0);
     }
     expect(heldOutStyles(pool).length).toBeGreaterThanOrEqual(4);
-    expect(trainingStyles(pool).length + heldOutStyles(pool).length).toBe(pool.styles.length);
+    expect(new Set(trainingStyles(pool)).size + heldOutStyles(pool).length).toBe(pool.styles.length);
   });
 
   it('tit-for-tat cooperates first, then copies', () => {
@@ -141,12 +141,27 @@ describe('pool files', () => {
     [{ styles: [{ name: 'ok', group: 'g', kind: 'memory', n: 1, start: 1, p: { '??': 1 } }, { name: 'g2', group: 'g', kind: 'fsm', initial: 'a', states: { a: { p: 1, next: { '?D': 'zz' } } } }] }, /style #1 \("g2"\) field "states.a.next.\?D" must name a state, got "zz"/],
     [{ styles: [{ name: 'f', group: 'g', kind: 'fsm', initial: 'a', states: { a: { p: 1, after: { min: 5, max: 2, to: 'a' } } } }] }, /style #0 \("f"\) field "states.a.after.max"/],
     [{ styles: [{ name: 'k', group: 'g', kind: 'tabular' }] }, /style #0 \("k"\) field "kind" must be/],
+    [{ styles: [{ name: 'w', group: 'g', kind: 'memory', n: 1, start: 1, p: { '??': 1 }, weight: 1.5 }] }, /style #0 \("w"\) field "weight" must be an integer in 1..100, got 1.5/],
+    [{ styles: [{ name: 'w', group: 'g', kind: 'memory', n: 1, start: 1, p: { '??': 1 }, weight: 0 }] }, /style #0 \("w"\) field "weight" must be an integer in 1..100, got 0/],
     [{ styles: [{ group: 'g', kind: 'memory' }] }, /style #0 field "name"/],
     [{ styles: [{ name: 'a', group: 'g', kind: 'random-memory', n: 1, dist: 'uniform' }, { name: 'a', group: 'g', kind: 'random-memory', n: 1, dist: 'uniform' }] }, /style #1 \("a"\) field "name" duplicates/],
   ];
   it.each(bad.map(([json, re], i) => ({ i, json, re })))('rejects bad file #$i naming the entry and field', ({ json, re }) => {
     expect(() => poolFromJson(json, 'user.json')).toThrow(PoolError);
     expect(() => poolFromJson(json, 'user.json')).toThrow(re);
+  });
+
+  it('deals each training style in proportion to its weight (held-out styles never)', () => {
+    const p = poolFromJson({
+      styles: [
+        { name: 'a', group: 'g', kind: 'memory', n: 1, start: 1, p: { '??': 1 } },
+        { name: 'b', group: 'g', kind: 'memory', n: 1, start: 0, p: { '??': 0 }, weight: 3 },
+        { name: 'c', group: 'g', kind: 'memory', n: 1, start: 0, p: { '??': 0 }, weight: 2, heldOut: true },
+      ],
+    });
+    expect(trainingStyles(p)).toEqual([0, 1, 1, 1]);
+    // the shipped pool weights grim trigger 3× (docs/RESULTS.md, "Built-in agents")
+    expect(trainingStyles(pool).filter((i) => i === styleIndex(pool, 'grim-trigger'))).toHaveLength(3);
   });
 
   it('reports unreadable JSON with the file name', () => {
