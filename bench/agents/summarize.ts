@@ -100,6 +100,23 @@ if (pe.length) {
     const rs = pe.filter((r) => r.variant === v);
     out.push(`| ${v} | ${its.map((_: number, k: number) => mean(rs.map((r) => (r.history[k].eval.pairCoopA + r.history[k].eval.pairCoopB) / 2)).toFixed(2)).join(' | ')} |`);
   }
+  // stability, judged on the last K iterations (criterion fixed before the 30-iteration runs):
+  // mixed: every iteration's mean over seeds ≥ 0.8 and every seed's mean over them ≥ 0.8; ablations: ≤ 0.2 likewise
+  const K = Math.min(Number(args['stable-last'] ?? 5), its.length);
+  const pairOf = (r: any, k: number): number => (r.history[k].eval.pairCoopA + r.history[k].eval.pairCoopB) / 2;
+  out.push('', `Stability over the last ${K} iterations (${its.slice(-K).join(', ')}): lowest mean over seeds in any of them; each seed's mean over them.`, '');
+  out.push('| variant | lowest iteration mean | per seed: mean over the last iterations | goal | met |', '|---|---|---|---|---|');
+  for (const v of variants) {
+    const rs = pe.filter((r) => r.variant === v);
+    const lastIdx = its.map((_: number, k: number) => k).slice(-K);
+    const itMeans = lastIdx.map((k: number) => mean(rs.map((r) => pairOf(r, k))));
+    const seedMeans = rs.map((r) => mean(lastIdx.map((k: number) => pairOf(r, k))));
+    const mixed = v === 'mixed';
+    const lo = Math.min(...itMeans);
+    const hi = Math.max(...itMeans, ...seedMeans);
+    const met = mixed ? lo >= 0.8 && Math.min(...seedMeans) >= 0.8 : hi <= 0.2;
+    out.push(`| ${v} | ${lo.toFixed(2)} | ${rs.map((r, i) => `${r.seed}: ${seedMeans[i]!.toFixed(2)}`).join(', ')} | ${mixed ? 'every one ≥ 0.8' : 'every one ≤ 0.2'} | ${met ? 'yes' : '**no**'} |`);
+  }
   out.push('', `PERF planner emergence runs: ${variants.map((v) => `${v} ${ci(pe.filter((r) => r.variant === v).map((r) => r.seconds))} s (${ci(pe.filter((r) => r.variant === v).map((r) => r.agentSteps / r.seconds))} agent-steps/s)`).join(', ')}.`);
 }
 

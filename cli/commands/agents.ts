@@ -93,7 +93,7 @@ export const agentsCommand: CommandModule = {
       .option('--save-every <n>', 'also save <name>@<update> every n updates', int)
       .option('--depth <n>', 'planner: own moves searched ahead before the value head takes over (default 2)', int)
       .option('--explore <p>', 'planner: probability of a random move while collecting (default 0.1)', float)
-      .option('--pool <file.json>', 'co-player pool (default: the shipped pool; styles with "heldOut": true are not trained on)')
+      .option('--pool <file.json>', 'co-player pool (default: the shipped pool; styles with "heldOut": true are not trained on, "weight": k deals a style k× as often; docs/POOL.md)')
       .addHelpText('after', '\nExamples:\n  thoughtlens agents train --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --agent planner --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --stage 2 --from ckpts/gru-stage1 --out ckpts\n  thoughtlens agents train --stage 3 --from ckpts/gru-stage1 --with ckpts/gru-stage2 --out ckpts\n')
       .action(
         action((ctx: CliContext, flags: TrainFlags) => {
