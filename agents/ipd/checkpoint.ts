@@ -4,7 +4,6 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readSafetensors, writeFileAtomic, writeSafetensors, type NamedTensor } from '../../data/index.js';
 import { CheckpointError } from './checkpointError.js';
-import type { Gru } from './gru.js';
 import { makeModel } from './makeModel.js';
 import { isPlanner, Planner, type PlannerConfig } from './planner.js';
 import type { ModelConfig, SeqModel } from './seqModel.js';
@@ -21,8 +20,8 @@ export interface CheckpointInfo {
   /** 'stage1', 'stage2', 'stage3', 'selfplay', 'identity', 'planner', … */
   stage: string;
   /**
-   * Present for a model-based planner: the weights are its co-player predictor (a GRU whose
-   * policy head predicts the co-player's move) and the agent plans with these settings.
+   * Present for a model-based planner: the weights are its co-player predictor (a GRU or
+   * transformer whose policy head predicts the co-player's move) and the agent plans with these settings.
    */
   planner?: Omit<PlannerConfig, 'explore'>;
   seed: number;
@@ -83,11 +82,10 @@ export function loadCheckpoint(dir: string): Checkpoint {
   }
   if (info.planner !== undefined) {
     const pl = info.planner;
-    if (m.arch !== 'gru') throw new CheckpointError(`a planner's predictor must be a GRU ("model.arch": "gru")`, cfgFile);
     if (!Number.isInteger(pl.depth) || pl.depth < 1 || pl.depth > 6) throw new CheckpointError(`field "planner.depth" must be an integer in 1..6, got ${JSON.stringify(pl.depth)}`, cfgFile);
     if (typeof pl.gamma !== 'number' || !(pl.gamma > 0 && pl.gamma < 1)) throw new CheckpointError(`field "planner.gamma" must be a number in (0, 1), got ${JSON.stringify(pl.gamma)}`, cfgFile);
     if (typeof pl.useValue !== 'boolean') throw new CheckpointError(`field "planner.useValue" must be true or false`, cfgFile);
-    return { info, model: new Planner(model as Gru, { depth: pl.depth, gamma: pl.gamma, useValue: pl.useValue }), dir: d };
+    return { info, model: new Planner(model, { depth: pl.depth, gamma: pl.gamma, useValue: pl.useValue }), dir: d };
   }
   return { info, model, dir: d };
 }

@@ -15,6 +15,7 @@ export * from './stages.js';
 export * from './recordIpd.js';
 export * from './trainToCheckpoints.js';
 export * from './planner.js';
+export * from './searchBrancher.js';
 export * from './fitPredictor.js';
 export * from './trainPlanner.js';
 export * from './trainPlannerToCheckpoints.js';

@@ -1,17 +1,18 @@
-// A model-based agent: a GRU trained by supervised learning to predict the co-player's
-// next move from the episode so far (its "policy" head is read as P(co-player cooperates
+// A model-based agent: a sequence model (GRU or causal transformer) trained by supervised
+// learning to predict the co-player's next move from the episode so far (its "policy" head is read as P(co-player cooperates
 // this round)), and a policy that plans with it. Each round it runs an expectimax search
 // over its own next `depth` moves, with the predictor supplying the co-player's moves
-// (4 outcomes per level, the predictor stepped from the current hidden state for each), and
+// (4 outcomes per level, the predictor stepped from the current state for each: a
+// SearchBrancher), and
 // plays the move with the highest discounted return. Against a reciprocator cooperation
 // wins within a few rounds of look-ahead; against a co-player whose play does not depend
 // on ours, defection does.
 //
 // The planner is a SeqModel, so playing, evaluating and recording need nothing new: its
 // rollout's logit is the planned move (±PLAN_LOGIT, or the ε-exploring mixture), its
-// value the best move's planned return, and its hidden state the predictor's GRU state.
-import type { Gru } from './gru.js';
+// value the best move's planned return, and its hidden state the predictor's hidden state.
 import { PAYOFF } from './payoffs.js';
+import { brancherFor, type SearchBrancher } from './searchBrancher.js';
 import { sigmoid, type ModelConfig, type Param, type Rollout, type SeqModel } from './seqModel.js';
 
 export interface PlannerConfig {
@@ -47,8 +48,7 @@ interface PlannerRollout extends Rollout {
 
 interface Scratch {
   n: number;
-  /** Per level ℓ = 0 … depth: hidden states (n·4^ℓ·H), P(co-player C) and value-head output (n·4^ℓ). */
-  h: Float64Array[];
+  /** Per level ℓ = 0 … depth: P(co-player C) and value-head output (n·4^ℓ). */
   p: Float64Array[];
   v: Float64Array[];
   leaf: Float64Array[];
@@ -59,9 +59,8 @@ export class Planner implements SeqModel {
   readonly cfg: ModelConfig;
   readonly params: Param[];
   readonly plan: PlannerConfig;
-  private readonly H: number;
   private readonly K: number;
-  private readonly w: Record<'wx' | 'wh' | 'b' | 'bhn' | 'wp' | 'bp' | 'wv' | 'bv', Float64Array>;
+  private readonly brancher: SearchBrancher;
   private scratch: Scratch | null = null;
   /**
    * Exploration while collecting: per episode, P(C) for each observation symbol (5 values;
@@ -69,22 +68,17 @@ export class Planner implements SeqModel {
    * planner's own value of every state visited, whoever chose the moves.
    */
   behaviour: Float64Array | null = null;
-  private readonly g: Float64Array;
 
   constructor(
-    readonly predictor: Gru,
+    readonly predictor: SeqModel,
     plan: Partial<PlannerConfig> = {},
   ) {
-    if (predictor.cfg.arch !== 'gru') throw new Error('the planner needs a GRU predictor');
     this.cfg = predictor.cfg;
     this.params = predictor.params;
     this.plan = { ...DEFAULT_PLANNER, ...plan };
     if (!Number.isInteger(this.plan.depth) || this.plan.depth < 1 || this.plan.depth > 6) throw new Error('planner depth must be an integer in 1..6');
-    this.H = predictor.cfg.hidden;
     this.K = predictor.cfg.featuresPerStep;
-    const get = (name: string): Float64Array => predictor.params.find((p) => p.name === name)!.data;
-    this.w = { wx: get('gru.wx'), wh: get('gru.wh'), b: get('gru.b'), bhn: get('gru.bhn'), wp: get('head.wp'), bp: get('head.bp'), wv: get('head.wv'), bv: get('head.bv') };
-    this.g = new Float64Array(3 * this.H);
+    this.brancher = brancherFor(predictor);
   }
 
   start(n: number, maxSteps: number): PlannerRollout {
@@ -106,7 +100,7 @@ export class Planner implements SeqModel {
     this.predictor.step(ro.inner, features);
     ro.predicted.set(ro.inner.logit.subarray(t * n, (t + 1) * n), t * n);
     const sc = this.scratchFor(n);
-    this.predictor.hiddenAt(ro.inner, t, sc.h[0]!);
+    this.brancher.root(ro.inner, t);
     for (let i = 0; i < n; i++) sc.p[0]![i] = sigmoid(ro.inner.logit[t * n + i]!);
     const { depth, gamma, explore, useValue } = this.plan;
     const margin = this.plan.coopMargin ?? 0;
@@ -123,7 +117,7 @@ export class Planner implements SeqModel {
           for (let k = 1; k < K; k++) f[(j * 4 + o) * K + k] = features[root * K + k]!;
         }
       }
-      this.advance(sc.h[l]!, m, f, sc.h[l + 1]!, sc.p[l + 1]!, sc.leaf[l + 1]!);
+      this.brancher.expand(l, m, f, sc.p[l + 1]!, sc.leaf[l + 1]!);
     }
     // back up: V_ℓ(s) = max_a Σ_b P_s(b)·(r(a,b) + γ·V_{ℓ+1}(child)),
     // V_depth = the value head's return estimate (1 − γ)·G scaled back, or 0
@@ -173,61 +167,18 @@ export class Planner implements SeqModel {
   }
 
   private scratchFor(n: number): Scratch {
-    if (this.scratch?.n === n && this.scratch.h.length === this.plan.depth + 1) return this.scratch; // depth may change between calls
-    const H = this.H;
     const d = this.plan.depth;
+    this.brancher.prepare(n, d);
+    if (this.scratch?.n === n && this.scratch.p.length === d + 1) return this.scratch; // depth may change between calls
     const sizes = Array.from({ length: d + 1 }, (_, l) => n * 4 ** l);
     this.scratch = {
       n,
-      h: sizes.map((m) => new Float64Array(m * H)),
       p: sizes.map((m) => new Float64Array(m)),
       v: sizes.map((m) => new Float64Array(m)),
       leaf: sizes.map((m) => new Float64Array(m)),
       feats: sizes.map((m) => new Int32Array(m * this.K)),
     };
     return this.scratch;
-  }
-
-  /** One GRU step for m parents × 4 children: child c = 4j + o reads parent hidden j. */
-  private advance(hIn: Float64Array, m: number, feats: Int32Array, hOut: Float64Array, pOut: Float64Array, vOut: Float64Array): void {
-    const { H, K, g } = this;
-    const { wx, wh, b, bhn, wp, bp, wv, bv } = this.w;
-    const H3 = 3 * H;
-    for (let j = 0; j < m; j++) {
-      // the recurrent part depends only on the parent: shared by its 4 children
-      for (let k = 0; k < H3; k++) g[k] = 0;
-      for (let q = 0; q < H; q++) {
-        const hq = hIn[j * H + q]!;
-        if (hq === 0) continue;
-        const row = q * H3;
-        for (let k = 0; k < H3; k++) g[k]! += hq * wh[row + k]!;
-      }
-      for (let o = 0; o < 4; o++) {
-        const c = j * 4 + o;
-        let logit = bp[0]!;
-        let value = bv[0]!;
-        for (let k = 0; k < H; k++) {
-          let ar = b[k]! + g[k]!;
-          let az = b[H + k]! + g[H + k]!;
-          let an = b[2 * H + k]!;
-          for (let f = 0; f < K; f++) {
-            const row = feats[c * K + f]! * H3;
-            ar += wx[row + k]!;
-            az += wx[row + H + k]!;
-            an += wx[row + 2 * H + k]!;
-          }
-          const r = sigmoid(ar);
-          const z = sigmoid(az);
-          const nv = Math.tanh(an + r * (g[2 * H + k]! + bhn[k]!));
-          const h = (1 - z) * nv + z * hIn[j * H + k]!;
-          hOut[c * H + k] = h;
-          logit += h * wp[k]!;
-          value += h * wv[k]!;
-        }
-        pOut[c] = sigmoid(logit);
-        vOut[c] = value;
-      }
-    }
   }
 }
 

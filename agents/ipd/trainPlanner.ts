@@ -15,11 +15,11 @@ import { makeRng, type Rng } from '../../util/random.js';
 import { StylePlayers, trainingStyles, type Pool } from '../pool/index.js';
 import { Adam } from './adam.js';
 import { concatTrajectories, fitPredictor, lastEpisodes, type FitConfig, type Trajectories } from './fitPredictor.js';
-import { Gru } from './gru.js';
+import { makeModel } from './makeModel.js';
 import { OBS_SIZE } from './payoffs.js';
 import { DEFAULT_PLANNER, Planner, type PlannerConfig } from './planner.js';
 import { playMatch, type MatchRecord, type Opponent } from './playMatch.js';
-import type { ModelConfig, Param, Rollout, SeqModel } from './seqModel.js';
+import type { Arch, ModelConfig, Param, Rollout, SeqModel } from './seqModel.js';
 
 export const PLANNER_STAGES = ['planner', 'planner-mixed', 'planner-selfplay', 'planner-identity'] as const;
 export type PlannerStage = (typeof PLANNER_STAGES)[number];
@@ -28,6 +28,8 @@ export interface PlannerTrainOptions {
   stage: PlannerStage;
   pool: Pool;
   seed?: number;
+  /** The predictor's architecture (default 'gru'). */
+  arch?: Arch;
   hidden?: number;
   /** Policy-improvement iterations (collect → refit). */
   iterations?: number;
@@ -155,6 +157,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
   const opts = {
     stage: o.stage,
     seed,
+    arch: o.arch ?? 'gru',
     hidden: o.hidden ?? 32,
     iterations: o.iterations ?? 10,
     episodes: o.episodes ?? 264,
@@ -180,7 +183,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
   const withPool = o.stage !== 'planner-selfplay';
   const T = opts.episodeLength;
   const mcfg: ModelConfig = {
-    arch: 'gru',
+    arch: opts.arch,
     hidden: opts.hidden,
     inputs: identity ? OBS_SIZE + nStyles + 1 : OBS_SIZE,
     featuresPerStep: identity ? 2 : 1,
@@ -190,7 +193,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
   const gammaV = plan.useValue ? plan.gamma : undefined;
   const names = two ? ['A', 'B'] : ['A'];
   const learners = names.map((name) => {
-    const planner = new Planner(new Gru(mcfg, rng.fork()), { ...opts.planner, explore: opts.explore });
+    const planner = new Planner(makeModel(mcfg, rng.fork()), { ...opts.planner, explore: opts.explore });
     const lr = fitCfg.lr ?? 5e-3;
     return { name, planner, adam: new Adam(planner.params, { lr, clip: fitCfg.gradClip ?? 1 }), data: null as Trajectories | null };
   });

@@ -8,7 +8,7 @@
 import type { Rng } from '../../util/random.js';
 import { type ModelConfig, type Param, type Rollout, type SeqModel } from './seqModel.js';
 
-interface TfRollout extends Rollout {
+export interface TfRollout extends Rollout {
   x: Float64Array;
   q: Float64Array;
   k: Float64Array;
@@ -84,8 +84,6 @@ export class CausalTransformer implements SeqModel {
   step(rollout: Rollout, features: Int32Array): void {
     const ro = rollout as TfRollout;
     const { d, m, K } = this;
-    const P = this.p;
-    const [E, Wq, Wk, Wv, Wo, W1, b1, W2, b2, wp, wv] = [P['tf.embed']!, P['tf.wq']!, P['tf.wk']!, P['tf.wv']!, P['tf.wo']!, P['tf.w1']!, P['tf.b1']!, P['tf.w2']!, P['tf.b2']!, P['head.wp']!, P['head.wv']!];
     const n = ro.n;
     const t = ro.t;
     const T = ro.maxSteps;
@@ -93,14 +91,7 @@ export class CausalTransformer implements SeqModel {
     ro.feats.set(features.subarray(0, n * K), t * n * K);
     for (let i = 0; i < n; i++) {
       const r = (t * n + i) * d;
-      for (let a = 0; a < d; a++) ro.x[r + a] = 0;
-      for (let f = 0; f < K; f++) {
-        const row = features[i * K + f]! * d;
-        for (let a = 0; a < d; a++) ro.x[r + a]! += E[row + a]!;
-      }
-      matVec(ro.x, r, Wq, d, d, ro.q, r);
-      matVec(ro.x, r, Wk, d, d, ro.k, r);
-      matVec(ro.x, r, Wv, d, d, ro.v, r);
+      this.embedQkv(features, i * K, ro.x, ro.q, ro.k, ro.v, r);
       const ab = (t * n + i) * T;
       let mx = -Infinity;
       for (let j = 0; j <= t; j++) {
@@ -120,28 +111,58 @@ export class CausalTransformer implements SeqModel {
         const vr = (j * n + i) * d;
         for (let a = 0; a < d; a++) ro.c[r + a]! += w * ro.v[vr + a]!;
       }
-      matVec(ro.c, r, Wo, d, d, ro.y, r);
-      for (let a = 0; a < d; a++) ro.y[r + a]! += ro.x[r + a]!;
-      const ur = (t * n + i) * m;
-      matVec(ro.y, r, W1, d, m, ro.u, ur);
-      for (let b = 0; b < m; b++) ro.u[ur + b]! += b1[b]!;
-      for (let a = 0; a < d; a++) ro.h[r + a] = ro.y[r + a]! + b2[a]!;
-      for (let b = 0; b < m; b++) {
-        const ub = ro.u[ur + b]!;
-        if (ub <= 0) continue;
-        const row = b * d;
-        for (let a = 0; a < d; a++) ro.h[r + a]! += ub * W2[row + a]!;
-      }
-      let logit = P['head.bp']![0]!;
-      let value = P['head.bv']![0]!;
-      for (let a = 0; a < d; a++) {
-        logit += ro.h[r + a]! * wp[a]!;
-        value += ro.h[r + a]! * wv[a]!;
-      }
-      ro.logit[t * n + i] = logit;
-      ro.value[t * n + i] = value;
+      this.finishToken(ro.x, ro.c, ro.y, ro.u, ro.h, r, (t * n + i) * m);
+      ro.logit[t * n + i] = this.heads[0]!;
+      ro.value[t * n + i] = this.heads[1]!;
     }
     ro.t++;
+  }
+
+  /** Logit and value of the last finishToken. */
+  readonly heads = new Float64Array(2);
+
+  /** A token's input x = Σ embed[features[fo…fo+K)] and its query, key and value rows, all at offset r. */
+  embedQkv(features: Int32Array, fo: number, x: Float64Array, q: Float64Array, k: Float64Array, v: Float64Array, r: number): void {
+    const { d, K } = this;
+    const P = this.p;
+    const E = P['tf.embed']!;
+    for (let a = 0; a < d; a++) x[r + a] = 0;
+    for (let f = 0; f < K; f++) {
+      const row = features[fo + f]! * d;
+      for (let a = 0; a < d; a++) x[r + a]! += E[row + a]!;
+    }
+    matVec(x, r, P['tf.wq']!, d, d, q, r);
+    matVec(x, r, P['tf.wk']!, d, d, k, r);
+    matVec(x, r, P['tf.wv']!, d, d, v, r);
+  }
+
+  /**
+   * The rest of a token after attention (context c at r): y = x + c·Wo, h = y + relu(y·W1 + b1)·W2 + b2
+   * (u at ur keeps the pre-activation), then the heads into `heads` (logit, value).
+   */
+  finishToken(x: Float64Array, c: Float64Array, y: Float64Array, u: Float64Array, h: Float64Array, r: number, ur: number): void {
+    const { d, m } = this;
+    const P = this.p;
+    const [W1, b1, W2, b2, wp, wv] = [P['tf.w1']!, P['tf.b1']!, P['tf.w2']!, P['tf.b2']!, P['head.wp']!, P['head.wv']!];
+    matVec(c, r, P['tf.wo']!, d, d, y, r);
+    for (let a = 0; a < d; a++) y[r + a]! += x[r + a]!;
+    matVec(y, r, W1, d, m, u, ur);
+    for (let b = 0; b < m; b++) u[ur + b]! += b1[b]!;
+    for (let a = 0; a < d; a++) h[r + a] = y[r + a]! + b2[a]!;
+    for (let b = 0; b < m; b++) {
+      const ub = u[ur + b]!;
+      if (ub <= 0) continue;
+      const row = b * d;
+      for (let a = 0; a < d; a++) h[r + a]! += ub * W2[row + a]!;
+    }
+    let logit = P['head.bp']![0]!;
+    let value = P['head.bv']![0]!;
+    for (let a = 0; a < d; a++) {
+      logit += h[r + a]! * wp[a]!;
+      value += h[r + a]! * wv[a]!;
+    }
+    this.heads[0] = logit;
+    this.heads[1] = value;
   }
 
   hiddenAt(rollout: Rollout, t: number, out: Float32Array | Float64Array): void {

@@ -72,7 +72,7 @@ const plDir = args.planner ? resolve(args.planner) : null;
 const pl = plDir ? read(plDir, /^planner-seed-.*\.json$/) : [];
 inContextTables(
   pl,
-  `### Model-based planner: in-context best response (${pl.length} seeds: ${pl.map((r) => r.seed).join(', ')}; ${pl[0]?.iterations} iterations, depth ${pl[0]?.depth}, value target ${pl[0]?.valueTarget})`,
+  `### Model-based planner (${pl[0]?.arch ?? "gru"}): in-context best response (${pl.length} seeds: ${pl.map((r) => r.seed).join(', ')}; ${pl[0]?.iterations} iterations, depth ${pl[0]?.depth}, value target ${pl[0]?.valueTarget})`,
   'planner',
 );
 

@@ -71,7 +71,7 @@ export const agentsCommand: CommandModule = {
       .addOption(
         new Option(
           '--agent <kind>',
-          'a2c: a GRU/transformer policy trained by policy gradient; planner: a GRU that predicts the co-player (supervised) ' +
+          'a2c: a GRU/transformer policy trained by policy gradient; planner: a GRU/transformer that predicts the co-player (supervised) ' +
             'and a policy that plans with it, improved by collect → refit iterations (stages 1, mixed, selfplay, identity)',
         )
           .choices(['a2c', 'planner'])
@@ -94,7 +94,7 @@ export const agentsCommand: CommandModule = {
       .option('--depth <n>', 'planner: own moves searched ahead before the value head takes over (default 2)', int)
       .option('--explore <p>', 'planner: probability of a random move while collecting (default 0.1)', float)
       .option('--pool <file.json>', 'co-player pool (default: the shipped pool; styles with "heldOut": true are not trained on, "weight": k deals a style k× as often; docs/POOL.md)')
-      .addHelpText('after', '\nExamples:\n  thoughtlens agents train --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --agent planner --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --stage 2 --from ckpts/gru-stage1 --out ckpts\n  thoughtlens agents train --stage 3 --from ckpts/gru-stage1 --with ckpts/gru-stage2 --out ckpts\n')
+      .addHelpText('after', '\nExamples:\n  thoughtlens agents train --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --agent planner --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --agent planner --arch transformer --stage 1 --out ckpts\n  thoughtlens agents train --stage 2 --from ckpts/gru-stage1 --out ckpts\n  thoughtlens agents train --stage 3 --from ckpts/gru-stage1 --with ckpts/gru-stage2 --out ckpts\n')
       .action(
         action((ctx: CliContext, flags: TrainFlags) => {
           const stage = flags.stage as Stage;
@@ -203,7 +203,6 @@ const PLANNER_STAGE: Partial<Record<Stage, PlannerStage>> = { '1': 'planner', mi
 function trainPlannerCommand(ctx: CliContext, stage: Stage, flags: TrainFlags, pool: ReturnType<typeof loadPool>): void {
   const ps = PLANNER_STAGE[stage];
   if (!ps) throw new UsageError(`--agent planner trains stages 1, mixed, selfplay and identity, not stage ${stage}`);
-  if (flags.arch && flags.arch !== 'gru') throw new UsageError('--agent planner needs --arch gru (its search steps a GRU predictor)');
   if (flags.from || flags.with) throw new UsageError('--agent planner trains from scratch: --from/--with do not apply');
   const iterations = flags.steps ?? 10;
   const outDir = resolve(flags.out ?? join(ctx.workspace, 'agents'));
@@ -215,6 +214,8 @@ function trainPlannerCommand(ctx: CliContext, stage: Stage, flags: TrainFlags, p
       pool,
       outDir,
       seed: flags.seed ?? 1,
+      arch: (flags.arch as 'gru' | 'transformer' | undefined) ?? 'gru',
+      prefix: flags.arch ?? 'gru',
       iterations,
       command,
       ...(flags.hidden !== undefined ? { hidden: flags.hidden } : {}),

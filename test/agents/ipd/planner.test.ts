@@ -97,6 +97,26 @@ describe('planner', () => {
   });
 });
 
+describe('planner with a transformer predictor', () => {
+  it('trains, saves, loads and records like the GRU planner', async () => {
+    const ws = tempDir();
+    const out = trainPlannerToCheckpoints({ stage: 'planner', arch: 'transformer', prefix: 'transformer', pool, styles: warmupStyles(pool), seed: 3, hidden: 8, iterations: 1, episodes: 24, bootstrapEpisodes: 48, window: 96, episodeLength: 20, outDir: join(ws, 'ck') });
+    expect(out.checkpoints).toEqual([join(ws, 'ck', 'transformer-planner')]);
+    const loss = out.result.history.map((h) => h.loss.A!);
+    expect(loss.every(Number.isFinite)).toBe(true);
+    const ck = loadCheckpoint(out.checkpoints[0]!);
+    expect(isPlanner(ck.model)).toBe(true);
+    expect(ck.model.cfg.arch).toBe('transformer');
+    const styles = ['tit-for-tat', 'always-defect'].map((s) => styleIndex(pool, s));
+    const a = evaluateVsStyles(ck.model, pool, { episodes: 16, episodeLength: 20, seed: 5 }, styles);
+    const b = evaluateVsStyles(out.result.learners[0]!.planner, pool, { episodes: 16, episodeLength: 20, seed: 5 }, styles);
+    expect(a.map((e) => e.coop)).toEqual(b.map((e) => e.coop));
+    const r = await runCliCapture(['-w', ws, 'record', 'ipd', '--agents', out.checkpoints[0]!, 'tit-for-tat', '--episodes', '2', '--rounds', '10', '--out', 'r1', '--json']);
+    expect(r.code).toBe(0);
+    expect(openRun(join(ws, 'runs', 'r1')).manifest.agents[0]).toMatchObject({ hiddenSize: 8, model: 'planner-transformer-8' });
+  });
+});
+
 describe('planner through the CLI', () => {
   it('agents train --agent planner, agents eval and record ipd work on its checkpoint', async () => {
     const ws = tempDir();
