@@ -103,7 +103,7 @@ if (pe.length) {
   // stability, judged on the last K iterations (criterion fixed before the 30-iteration runs):
   // mixed: every iteration's mean over seeds ≥ 0.8 and every seed's mean over them ≥ 0.8; ablations: ≤ 0.2 likewise
   const K = Math.min(Number(args['stable-last'] ?? 5), its.length);
-  const pairOf = (r: any, k: number): number => (r.history[k].eval.pairCoopA + r.history[k].eval.pairCoopB) / 2;
+  const pairOf = (r: { history: { eval: Record<string, number> }[] }, k: number): number => (r.history[k]!.eval.pairCoopA! + r.history[k]!.eval.pairCoopB!) / 2;
   out.push('', `Stability over the last ${K} iterations (${its.slice(-K).join(', ')}): lowest mean over seeds in any of them; each seed's mean over them.`, '');
   out.push('| variant | lowest iteration mean | per seed: mean over the last iterations | goal | met |', '|---|---|---|---|---|');
   for (const v of variants) {
