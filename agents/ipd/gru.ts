@@ -79,52 +79,73 @@ export class Gru implements SeqModel {
 
   step(rollout: Rollout, features: Int32Array): void {
     const ro = rollout as GruRollout;
-    const { H, K, Wx, Wh, b, bhn, wp, wv } = this;
-    const H3 = 3 * H;
+    const { H, K } = this;
     const n = ro.n;
     const t = ro.t;
     const g = this.tmp;
     ro.feats.set(features.subarray(0, n * K), t * n * K);
     for (let i = 0; i < n; i++) {
       const hp = (t * n + i) * H;
-      const ho = ((t + 1) * n + i) * H;
-      const c = (t * n + i) * H;
-      for (let k = 0; k < H3; k++) g[k] = 0;
-      for (let j = 0; j < H; j++) {
-        const hj = ro.hs[hp + j]!;
-        if (hj === 0) continue;
-        const row = j * H3;
-        for (let k = 0; k < H3; k++) g[k]! += hj * Wh[row + k]!;
-      }
-      let logit = this.bp[0]!;
-      let value = this.bv[0]!;
-      for (let k = 0; k < H; k++) {
-        let ar = b[k]! + g[k]!;
-        let az = b[H + k]! + g[H + k]!;
-        let an = b[2 * H + k]!;
-        for (let f = 0; f < K; f++) {
-          const row = features[i * K + f]! * H3;
-          ar += Wx[row + k]!;
-          az += Wx[row + H + k]!;
-          an += Wx[row + 2 * H + k]!;
-        }
-        const r = sigmoid(ar);
-        const z = sigmoid(az);
-        const hn = g[2 * H + k]! + bhn[k]!;
-        const nv = Math.tanh(an + r * hn);
-        const h = (1 - z) * nv + z * ro.hs[hp + k]!;
-        ro.r[c + k] = r;
-        ro.z[c + k] = z;
-        ro.nn[c + k] = nv;
-        ro.hn[c + k] = hn;
-        ro.hs[ho + k] = h;
-        logit += h * wp[k]!;
-        value += h * wv[k]!;
-      }
-      ro.logit[t * n + i] = logit;
-      ro.value[t * n + i] = value;
+      this.recurrent(ro.hs, hp, g);
+      this.cell(g, ro.hs, hp, features, i * K, ro.hs, ((t + 1) * n + i) * H, ro, (t * n + i) * H);
+      ro.logit[t * n + i] = this.heads[0]!;
+      ro.value[t * n + i] = this.heads[1]!;
     }
     ro.t++;
+  }
+
+  /** Logit and value of the last cell(). */
+  readonly heads = new Float64Array(2);
+
+  /** g = h·W_h for the hidden row at hs[hp…]: the recurrent half of a step, shared by every input fed from h. */
+  recurrent(hs: Float64Array, hp: number, g: Float64Array): void {
+    const { H, Wh } = this;
+    const H3 = 3 * H;
+    for (let k = 0; k < H3; k++) g[k] = 0;
+    for (let j = 0; j < H; j++) {
+      const hj = hs[hp + j]!;
+      if (hj === 0) continue;
+      const row = j * H3;
+      for (let k = 0; k < H3; k++) g[k]! += hj * Wh[row + k]!;
+    }
+  }
+
+  /**
+   * The rest of a step from g = h·W_h (h at hPrev[hp…]) and the input features[fo…fo+K): writes h'
+   * at hOut[ho…], the heads into `heads`, and (for backprop) the gates into cache at c.
+   */
+  cell(g: Float64Array, hPrev: Float64Array, hp: number, features: Int32Array, fo: number, hOut: Float64Array, ho: number, cache: Pick<GruRollout, 'r' | 'z' | 'nn' | 'hn'> | null, c: number): void {
+    const { H, K, Wx, b, bhn, wp, wv } = this;
+    const H3 = 3 * H;
+    let logit = this.bp[0]!;
+    let value = this.bv[0]!;
+    for (let k = 0; k < H; k++) {
+      let ar = b[k]! + g[k]!;
+      let az = b[H + k]! + g[H + k]!;
+      let an = b[2 * H + k]!;
+      for (let f = 0; f < K; f++) {
+        const row = features[fo + f]! * H3;
+        ar += Wx[row + k]!;
+        az += Wx[row + H + k]!;
+        an += Wx[row + 2 * H + k]!;
+      }
+      const r = sigmoid(ar);
+      const z = sigmoid(az);
+      const hn = g[2 * H + k]! + bhn[k]!;
+      const nv = Math.tanh(an + r * hn);
+      const h = (1 - z) * nv + z * hPrev[hp + k]!;
+      if (cache) {
+        cache.r[c + k] = r;
+        cache.z[c + k] = z;
+        cache.nn[c + k] = nv;
+        cache.hn[c + k] = hn;
+      }
+      hOut[ho + k] = h;
+      logit += h * wp[k]!;
+      value += h * wv[k]!;
+    }
+    this.heads[0] = logit;
+    this.heads[1] = value;
   }
 
   hiddenAt(rollout: Rollout, t: number, out: Float32Array | Float64Array): void {
