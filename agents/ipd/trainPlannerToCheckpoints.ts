@@ -6,7 +6,7 @@ import { trainPlanner, type PlannerIteration, type PlannerTrainOptions, type Pla
 
 export interface TrainPlannerToCheckpointsOptions extends PlannerTrainOptions {
   outDir: string;
-  /** Prefix of checkpoint names (default 'gru'). */
+  /** Prefix of checkpoint names (default: the predictor's arch). */
   prefix?: string;
   /** Recorded in each checkpoint: the command that reproduces it. */
   command?: string;
@@ -20,7 +20,7 @@ export interface TrainedPlanners {
 
 export function trainPlannerToCheckpoints(o: TrainPlannerToCheckpointsOptions, onIteration?: (it: PlannerIteration) => void): TrainedPlanners {
   const result = trainPlanner(o, onIteration);
-  const prefix = o.prefix ?? 'gru';
+  const prefix = o.prefix ?? o.arch ?? 'gru';
   const last = result.history[result.history.length - 1];
   const two = result.learners.length > 1;
   const checkpoints = result.learners.map((l) => {

@@ -23,6 +23,8 @@ export class TransformerBrancher implements SearchBrancher {
   private readonly u: Float64Array;
   private readonly h: Float64Array;
   private scores = new Float64Array(0);
+  /** A child's node index at each level of its path (0 = its episode … L = itself). */
+  private path = new Int32Array(0);
 
   constructor(private readonly tf: CausalTransformer) {
     const d = (this.d = tf.cfg.hidden);
@@ -34,6 +36,7 @@ export class TransformerBrancher implements SearchBrancher {
   prepare(n: number, levels: number): void {
     if (this.n === n && this.keys.length === levels + 1) return;
     this.n = n;
+    this.path = new Int32Array(levels + 1);
     this.keys = Array.from({ length: levels + 1 }, (_, l) => new Float64Array(l === 0 ? 0 : n * 4 ** l * this.d));
     this.values = Array.from({ length: levels + 1 }, (_, l) => new Float64Array(l === 0 ? 0 : n * 4 ** l * this.d));
   }
@@ -45,7 +48,7 @@ export class TransformerBrancher implements SearchBrancher {
   }
 
   expand(l: number, m: number, feats: Int32Array, pOut: Float64Array, vOut: Float64Array): void {
-    const { d, tf, x, q, k, v, c, y, u, h, scores } = this;
+    const { d, tf, x, q, k, v, c, y, u, h, scores, path } = this;
     const ro = this.ro!;
     const { n } = ro;
     const t = this.t;
@@ -55,7 +58,8 @@ export class TransformerBrancher implements SearchBrancher {
     const kk = this.keys[L]!;
     const vv = this.values[L]!;
     for (let cIdx = 0; cIdx < 4 * m; cIdx++) {
-      const i = Math.floor(cIdx / 4 ** L);
+      for (let lv = L, a = cIdx; lv >= 0; lv--, a = a >> 2) path[lv] = a;
+      const i = path[0]!;
       tf.embedQkv(feats, cIdx * K, x, q, k, v, 0);
       kk.set(k, cIdx * d);
       vv.set(v, cIdx * d);
@@ -71,7 +75,7 @@ export class TransformerBrancher implements SearchBrancher {
         s++;
       }
       for (let lv = 1; lv <= L; lv++) {
-        const kr = Math.floor(cIdx / 4 ** (L - lv)) * d;
+        const kr = path[lv]! * d;
         const kl = this.keys[lv]!;
         let dot = 0;
         for (let a = 0; a < d; a++) dot += q[a]! * kl[kr + a]!;
@@ -89,7 +93,7 @@ export class TransformerBrancher implements SearchBrancher {
       }
       for (let lv = 1; lv <= L; lv++) {
         const w = scores[t + lv]! / z;
-        const vr = Math.floor(cIdx / 4 ** (L - lv)) * d;
+        const vr = path[lv]! * d;
         const vl = this.values[lv]!;
         for (let a = 0; a < d; a++) c[a]! += w * vl[vr + a]!;
       }

@@ -21,7 +21,7 @@ for (const seed of seedList(args.seeds)) {
   mkdirSync(out, { recursive: true });
   const t0 = performance.now();
   const command = `npx tsx bench/agents/planner.bench.ts --seeds ${seed} --iterations ${iterations} --depth ${depth} --value-target ${valueTarget} --explore-episodes ${exploreEpisodes}${arch === 'gru' ? '' : ` --arch ${arch}`}`;
-  const tr = trainPlannerToCheckpoints({ stage: 'planner', pool, seed, arch, prefix: arch, iterations, planner: { depth }, valueTarget, exploreEpisodes, outDir: join(out, `seed-${seed}`), command }, (it) => {
+  const tr = trainPlannerToCheckpoints({ stage: 'planner', pool, seed, arch, iterations, planner: { depth }, valueTarget, exploreEpisodes, outDir: join(out, `seed-${seed}`), command }, (it) => {
     const g = it.groups.A ?? {};
     console.error(`seed ${seed} it ${it.iteration} ${it.seconds.toFixed(0)}s loss ${it.loss.A!.toFixed(3)} ` + Object.entries(g).map(([k, s]) => `${k} ${s.coop.toFixed(2)}/${s.reward.toFixed(2)}`).join(' '));
   });

@@ -80,6 +80,8 @@ const peDir = args['planner-emergence'] ? resolve(args['planner-emergence']) : n
 const pe = peDir ? read(peDir, /^(mixed|selfplay|identity)-seed-.*\.json$/) : [];
 if (pe.length) {
   const variants = [...new Set(pe.map((r) => r.variant))];
+  /** Learner-vs-learner cooperation of one evaluation: the mean of A's and B's. */
+  const pairCoop = (e: Record<string, number>): number => (e.pairCoopA! + e.pairCoopB!) / 2;
   out.push('', `### Model-based learners from a defecting start (GRU ${pe[0].hidden}; bootstrap ${pe[0].bootstrapEpisodes} episodes of P(C) = 0.15, then ${pe[0].iterations} iterations × ${pe[0].episodes} episodes; greedy evaluation after each iteration, ${pe[0].evalEpisodes} episodes)`, '');
   out.push('| variant | seeds | L-vs-L coop after bootstrap (A / B) | after last iteration (A / B) | late, last iteration (A / B) | A vs tit-for-tat late | A vs always-defect late | goal | met |', '|---|---|---|---|---|---|---|---|---|');
   for (const v of variants) {
@@ -87,8 +89,8 @@ if (pe.length) {
     const first = rs.map((r) => r.history[0].eval);
     const last = rs.map((r) => r.history[r.history.length - 1].eval);
     const f = (xs: Record<string, number>[], k: string): string => ci(xs.map((x) => x[k]!));
-    const startMean = mean(first.map((x) => (x.pairCoopA + x.pairCoopB) / 2));
-    const endMean = mean(last.map((x) => (x.pairCoopA + x.pairCoopB) / 2));
+    const startMean = mean(first.map(pairCoop));
+    const endMean = mean(last.map(pairCoop));
     const goal = v === 'mixed' ? 'start ≤ 0.2 → ≥ 0.8' : 'stay ≤ 0.2';
     const met = v === 'mixed' ? startMean <= 0.2 && endMean >= 0.8 : endMean <= 0.2;
     out.push(`| ${v} | ${rs.length} | ${f(first, 'pairCoopA')} / ${f(first, 'pairCoopB')} | ${f(last, 'pairCoopA')} / ${f(last, 'pairCoopB')} | ${f(last, 'pairLateA')} / ${f(last, 'pairLateB')} | ${f(last, 'tftA')} | ${f(last, 'alldA')} | ${goal} | ${met ? 'yes' : '**no**'} |`);
@@ -98,19 +100,18 @@ if (pe.length) {
   out.push(`| variant | ${its.map((i: number) => `it ${i}`).join(' | ')} |`, `|---|${its.map(() => '---').join('|')}|`);
   for (const v of variants) {
     const rs = pe.filter((r) => r.variant === v);
-    out.push(`| ${v} | ${its.map((_: number, k: number) => mean(rs.map((r) => (r.history[k].eval.pairCoopA + r.history[k].eval.pairCoopB) / 2)).toFixed(2)).join(' | ')} |`);
+    out.push(`| ${v} | ${its.map((_: number, k: number) => mean(rs.map((r) => pairCoop(r.history[k].eval))).toFixed(2)).join(' | ')} |`);
   }
   // stability, judged on the last K iterations (criterion fixed before the 30-iteration runs):
   // mixed: every iteration's mean over seeds ≥ 0.8 and every seed's mean over them ≥ 0.8; ablations: ≤ 0.2 likewise
   const K = Math.min(Number(args['stable-last'] ?? 5), its.length);
-  const pairOf = (r: { history: { eval: Record<string, number> }[] }, k: number): number => (r.history[k]!.eval.pairCoopA! + r.history[k]!.eval.pairCoopB!) / 2;
+  const lastIdx = its.map((_: number, k: number) => k).slice(-K);
   out.push('', `Stability over the last ${K} iterations (${its.slice(-K).join(', ')}): lowest mean over seeds in any of them; each seed's mean over them.`, '');
   out.push('| variant | lowest iteration mean | per seed: mean over the last iterations | goal | met |', '|---|---|---|---|---|');
   for (const v of variants) {
     const rs = pe.filter((r) => r.variant === v);
-    const lastIdx = its.map((_: number, k: number) => k).slice(-K);
-    const itMeans = lastIdx.map((k: number) => mean(rs.map((r) => pairOf(r, k))));
-    const seedMeans = rs.map((r) => mean(lastIdx.map((k: number) => pairOf(r, k))));
+    const itMeans = lastIdx.map((k: number) => mean(rs.map((r) => pairCoop(r.history[k].eval))));
+    const seedMeans = rs.map((r) => mean(lastIdx.map((k: number) => pairCoop(r.history[k].eval))));
     const mixed = v === 'mixed';
     const lo = Math.min(...itMeans);
     const hi = Math.max(...itMeans, ...seedMeans);

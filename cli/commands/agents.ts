@@ -215,7 +215,6 @@ function trainPlannerCommand(ctx: CliContext, stage: Stage, flags: TrainFlags, p
       outDir,
       seed: flags.seed ?? 1,
       arch: (flags.arch as 'gru' | 'transformer' | undefined) ?? 'gru',
-      prefix: flags.arch ?? 'gru',
       iterations,
       command,
       ...(flags.hidden !== undefined ? { hidden: flags.hidden } : {}),

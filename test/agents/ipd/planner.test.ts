@@ -100,7 +100,7 @@ describe('planner', () => {
 describe('planner with a transformer predictor', () => {
   it('trains, saves, loads and records like the GRU planner', async () => {
     const ws = tempDir();
-    const out = trainPlannerToCheckpoints({ stage: 'planner', arch: 'transformer', prefix: 'transformer', pool, styles: warmupStyles(pool), seed: 3, hidden: 8, iterations: 1, episodes: 24, bootstrapEpisodes: 48, window: 96, episodeLength: 20, outDir: join(ws, 'ck') });
+    const out = trainPlannerToCheckpoints({ stage: 'planner', arch: 'transformer', pool, styles: warmupStyles(pool), seed: 3, hidden: 8, iterations: 1, episodes: 24, bootstrapEpisodes: 48, window: 96, episodeLength: 20, outDir: join(ws, 'ck') });
     expect(out.checkpoints).toEqual([join(ws, 'ck', 'transformer-planner')]);
     const loss = out.result.history.map((h) => h.loss.A!);
     expect(loss.every(Number.isFinite)).toBe(true);
