@@ -36,7 +36,7 @@ import {
   type EpisodeSet,
   type LatentCoder,
   type SharedViewModel,
-} from '../../sae/conflicts/index.js';
+} from '../../conflicts/index.js';
 import { makeRng, shuffleInPlace } from '../../util/random.js';
 import { copyEpisodes } from './runSubset.js';
 

@@ -26,7 +26,7 @@ import {
   type DetectorConfig,
   type EpisodeOutcome,
   type ViewSource,
-} from '../../sae/conflicts/index.js';
+} from '../../conflicts/index.js';
 import { copyEpisodes } from './runSubset.js';
 
 const args = new Map<string, string>();

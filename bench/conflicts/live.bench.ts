@@ -10,7 +10,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from '
 import { join } from 'node:path';
 import { recordSynthetic } from '../../agents/index.js';
 import { openRun } from '../../data/index.js';
-import { ConflictScorer, ccaViews, episodeRows, fitDetector, flagCsvRow, flagsCsvHeader, followRun, loadEpisodes, nowMs, resolveEventSpec, selectEpisodes } from '../../sae/conflicts/index.js';
+import { ConflictScorer, ccaViews, episodeRows, fitDetector, flagCsvRow, flagsCsvHeader, followRun, loadEpisodes, nowMs, resolveEventSpec, selectEpisodes } from '../../conflicts/index.js';
 import { quantile } from '../../util/quantile.js';
 import { copyEpisodes } from './runSubset.js';
 

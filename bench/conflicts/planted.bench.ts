@@ -30,7 +30,7 @@ import {
   type EpisodeOutcome,
   type Evaluation,
   type ViewSource,
-} from '../../sae/conflicts/index.js';
+} from '../../conflicts/index.js';
 import { bootstrapGroups } from '../../util/bootstrap.js';
 import { copyEpisodes } from './runSubset.js';
 

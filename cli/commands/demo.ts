@@ -169,7 +169,7 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
     );
     const detectorFile = join(runDirFor(ws, runId), 'reports', ckptName, 'detector.json');
     const detect = async (run: string, fit: boolean, dir = ckptDir, name = ckptName) => {
-      const c = await import('../../sae/conflicts/index.js');
+      const c = await import('../../conflicts/index.js');
       const runDir = runDirFor(ws, run);
       const res = fit
         ? c.detectRun({ runDir, views: c.dictionaryViews(c.dictionaryCoder(dir), true) })

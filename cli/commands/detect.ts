@@ -30,7 +30,7 @@ import {
   type ScoredEpisode,
   type ScoreMode,
   type ViewSource,
-} from '../../sae/conflicts/index.js';
+} from '../../conflicts/index.js';
 import { quantile } from '../../util/quantile.js';
 import { openRun } from '../../data/index.js';
 import { emit, type CliContext } from '../context.js';

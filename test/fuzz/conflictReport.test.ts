@@ -1,5 +1,5 @@
 // Seeded fuzzing of conflict-detection files: report.json as the workbench reads it
-// (server/reportReader.ts) and detector.json (sae/conflicts loadDetector), both first
+// (server/reportReader.ts) and detector.json (conflicts/ loadDetector), both first
 // written by a real `detectRun` on a small run with planted drift.
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../util/random.js';

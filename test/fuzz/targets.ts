@@ -12,7 +12,7 @@ import { tableFromArrays } from 'apache-arrow';
 import { createRun, decodeSafetensors, encodeSafetensors, openRun, readManifest, readTruthTable, truthPath, validateManifest, writeTruthTable, type AgentSpec } from '../../data/index.js';
 import { defaultPoolFile, loadPool, poolFromJson } from '../../agents/pool/index.js';
 import { estimateNorm, initParams, loadCheckpoint, loadOptimizerState, makeCheckpointCfg, readCodes as readRunCodes, resolveSaeConfig, saveCheckpoint } from '../../sae/index.js';
-import { ccaViews, detectRun, loadDetector, REPORT_FILES, saveDetector, writeReport } from '../../sae/conflicts/index.js';
+import { ccaViews, detectRun, loadDetector, REPORT_FILES, saveDetector, writeReport } from '../../conflicts/index.js';
 import { readCheckpoint, readCodes as readWorkbenchCodes, readReport } from '../../server/index.js';
 import { makeRng } from '../../util/random.js';
 import { mutateBytes, mutateJson } from '../helpers/fuzz.js';
@@ -122,8 +122,8 @@ const serverCheckpoint: FuzzTarget = {
     writeSmallCheckpoint(dir);
     const files = { cfg: join(dir, 'cfg.json'), split: join(dir, 'split.json'), metrics: join(dir, 'metrics.json'), model: join(dir, 'model.safetensors') };
     const orig = {
-      // Both layouts the reader knows: the trainer's and a flat one with numLatents.
-      cfg: { numLatents: 16, agents: [{ id: 'A', hiddenSize: 6 }, { id: 'B', hiddenSize: 4 }], ...(JSON.parse(readFileSync(files.cfg, 'utf8')) as object) } as unknown,
+      // The one layout the reader knows: the trainer's (sae/checkpoint).
+      cfg: JSON.parse(readFileSync(files.cfg, 'utf8')) as unknown,
       split: JSON.parse(readFileSync(files.split, 'utf8')) as unknown,
       metrics: JSON.parse(readFileSync(files.metrics, 'utf8')) as unknown,
       model: new Uint8Array(readFileSync(files.model)),
@@ -134,7 +134,7 @@ const serverCheckpoint: FuzzTarget = {
       writeFileSync(files.split, which === 1 ? jsonOrBytes(rng, orig.split) : JSON.stringify(orig.split));
       writeFileSync(files.metrics, which === 2 ? jsonOrBytes(rng, orig.metrics) : JSON.stringify(orig.metrics));
       writeFileSync(files.model, which === 3 ? mutateBytes(rng, orig.model) : orig.model);
-      return outcomeOf(() => void readCheckpoint('ck', files));
+      return outcomeOf(() => void readCheckpoint('ck', dir));
     };
   }),
 };

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRun, encodeSafetensors, openRun, ThoughtlensError } from '../../data/index.js';
 import { loadPool } from '../../agents/pool/index.js';
-import { loadDetector } from '../../sae/conflicts/index.js';
+import { loadDetector } from '../../conflicts/index.js';
 import { loadCheckpoint } from '../../sae/index.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 import { exitCodeFor } from '../../cli/exitCodes.js';
@@ -184,10 +184,10 @@ export const CASES: Case[] = [
     where: 'agents/pool/parsePool.ts',
     run: (c) => lib(() => loadPool(writeTo(join(c.root, 'p2.json'), JSON.stringify({ styles: [{ name: 'tft', group: 'g', kind: 'memory', n: 1, start: 1.5, p: { '?C': 1, '?D': 0 } }] })))),
   },
-  { input: 'detector.json of another schema', where: 'sae/conflicts/detector.ts loadDetector', run: (c) => lib(() => loadDetector(writeTo(join(c.root, 'd1.json'), '{"schema": "something-else"}'))) },
+  { input: 'detector.json of another schema', where: 'conflicts/detector.ts loadDetector', run: (c) => lib(() => loadDetector(writeTo(join(c.root, 'd1.json'), '{"schema": "something-else"}'))) },
   {
     input: 'detector.json with a field missing',
-    where: 'sae/conflicts/detector.ts loadDetector',
+    where: 'conflicts/detector.ts loadDetector',
     run: (c) => lib(() => loadDetector(writeTo(join(c.root, 'd2.json'), JSON.stringify({ schema: 'thoughtlens.conflict-detector', version: 1, channels: [{ kind: 'pair' }], combiners: [{}] })))),
   },
   // ---- HTTP ingestion and API

@@ -1,0 +1,95 @@
+// The whole offline pipeline behind `thoughtlens detect`: get a detector (load one, or fit
+// one on a reference run or on the first part of this run's episodes), score the held-out
+// episodes, evaluate against the behavioural events, and build the report.
+import { openRun, type RunReader } from '../data/index.js';
+import type { Detector } from './detector.js';
+import type { DetectorConfig } from './detectorConfig.js';
+import { loadEpisodes, type EpisodeSet } from './input/episodes.js';
+import { DetectorDataError } from './errors.js';
+import { resolveEventSpec, type EventOptions } from './input/events.js';
+import { scoreEpisodes } from './evaluate/evaluate.js';
+import { fitDetector, type ViewSource } from './fit/fitDetector.js';
+import { buildReport, type ConflictReport } from './report/conflictReport.js';
+
+export interface DetectRunOptions {
+  runDir: string;
+  /** A fitted detector; otherwise one is fitted. */
+  detector?: Detector;
+  detectorFile?: string;
+  /** Fit on this run (all its episodes) instead of the first part of the scored run. */
+  referenceDir?: string;
+  /** Fraction of the run's episodes (in episode order) used as reference when fitting on the run itself (default 0.5). */
+  trainFraction?: number;
+  views?: ViewSource;
+  config?: DetectorConfig;
+  events?: EventOptions;
+  resamples?: number;
+  seed?: number;
+  onProgress?: (stage: string) => void;
+}
+
+export interface DetectRunResult {
+  detector: Detector;
+  /** True when the detector was fitted here (callers save it). */
+  fitted: boolean;
+  report: ConflictReport;
+  scoredEpisodes: number[];
+}
+
+export function detectRun(o: DetectRunOptions): DetectRunResult {
+  const run = openRun(o.runDir);
+  const progress = o.onProgress ?? (() => undefined);
+  progress('reading run');
+  const all = loadEpisodes(run);
+  if (all.episodes.length === 0) throw new DetectorDataError(`run '${run.manifest.id}' has no complete steps to score`);
+  let detector = o.detector;
+  let fitted = false;
+  let scored: EpisodeSet = all;
+  const eventOverride = o.events && (o.events.rule || o.events.column) ? o.events : undefined;
+  if (!detector) {
+    if (!o.views) throw new DetectorDataError('no detector and no view source to fit one');
+    let reference: EpisodeSet;
+    let refRun: RunReader = run;
+    if (o.referenceDir) {
+      refRun = openRun(o.referenceDir);
+      progress('reading reference run');
+      reference = loadEpisodes(refRun);
+    } else {
+      const frac = o.trainFraction ?? 0.5;
+      const n = all.episodes.length;
+      const k = Math.round(frac * n);
+      if (n < 2 || k < 1 || k >= n) {
+        throw new DetectorDataError(
+          `cannot split run '${run.manifest.id}' (${n} episode${n === 1 ? '' : 's'}) into reference and held-out episodes at fraction ${frac}; give --reference <run> or --detector <file>`,
+        );
+      }
+      reference = { ...all, episodes: all.episodes.slice(0, k) };
+      scored = { ...all, episodes: all.episodes.slice(k) };
+    }
+    const events = resolveEventSpec(reference.agents, reference.columnSpecs, o.events);
+    progress('fitting detector');
+    detector = fitDetector(reference, { events, views: o.views, ...(o.config ? { config: o.config } : {}), run: refRun.manifest.id });
+    fitted = true;
+  } else {
+    if (detector.agents.join(',') !== all.agents.join(',')) {
+      throw new DetectorDataError(`the detector was fitted for agents ${detector.agents.join(', ')}; run '${run.manifest.id}' has ${all.agents.join(', ')}`);
+    }
+    if (eventOverride) detector = { ...detector, events: resolveEventSpec(all.agents, all.columnSpecs, eventOverride) };
+    // Never evaluate on the episodes the detector was fitted or calibrated on.
+    if (detector.provenance.run === run.manifest.id) {
+      const seen = new Set([...detector.provenance.fitEpisodes, ...detector.provenance.calibrationEpisodes]);
+      scored = { ...all, episodes: all.episodes.filter((e) => !seen.has(e.episode)) };
+    }
+  }
+  progress('scoring');
+  const { episodes, flags } = scoreEpisodes(detector, scored);
+  progress('evaluating');
+  const report = buildReport(detector, episodes, flags, {
+    runId: run.manifest.id,
+    runDir: run.dir,
+    detectorFile: o.detectorFile ?? null,
+    ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+  });
+  return { detector, fitted, report, scoredEpisodes: episodes.map((e) => e.episode) };
+}

@@ -1,0 +1,145 @@
+// The conflict report: what was scored, with which detector, every flag with its
+// attribution, the behavioural events, and (where the run has events on held-out
+// episodes) the evaluation. Schema-versioned; report.json is this object.
+import type { Detector } from '../detector.js';
+import { describeEventSpec } from '../input/events.js';
+import { episodeOutcome, evaluateOutcomes, type Evaluation, type ScoredEpisode } from '../evaluate/evaluate.js';
+import type { Flag } from '../score/scorer.js';
+
+export const REPORT_SCHEMA = 'thoughtlens.conflict-report';
+export const REPORT_VERSION = 1;
+
+export type FlagOutcome = 'early' | 'false-alarm' | 'during-conflict';
+
+export interface ReportFlag extends Flag {
+  /** early: a behavioural conflict starts within H steps after it; false-alarm: on a null step. */
+  outcome: FlagOutcome;
+  /** Steps until that conflict starts (early flags only). */
+  leadToEvent: number | null;
+}
+
+export interface TopLatent {
+  latent: number;
+  label: string;
+  class: string;
+  channel: string;
+  /** Flags where this latent was among the listed ones. */
+  flags: number;
+  meanAbsDisagreement: number;
+}
+
+export interface EpisodeSeries {
+  episode: number;
+  step: number[];
+  score: number[];
+  /** Steps where a behavioural conflict starts. */
+  events: number[];
+}
+
+export interface ConflictReport {
+  schema: typeof REPORT_SCHEMA;
+  version: number;
+  createdAt: string;
+  run: { id: string; dir: string; agents: string[] };
+  detector: {
+    file: string | null;
+    views: string;
+    mode: string;
+    threshold: number | null;
+    far: number;
+    horizon: number;
+    lambda: number;
+    rearm: number;
+    calibration: Detector['calibration'];
+    fitEpisodes: number[];
+    calibrationEpisodes: number[];
+    precursors: Detector['precursors'];
+    notes: string[];
+    dictionary: Record<string, unknown> | null;
+  };
+  events: { definition: string; count: number; list: { episode: number; step: number }[] };
+  scored: { episodes: number; steps: number; episodeIds: number[] };
+  evaluation: Evaluation | null;
+  flags: ReportFlag[];
+  topLatents: TopLatent[];
+  /** Per-episode score series (for charts), at most `seriesLimit` episodes. */
+  series: EpisodeSeries[];
+  live?: { batches: number; latencyMs: { median: number; p99: number; max: number } } | undefined;
+}
+
+export interface BuildReportOptions {
+  runId: string;
+  runDir: string;
+  detectorFile?: string | null;
+  /** Evaluate (metrics with intervals) when events exist. Default true. */
+  evaluate?: boolean;
+  resamples?: number;
+  seed?: number;
+  seriesLimit?: number;
+}
+
+export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags: readonly Flag[], o: BuildReportOptions): ConflictReport {
+  const H = d.config.horizon;
+  const outcomes = scored.map((e) => episodeOutcome(e, H));
+  const byEpisode = new Map(scored.map((e, i) => [e.episode, { e, o: outcomes[i]! }]));
+  const reportFlags: ReportFlag[] = flags.map((f) => {
+    const x = byEpisode.get(f.episode);
+    if (!x) return { ...f, outcome: 'false-alarm', leadToEvent: null };
+    const r = x.e.step.indexOf(f.step);
+    const label = r >= 0 ? x.o.labels[r]! : 0;
+    let lead: number | null = null;
+    for (const c of x.o.conflicts) if (c.step > f.step && c.step - f.step <= H && (lead === null || c.step - f.step < lead)) lead = c.step - f.step;
+    return { ...f, outcome: label === 1 ? 'early' : label === 0 ? 'false-alarm' : 'during-conflict', leadToEvent: label === 1 ? lead : null };
+  });
+  const eventList = scored.flatMap((e) => e.onsets.map((r) => ({ episode: e.episode, step: e.step[r]! })));
+  const evaluation = (o.evaluate ?? true) && eventList.length > 0 ? evaluateOutcomes(outcomes, H, { resamples: o.resamples ?? 1000, seed: o.seed ?? 0 }) : null;
+  const top = new Map<string, TopLatent & { sum: number }>();
+  for (const f of flags) {
+    for (const l of f.latents) {
+      const key = `${f.channel}/${l.latent}`;
+      const t = top.get(key) ?? { latent: l.latent, label: l.label, class: l.class, channel: f.channel, flags: 0, meanAbsDisagreement: 0, sum: 0 };
+      t.flags++;
+      t.sum += Math.abs(l.disagreement);
+      top.set(key, t);
+    }
+  }
+  const topLatents = [...top.values()]
+    .map(({ sum, ...t }) => ({ ...t, meanAbsDisagreement: Math.round((sum / t.flags) * 1e3) / 1e3 }))
+    .sort((a, b) => b.flags - a.flags || b.meanAbsDisagreement - a.meanAbsDisagreement)
+    .slice(0, 20);
+  // Chart series: episodes with events or flags first, then the rest, up to the limit.
+  const limit = o.seriesLimit ?? 12;
+  const interesting = scored.filter((e) => e.onsets.length || e.flags.length);
+  const chosen = [...interesting, ...scored.filter((e) => !(e.onsets.length || e.flags.length))].slice(0, limit);
+  const series = chosen
+    .sort((a, b) => a.episode - b.episode)
+    .map((e) => ({ episode: e.episode, step: Array.from(e.step), score: Array.from(e.score, (v) => Math.round(v * 1e3) / 1e3), events: e.onsets.map((r) => e.step[r]!) }));
+  return {
+    schema: REPORT_SCHEMA,
+    version: REPORT_VERSION,
+    createdAt: new Date().toISOString(),
+    run: { id: o.runId, dir: o.runDir, agents: [...d.agents] },
+    detector: {
+      file: o.detectorFile ?? null,
+      views: d.provenance.views,
+      mode: d.config.mode,
+      threshold: Number.isFinite(d.calibration.threshold) ? d.calibration.threshold : null,
+      far: d.config.far,
+      horizon: H,
+      lambda: d.config.lambda,
+      rearm: d.config.rearm,
+      calibration: d.calibration,
+      fitEpisodes: d.provenance.fitEpisodes,
+      calibrationEpisodes: d.provenance.calibrationEpisodes,
+      precursors: d.precursors,
+      notes: d.provenance.notes,
+      dictionary: d.provenance.dictionary ?? null,
+    },
+    events: { definition: describeEventSpec(d.events), count: eventList.length, list: eventList },
+    scored: { episodes: scored.length, steps: scored.reduce((s, e) => s + e.step.length, 0), episodeIds: scored.map((e) => e.episode) },
+    evaluation,
+    flags: reportFlags,
+    topLatents,
+    series,
+  };
+}

@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRun } from '../../data/index.js';
+import { REPORT_SCHEMA, REPORT_VERSION, type ConflictReport } from '../../conflicts/index.js';
+import { runCliCapture } from '../helpers/runCliCapture.js';
+import { tempDir } from '../helpers/tmp.js';
+import { tinyAgents, writeTinyRun } from './helpers/tinyConflicts.js';
+
+describe('thoughtlens detect', () => {
+  it('fits on the first half of a run, scores the rest and writes every report format', async () => {
+    const root = tempDir('tl-detect-cli-');
+    const data = writeTinyRun(root, 'tiny', { episodes: 24, steps: 100, seed: 5 });
+    const out = join(root, 'rep');
+    const r = await runCliCapture(['--json', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--out', out, '--horizon', '15', '--far', '0.005', '--resamples', '50']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { flags: number; events: number; files: string[] };
+    for (const f of ['detector.json', 'report.json', 'flags.csv', 'report.md', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ConflictReport;
+    expect(report.schema).toBe(REPORT_SCHEMA);
+    expect(report.version).toBe(REPORT_VERSION);
+    expect(report.scored.episodeIds).toEqual(Array.from({ length: 12 }, (_, i) => 12 + i));
+    expect(report.flags.length).toBe(summary.flags);
+    expect(report.evaluation!.conflicts).toBe(data.conflicts.filter((c) => c.episode >= 12).length);
+    expect(report.evaluation!.detectionRate).toBeGreaterThan(0.7);
+    const csv = readFileSync(join(out, 'flags.csv'), 'utf8').trim().split('\n');
+    expect(csv.length).toBe(report.flags.length + 1);
+
+    // The stored detector reproduces the same flags on the same run (its fit episodes skipped).
+    const out2 = join(root, 'rep2');
+    const r2 = await runCliCapture(['--json', 'detect', data.dir, '--detector', join(out, 'detector.json'), '--out', out2, '--resamples', '50']);
+    expect(r2.code).toBe(0);
+    const report2 = JSON.parse(readFileSync(join(out2, 'report.json'), 'utf8')) as ConflictReport;
+    expect(report2.flags.map((f) => [f.episode, f.step, f.score])).toEqual(report.flags.map((f) => [f.episode, f.step, f.score]));
+    expect(report2.evaluation!.ci.auroc).toEqual(report.evaluation!.ci.auroc);
+  });
+
+  it('writes to <run>/reports/<name>/ by default and explains a missing view source', async () => {
+    const root = tempDir('tl-detect-cli-');
+    const data = writeTinyRun(root, 'tiny', { episodes: 8, steps: 60, seed: 6 });
+    const bad = await runCliCapture(['detect', data.dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--sae/);
+    const badEvent = await runCliCapture(['detect', data.dir, '--views', 'cca', '--random-features', '0', '--event', 'actions wobble']);
+    expect(badEvent.code).toBe(2);
+    expect(badEvent.stderr).toMatch(/not understood/);
+    const ok = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--format', 'json', '--resamples', '20']);
+    expect(ok.code).toBe(0);
+    expect(existsSync(join(data.dir, 'reports', 'cca-raw', 'report.json'))).toBe(true);
+    expect(existsSync(join(data.dir, 'reports', 'cca-raw', 'report.html'))).toBe(false);
+    const badStat = await runCliCapture(['detect', data.dir, '--views', 'cca', '--random-features', '0', '--statistic', 'median']);
+    expect(badStat.code).not.toBe(0);
+    expect(badStat.stderr).toMatch(/statistic.*mewma, sparse.*median/);
+    const mewma = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--format', 'json', '--resamples', '20', '--statistic', 'mewma', '--level-bins', '1', '--name', 'mewma']);
+    expect(mewma.code, mewma.stderr).toBe(0);
+    const stored = JSON.parse(readFileSync(join(data.dir, 'reports', 'mewma', 'detector.json'), 'utf8')) as { config: { statistic: string; levelBins: number } };
+    expect(stored.config).toMatchObject({ statistic: 'mewma', levelBins: 1 });
+  });
+
+  it('--follow scores a run while it is recorded and appends flags as steps arrive', async () => {
+    const root = tempDir('tl-detect-follow-');
+    const ref = writeTinyRun(root, 'ref', { episodes: 16, steps: 100, seed: 7 });
+    const src = writeTinyRun(root, 'src', { episodes: 6, steps: 100, seed: 8, fraction: 0.5 });
+    // Re-record the source run step by step into a live run while detect follows it.
+    const live = join(root, 'live');
+    const agents = tinyAgents(src.dims);
+    const w = createRun(live, { source: { kind: 'test-live' }, agents, flushIntervalMs: 0, batchRows: 25 });
+    const { openRun } = await import('../../data/index.js');
+    const batches = [...openRun(src.dir).joined()];
+    const out = join(root, 'live-rep');
+    const det = runCliCapture(['--json', 'detect', live, '--reference', ref.dir, '--views', 'cca', '--random-features', '0', '--follow', '--out', out, '--horizon', '15', '--far', '0.005', '--resamples', '20']);
+    for (const b of batches) {
+      agents.forEach((ag, a) => w.append(ag.id, { episode: b.episode, step: b.step, hidden: b.hidden[a]!.slice(), columns: b.columns[a] as never }));
+      w.flush();
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    w.close();
+    const r = await det;
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { live: { batches: number; latencyMs: { median: number; p99: number } }; flags: number };
+    expect(summary.live.batches).toBeGreaterThan(1);
+    expect(summary.live.latencyMs.p99).toBeGreaterThanOrEqual(summary.live.latencyMs.median);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ConflictReport;
+    expect(report.scored.steps).toBe(600);
+    const jsonl = readFileSync(join(out, 'flags.jsonl'), 'utf8').trim();
+    expect(jsonl ? jsonl.split('\n').length : 0).toBe(report.flags.length);
+    expect(report.evaluation!.flaggedBefore).toBeGreaterThan(0);
+  });
+});
