@@ -17,6 +17,8 @@ export class CodesData {
   numLatents = 0;
   classes: string[] = [];
   checkpoint: string | undefined;
+  /** The checkpoint path as the codes metadata states it (encode writes the folder's absolute path). */
+  checkpointPath: string | undefined;
   agents: string[] = [];
   episode = new Int32Array(0);
   step = new Int32Array(0);
@@ -105,6 +107,7 @@ function readCodesUnchecked(arrowsFile: string, jsonFile: string | null): CodesD
   if (c.numLatents > 1 << 20) throw new FormatError(`latent index ${c.numLatents} is implausibly large`, { file: arrowsFile });
   c.classes = Array.from({ length: c.numLatents }, (_, j) => String(meta.classes?.[j] ?? 'unknown'));
   c.checkpoint = typeof meta.checkpoint === 'string' ? meta.checkpoint.split(/[\\/]/).filter(Boolean).pop() : undefined;
+  c.checkpointPath = typeof meta.checkpoint === 'string' ? meta.checkpoint : undefined;
   c.agents = Array.isArray(meta.agents) ? meta.agents.map(String) : [];
   c.latentMax = new Float32Array(c.numLatents);
   c.activeCount = new Int32Array(c.numLatents);

@@ -7,7 +7,6 @@ export * from './workspacePaths.js';
 export * from './codesCache.js';
 export * from './checkpointReader.js';
 export * from './reportReader.js';
-export * from './latentMatching.js';
 export * from './liveEvents.js';
 export * from './workbench.js';
 export * from './makeApp.js';

@@ -8,7 +8,7 @@ export interface ApiError {
   error: { code: string; message: string };
 }
 
-export type RunStatusView = 'recording' | 'complete' | 'aborted' | 'stale' | 'unreadable';
+export type RunStatusView = 'recording' | 'complete' | 'aborted' | 'stale' | 'unreadable' | 'corrupt';
 
 export interface AgentSummary {
   id: string;
@@ -127,6 +127,11 @@ export interface ReportView {
   /** Conflict score per row, where the report carries one (parallel arrays, rows ascending). */
   scores?: { row: number[]; score: number[] };
   events?: { row: number; kind?: string }[];
+  /** Row ranges of reference data (fit/calibration episodes): not scored, so no score there. */
+  reference?: { from: number; to: number }[];
+  /** Episodes scored / with a score series in report.json (a report that keeps fewer series says so). */
+  scoredEpisodes?: number;
+  seriesEpisodes?: number;
   metrics?: Record<string, unknown>;
   files: string[];
   createdAt?: string;
@@ -147,6 +152,14 @@ export interface LatentDetail {
   topSteps: { row: number; episode: number; step: number; value: number; context: Record<string, Record<string, unknown>> }[];
   decoderNorms?: Record<string, number>;
   flags: { report: string; row: number; score: number; weight: number }[];
+  /** Steps where it is active, per episode (how widely it fires). */
+  episodes?: number;
+  /** Split evidence of this latent per agent, where split.json has it (relevance ρ, scaling ν, explained ε). */
+  splitEvidence?: { agent: string; relevance?: number; scaling?: number; explained?: number; extra?: unknown }[];
+  /** Ground-truth thoughts this latent matches, when the run has truth and an evaluation exists. */
+  matchedThoughts?: { thought: string; correlation: number }[];
+  /** The checkpoint reference the codes came from (for links). */
+  checkpoint?: string;
 }
 
 export interface CheckpointSummary {
@@ -172,6 +185,15 @@ export interface CheckpointDetail extends CheckpointSummary {
   decoderNorms: Record<string, number[]>;
   /** Per latent, ‖D_A‖ / (‖D_A‖ + ‖D_B‖) for the first two agents (NaN when both are zero). */
   relativeNorm: number[];
+  /** Hidden size per agent. */
+  dims: Record<string, number>;
+  mode: string;
+  /** 'linearised' for an MLP decoder (its U·V directions). */
+  decoderKind: 'linear' | 'linearised';
+  /** False when the checkpoint has no split.json (every latent is 'unsplit'). */
+  hasSplit: boolean;
+  /** Per-latent evidence from split.json, where written (relevance/scaling/explained per agent × latent, frequency). */
+  evidence: { relevance?: number[][]; scaling?: number[][]; explained?: number[][]; frequency?: number[]; alpha?: number[]; evidence?: unknown[] };
 }
 
 export interface CompareResponse {
@@ -184,16 +206,34 @@ export interface CompareResponse {
   countsA: Record<string, number>;
   countsB: Record<string, number>;
   meanCosine: number;
-  /** Conflict statistics of the reports made with each checkpoint. */
-  conflicts: { a: ConflictStats; b: ConflictStats };
+  numLatentsA: number;
+  numLatentsB: number;
+  /** Conflict statistics of one report per checkpoint (the one asked for, else the newest made with it), or null. */
+  conflicts: { a: ConflictStats | null; b: ConflictStats | null };
+  /** Reports made with each checkpoint ('<run>/<report>'), newest first: the choices of ?reportA= / ?reportB=. */
+  reports: { a: string[]; b: string[] };
 }
 
+/** Numbers of one conflict report, as its report.json states them. */
 export interface ConflictStats {
-  reports: number;
+  /** '<run>/<report>'. */
+  report: string;
+  run: string;
   flags: number;
-  steps: number;
+  /** Steps scored (held-out episodes). */
+  scoredSteps: number;
+  scoredEpisodes: number;
   flagsPer1000: number;
-  metrics: Record<string, unknown>;
+  /** Behavioural conflicts on scored episodes. */
+  conflicts: number;
+  /** Conflicts flagged before they happened (evaluation.flaggedBefore), null without events. */
+  flaggedBefore: number | null;
+  /** flaggedBefore / conflicts. */
+  detectionRate: number | null;
+  falseAlarmsPer1000: number | null;
+  medianLead: number | null;
+  auroc: number | null;
+  threshold: number | null;
 }
 
 export interface CreateRunRequest {

@@ -10,6 +10,8 @@ type Json = Record<string, unknown>;
 
 export interface RowLookup {
   rowOf(episode: number, step: number): number;
+  /** Episode of each row (for the reference-data ranges). */
+  readonly episode?: ArrayLike<number>;
 }
 
 export function readReport(file: string, name: string, run: string, rows: RowLookup | null, files: string[]): ReportView {
@@ -70,6 +72,23 @@ export function readReport(file: string, name: string, run: string, rows: RowLoo
     }
     pts.sort((a, b) => a.row - b.row);
     view.scores = { row: pts.map((p) => p.row), score: pts.map((p) => p.score) };
+  }
+  const scored = isObj(json.scored) ? json.scored : null;
+  if (scored && isNum(scored.episodes)) view.scoredEpisodes = scored.episodes as number;
+  if (Array.isArray(json.series)) view.seriesEpisodes = json.series.length;
+  // Reference data: episodes the detector was fitted or calibrated on are not scored.
+  const refEpisodes = new Set<number>();
+  for (const k of ['fitEpisodes', 'calibrationEpisodes']) if (Array.isArray(det[k])) for (const e of det[k] as unknown[]) if (isNum(e)) refEpisodes.add(e as number);
+  if (refEpisodes.size && rows?.episode) {
+    const ranges: { from: number; to: number }[] = [];
+    const ep = rows.episode;
+    for (let r = 0; r < ep.length; r++) {
+      if (!refEpisodes.has(ep[r]!)) continue;
+      const last = ranges[ranges.length - 1];
+      if (last && last.to === r) last.to = r + 1;
+      else ranges.push({ from: r, to: r + 1 });
+    }
+    view.reference = ranges;
   }
   const scores = view.scores ? undefined : json.scores ?? (isObj(json.timeline) ? (json.timeline as Json).scores ?? (json.timeline as Json).score : undefined);
   if (Array.isArray(scores)) {

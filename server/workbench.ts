@@ -1,9 +1,11 @@
 // Shared state of one running server, handed to every route: configuration, safe paths,
 // caches, the live-event hub and the runs being ingested over HTTP.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunWriter } from '../data/index.js';
 import { BehaviourCache } from './behaviourCache.js';
 import { readCheckpoint, type CheckpointData } from './checkpointReader.js';
+import { checkpointRefDir } from './checkpointRefs.js';
 import { CodesCache } from './codesCache.js';
 import { LiveEvents } from './liveEvents.js';
 import type { ResolvedServerConfig } from './serverConfig.js';
@@ -51,13 +53,13 @@ export class Workbench {
     this.events = new LiveEvents(config.workspace, config.watchMs);
   }
 
+  /** A checkpoint by reference: a name in checkpoints/ or a workspace-relative path (checkpointRefs.ts). */
   checkpoint(name: string): CheckpointData {
-    const f = (file: string) => this.paths.checkpointFile(name, file);
-    const files = { cfg: f('cfg.json'), split: f('split.json'), metrics: f('metrics.json'), model: f('model.safetensors') };
-    const key = JSON.stringify(Object.values(files).map((p) => (p ? statKey(p) : null)));
+    const dir = checkpointRefDir(this.paths, name);
+    const key = JSON.stringify(['cfg.json', 'split.json', 'metrics.json', 'model.safetensors'].map((f) => statKey(join(dir, f))));
     const hit = this.checkpoints.get(name);
     if (hit && hit.key === key) return hit.data;
-    const data = readCheckpoint(name, files);
+    const data = readCheckpoint(name, dir);
     this.checkpoints.set(name, { key, data });
     return data;
   }
@@ -73,7 +75,8 @@ export class Workbench {
   }
 }
 
-function statKey(p: string): string {
+function statKey(p: string): string | null {
+  if (!existsSync(p)) return null;
   const s = statSync(p);
   return `${s.size}:${s.mtimeMs}`;
 }

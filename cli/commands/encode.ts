@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { openRun, resolveRunRef } from '../../data/index.js';
-import { encodeRun, loadCheckpoint, readCheckpointJson, releaseModel, type SplitResult, selectBackend, type BackendName } from '../../sae/index.js';
+import { encodeRun, loadCheckpoint, readCheckpointJson, resolveCheckpointRef, releaseModel, type SplitResult, selectBackend, type BackendName } from '../../sae/index.js';
 import { emit } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from '../program.js';
@@ -9,7 +9,7 @@ export const encodeCommand: CommandModule = {
   register(program, action) {
     program
       .command('encode')
-      .argument('<ckpt>', 'checkpoint folder')
+      .argument('<ckpt>', 'checkpoint folder, or a checkpoint name in <workspace>/checkpoints/')
       .argument('<run>', 'run id or folder')
       .option('--name <name>', 'name of the codes (default: the checkpoint folder name)')
       .option('--select <rule>', 'threshold (default for BatchTopK) | batchtopk | relu')
@@ -20,6 +20,7 @@ export const encodeCommand: CommandModule = {
       )
       .action(
         action(async (ctx, ckpt: string, ref: string, flags: { backend?: BackendName | 'auto'; name?: string; select?: 'threshold' | 'batchtopk' | 'relu' }) => {
+          ckpt = resolveCheckpointRef(ctx.workspace, ckpt);
           const runDir = resolveRunRef(ctx.workspace, ref);
           await selectBackend(flags.backend);
           const model = loadCheckpoint(ckpt);

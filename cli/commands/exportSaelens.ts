@@ -1,4 +1,4 @@
-import { exportSaelens, loadCheckpoint, readCheckpointJson, type SplitResult } from '../../sae/index.js';
+import { exportSaelens, loadCheckpoint, readCheckpointJson, resolveCheckpointRef, type SplitResult } from '../../sae/index.js';
 import { emit } from '../context.js';
 import type { CommandModule } from '../program.js';
 
@@ -6,7 +6,7 @@ export const exportSaelensCommand: CommandModule = {
   register(program, action) {
     program
       .command('export-saelens')
-      .argument('<ckpt>', 'checkpoint folder')
+      .argument('<ckpt>', 'checkpoint folder, or a checkpoint name in <workspace>/checkpoints/')
       .requiredOption('--agent <id>', 'the agent whose view to export')
       .requiredOption('--out <dir>', 'folder for sae_weights.safetensors and cfg.json')
       .description(
@@ -15,6 +15,7 @@ export const exportSaelensCommand: CommandModule = {
       )
       .action(
         action((ctx, ckpt: string, flags: { agent: string; out: string }) => {
+          ckpt = resolveCheckpointRef(ctx.workspace, ckpt);
           const model = loadCheckpoint(ckpt);
           const split = readCheckpointJson<SplitResult>(ckpt, 'split.json');
           const res = exportSaelens(model, flags.agent, flags.out, { classes: split?.classes });

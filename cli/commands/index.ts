@@ -12,5 +12,7 @@ import { detectCommand } from './detect.js';
 import { agentsCommand } from './agents.js';
 import { serveCommand } from './serve.js';
 import { demoCommand } from './demo.js';
+import { checkpointCommand } from './checkpoint.js';
+import { compareCommand } from './compare.js';
 
-export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, encodeCommand, exportSaelensCommand, detectCommand, serveCommand, demoCommand, agentsCommand];
+export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, encodeCommand, exportSaelensCommand, checkpointCommand, compareCommand, detectCommand, serveCommand, demoCommand, agentsCommand];

@@ -62,8 +62,10 @@ export interface ConflictReport {
   evaluation: Evaluation | null;
   flags: ReportFlag[];
   topLatents: TopLatent[];
-  /** Per-episode score series (for charts), at most `seriesLimit` episodes. */
+  /** Per-episode score series of every scored episode (the workbench draws them all). */
   series: EpisodeSeries[];
+  /** Episodes the HTML report charts: those with events or flags first, at most `seriesLimit`. */
+  chartEpisodes: number[];
   live?: { batches: number; latencyMs: { median: number; p99: number; max: number } } | undefined;
 }
 
@@ -76,6 +78,13 @@ export interface BuildReportOptions {
   resamples?: number;
   seed?: number;
   seriesLimit?: number;
+}
+
+/** The series the HTML report charts (reports written before chartEpisodes: all of them). */
+export function chartSeries(r: ConflictReport): EpisodeSeries[] {
+  if (!Array.isArray(r.chartEpisodes)) return r.series;
+  const keep = new Set(r.chartEpisodes);
+  return r.series.filter((e) => keep.has(e.episode));
 }
 
 export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags: readonly Flag[], o: BuildReportOptions): ConflictReport {
@@ -107,11 +116,12 @@ export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags
     .map(({ sum, ...t }) => ({ ...t, meanAbsDisagreement: Math.round((sum / t.flags) * 1e3) / 1e3 }))
     .sort((a, b) => b.flags - a.flags || b.meanAbsDisagreement - a.meanAbsDisagreement)
     .slice(0, 20);
-  // Chart series: episodes with events or flags first, then the rest, up to the limit.
+  // Chart episodes of the HTML report: episodes with events or flags first, then the rest, up to the limit.
   const limit = o.seriesLimit ?? 12;
   const interesting = scored.filter((e) => e.onsets.length || e.flags.length);
   const chosen = [...interesting, ...scored.filter((e) => !(e.onsets.length || e.flags.length))].slice(0, limit);
-  const series = chosen
+  const chartEpisodes = chosen.map((e) => e.episode).sort((a, b) => a - b);
+  const series = [...scored]
     .sort((a, b) => a.episode - b.episode)
     .map((e) => ({ episode: e.episode, step: Array.from(e.step), score: Array.from(e.score, (v) => Math.round(v * 1e3) / 1e3), events: e.onsets.map((r) => e.step[r]!) }));
   return {
@@ -141,5 +151,6 @@ export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags
     flags: reportFlags,
     topLatents,
     series,
+    chartEpisodes,
   };
 }

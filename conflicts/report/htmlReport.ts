@@ -1,7 +1,7 @@
 // report.html: one standalone file, charts inline as SVG, styles inline, no scripts and no
 // external URLs, so it opens offline and can be mailed around. Every string from the run
 // is escaped.
-import type { ConflictReport } from './conflictReport.js';
+import { chartSeries, type ConflictReport } from './conflictReport.js';
 import { escapeHtml as esc } from './escape.js';
 import { fmtInterval } from './markdownReport.js';
 import { leadHistogramSvg, timelineSvg, topLatentsSvg } from './svgCharts.js';
@@ -37,7 +37,7 @@ export function htmlReport(r: ConflictReport, maxFlags = 200): string {
 <h2>Timeline</h2>
 <p class="legend"><span><i class="sw" style="background:#0969da"></i>score</span><span><i class="sw" style="background:#cf222e"></i>threshold</span><span><i class="sw" style="background:#8250df"></i>behavioural conflict</span><span><i class="sw" style="background:#1a7f37"></i>flag before a conflict</span><span><i class="sw" style="background:#bc4c00"></i>false alarm</span></p>
 ${timelineSvg(r)}
-<p class="muted">Showing ${esc(r.series.length)} of ${esc(r.scored.episodes)} episodes (those with conflicts or flags first).</p>
+<p class="muted">Showing ${esc(chartSeries(r).length)} of ${esc(r.scored.episodes)} episodes (those with conflicts or flags first).</p>
 <h2>Evaluation</h2>
 ${
   e

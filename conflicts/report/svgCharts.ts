@@ -2,7 +2,7 @@
 // every run-provided string escaped. Plain string building keeps the report a single file
 // that opens offline in any browser.
 import { escapeHtml as esc } from './escape.js';
-import type { ConflictReport } from './conflictReport.js';
+import { chartSeries, type ConflictReport } from './conflictReport.js';
 
 const W = 960;
 
@@ -12,7 +12,7 @@ function n(x: number): string {
 
 /** Score over steps for the report's series, episodes side by side; threshold line, events, flags. */
 export function timelineSvg(r: ConflictReport): string {
-  const series = r.series;
+  const series = chartSeries(r);
   const H = 220;
   const pad = { l: 48, r: 12, t: 12, b: 28 };
   const total = series.reduce((s, e) => s + e.step.length, 0);

@@ -8,6 +8,7 @@ import { param, rowRange, sendArrow, wantsArrow } from '../httpHelpers.js';
 import type { CodesInfo, CodesRangeResponse } from '../protocol.js';
 import type { CodesData } from '../codesCache.js';
 import type { Workbench } from '../workbench.js';
+import { refOfPath } from '../checkpointRefs.js';
 
 export function loadCodes(wb: Workbench, runId: string, name: string): CodesData {
   wb.paths.runDir(runId);
@@ -26,7 +27,7 @@ export function codesRoute(router: Router, wb: Workbench): void {
     const c = loadCodes(wb, param(req, 'id'), param(req, 'name'));
     const body: CodesInfo = {
       name: param(req, 'name'),
-      checkpoint: c.checkpoint,
+      checkpoint: (c.checkpointPath && refOfPath(wb.paths, c.checkpointPath)) || c.checkpoint,
       numLatents: c.numLatents,
       classes: c.classes,
       agents: c.agents,

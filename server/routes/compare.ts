@@ -1,28 +1,28 @@
-// GET /api/compare?a=<checkpoint>&b=<checkpoint>: two dictionaries side by side: latents
-// matched by decoder cosine similarity, which latents moved between shared and private,
-// and the conflict statistics of the reports each checkpoint produced.
+// GET /api/compare?a=<checkpoint>&b=<checkpoint>[&reportA=<run>/<report>&reportB=…]: two
+// dictionaries side by side: latents matched by decoder cosine similarity (the counts may
+// differ), which latents moved between classes, class counts from each split.json, and the
+// conflict numbers of one report made with each checkpoint (the one asked for, else the newest).
 import type { Router } from 'express';
-import { listRuns } from '../../data/index.js';
-import { countClasses } from '../checkpointReader.js';
+import { matchLatents } from '../../sae/index.js';
+import { conflictStatsOf, listReportRefs, type ReportRef } from '../conflictStats.js';
 import { BadRequestError } from '../errors.js';
-import { matchLatents } from '../latentMatching.js';
 import type { CompareResponse, ConflictStats } from '../protocol.js';
 import type { Workbench } from '../workbench.js';
-import { loadReports } from './reports.js';
-import { basename } from 'node:path';
+
+type Body = Omit<CompareResponse, 'conflicts' | 'reports'>;
 
 export function compareRoute(router: Router, wb: Workbench): void {
-  const cache = new Map<string, CompareResponse>();
+  const cache = new Map<string, Body>();
   router.get('/api/compare', (req, res) => {
-    const a = req.query.a;
-    const b = req.query.b;
+    const { a, b, reportA, reportB } = req.query;
     if (typeof a !== 'string' || typeof b !== 'string') throw new BadRequestError(`give two checkpoints: /api/compare?a=<name>&b=<name>`);
+    for (const r of [reportA, reportB]) if (r !== undefined && typeof r !== 'string') throw new BadRequestError(`reportA / reportB must be '<run>/<report>'`);
     const ca = wb.checkpoint(a);
     const cb = wb.checkpoint(b);
     const key = `${a}\u0000${b}\u0000${ca.createdAt}\u0000${cb.createdAt}`;
     let body = cache.get(key);
     if (!body) {
-      const matches = matchLatents(ca, cb).map((m) => ({ ...m, classA: ca.classes[m.a] ?? 'unknown', classB: cb.classes[m.b] ?? 'unknown' }));
+      const matches = matchLatents(ca, cb).map((m) => ({ ...m, classA: ca.classes[m.a]!, classB: cb.classes[m.b]! }));
       const transitions: Record<string, Record<string, number>> = {};
       for (const m of matches) {
         const row = (transitions[m.classA] ??= {});
@@ -33,37 +33,35 @@ export function compareRoute(router: Router, wb: Workbench): void {
         b,
         matches,
         transitions,
-        countsA: countClasses(ca.classes),
-        countsB: countClasses(cb.classes),
+        countsA: ca.counts,
+        countsB: cb.counts,
+        numLatentsA: ca.numLatents,
+        numLatentsB: cb.numLatents,
         meanCosine: matches.length ? matches.reduce((s, m) => s + m.cosine, 0) / matches.length : NaN,
-        conflicts: { a: conflictStats(wb, a), b: conflictStats(wb, b) },
       };
+      if (cache.size > 32) cache.clear();
       cache.set(key, body);
-    } else {
-      body = { ...body, conflicts: { a: conflictStats(wb, a), b: conflictStats(wb, b) } };
     }
-    res.json({ ...body, meanCosine: Number.isFinite(body.meanCosine) ? body.meanCosine : null });
+    const reports = listReportRefs(wb.paths);
+    const pick = (ck: string, want: string | undefined) => {
+      const made = reports.filter((r) => r.checkpoint === ck);
+      if (want !== undefined && want !== '' && !made.some((r) => r.id === want)) throw new BadRequestError(`report '${want.slice(0, 80)}' was not made with checkpoint '${ck.slice(0, 80)}'`);
+      const chosen = want ? made.find((r) => r.id === want)! : made[0];
+      return { ids: made.map((r) => r.id), stats: chosen ? statsOf(wb, chosen) : null };
+    };
+    const pa = pick(a, reportA as string | undefined);
+    const pb = pick(b, reportB as string | undefined);
+    const out: CompareResponse = { ...body, conflicts: { a: pa.stats, b: pb.stats }, reports: { a: pa.ids, b: pb.ids } };
+    res.json({ ...out, meanCosine: Number.isFinite(out.meanCosine) ? out.meanCosine : null });
   });
 }
 
-function conflictStats(wb: Workbench, checkpoint: string): ConflictStats {
-  const s: ConflictStats = { reports: 0, flags: 0, steps: 0, flagsPer1000: 0, metrics: {} };
-  for (const run of listRuns(wb.config.workspace)) {
-    const id = basename(run.dir);
-    let reports;
-    try {
-      reports = loadReports(wb, id);
-    } catch {
-      continue;
-    }
-    for (const r of reports) {
-      if (r.checkpoint !== checkpoint && !(r.checkpoint && basename(r.checkpoint) === checkpoint)) continue;
-      s.reports++;
-      s.flags += r.flags.length;
-      s.steps += run.agents.length ? Math.min(...run.agents.map((x) => x.rows)) : 0;
-      if (r.metrics && Object.keys(s.metrics).length === 0) s.metrics = r.metrics;
-    }
+function statsOf(wb: Workbench, r: ReportRef): ConflictStats {
+  let rows = 0;
+  try {
+    rows = wb.behaviour.get(wb.paths.runDir(r.run)).length;
+  } catch {
+    rows = 0;
   }
-  s.flagsPer1000 = s.steps ? (1000 * s.flags) / s.steps : 0;
-  return s;
+  return conflictStatsOf(r, rows);
 }

@@ -1,6 +1,8 @@
 // GET /api/runs/:id/codes/:name/latents/:latent: one latent's detail: activation
-// histogram, top-activating steps with both agents' behaviour around them, decoder norms
-// per agent (from the checkpoint the codes came from), and the flags it drove.
+// histogram, top-activating steps with both agents' behaviour around them (diverse: the
+// strongest step of each episode first, so ten examples are not ten adjacent steps of one
+// episode), decoder norms per agent and the split's evidence (from the checkpoint the codes
+// came from), and the flags it drove.
 import type { Router } from 'express';
 import { BadRequestError } from '../errors.js';
 import { intParam, param } from '../httpHelpers.js';
@@ -8,6 +10,37 @@ import type { LatentDetail } from '../protocol.js';
 import type { Workbench } from '../workbench.js';
 import { loadCodes } from './codes.js';
 import { loadReports } from './reports.js';
+import { refOfPath } from '../checkpointRefs.js';
+
+/** The strongest `n` hits with as many episodes as possible: round k takes each episode's k-th strongest. */
+export function diverseTop(hits: { row: number; value: number }[], episodeOf: ArrayLike<number>, n: number): { row: number; value: number }[] {
+  const byEp = new Map<number, { row: number; value: number }[]>();
+  for (const h of hits) {
+    const e = episodeOf[h.row]!;
+    let l = byEp.get(e);
+    if (!l) byEp.set(e, (l = []));
+    l.push(h);
+  }
+  for (const l of byEp.values()) l.sort((a, b) => b.value - a.value);
+  const out: { row: number; value: number }[] = [];
+  for (let k = 0; out.length < n && out.length < hits.length; k++) {
+    const round = [...byEp.values()].map((l) => l[k]).filter((h): h is { row: number; value: number } => h !== undefined).sort((a, b) => b.value - a.value);
+    out.push(...round.slice(0, n - out.length));
+  }
+  return out;
+}
+
+/** The per-agent part of a latent's evidence record of split.json, whatever its shape. */
+function perAgent(rec: unknown, agent: string, a: number): unknown {
+  if (Array.isArray(rec)) return rec[a];
+  if (rec && typeof rec === 'object') {
+    const o = rec as Record<string, unknown>;
+    if (o[agent] !== undefined) return o[agent];
+    if (o.agents && typeof o.agents === 'object') return (o.agents as Record<string, unknown>)[agent] ?? (Array.isArray(o.agents) ? o.agents[a] : undefined);
+    return o;
+  }
+  return undefined;
+}
 
 export function latentRoute(router: Router, wb: Workbench): void {
   router.get('/api/runs/:id/codes/:name/latents/:latent', (req, res) => {
@@ -28,7 +61,7 @@ export function latentRoute(router: Router, wb: Workbench): void {
     const histogram = Array.from({ length: nb }, (_, b) => ({ x0: min + b * width, x1: min + (b + 1) * width, count: 0 }));
     for (const h of hits) histogram[Math.min(nb - 1, Math.floor((h.value - min) / width))]!.count++;
     const beh = wb.behaviour.get(wb.paths.runDir(id));
-    const top = [...hits].sort((a, b) => b.value - a.value).slice(0, topN);
+    const top = diverseTop(hits, c.episode, topN);
     const topSteps = top.map((h) => {
       const context: Record<string, Record<string, unknown>> = {};
       for (const [agent, cols] of Object.entries(beh.agents)) {
@@ -39,12 +72,24 @@ export function latentRoute(router: Router, wb: Workbench): void {
       return { row: h.row, episode: c.episode[h.row]!, step: c.step[h.row]!, value: h.value, context };
     });
     let decoderNorms: Record<string, number> | undefined;
-    if (c.checkpoint) {
+    let splitEvidence: LatentDetail['splitEvidence'];
+    const ref = (c.checkpointPath && refOfPath(wb.paths, c.checkpointPath)) || c.checkpoint;
+    if (ref) {
       try {
-        const ck = wb.checkpoint(c.checkpoint);
-        decoderNorms = Object.fromEntries(Object.entries(ck.decoderNorms).map(([a, n]) => [a, n[j] ?? NaN]));
+        const ck = wb.checkpoint(ref);
+        if (j < ck.numLatents) {
+          decoderNorms = Object.fromEntries(Object.entries(ck.decoderNorms).map(([a, n]) => [a, n[j]!]));
+          const ev = ck.evidence;
+          splitEvidence = ck.agents.map((agent, a) => ({
+            agent,
+            relevance: ev.relevance?.[a]?.[j],
+            scaling: ev.scaling?.[a]?.[j],
+            explained: ev.explained?.[a]?.[j],
+            extra: Array.isArray(ev.evidence) ? perAgent(ev.evidence[j], agent, a) : undefined,
+          }));
+        }
       } catch {
-        decoderNorms = undefined; // checkpoint not in this workspace
+        decoderNorms = undefined; // checkpoint not in this workspace, or unreadable
       }
     }
     const flags: LatentDetail['flags'] = [];
@@ -64,6 +109,9 @@ export function latentRoute(router: Router, wb: Workbench): void {
       topSteps,
       decoderNorms,
       flags,
+      episodes: new Set(hits.map((h) => c.episode[h.row]!)).size,
+      splitEvidence,
+      checkpoint: ref,
     };
     res.json(body);
   });

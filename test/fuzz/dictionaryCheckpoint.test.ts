@@ -2,7 +2,7 @@
 // the trainer's loader (loadCheckpoint, loadOptimizerState) and the workbench's reader.
 // TL_FUZZ_CASES sets the cases per parser (default small for CI; the long run is
 // bench/fuzz/parsers.bench.ts).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../sae/index.js';
@@ -30,16 +30,22 @@ describe('fuzzing dictionary checkpoints', () => {
     const dir = join(tempDir(), 'ck');
     writeSmallCheckpoint(dir);
     const cfg = join(dir, 'cfg.json');
-    const files = { cfg, split: null, metrics: null, model: join(dir, 'model.safetensors') };
     // A null cfg.json and a null config crashed loadCheckpoint with a TypeError.
     for (const text of ['null', '[]', '{"format":"thoughtlens-sae","version":1,"config":null}']) {
       writeFileSync(cfg, text);
       expect(outcomeOf(() => loadCheckpoint(dir))).toMatchObject({ kind: 'rejected', code: 'TL_CHECKPOINT' });
     }
-    // numLatents 1e308 aborted the whole server process (V8 fatal error in new Array).
+    // numLatents 1e308 aborted the whole server process (V8 fatal error in new Array); a
+    // layout other than the trainer's is now refused by name, never guessed.
     for (const n of [1e308, 2 ** 53, -1]) {
       writeFileSync(cfg, JSON.stringify({ numLatents: n }));
-      expect(outcomeOf(() => readCheckpoint('ck', files))).toMatchObject({ kind: 'rejected', code: 'TL_FORMAT', message: expect.stringContaining('latents') });
+      expect(outcomeOf(() => readCheckpoint('ck', dir))).toMatchObject({ kind: 'rejected', code: 'TL_FORMAT', message: expect.stringContaining("'format' must be \"thoughtlens-sae\"") });
+    }
+    writeSmallCheckpoint(dir);
+    const good = JSON.parse(readFileSync(cfg, 'utf8')) as { config: { latents: number } };
+    for (const n of [1e308, 2 ** 53, 8]) {
+      writeFileSync(cfg, JSON.stringify({ ...good, config: { ...good.config, latents: n } }));
+      expect(outcomeOf(() => readCheckpoint('ck', dir))).toMatchObject({ kind: 'rejected', code: 'TL_FORMAT', message: expect.stringContaining('shape') });
     }
   });
 });

@@ -2,10 +2,10 @@
 // latent codes (<run>/codes/<name>.arrows + .json), dictionary checkpoints
 // (<ws>/checkpoints/<name>/cfg.json, split.json, metrics.json, model.safetensors) and
 // conflict reports (<run>/reports/<name>/report.json, flags.csv, report.md, report.html).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Field, Float32, Int32, List, RecordBatchStreamWriter, Table, makeData, makeVector } from 'apache-arrow';
-import { writeSafetensors } from '../../data/index.js';
+import { initParams, makeCheckpointCfg, resolveSaeConfig, saveCheckpoint } from '../../sae/index.js';
 import { makeRng } from '../../util/random.js';
 import { makeTestRun } from './makeTestRun.js';
 
@@ -109,6 +109,8 @@ export interface CheckpointFixture {
   classes?: string[];
   /** Permute latents (to test matching): latent j of this checkpoint = latent perm[j] of the base. */
   perm?: number[];
+  /** Extra fields of split.json (evidence arrays, …). */
+  splitExtra?: Record<string, unknown>;
 }
 
 /** Writes <ws>/checkpoints/<name>/ with decoders whose block norms follow the classes. */
@@ -130,14 +132,18 @@ export function writeCheckpointFixture(ws: string, name: string, f: CheckpointFi
     for (let k = 0; k < dA; k++) decA[j * dA + k] = baseA[src * dA + k]! * sa;
     for (let k = 0; k < dB; k++) decB[j * dB + k] = baseB[src * dB + k]! * sb;
   }
-  writeSafetensors(join(dir, 'model.safetensors'), {
-    'dec.A.W': { data: decA, shape: [f.numLatents, dA] },
-    'dec.B.W': { data: decB, shape: [f.numLatents, dB] },
-    'enc.A.W': { data: new Float32Array(dA * f.numLatents), shape: [dA, f.numLatents] },
-  });
-  writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ numLatents: f.numLatents, agents: [{ id: 'A', hiddenSize: dA }, { id: 'B', hiddenSize: dB }] }));
-  writeFileSync(join(dir, 'split.json'), JSON.stringify({ classes }));
-  writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ fvu: { A: 0.1, B: 0.12 }, l0: 8 }));
+  // The trainer's own layout (sae/checkpoint), written by its own writer.
+  const cfg = resolveSaeConfig({ agents: [{ id: 'A', dim: dA }, { id: 'B', dim: dB }], latents: f.numLatents, k: Math.min(4, f.numLatents), steps: 10, seed: f.seed ?? 3 });
+  const params = initParams(cfg);
+  params['dec.A.W'] = { data: decA, shape: [f.numLatents, dA] };
+  params['dec.B.W'] = { data: decB, shape: [f.numLatents, dB] };
+  const norms = cfg.agents.map((a) => ({ mean: new Float32Array(a.dim), scale: 1 }));
+  const base = { cfg, params, norms, threshold: 0.5 };
+  const meta = makeCheckpointCfg(base, 'cpu', 'dense', { step: 10, pairsSeen: 80, threshold: 0.5, runs: [], finished: true });
+  const counts: Record<string, number> = {};
+  for (const c of classes) counts[c] = (counts[c] ?? 0) + 1;
+  rmSync(dir, { recursive: true, force: true });
+  saveCheckpoint(dir, { ...base, meta }, { split: { format: 'thoughtlens-split', version: 1, agents: ['A', 'B'], classes, counts, ...f.splitExtra }, metrics: { fvu: { A: 0.1, B: 0.12 }, l0: 8 } });
   return { classes };
 }
 

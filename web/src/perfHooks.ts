@@ -1,5 +1,8 @@
 // Marks for tests and the render benchmark (Performance API): first render of a run, the
-// time of each frame, live growth. Exposed read-only as window.__tl.
+// time of each frame, live growth. Exposed read-only as window.__tl. When a view has drawn
+// everything it fetched (heatmap detail and the latent panel included) it sets
+// body[data-quiescent=<view>]; with ?static=1 (no live updates) nothing changes after that,
+// so a headless capture waits for that attribute and shoots (docs/VIEWS.md).
 
 interface TlHooks {
   firstRenderMs: number | null;
@@ -34,6 +37,14 @@ export const perf = {
   ready(view: string): void {
     hooks.ready[view] = true;
     document.body.setAttribute('data-ready', view);
+  },
+  /** Nothing of `view` is pending any more: set after the next frame has painted. */
+  quiescent(view: string): void {
+    requestAnimationFrame(() => requestAnimationFrame(() => document.body.setAttribute('data-quiescent', view)));
+  },
+  /** A view starts loading: not quiescent. */
+  busy(): void {
+    document.body.removeAttribute('data-quiescent');
   },
   setPan(fn: (dx: number) => void): void {
     hooks.pan = fn;

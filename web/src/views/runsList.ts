@@ -32,6 +32,7 @@ export async function renderRunsList(root: HTMLElement): Promise<() => void> {
     }
     root.append(table);
     perf.ready('runs');
+    perf.quiescent('runs');
   };
   await draw();
   let timer = 0;

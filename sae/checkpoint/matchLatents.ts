@@ -1,7 +1,14 @@
 // Matches the latents of two dictionaries by decoder direction: each latent's decoder
 // columns of the agents both have, concatenated and unit-normalised; cosine similarity;
-// greedy one-to-one assignment from the most similar pair down.
-import type { CheckpointData } from './checkpointReader.js';
+// greedy one-to-one assignment from the most similar pair down. The two dictionaries may
+// have different latent counts: every latent of the smaller one gets at most one partner.
+import type { DecoderRows } from './checkpointInfo.js';
+
+/** What matching needs of a dictionary (CheckpointInfo has it). */
+export interface MatchableDictionary {
+  numLatents: number;
+  decoders: Record<string, DecoderRows>;
+}
 
 export interface LatentMatch {
   a: number;
@@ -9,8 +16,8 @@ export interface LatentMatch {
   cosine: number;
 }
 
-function unitRows(ck: CheckpointData, agents: string[]): { m: number; dim: number; rows: Float32Array } {
-  const m = ck.numLatents ?? 0;
+function unitRows(ck: MatchableDictionary, agents: string[]): { m: number; dim: number; rows: Float32Array } {
+  const m = ck.numLatents;
   const dim = agents.reduce((s, a) => s + ck.decoders[a]!.d, 0);
   const rows = new Float32Array(m * dim);
   for (let j = 0; j < m; j++) {
@@ -28,7 +35,7 @@ function unitRows(ck: CheckpointData, agents: string[]): { m: number; dim: numbe
   return { m, dim, rows };
 }
 
-export function matchLatents(a: CheckpointData, b: CheckpointData, candidates = 4): LatentMatch[] {
+export function matchLatents(a: MatchableDictionary, b: MatchableDictionary, candidates = 4): LatentMatch[] {
   const agents = Object.keys(a.decoders).filter((x) => b.decoders[x] && b.decoders[x].d === a.decoders[x]!.d);
   if (agents.length === 0) return [];
   const A = unitRows(a, agents);
