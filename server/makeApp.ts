@@ -19,6 +19,7 @@ import { finishRunRoute } from './routes/finishRun.js';
 import { healthRoute } from './routes/health.js';
 import { heatmapRoute } from './routes/heatmap.js';
 import { latentRoute } from './routes/latent.js';
+import { latentPageRoute } from './routes/latentPage.js';
 import { reportsRoute } from './routes/reports.js';
 import { runDetailRoute } from './routes/runDetail.js';
 import { runsListRoute } from './routes/runsList.js';
@@ -33,6 +34,7 @@ const ROUTES = [
   codesRoute,
   heatmapRoute,
   latentRoute,
+  latentPageRoute,
   reportsRoute,
   checkpointsRoute,
   compareRoute,

@@ -1,5 +1,6 @@
 // The view state lives in the URL hash (#/run/<id>?from=…&to=…&latent=…), so a view can be
-// shared and reloaded. Views read it with `readState()` and change it with `setState()`,
+// shared and reloaded. #/runs/<id>/latents/<n> is a latent's own address: the run view with
+// that latent's panel open (the server redirects /runs/<id>/latents/<n> there). Views read it with `readState()` and change it with `setState()`,
 // which replaces the history entry (no history spam while brushing).
 
 export interface ViewState {
@@ -13,6 +14,7 @@ export function readState(hash = location.hash): ViewState {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const params = Object.fromEntries(new URLSearchParams(query));
   if (parts[0] === 'run' && parts[1]) return { view: 'run', run: parts[1], params };
+  if (parts[0] === 'runs' && parts[1] && parts[2] === 'latents' && /^\d+$/.test(parts[3] ?? '')) return { view: 'run', run: parts[1], params: { ...params, latent: parts[3]! } };
   if (parts[0] === 'compare') return { view: 'compare', params };
   return { view: 'runs', params };
 }

@@ -86,9 +86,6 @@ export function drawBehaviour(ctx: CanvasRenderingContext2D, width: number, agen
       }
       ctx.stroke();
     }
-    ctx.fillStyle = '#1d1d1f';
-    ctx.font = '10px system-ui';
-    ctx.fillText(`${ag.id} action`, 4, top + 12);
-    ctx.fillText(`${ag.id} reward`, 4, top + LANE + 12);
+    // Lane names are in the view's left gutter, never over the data.
   });
 }

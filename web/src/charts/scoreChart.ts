@@ -7,13 +7,23 @@ import type { RunData } from '../runData.js';
 type Svg = Selection<SVGSVGElement, unknown, null, undefined>;
 type Group = Selection<SVGGElement, unknown, null, undefined>;
 
-export function drawScore(svg: Svg, width: number, height: number, x: ScaleLinear<number, number>, report: ReportView | null): void {
+/** Draws the score into `svg` (width × height) and its y axis with a title into `axis` (the gutter left of it). */
+export function drawScore(svg: Svg, width: number, height: number, x: ScaleLinear<number, number>, report: ReportView | null, axis?: Svg): void {
   svg.selectAll('*').remove();
+  axis?.selectAll('*').remove();
   if (!report) {
     svg.append('text').attr('x', 8).attr('y', 20).attr('fill', '#6b6b70').text('no conflict report for this run yet');
     return;
   }
   const [d0, d1] = x.domain() as [number, number];
+  // reference data: fitted and calibrated on, not scored
+  for (const g of report.reference ?? []) {
+    const x0 = Math.max(0, x(g.from));
+    const x1 = Math.min(width, x(g.to));
+    if (x1 <= x0) continue;
+    svg.append('rect').attr('class', 'reference').attr('x', x0).attr('y', 0).attr('width', x1 - x0).attr('height', height).attr('fill', '#ececec');
+    if (x1 - x0 > 150) svg.append('text').attr('class', 'reference-label').attr('x', (x0 + x1) / 2).attr('y', height / 2 + 4).attr('text-anchor', 'middle').attr('fill', '#6b6b70').text('reference data (detector fit + calibration): not scored');
+  }
   const rowsOf = report.scores?.row ?? [];
   const valuesOf = report.scores?.score ?? [];
   // rows are ascending: only the visible slice is visited
@@ -60,7 +70,16 @@ export function drawScore(svg: Svg, width: number, height: number, x: ScaleLinea
     if (fx < 0 || fx > width) continue;
     svg.append('path').attr('class', 'flag').attr('d', `M${fx},${y(f.score) - 2}l-5,-8h10z`).attr('fill', '#d7191c');
   }
-  svg.append('g').attr('transform', 'translate(44,0)').call(axisLeft(y).ticks(3, '~s') as never).call((g) => g.select('.domain').remove());
+  if (axis) {
+    const gw = Number(axis.attr('width'));
+    axis.append('g').attr('transform', `translate(${gw - 2},0)`).call(axisLeft(y).ticks(4, '~r') as never);
+    axis.append('text').attr('class', 'axis-title').attr('transform', `translate(${gw - 52},${height / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('conflict score');
+    if (report.threshold !== undefined) axis.append('text').attr('class', 'threshold-label').attr('x', 4).attr('y', Math.max(10, Math.min(height - 2, y(report.threshold) + 4))).attr('fill', '#d7191c').text(`thr ${round(report.threshold)}`);
+  } else svg.append('g').attr('transform', 'translate(44,0)').call(axisLeft(y).ticks(3, '~s') as never).call((g) => g.select('.domain').remove());
+}
+
+function round(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3)));
 }
 
 /** The whole run in a thin strip (actions density + flags), under the brush. */

@@ -1,14 +1,14 @@
 // The run view: actions/rewards/events of both agents on one time axis, the latent heatmap
 // below it (canvas, shared / private bands), the conflict score with its threshold and
 // flags, a context strip to brush a range, wheel/drag zoom, hover details, live growth.
-import { axisBottom, brushX, select, scaleLinear, zoom, zoomIdentity, type ZoomBehavior, type BrushBehavior, type ZoomTransform } from 'd3';
+import { axisBottom, brushX, interpolateMagma, interpolateRdYlBu, select, scaleLinear, zoom, zoomIdentity, type ZoomBehavior, type BrushBehavior, type ZoomTransform } from 'd3';
 import type { LiveEvent } from '../../../server/protocol.js';
 import { enc, fileUrl, getHeatmap, getJson } from '../api.js';
 import { bandLayout, type BandLayout } from '../charts/bandLayout.js';
-import { behaviourHeight, drawBehaviour } from '../charts/behaviourCanvas.js';
+import { behaviourHeight, drawBehaviour, LANE } from '../charts/behaviourCanvas.js';
 import { drawHeatmap, heatImage, type HeatImage } from '../charts/heatmapCanvas.js';
 import { drawScore, drawContext } from '../charts/scoreChart.js';
-import { classColor, clear, el, hideTooltip, showTooltip } from '../dom.js';
+import { classColor, classLegend, clear, el, hideTooltip, rampLegend, round, showTooltip } from '../dom.js';
 import { exportView } from '../exportView.js';
 import { subscribe } from '../live.js';
 import { RunData } from '../runData.js';
@@ -19,12 +19,15 @@ import { perf } from '../perfHooks.js';
 import type { CodesRangeResponse } from '../../../server/protocol.js';
 
 const HEAT_H = 300;
-const SCORE_H = 90;
+const SCORE_H = 110;
 const CONTEXT_H = 44;
-const AXIS_H = 20;
+const AXIS_H = 34;
+/** Left column of every track: lane names and class bands, never drawn over the data. */
+const GUTTER = 128;
 
 export async function renderRunView(root: HTMLElement, runId: string): Promise<() => void> {
   performance.mark('tl-run-start');
+  perf.busy();
   const state = readState();
   const data = new RunData(runId);
   await data.loadDetail();
@@ -43,6 +46,12 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
   const badge = el('span', { class: `badge ${data.detail.status}`, id: 'run-status' }, data.detail.status);
   const codesSel = el('select', { id: 'codes-select', title: 'latent codes' }, ...data.detail.codes.map((c) => el('option', { value: c, selected: c === codesName }, `codes: ${c}`)));
   const reportSel = el('select', { id: 'report-select', title: 'conflict report' }, el('option', { value: '' }, 'no report'), ...data.detail.reports.map((r) => el('option', { value: r, selected: r === reportName }, `report: ${r}`)));
+  // No empty dropdowns: a select appears once there is something to choose.
+  const showSelects = () => {
+    codesSel.style.display = data.detail.codes.length ? '' : 'none';
+    reportSel.style.display = data.detail.reports.length ? '' : 'none';
+  };
+  showSelects();
   const tab = state.params.tab === 'structure' ? 'structure' : 'timeline';
   const tabs = el('span', { class: 'tabs' },
     el('button', { id: 'tab-timeline', class: tab === 'timeline' ? 'active' : '' }, 'Timeline'),
@@ -56,7 +65,8 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
   const main = el('div', { id: 'view-main' });
   const side = el('div', { id: 'side', class: 'side' });
   root.append(el('div', { class: 'run-layout' }, main, side));
-  const width = Math.max(300, main.clientWidth - 18);
+  const fullWidth = Math.max(300, main.clientWidth - 18);
+  const width = Math.max(240, fullWidth - GUTTER);
 
   const fillReportLinks = () => {
     clear(reportLinks);
@@ -74,6 +84,7 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
     clear(reportSel);
     reportSel.append(el('option', { value: '' }, 'no report'));
     for (const r of data.detail.reports) reportSel.append(el('option', { value: r, selected: r === data.report?.name }, `report: ${r}`));
+    showSelects();
   };
   codesSel.onchange = () => {
     setParams({ codes: codesSel.value, latent: null });
@@ -102,13 +113,34 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
   };
   let cleanupNext: (() => void) | null = null;
 
+  let pending = 0;
+  let settled = false;
+  const settleView = tab === 'structure' ? 'structure' : 'run';
+  /** Marks the view quiescent once it has drawn and nothing it asked for is pending. */
+  const track = (p: Promise<unknown>) => {
+    pending++;
+    perf.busy();
+    void p.finally(() => {
+      pending--;
+      if (settled && pending === 0) perf.quiescent(settleView);
+    });
+  };
+  const settle = () => {
+    settled = true;
+    if (pending === 0) perf.quiescent(settleView);
+  };
   const openLatent = (j: number) => {
     setParams({ latent: j });
-    if (data.codes) void renderLatentPanel(side, runId, data.codes, j, (row) => focusRow(row));
+    if (data.codes) {
+      track(renderLatentPanel(side, runId, data.codes, j, (row) => focusRow(row)));
+      side.scrollTop = 0;
+    }
   };
   const renderSide = () => {
     clear(side);
     const d = data.detail;
+    // The latent's detail comes first: beside the heatmap, not below the flags.
+    side.append(el('div', { id: 'latent-panel' }));
     side.append(
       el('h3', {}, 'Run'),
       el('dl', { class: 'kv' },
@@ -116,29 +148,30 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
         el('dt', {}, 'source'), el('dd', {}, d.sourceKind ?? '–'),
         el('dt', {}, 'agents'), el('dd', {}, d.agentSpecs.map((a) => `${a.id} (d=${a.hiddenSize}${a.model ? ', ' + a.model : ''})`).join(', ')),
         el('dt', {}, 'codes'), el('dd', {}, data.codes ? `${data.codes.name}: ${data.codes.numLatents} latents${data.codes.checkpoint ? ' from ' + data.codes.checkpoint : ''}` : 'none yet (run thoughtlens encode)'),
-        el('dt', {}, 'report'), el('dd', {}, data.report ? `${data.report.flags.length} flags, threshold ${data.report.threshold ?? '–'}` : 'none yet (run thoughtlens detect)'),
+        el('dt', {}, 'report'), el('dd', { id: 'side-report' }, data.report ? `${data.report.flags.length} flags, threshold ${round(data.report.threshold)}` : 'none yet (run thoughtlens detect)'),
       ),
     );
     if (data.report?.flags.length) {
       const list = el('ol', { class: 'flag-list', id: 'flag-list' });
       for (const f of data.report.flags.slice(0, 50)) {
-        const li = el('li', { 'data-row': f.row }, `step ${f.row}: score ${f.score.toFixed(2)} · latents ${f.latents.slice(0, 3).map((l) => l.latent).join(', ')}`);
+        const where = f.episode !== undefined && f.step !== undefined ? `episode ${f.episode}, step ${f.step}` : `step ${f.row}`;
+        const li = el('li', { 'data-row': f.row }, `${where}: score ${round(f.score)} · latents ${f.latents.slice(0, 3).map((l) => l.latent).join(', ')}`);
         li.onclick = () => {
           focusRow(f.row);
           if (f.latents[0]) openLatent(f.latents[0].latent);
         };
         list.append(li);
       }
-      side.append(el('h3', {}, 'Flags'), list);
+      side.append(el('h3', {}, `Flags (${data.report.flags.length}${data.report.flags.length > 50 ? ', first 50' : ''})`), list);
     }
-    side.append(el('div', { id: 'latent-panel' }));
   };
   renderSide();
 
   if (tab === 'structure') {
-    await renderStructure(main, width, data, (j) => openLatent(j));
+    await renderStructure(main, fullWidth, data, (j) => openLatent(j));
     if (state.params.latent) openLatent(Number(state.params.latent));
     perf.ready('structure');
+    settle();
     const offLive = subscribe(() => undefined);
     const cleanup = () => offLive();
     return () => (cleanupNext ? cleanupNext() : cleanup());
@@ -146,25 +179,61 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
 
   // ---- timeline
   const heatLabelText = () =>
-    data.codes ? `latent activations — ${data.codes.numLatents} latents in bands (shared / private-A / private-B / …); click a row for its detail` : 'latent activations: no codes for this run yet';
+    data.codes ? `latent activations: ${data.codes.numLatents} latents grouped by class (bands on the left); darker = stronger relative to that latent's largest activation; click a row for its detail` : 'latent activations: no codes for this run yet';
   const heatLabel = el('div', { class: 'label', id: 'heat-label' }, heatLabelText());
-  const behH = behaviourHeight(data.agents());
+  const agentsB = data.agents();
+  const behH = behaviourHeight(agentsB);
   const behCanvas = el('canvas', { id: 'behaviour', width, height: behH });
   const heatCanvas = el('canvas', { id: 'heatmap', width, height: HEAT_H });
   const heatSvg = select(document.createElementNS('http://www.w3.org/2000/svg', 'svg')).attr('id', 'heat-overlay').attr('width', width).attr('height', HEAT_H);
-  const axisSvg = select(document.createElementNS('http://www.w3.org/2000/svg', 'svg')).attr('width', width).attr('height', AXIS_H);
+  const axisSvg = select(document.createElementNS('http://www.w3.org/2000/svg', 'svg')).attr('width', width + 24).attr('height', AXIS_H).style('overflow', 'visible');
+  const behLabels = el('div', { class: 'track-labels', id: 'behaviour-lanes', style: `height:${behH}px` },
+    ...agentsB.flatMap((a, i) => [
+      el('div', { class: 'lane', style: `top:${i * LANE * 2 + 6}px` }, `${a.id} action`),
+      el('div', { class: 'lane', style: `top:${i * LANE * 2 + LANE + 6}px` }, `${a.id} reward`),
+    ]));
+  const bandSvg = select(document.createElementNS('http://www.w3.org/2000/svg', 'svg')).attr('id', 'heat-bands').attr('width', GUTTER).attr('height', HEAT_H);
+  const legendRow = el('div', { class: 'legend-row', id: 'run-legends' });
   const focus = el('div', { id: 'focus', style: 'cursor: crosshair; position: relative' },
-    el('div', { class: 'label' }, 'behaviour (action colour, reward line, events in red)'), behCanvas,
-    heatLabel,
+    behCanvas,
+    el('div', { style: 'height:18px;overflow:hidden;white-space:nowrap' }, heatLabel),
     el('div', { class: 'heatmap-wrap' }, heatCanvas, heatSvg.node()!),
     axisSvg.node()!);
   const scoreSvg = select(document.createElementNS('http://www.w3.org/2000/svg', 'svg')).attr('id', 'score').attr('width', width).attr('height', SCORE_H);
+  const scoreAxis = select(document.createElementNS('http://www.w3.org/2000/svg', 'svg')).attr('id', 'score-axis').attr('width', GUTTER).attr('height', SCORE_H);
   const contextSvg = select(document.createElementNS('http://www.w3.org/2000/svg', 'svg')).attr('id', 'context').attr('width', width).attr('height', CONTEXT_H);
+  const scoreNote = el('div', { class: 'label', id: 'score-note' });
   main.append(
-    el('div', { class: 'panel' }, focus),
-    el('div', { class: 'panel' }, el('div', { class: 'label' }, 'conflict score, threshold (dashed) and flags (red)'), scoreSvg.node()!),
-    el('div', { class: 'panel' }, el('div', { class: 'label' }, 'whole run — drag to select a range'), contextSvg.node()!),
+    el('div', { class: 'panel' },
+      el('div', { class: 'label' }, 'behaviour of each agent: action colour (see legend), reward line, behavioural events in red'),
+      legendRow,
+      el('div', { class: 'track' },
+        el('div', { class: 'track-labels', style: `height:${behH + 18 + HEAT_H}px` }, behLabels, el('div', { class: 'label', style: 'position:absolute;top:' + (behH + 2) + 'px;left:4px' }, 'latents'), el('div', { style: `position:absolute;top:${behH + 18}px` }, bandSvg.node()!)),
+        el('div', {}, focus))),
+    el('div', { class: 'panel' }, el('div', { class: 'label' }, 'conflict score (max per pixel column), calibrated threshold (dashed red) and flags (red triangles); grey: reference data the detector was fitted and calibrated on, not scored'),
+      el('div', { class: 'track' }, el('div', { class: 'track-labels' }, scoreAxis.node()!), scoreSvg.node()!), scoreNote),
+    el('div', { class: 'panel' }, el('div', { class: 'label' }, 'whole run: drag to select a range'), el('div', { class: 'track' }, el('div', { class: 'track-labels' }), contextSvg.node()!)),
   );
+  const fillLegends = () => {
+    clear(legendRow);
+    legendRow.append(rampLegend('action', (t) => interpolateRdYlBu(1 - t), round(data.actionRange[0]), round(data.actionRange[1]), 'legend-action'));
+    if (data.codes) {
+      legendRow.append(rampLegend('activation (share of the latent\'s max)', (t) => interpolateMagma(1 - 0.92 * Math.sqrt(t)), '0', '1', 'legend-activation'));
+      legendRow.append(classLegend(data.codes.classes));
+    }
+    legendRow.append(el('span', { class: 'legend' }, el('i', { class: 'swatch', style: 'background:#d7191c;width:3px' }), 'flag'));
+  };
+  fillLegends();
+  const drawBands = () => {
+    bandSvg.selectAll('*').remove();
+    if (!layout || !data.codes) return;
+    const rowH = HEAT_H / data.codes.numLatents;
+    for (const b of layout.bands) {
+      const y = b.start * rowH;
+      bandSvg.append('rect').attr('x', GUTTER - 8).attr('y', y).attr('width', 6).attr('height', Math.max(1, b.count * rowH - 1)).attr('fill', classColor(b.name));
+      if (b.count * rowH > 11) bandSvg.append('text').attr('class', 'band-label').attr('data-class', b.name).attr('x', GUTTER - 12).attr('y', y + Math.min(b.count * rowH / 2 + 4, 12)).attr('text-anchor', 'end').attr('fill', classColor(b.name)).attr('font-weight', 600).text(`${b.name} (${b.count})`);
+    }
+  };
   const behCtx = behCanvas.getContext('2d')!;
   const heatCtx = heatCanvas.getContext('2d')!;
 
@@ -185,9 +254,24 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
   };
   let detailCtrl: AbortController | null = null;
   let detailTimer = 0;
+  let detailDone: (() => void) | null = null;
   const requestDetail = () => {
     clearTimeout(detailTimer);
+    detailDone?.();
+    let resolve: () => void = () => undefined;
+    const done = new Promise<void>((r) => (resolve = r));
+    detailDone = resolve;
+    track(done);
     detailTimer = window.setTimeout(async () => {
+      try {
+        await fetchDetail();
+      } finally {
+        resolve();
+      }
+    }, 90);
+  };
+  const fetchDetail = async () => {
+    {
       if (!data.codes || !layout) return;
       const [d0, d1] = x.domain() as [number, number];
       const f = Math.max(0, Math.floor(d0));
@@ -205,7 +289,7 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
       } catch {
         // aborted by a newer request
       }
-    }, 90);
+    }
   };
 
   const drawOverlay = () => {
@@ -214,9 +298,7 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
       const rowH = HEAT_H / data.codes.numLatents;
       for (const b of layout.bands) {
         const y = b.start * rowH;
-        heatSvg.append('line').attr('x1', 0).attr('x2', width).attr('y1', y).attr('y2', y).attr('stroke', '#888').attr('stroke-width', 0.5);
-        heatSvg.append('rect').attr('x', 0).attr('y', y).attr('width', 4).attr('height', b.count * rowH).attr('fill', classColor(b.name));
-        if (b.count * rowH > 11) heatSvg.append('text').attr('x', 7).attr('y', y + 11).attr('fill', classColor(b.name)).attr('font-weight', 600).text(`${b.name} (${b.count})`);
+        if (b.start) heatSvg.append('line').attr('x1', 0).attr('x2', width).attr('y1', y).attr('y2', y).attr('stroke', '#888').attr('stroke-width', 0.5);
       }
       const latent = Number(readState().params.latent);
       if (Number.isInteger(latent) && latent < data.codes.numLatents) {
@@ -244,8 +326,9 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
     drawHeatmap(heatCtx, width, HEAT_H, d0, d1, [overview, detail]);
     drawOverlay();
     axisSvg.selectAll('*').remove();
-    axisSvg.append('g').call(axisBottom(x).ticks(Math.floor(width / 90)).tickSizeOuter(0));
-    drawScore(scoreSvg, width, SCORE_H, x, data.report);
+    axisSvg.append('g').call(axisBottom(x).ticks(Math.floor(width / 90), 'd').tickSizeOuter(0));
+    axisSvg.append('text').attr('class', 'axis-title').attr('x', width / 2).attr('y', AXIS_H - 2).attr('text-anchor', 'middle').text('step of the run (episodes one after another)');
+    drawScore(scoreSvg, width, SCORE_H, x, data.report, scoreAxis);
     perf.frame(performance.now() - t0, d0, d1);
   };
   const schedule = () => {
@@ -400,6 +483,8 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
         await data.loadCodes(data.codes?.name ?? e.codes);
         layout = data.codes ? bandLayout(data.codes.classes) : null;
         heatLabel.textContent = heatLabelText();
+        drawBands();
+        fillLegends();
         refreshSelects();
         await loadOverview();
         requestDetail();
@@ -410,6 +495,7 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
         if (!data.detail.reports.includes(e.report)) data.detail.reports.push(e.report);
         await data.loadReport(data.report?.name ?? e.report);
         fillReportLinks();
+        fillScoreNote();
         refreshSelects();
         const latent = side.querySelector('#latent-panel');
         renderSide();
@@ -419,13 +505,23 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
     }
   });
 
+  const fillScoreNote = () => {
+    const r = data.report;
+    const parts: string[] = [];
+    if (r?.reference?.length) parts.push(`reference data (not scored): rows ${r.reference.map((g) => `${g.from}–${g.to - 1}`).slice(0, 4).join(', ')}${r.reference.length > 4 ? ', …' : ''}`);
+    if (r && r.scoredEpisodes !== undefined && r.seriesEpisodes !== undefined && r.seriesEpisodes < r.scoredEpisodes) parts.push(`this report.json keeps the score of ${r.seriesEpisodes} of ${r.scoredEpisodes} scored episodes (written by an older thoughtlens detect; run it again for the whole curve)`);
+    scoreNote.textContent = parts.join(' · ');
+  };
+  fillScoreNote();
   performance.mark('tl-run-layout');
   await loadOverview();
   performance.mark('tl-run-overview');
+  drawBands();
   requestDetail();
   render();
   perf.firstRender();
   if (state.params.latent) openLatent(Number(state.params.latent));
+  settle();
   // Test and bench hook: pan by dx pixels as a drag would.
   perf.setPan((dx: number) => {
     const [d0, d1] = x.domain() as [number, number];
