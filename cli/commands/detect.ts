@@ -4,7 +4,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { resolveRunRef, UsageError } from '../../data/index.js';
-import { selectBackend, type BackendName } from '../../sae/index.js';
+import { resolveCheckpointRef, selectBackend, type BackendName } from '../../sae/index.js';
 import {
   behaviourOnly,
   buildReport,
@@ -76,7 +76,7 @@ export const detectCommand: CommandModule = {
     program
       .command('detect')
       .argument('<run>', 'run id in the workspace, or path to a run folder')
-      .option('--sae <ckpt>', 'paired-dictionary checkpoint: compare the agents on its shared latents')
+      .option('--sae <ckpt>', 'paired-dictionary checkpoint (folder, or name in <workspace>/checkpoints/): compare the agents on its shared latents')
       .option('--views <kind>', `what the agents are compared on: ${VIEW_KINDS.join(' | ')} (default: dictionary with --sae; cca = raw states, no dictionary)`)
       .option('--detector <file>', 'use a stored detector (detector.json from an earlier detect) instead of fitting one')
       .option('--reference <run>', 'fit the detector on this run (all episodes) and score every episode of <run>')
@@ -111,6 +111,8 @@ export const detectCommand: CommandModule = {
 
 async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<void> {
   const runDir = resolveRunRef(ctx.workspace, ref);
+  // --sae takes a checkpoint folder or a name in the workspace, as runs do (exit 3 when neither).
+  if (f.sae) f.sae = resolveCheckpointRef(ctx.workspace, f.sae);
   const formats = parseFormats(f.format);
   const mode = f.mode as ScoreMode | undefined;
   if (mode !== undefined && !SCORE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${SCORE_MODES.join(', ')}, got '${mode}'`);

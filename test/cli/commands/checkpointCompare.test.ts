@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCheckpointFixture } from '../../helpers/serverFixtures.js';
+import { makeTestRun } from '../../helpers/makeTestRun.js';
 import { runCliCapture } from '../../helpers/runCliCapture.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -22,7 +23,8 @@ describe('checkpoint and compare commands', () => {
 
   it('exits 3 for a checkpoint that is neither a folder nor a name, in every command that takes one', async () => {
     const ws = tempDir();
-    for (const argv of [['checkpoint', 'nope'], ['compare', 'nope', 'nope2'], ['export-saelens', 'nope', '--agent', 'A', '--out', join(ws, 'x')]]) {
+    makeTestRun(join(ws, 'runs'), 'run1', { episodes: 2, steps: 10 });
+    for (const argv of [['checkpoint', 'nope'], ['compare', 'nope', 'nope2'], ['export-saelens', 'nope', '--agent', 'A', '--out', join(ws, 'x')], ['detect', 'run1', '--sae', 'nope'], ['encode', 'nope', 'run1']]) {
       const r = await runCliCapture(['--workspace', ws, ...argv]);
       expect([argv[0], r.code]).toEqual([argv[0], 3]);
       expect(r.stderr).toMatch(/no checkpoint 'nope'/);
