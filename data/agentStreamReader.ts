@@ -19,11 +19,13 @@ import type { AgentSpec } from './manifest.js';
 import {
   checkedBatchLength,
   decodeHeader,
+  ipcLayout,
   readExactly,
   scanMessage,
   type ScanResult,
 } from './messageScanner.js';
 import { checkSchema } from './schema.js';
+import { StepKeySet } from './stepKeySet.js';
 import { FiniteFloats } from './finiteFloats.js';
 import { firstNonFinite } from './validate.js';
 
@@ -48,8 +50,14 @@ export interface Truncation {
 }
 
 export interface AgentStreamReaderOptions {
-  /** Check hidden states for NaN/Inf (default true). */
+  /**
+   * Kept for callers that asked to skip the NaN/Inf check: hidden states are now always
+   * checked (a NaN that reaches a model turns into a misleading error far downstream), unless
+   * `skipHiddenCheck` says the caller never reads them.
+   */
   validate?: boolean;
+  /** Skip the NaN/Inf check of hidden states: only for readers that drop them (behaviour views). */
+  skipHiddenCheck?: boolean;
   /**
    * Reuse one read buffer for every batch (faster: no fresh pages), but each batch is then
    * valid only until the next one is read. Default false.
@@ -75,6 +83,8 @@ export class AgentStreamReader {
   private stagedCopy: Uint8Array | null = null;
   private readonly validate: boolean;
   private readonly reuse: boolean;
+  /** Every (episode, step) read so far: a key may appear once per stream (docs/FORMAT.md). */
+  private readonly keys = new StepKeySet();
   rowsRead = 0;
   batchesRead = 0;
   /** True once the end-of-stream marker was read: the writer closed the stream cleanly. */
@@ -87,7 +97,7 @@ export class AgentStreamReader {
     opts: AgentStreamReaderOptions = {},
   ) {
     this.file = file;
-    this.validate = opts.validate ?? true;
+    this.validate = !opts.skipHiddenCheck;
     this.reuse = opts.reuseBuffer ?? false;
     try {
       this.fd = openSync(file, 'r');
@@ -129,7 +139,7 @@ export class AgentStreamReader {
   /** Records a torn tail if the file holds bytes past the last complete message. */
   noteTruncation(): Truncation | null {
     if (this.ended) return (this.truncation = null);
-    const size = fstatSync(this.fd).size;
+    const size = this.messagesEnd();
     if (size > this.offset) {
       const r = scanMessage(this.fd, this.offset, size, this.file);
       this.truncation = {
@@ -144,10 +154,25 @@ export class AgentStreamReader {
     return this.truncation;
   }
 
+  /** The byte where the messages end: the file's size, or where an Arrow *file*'s footer starts. */
+  private messagesEnd(): number {
+    const size = fstatSync(this.fd).size;
+    if (this.offset > 0 && !this.fileFormat) return size;
+    const layout = ipcLayout(this.fd, size);
+    if (layout.file) {
+      this.fileFormat = true;
+      if (this.offset === 0) this.offset = layout.start;
+    }
+    return layout.end;
+  }
+
+  /** True when the file is in Arrow's file format (ARROW1): its stream of messages is read. */
+  private fileFormat = false;
+
   private readAvailable(max: number): StreamBatch[] {
     const out: StreamBatch[] = [];
     if (this.ended) return out;
-    const size = fstatSync(this.fd).size;
+    const size = this.messagesEnd();
     for (;;) {
       // A message found complete earlier stays complete (the file only grows): no rescan.
       const r =
@@ -170,7 +195,9 @@ export class AgentStreamReader {
         if (this.agent) checkSchema(this._schema, this.agent, this.file);
       } else if (!this.prefix) {
         throw new FormatError(
-          `the stream must start with a schema message; found another message at byte ${r.offset}`,
+          this.fileFormat
+            ? `this is an Arrow file (magic ARROW1), not a stream, and it keeps its schema only in the footer; write an Arrow IPC stream (pyarrow ipc.new_stream, apache-arrow RecordBatchStreamWriter)`
+            : `the stream must start with a schema message; found another message at byte ${r.offset}`,
           { file: this.file },
         );
       } else if (message.isDictionaryBatch()) {
@@ -338,12 +365,26 @@ export class AgentStreamReader {
       if (bad >= 0) {
         const r = Math.floor(bad / d);
         throw new BadValueError(
-          `hidden state is ${hidden[bad]} at element ${bad % d} (episode ${episode[r]}, step ${step[r]})`,
+          `hidden state is ${hidden[bad]} at element ${bad % d} (episode ${episode[r]}, step ${step[r]}) of agent '${this.agentName}'; hidden states must be finite`,
           { file: this.file, column: HIDDEN_COLUMN, row: rowOffset + r },
         );
       }
     }
+    for (let i = 0; i < length; i++) {
+      const first = this.keys.add(episode[i]!, step[i]!, rowOffset + i);
+      if (first >= 0) {
+        throw new BadValueError(
+          `duplicate key in agent '${this.agentName}': (episode ${episode[i]}, step ${step[i]}) at row ${rowOffset + i} repeats row ${first}; each (episode, step) may appear once per stream`,
+          { file: this.file, row: rowOffset + i },
+        );
+      }
+    }
     return { index: this.batchesRead, rowOffset, length, batch, episode, step, hidden };
+  }
+
+  /** The agent id for messages: from the manifest, else the schema's metadata, else the file. */
+  private get agentName(): string {
+    return this.agent?.id ?? this._schema?.metadata.get('thoughtlens.agent') ?? this.file.replace(/^.*\//, '').replace(/\.arrows$/, '');
   }
 
   close(): void {

@@ -19,6 +19,7 @@ import { IpcFdWriter } from './ipcSink.js';
 import type { AgentSpec, ColumnSpec } from './manifest.js';
 import { hiddenType, schemaForAgent } from './schema.js';
 import { FiniteFloats } from './finiteFloats.js';
+import { StepKeySet } from './stepKeySet.js';
 import { firstNonFinite } from './validate.js';
 
 export type BehaviourValue = number | boolean | string | null;
@@ -40,7 +41,7 @@ type NumericBuffer = Extract<ColumnBuffer, { valid: Uint8Array }>;
 
 export interface AgentStreamWriterOptions {
   batchRows: number;
-  /** Reject NaN/Inf hidden states at write time (default true). */
+  /** Reject NaN/Inf hidden states and repeated (episode, step) keys at write time (default true). */
   validate?: boolean;
 }
 
@@ -58,6 +59,8 @@ export class AgentStreamWriter {
   private readonly cols: ColumnBuffer[];
   private pending = 0;
   private closed = false;
+  /** Keys written so far (checked when `validate`). */
+  private readonly keys = new StepKeySet();
   rowsWritten = 0;
   batchesWritten = 0;
 
@@ -136,12 +139,33 @@ export class AgentStreamWriter {
             checkValue(c, src[i], this.file, this.rowsWritten + this.pending + i);
       }
     }
+    if (this.validate) this.checkKeys(rows);
+    const first = this.rowsWritten + this.pending;
     let done = 0;
     while (done < n) {
       const take = Math.min(n - done, this.batchRows - this.pending);
       this.copyIn(rows, done, take, this.validate && fits);
       done += take;
       if (this.pending === this.batchRows) this.flush();
+    }
+    if (this.validate) for (let i = 0; i < n; i++) this.keys.add(rows.episode[i]!, rows.step[i]!, first + i);
+  }
+
+  /** Each (episode, step) may appear once per stream: refuses an append that repeats one. */
+  private checkKeys(rows: StepRows): void {
+    const base = this.rowsWritten + this.pending;
+    const own = new StepKeySet();
+    for (let i = 0; i < rows.episode.length; i++) {
+      const e = rows.episode[i]!;
+      const s = rows.step[i]!;
+      const seen = this.keys.find(e, s);
+      const within = own.add(e, s, i);
+      if (seen >= 0 || within >= 0) {
+        throw new BadValueError(
+          `duplicate key for agent '${this.agent.id}': (episode ${e}, step ${s}) is already stored at row ${seen >= 0 ? seen : base + within}; each (episode, step) may appear once per stream`,
+          { file: this.file, row: base + i },
+        );
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 // The workspace: one folder holding runs (and later checkpoints and reports).
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isInside } from './confinedPath.js';
 import { NotFoundError, ThoughtlensError, UsageError } from './errors.js';
 import { ID_PATTERN, MANIFEST_FILE } from './format.js';
 import type { RunSource } from './manifest.js';
@@ -12,13 +13,13 @@ export const RUNS_DIR = 'runs';
 export interface RunEntry {
   id: string;
   dir: string;
-  status: EffectiveStatus | 'unreadable';
+  status: EffectiveStatus | 'unreadable' | 'corrupt';
   createdAt?: string;
   updatedAt?: string;
   source?: RunSource;
   agents: { id: string; hiddenSize: number; rows: number }[];
   bytes: number;
-  /** Why the run could not be read, for unreadable entries. */
+  /** Why the run could not be read, for unreadable and corrupt entries (one line). */
   error?: string;
 }
 
@@ -46,20 +47,71 @@ export function resolveRunRef(workspace: string, ref: string): string {
   );
 }
 
-/** Lists the runs of a workspace, newest first. Broken runs are listed with their error. */
-export function listRuns(workspace: string): RunEntry[] {
+export interface ListRunsOptions {
+  /**
+   * Also walk the framing of every agent stream (message headers only): a stream that is
+   * not Arrow, or breaks off with garbage, makes the run `corrupt` with a one-line reason.
+   */
+  checkStreams?: boolean;
+}
+
+/**
+ * Lists the runs of a workspace, newest first. Broken runs are listed with their error:
+ * a symbolic link in runs/ that leads nowhere or out of the workspace is listed as
+ * `unreadable` (and not followed), never an exception for the whole list.
+ */
+export function listRuns(workspace: string, opts: ListRunsOptions = {}): RunEntry[] {
   const dir = runsDir(workspace);
   if (!existsSync(dir)) return [];
+  let rootReal: string;
+  try {
+    rootReal = realpathSync(resolve(workspace));
+  } catch {
+    return [];
+  }
   const entries: RunEntry[] = [];
   for (const name of readdirSync(dir)) {
     const runDir = join(dir, name);
-    if (!statSync(runDir).isDirectory() || !existsSync(join(runDir, MANIFEST_FILE))) continue;
-    entries.push(describeRun(runDir, name));
+    const broken = (error: string): RunEntry => ({ id: name, dir: runDir, status: 'unreadable', agents: [], bytes: 0, error });
+    let real: string;
+    try {
+      real = realpathSync(runDir);
+    } catch {
+      if (lstatSync(runDir, { throwIfNoEntry: false })?.isSymbolicLink()) entries.push(broken(`${RUNS_DIR}/${name} is a symbolic link that leads nowhere`));
+      continue;
+    }
+    if (!isInside(rootReal, real)) {
+      entries.push(broken(`${RUNS_DIR}/${name} is a symbolic link that leads out of the workspace; it is not read`));
+      continue;
+    }
+    if (!statSync(real).isDirectory() || !existsSync(join(runDir, MANIFEST_FILE))) continue;
+    const e = describeRun(runDir, name);
+    entries.push(opts.checkStreams ? withStreamHealth(e) : e);
   }
   return entries.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
 }
 
-export function describeRun(runDir: string, fallbackId = runDir): RunEntry {
+/** The entry as `corrupt` when a stream's framing is broken (scan of message headers). */
+export function withStreamHealth(e: RunEntry): RunEntry {
+  if (e.status === 'unreadable') return e;
+  try {
+    new RunReader(e.dir).scan();
+    return e;
+  } catch (err) {
+    if (!(err instanceof ThoughtlensError)) throw err;
+    return { ...e, status: 'corrupt', error: oneLineReason(err, dirname(resolve(e.dir))) };
+  }
+}
+
+/** An error as one line naming files relative to `base` (never an absolute path under it). */
+export function oneLineReason(err: Error, base: string): string {
+  const dir = resolve(base);
+  const line = err.message.split('\n')[0]!.split(dir + '/').join('').split(dir).join('.');
+  return line.length > 300 ? line.slice(0, 297) + '...' : line;
+}
+
+/** A run as its manifest describes it (`corrupt` comes only from withStreamHealth). */
+export function describeRun(runDir: string, fallbackId = runDir): RunEntry & { status: EffectiveStatus | 'unreadable' } {
   try {
     const run = new RunReader(runDir);
     const m = run.manifest;
@@ -85,7 +137,7 @@ export function describeRun(runDir: string, fallbackId = runDir): RunEntry {
       status: 'unreadable',
       agents: [],
       bytes: 0,
-      error: err.message,
+      error: oneLineReason(err, dirname(resolve(runDir))),
     };
   }
 }

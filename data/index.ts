@@ -14,4 +14,6 @@ export * from './runTail.js';
 export * from './join.js';
 export * from './truth.js';
 export * from './catalog.js';
+export * from './confinedPath.js';
+export * from './stepKeySet.js';
 export * from './safetensors.js';

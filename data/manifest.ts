@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomicFile.js';
+import { confinedPath } from './confinedPath.js';
 import { FormatError, NotFoundError, VersionError } from './errors.js';
 import {
   FORMAT_ID,
@@ -78,11 +79,12 @@ export function readManifest(runDir: string): RunManifest {
   const file = manifestPath(runDir);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(confinedPath(runDir, file, MANIFEST_FILE), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (err instanceof NotFoundError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new NotFoundError(`no run here: ${MANIFEST_FILE} is missing`, { file });
     }
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new FormatError(`${MANIFEST_FILE} is a folder, not a file`, { file });
     throw err;
   }
   let json: unknown;

@@ -161,3 +161,34 @@ export function checkedBatchLength(
   }
   return length;
 }
+
+/** "ARROW1": the magic of Arrow's IPC *file* format (at the start and the end of the file). */
+const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31];
+
+/**
+ * Where the messages of an Arrow IPC file on disk lie. A stream starts at byte 0 and runs
+ * to the end; a file in Arrow's *file* format (pyarrow `ipc.new_file`, magic ARROW1) holds
+ * the same messages after an 8-byte header and before its footer, so it is read as the
+ * stream inside it. Returns null while the file is too short to tell.
+ */
+export function ipcLayout(fd: number, size: number): { start: number; end: number; file: boolean } {
+  if (size < 6) return { start: 0, end: size, file: false };
+  const head = new Uint8Array(6);
+  readExactly(fd, head, 0, 6, 0);
+  if (!FILE_MAGIC.every((b, i) => head[i] === b)) return { start: 0, end: size, file: false };
+  // footer: <flatbuffer Footer> <int32 footer length> "ARROW1"
+  if (size >= 8 + 10) {
+    const tail = new Uint8Array(10);
+    readExactly(fd, tail, 0, 10, size - 10);
+    const len = new DataView(tail.buffer).getInt32(0, true);
+    if (FILE_MAGIC.every((b, i) => tail[4 + i] === b) && len > 0 && len <= size - 18) {
+      return { start: 8, end: size - 10 - len, file: true };
+    }
+  }
+  return { start: 8, end: size, file: true };
+}
+
+/** True when the bytes start with the Arrow *file* format's magic (ARROW1). */
+export function isArrowFileMagic(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= 6 && FILE_MAGIC.every((b, i) => bytes[i] === b);
+}

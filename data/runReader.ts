@@ -8,11 +8,12 @@ import {
   type AgentStreamReaderOptions,
   type Truncation,
 } from './agentStreamReader.js';
+import { confinedPath } from './confinedPath.js';
 import { NotFoundError } from './errors.js';
 import { streamFileName } from './format.js';
 import { StepJoiner, type JoinedBatch } from './join.js';
 import { readManifest, type AgentSpec, type RunManifest } from './manifest.js';
-import { checkedBatchLength, scanMessage } from './messageScanner.js';
+import { checkedBatchLength, ipcLayout, scanMessage } from './messageScanner.js';
 
 export interface StreamScan {
   agent: string;
@@ -48,8 +49,15 @@ export class RunReader {
     return a;
   }
 
+  /** The agent's stream file; its real path must lie inside the run folder (confinedPath.ts). */
   streamPath(agentId: string): string {
-    return join(this.dir, streamFileName(this.agent(agentId).id));
+    const file = join(this.dir, streamFileName(this.agent(agentId).id));
+    try {
+      confinedPath(this.dir, file, `agent stream of '${agentId}'`);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err; // a missing stream is reported where it is opened
+    }
+    return file;
   }
 
   openAgent(agentId: string, opts?: AgentStreamReaderOptions): AgentStreamReader {
@@ -129,8 +137,9 @@ export function scanStream(file: string, agent: string): StreamScan {
     throw new NotFoundError(`agent stream is missing`, { file });
   }
   try {
-    const size = fstatSync(fd).size;
-    let offset = 0;
+    const layout = ipcLayout(fd, fstatSync(fd).size);
+    const size = layout.end;
+    let offset = layout.start;
     let rows = 0;
     let batches = 0;
     let ended = false;

@@ -12,8 +12,10 @@ export interface RunTailOptions {
   pollMs?: number;
   /** Stop following (the iterator then ends after what is already on disk). */
   signal?: AbortSignal;
-  /** Check hidden states for NaN/Inf (default true). */
+  /** Kept for old callers: hidden states are always checked unless skipHiddenCheck (agentStreamReader.ts). */
   validate?: boolean;
+  /** Skip the NaN/Inf check: only for readers that drop hidden states. */
+  skipHiddenCheck?: boolean;
 }
 
 export class RunTail implements AsyncIterable<JoinedBatch> {
@@ -32,7 +34,7 @@ export class RunTail implements AsyncIterable<JoinedBatch> {
     this.pollMs = opts.pollMs ?? 25;
     this.signal = opts.signal;
     this.readers = this.run.agentIds.map((id) =>
-      this.run.openAgent(id, { validate: opts.validate ?? true }),
+      this.run.openAgent(id, { skipHiddenCheck: opts.skipHiddenCheck ?? false }),
     );
     this.joiner = new StepJoiner(
       this.run.agentIds,

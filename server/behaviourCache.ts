@@ -25,7 +25,7 @@ export class BehaviourColumns {
   /** Reads what landed on disk since the last call. */
   refresh(): void {
     try {
-      this.tail ??= tailRun(this.runDir, { validate: false });
+      this.tail ??= tailRun(this.runDir, { skipHiddenCheck: true });
       const ids = this.tail.run.agentIds;
       for (const b of this.tail.poll()) {
         const base = this.episode.length;
@@ -84,6 +84,11 @@ export class BehaviourCache {
     }
     c.refresh();
     return c;
+  }
+
+  /** The run's columns if they were read before (nothing is read now). */
+  peek(runDir: string): BehaviourColumns | undefined {
+    return this.runs.get(runDir);
   }
 
   drop(runDir: string): void {

@@ -14,6 +14,8 @@ export const STATUS_BY_CODE: Record<string, number> = {
   TL_VERSION: 422,
   TL_SCHEMA_MISMATCH: 422,
   TL_AUTH: 401,
+  TL_FORBIDDEN: 403,
+  TL_MEDIA_TYPE: 415,
   TL_NOT_FOUND: 404,
   TL_CONFLICT: 409,
   TL_BUSY: 409,

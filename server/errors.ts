@@ -53,3 +53,17 @@ export class BadRequestError extends ThoughtlensError {
     super('TL_BAD_REQUEST', message);
   }
 }
+
+/** A state-changing request that does not come from this server's page or a non-browser client (CSRF). */
+export class ForbiddenError extends ThoughtlensError {
+  constructor(message: string) {
+    super('TL_FORBIDDEN', message);
+  }
+}
+
+/** A request body of a type this endpoint does not take. */
+export class MediaTypeError extends ThoughtlensError {
+  constructor(message: string) {
+    super('TL_MEDIA_TYPE', message);
+  }
+}

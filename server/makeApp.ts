@@ -1,11 +1,16 @@
-// Assembles the express app: security headers, host check, token, rate limit, body limits,
+// Assembles the express app: security headers, host check, token, rate limit, same-origin
+// proof for state changes, request deadline, body limits (size, JSON depth), run health,
 // one route per file, the static web app, and the one error middleware.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { NotFoundError } from '../data/index.js';
 import { authMiddleware } from './authMiddleware.js';
 import { errorMiddleware } from './errorMiddleware.js';
 import { BadRequestError } from './errors.js';
+import { checkJsonDepth } from './jsonDepth.js';
 import { rateLimit } from './rateLimit.js';
+import { requestDeadline } from './requestDeadline.js';
+import { runHealthGate } from './runHealth.js';
+import { sameOrigin } from './sameOrigin.js';
 import { isLoopback } from './serverConfig.js';
 import type { Workbench } from './workbench.js';
 import { appendStepsRoute } from './routes/appendSteps.js';
@@ -69,7 +74,10 @@ export function makeApp(wb: Workbench): express.Express {
   }
   app.use(authMiddleware(cfg.token));
   app.use(rateLimit(cfg.rateLimit));
-  app.use('/api', express.json({ limit: cfg.jsonLimit }));
+  app.use(sameOrigin());
+  app.use(requestDeadline(cfg.requestTimeoutMs));
+  app.use('/api', express.json({ limit: cfg.jsonLimit, verify: checkJsonDepth }));
+  app.use('/api/runs/:id', runHealthGate(wb));
   const router = express.Router();
   for (const r of ROUTES) r(router, wb);
   app.use(router);

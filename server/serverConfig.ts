@@ -17,6 +17,15 @@ export interface ServerConfig {
   ingestLimit?: number;
   /** Requests per client per window (default 2000 per 10 s). */
   rateLimit?: { max: number; windowMs: number };
+  /**
+   * Time to receive a whole request (ms, default 30 s). Not for the steps route, whose
+   * chunked POST stays open while a recorder records; the idle timeout covers it.
+   */
+  requestTimeoutMs?: number;
+  /** A connection on which nothing arrives or leaves for this long is closed (ms, default 60 s). */
+  idleTimeoutMs?: number;
+  /** Time to receive the request headers (ms, default 20 s). */
+  headersTimeoutMs?: number;
   /** How often to look for runs, reports and codes that changed on disk (ms, default 200). */
   watchMs?: number;
   /** Folder with the built web app (default: web/dist next to the package). */
@@ -33,6 +42,9 @@ export interface ResolvedServerConfig {
   jsonLimit: number;
   ingestLimit: number;
   rateLimit: { max: number; windowMs: number };
+  requestTimeoutMs: number;
+  idleTimeoutMs: number;
+  headersTimeoutMs: number;
   watchMs: number;
   webRoot: string | null;
   log: (line: string) => void;
@@ -69,8 +81,16 @@ export function resolveServerConfig(c: ServerConfig, defaultWebRoots: string[] =
     jsonLimit: c.jsonLimit ?? 1 << 20,
     ingestLimit: c.ingestLimit ?? 256 << 20,
     rateLimit: c.rateLimit ?? { max: 2000, windowMs: 10_000 },
+    requestTimeoutMs: positive('requestTimeoutMs', c.requestTimeoutMs ?? 30_000),
+    idleTimeoutMs: positive('idleTimeoutMs', c.idleTimeoutMs ?? 60_000),
+    headersTimeoutMs: positive('headersTimeoutMs', c.headersTimeoutMs ?? 20_000),
     watchMs: c.watchMs ?? 200,
     webRoot: webRoot ? resolve(webRoot) : null,
     log: c.log ?? (() => undefined),
   });
+}
+
+function positive(name: string, v: number): number {
+  if (!Number.isFinite(v) || v <= 0) throw new ServerConfigError(`${name} must be a positive number of milliseconds, got ${v}`);
+  return v;
 }

@@ -29,8 +29,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const cfg = resolveServerConfig(config, defaultWebRoots());
   const wb = new Workbench(cfg);
   const app = makeApp(wb);
-  const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0 }, app);
-  server.headersTimeout = 20_000;
+  // Headers must arrive within headersTimeoutMs; a connection idle for idleTimeoutMs is
+  // closed; whole requests other than streamed steps have requestTimeoutMs (requestDeadline.ts).
+  const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0, headersTimeout: cfg.headersTimeoutMs }, app);
+  server.headersTimeout = cfg.headersTimeoutMs;
+  server.setTimeout(cfg.idleTimeoutMs, (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.port, cfg.host, () => resolve());

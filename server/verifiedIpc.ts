@@ -4,7 +4,7 @@
 // counts: one flipped bit in a request body could make it loop over billions of fields or
 // allocate gigabytes, blocking the whole server. Yields each message whole once verified.
 import { Message, MessageHeader } from 'apache-arrow';
-import { checkedBatchLength, decodeHeader, FormatError } from '../data/index.js';
+import { checkedBatchLength, decodeHeader, FormatError, isArrowFileMagic } from '../data/index.js';
 import { verifyMessageMetadata } from '../data/ipcVerify.js';
 
 const MAX_METADATA = 64 << 20;
@@ -55,12 +55,25 @@ export async function* verifiedIpc(source: AsyncIterable<Uint8Array>, where: str
   let at = 0; // absolute byte offset of the next message
   let ended = false;
   let need = 0; // size of the verified message waiting for its body (0: none)
+  let start = true; // the first bytes: a stream, or Arrow's *file* format (magic ARROW1)?
+  let fileFormat = false;
   for await (const chunk of source) {
     if (ended) {
       yield chunk; // bytes after the end-of-stream marker are never decoded
       continue;
     }
     pending.push(chunk);
+    if (start) {
+      if (pending.bytes < 8) continue;
+      start = false;
+      // An Arrow file (pyarrow ipc.new_file, tableToIPC(t, 'file')) is the stream of
+      // messages behind an 8-byte header and before a footer: read that stream.
+      if (isArrowFileMagic(pending.peek(6))) {
+        fileFormat = true;
+        pending.take(8);
+        at = 8;
+      }
+    }
     for (;;) {
       if (need > 0) {
         if (pending.bytes < need) break;
@@ -73,6 +86,14 @@ export async function* verifiedIpc(source: AsyncIterable<Uint8Array>, where: str
       const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
       let len = view.getInt32(0, true);
       let prefix = 4;
+      if (fileFormat && len !== -1) {
+        // Messages of an Arrow file carry the continuation marker; anything else is the
+        // file's footer (writers that put no end-of-stream marker before it).
+        ended = true;
+        pending.take(pending.bytes);
+        yield Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0); // as if the stream had ended here
+        break;
+      }
       if (len === -1) {
         if (head.byteLength < 8) break;
         len = view.getInt32(4, true);
@@ -95,6 +116,12 @@ export async function* verifiedIpc(source: AsyncIterable<Uint8Array>, where: str
       }
       const bodyLength = Number(message.bodyLength);
       if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) throw new FormatError(`corrupt Arrow message: body length ${message.bodyLength} at byte ${at}`, { file: where });
+      if (fileFormat && at === 8 && message.headerType !== MessageHeader.Schema) {
+        throw new FormatError(
+          `this is an Arrow file (magic ARROW1), not a stream, and it keeps its schema only in the footer; send an Arrow IPC stream (pyarrow ipc.new_stream, apache-arrow RecordBatchStreamWriter)`,
+          { file: where },
+        );
+      }
       if (message.headerType === MessageHeader.RecordBatch) checkedBatchLength(message, bodyLength, where, at);
       else if (message.headerType === MessageHeader.DictionaryBatch) {
         const dict = decodeHeader<{ data: unknown }>(message, where, at);
@@ -102,6 +129,9 @@ export async function* verifiedIpc(source: AsyncIterable<Uint8Array>, where: str
       }
       need = prefix + len + bodyLength;
     }
+  }
+  if (start && pending.bytes >= 6 && isArrowFileMagic(pending.peek(6))) {
+    throw new FormatError(`this is an Arrow file (magic ARROW1) cut short, not an Arrow IPC stream`, { file: where });
   }
   if (!ended && pending.bytes > 0) yield pending.take(pending.bytes); // a torn tail: the reader reports it
 }

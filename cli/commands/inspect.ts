@@ -16,12 +16,22 @@ export const inspectCommand: CommandModule = {
           const scans = run.scan();
           const schemas = Object.fromEntries(
             m.agents.map((a) => {
-              const r = run.openAgent(a.id, { validate: false });
+              const r = run.openAgent(a.id, { skipHiddenCheck: true });
               const s = r.schema;
               r.close();
               return [a.id, s ? s.fields.map((f) => ({ name: f.name, type: String(f.type) })) : null];
             }),
           );
+          // Every row is read once: a repeated (episode, step) anywhere in a stream, or a
+          // NaN/Inf hidden state, is a bad-data error (exit 4) naming the agent and row.
+          for (const a of m.agents) {
+            const r = run.openAgent(a.id, { reuseBuffer: true });
+            try {
+              for (const b of r.batches()) void b;
+            } finally {
+              r.close();
+            }
+          }
           const status = run.effectiveStatus();
           const mismatches = scans.filter((s) => (m.counts[s.agent]?.rows ?? 0) > s.rows);
           const summary = {

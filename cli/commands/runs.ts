@@ -10,7 +10,7 @@ export const runsCommand: CommandModule = {
       .description('list the runs in the workspace with their agents, sizes and status')
       .action(
         action((ctx) => {
-          const runs = listRuns(ctx.workspace);
+          const runs = listRuns(ctx.workspace, { checkStreams: true });
           emit(ctx, { workspace: ctx.workspace, runs }, () =>
             runs.length === 0
               ? `no runs in ${ctx.workspace} (record one with: thoughtlens record synthetic)`
@@ -23,7 +23,7 @@ export const runsCommand: CommandModule = {
                     r.agents.map((a) => `${a.id}(${a.hiddenSize})`).join(' '),
                     r.agents[0]?.rows ?? 0,
                     formatBytes(r.bytes),
-                    r.createdAt?.replace('T', ' ').slice(0, 19) ?? (r.error ? `unreadable: ${r.error}` : ''),
+                    r.error ? `${r.status}: ${r.error}` : (r.createdAt?.replace('T', ' ').slice(0, 19) ?? ''),
                   ]),
                 ),
           );

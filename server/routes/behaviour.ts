@@ -2,6 +2,7 @@
 // axis (row = joined step), paged; Arrow IPC when asked (columns `<agent>.<column>`).
 import type { Router } from 'express';
 import { Bool, Float64, Int32, Table, Utf8, makeVector, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
+import { FormatError, oneLineReason } from '../../data/index.js';
 import { param, rowRange, wantsArrow } from '../httpHelpers.js';
 import { ARROW_STREAM_TYPE } from '../protocol.js';
 import type { BehaviourResponse } from '../protocol.js';
@@ -12,7 +13,10 @@ export function behaviourRoute(router: Router, wb: Workbench): void {
   // The last Arrow answer per run: page reloads ask for the same rows again.
   const arrowCache = new WeakMap<BehaviourColumns, { key: string; bytes: Buffer }>();
   router.get('/api/runs/:id/behaviour', (req, res) => {
-    const cols = wb.behaviour.get(wb.paths.runDir(param(req, 'id')));
+    const dir = wb.paths.runDir(param(req, 'id'));
+    const cols = wb.behaviour.get(dir);
+    // A bad batch found while reading (not only its framing): the run is corrupt, not empty.
+    if (cols.error) throw new FormatError(`run '${param(req, 'id')}' is corrupt: ${oneLineReason(new Error(cols.error), dir)}`);
     const { from, to } = rowRange(req, cols.length);
     if (wantsArrow(req)) {
       const key = `${from}:${to}:${cols.length}`;

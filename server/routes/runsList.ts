@@ -1,7 +1,8 @@
 // GET /api/runs: every run of the workspace with status, live mark, sizes, codes and reports.
 import { basename } from 'node:path';
 import type { Router } from 'express';
-import { listRuns, type RunEntry } from '../../data/index.js';
+import { ID_PATTERN, listRuns, type RunEntry } from '../../data/index.js';
+import { runHealth } from '../runHealth.js';
 import type { RunSummary, RunsResponse } from '../protocol.js';
 import type { Workbench } from '../workbench.js';
 import { loadReports } from './reports.js';
@@ -15,10 +16,15 @@ export function runSummary(wb: Workbench, e: RunEntry): RunSummary {
       return [];
     }
   };
+  // Health from the data: a stream that is not Arrow or breaks off in garbage makes the run
+  // corrupt, whatever its manifest says (runHealth.ts).
+  const corrupt = e.status === 'unreadable' ? null : runHealth(wb).reason(e.dir);
+  const status = (corrupt ? 'corrupt' : e.status) as RunSummary['status'];
+  const error = corrupt ?? e.error;
   return {
     id,
-    status: e.status,
-    live: e.status === 'recording',
+    status,
+    live: status === 'recording',
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
     sourceKind: e.source?.kind,
@@ -27,7 +33,7 @@ export function runSummary(wb: Workbench, e: RunEntry): RunSummary {
     bytes: e.bytes,
     codes: safe(() => wb.paths.codesNames(id)),
     reports: safe(() => wb.paths.reportNames(id)),
-    ...(e.error ? { error: e.error } : {}),
+    ...(error ? { error } : {}),
   };
 }
 
@@ -60,15 +66,10 @@ export function prewarm(wb: Workbench, ids: string[]): void {
 
 export function runsListRoute(router: Router, wb: Workbench): void {
   router.get('/api/runs', (_req, res) => {
+    // Links that lead nowhere or out of the workspace come back as unreadable entries
+    // (listRuns); only names the server could never address are left out.
     const runs = listRuns(wb.config.workspace)
-      .filter((e) => {
-        try {
-          wb.paths.runDir(basename(e.dir));
-          return true;
-        } catch {
-          return false; // symlinked out of the workspace, or a bad name
-        }
-      })
+      .filter((e) => ID_PATTERN.test(basename(e.dir)))
       .map((e) => runSummary(wb, e));
     const body: RunsResponse = { workspace: basename(wb.config.workspace), runs };
     res.json(body);

@@ -89,7 +89,7 @@ describe('AgentStreamWriter checks what it is given', () => {
     });
     w.append('A', { episode: [0], step: [0], hidden: Float32Array.of(NaN, Infinity) });
     w.close();
-    const [b] = [...openRun(dir).openAgent('A', { validate: false }).batches()];
+    const [b] = [...openRun(dir).openAgent('A', { skipHiddenCheck: true }).batches()];
     expect(Array.from(b!.hidden)).toEqual([NaN, Infinity]);
     expect(() => [...openRun(dir).joined()]).toThrow(
       /hidden state is NaN at element 0 \(episode 0, step 0\).*row 0/,

@@ -449,7 +449,7 @@ with ipc.new_stream(f"{run}/agents/A.arrows", schema) as w:
       const file = join(dir, 'agents', 'A.arrows');
       expect(err?.location).toEqual({ file, column: 'hidden', row: 71 });
       expect(err?.message).toBe(
-        `hidden state is Infinity at element 2 (episode 1, step 21) (file ${file}, column 'hidden', row 71)`,
+        `hidden state is Infinity at element 2 (episode 1, step 21) of agent 'A'; hidden states must be finite (file ${file}, column 'hidden', row 71)`,
       );
     },
   );

@@ -124,8 +124,10 @@ describe('workbench security', () => {
     }
     const esc = await getJson<{ error: { message: string } }>(`${server.url}/api/runs/escape`);
     expect(esc.body.error.message).toMatch(/outside the workspace/);
-    const runs = await getJson<{ runs: { id: string }[] }>(`${server.url}/api/runs`);
-    expect(runs.body.runs.map((r) => r.id)).toEqual(['demo-run']);
+    // The escaping link is listed as unreadable (issue 17), never followed.
+    const runs = await getJson<{ runs: { id: string; status: string; error?: string }[] }>(`${server.url}/api/runs`);
+    expect(runs.body.runs.map((r) => [r.id, r.status])).toEqual([['demo-run', 'complete'], ['escape', 'unreadable']]);
+    expect(runs.body.runs[1]!.error).toBe('runs/escape is a symbolic link that leads out of the workspace; it is not read');
   });
 
   it('limits body sizes (413) and header sizes (431)', async () => {
