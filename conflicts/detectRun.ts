@@ -1,15 +1,20 @@
 // The whole offline pipeline behind `thoughtlens detect`: get a detector (load one, or fit
 // one on a reference run or on the first part of this run's episodes), score the held-out
-// episodes, evaluate against the behavioural events, and build the report.
+// episodes, evaluate against the behavioural events (and the run's truth, where it has
+// some), fit and score the baselines on the same reference and episodes, and build the
+// report. Truth is read only to evaluate: it never reaches the detector.
 import { openRun, type RunReader } from '../data/index.js';
 import type { Detector } from './detector.js';
 import type { DetectorConfig } from './detectorConfig.js';
 import { loadEpisodes, type EpisodeSet } from './input/episodes.js';
 import { DetectorDataError } from './errors.js';
 import { resolveEventSpec, type EventOptions } from './input/events.js';
+import { readConflictTruth, readThoughtSeries } from './input/truth.js';
+import { latentThoughtMap } from './evaluate/attribution.js';
 import { scoreEpisodes } from './evaluate/evaluate.js';
 import { fitDetector, type ViewSource } from './fit/fitDetector.js';
-import { buildReport, type ConflictReport } from './report/conflictReport.js';
+import { buildReport, outcomesOf, type BaselineResult, type ConflictReport } from './report/conflictReport.js';
+import { evaluateOutcomes } from './evaluate/evaluate.js';
 
 export interface DetectRunOptions {
   runDir: string;
@@ -26,6 +31,14 @@ export interface DetectRunOptions {
   resamples?: number;
   seed?: number;
   onProgress?: (stage: string) => void;
+  /**
+   * Baselines fitted on the same reference episodes with the same options and scored on the
+   * same episodes (e.g. ccaViews(), behaviourOnly); their metrics go into the report.
+   * Only when the detector is fitted here.
+   */
+  baselines?: ViewSource[];
+  /** Read truth/ of the scored run for evaluation and attribution (default true). */
+  truth?: boolean;
 }
 
 export interface DetectRunResult {
@@ -45,13 +58,15 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   let detector = o.detector;
   let fitted = false;
   let scored: EpisodeSet = all;
+  let reference: EpisodeSet | null = null;
+  let referenceDir = run.dir;
   const eventOverride = o.events && (o.events.rule || o.events.column) ? o.events : undefined;
   if (!detector) {
     if (!o.views) throw new DetectorDataError('no detector and no view source to fit one');
-    let reference: EpisodeSet;
     let refRun: RunReader = run;
     if (o.referenceDir) {
       refRun = openRun(o.referenceDir);
+      referenceDir = refRun.dir;
       progress('reading reference run');
       reference = loadEpisodes(refRun);
     } else {
@@ -84,12 +99,37 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   progress('scoring');
   const { episodes, flags } = scoreEpisodes(detector, scored);
   progress('evaluating');
+  const truth = o.truth === false ? null : readConflictTruth(run.dir);
+  const thoughts = truth ? readThoughtSeries(referenceDir) : null;
+  const latentThoughts = thoughts ? latentThoughtMap(detector, reference ?? scored, thoughts) : null;
+  const boot = { resamples: o.resamples ?? 1000, seed: o.seed ?? 0 };
+  const baselines: BaselineResult[] = [];
+  if (fitted && reference && o.baselines?.length) {
+    for (const v of o.baselines) {
+      progress(`baseline ${v.name}`);
+      const b = fitDetector(reference, { events: detector.events, views: v, config: { ...(o.config ?? {}), horizon: detector.config.horizon }, run: detector.provenance.run ?? '' });
+      const s = scoreEpisodes(b, scored);
+      const bThoughts = thoughts && v.fit ? latentThoughtMap(b, reference, thoughts) : null;
+      const out = outcomesOf(s.episodes, s.flags, b.config.horizon, truth, bThoughts);
+      const hasEvents = s.episodes.some((e) => e.onsets.length > 0);
+      baselines.push({
+        views: b.provenance.views,
+        threshold: Number.isFinite(b.calibration.threshold) ? b.calibration.threshold : null,
+        horizon: b.config.horizon,
+        evaluation: hasEvents ? evaluateOutcomes(out, b.config.horizon, { ...boot, rearm: b.config.rearm }) : null,
+        notes: b.provenance.notes,
+      });
+    }
+  }
   const report = buildReport(detector, episodes, flags, {
     runId: run.manifest.id,
     runDir: run.dir,
     detectorFile: o.detectorFile ?? null,
     ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    truth,
+    latentThoughts,
+    baselines,
   });
   return { detector, fitted, report, scoredEpisodes: episodes.map((e) => e.episode) };
 }

@@ -31,6 +31,12 @@ export interface DetectorProvenance {
   views: string;
   dictionary?: Record<string, unknown>;
   notes: string[];
+  /** How the horizon was set: given as an option, or read off the reference data (fitDetector.ts, chooseHorizon). */
+  horizon?: { chosen: number; from: 'option' | 'reference'; lagAuroc?: number[] };
+  /** AUROC of the final score on the calibration episodes (held back from fitting) for conflicts within H. */
+  referenceAuroc?: number;
+  /** False when the reference data shows no representational precursor (referenceAuroc near chance). */
+  precursorFound?: boolean;
 }
 
 export interface Detector {

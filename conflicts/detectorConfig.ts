@@ -6,7 +6,11 @@ export const SCORE_MODES = ['combined', 'disagreement', 'precursor', 'behaviour'
 export type ScoreMode = (typeof SCORE_MODES)[number];
 
 export interface DetectorConfig {
-  /** Steps ahead in which a behavioural conflict counts as predicted (default 30). */
+  /**
+   * Steps ahead in which a behavioural conflict counts as predicted. Unset: read off the
+   * reference data (fitDetector.ts, chooseHorizon); the resolved value 30 is only the
+   * fallback where the reference data has no behavioural conflicts.
+   */
   horizon?: number;
   /** Target false alarms per null step on reference data (default 0.001 = 1 per 1000 steps). */
   far?: number;

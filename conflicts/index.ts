@@ -28,3 +28,5 @@ export * from './input/dictionaryCoder.js';
 export * from './score/followRun.js';
 export * from './detectRun.js';
 export * from './score/featureMap.js';
+export * from './input/truth.js';
+export * from './evaluate/attribution.js';

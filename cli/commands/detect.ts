@@ -60,6 +60,8 @@ interface DetectFlags {
   follow?: boolean;
   randomFeatures?: string;
   pollMs?: string;
+  baselines?: boolean;
+  truth?: boolean;
 }
 
 const VIEW_KINDS = ['dictionary', 'dictionary-all', 'cca', 'behaviour'] as const;
@@ -85,7 +87,7 @@ export const detectCommand: CommandModule = {
       .option('--name <name>', 'report name for the default folder (default: the checkpoint folder name or the view kind)')
       .option('--format <list>', 'report formats, comma-separated: json,csv,md,html', 'json,csv,md,html')
       .option('--far <rate>', 'target false alarms per step, calibrated on reference data (default 0.001 = 1 per 1000 steps)')
-      .option('--horizon <H>', 'steps ahead in which a behavioural conflict counts as flagged in time (default 30)')
+      .option('--horizon <H>', 'steps ahead in which a behavioural conflict counts as flagged in time (default: read off the reference data, the farthest lag at which the disagreement still separates from null steps)')
       .option('--lambda <λ>', 'EWMA weight of the newest step in the causal smoothing (default 0.15)')
       .option('--rearm <n>', 'steps below threshold before a new flag can be raised (default 10)')
       .option('--statistic <kind>', 'disagreement statistic per agent pair: sparse (largest matched-filter response over single shared latents and same-sign pairs) | mewma (multivariate EWMA over all shared latents) (default sparse)')
@@ -99,6 +101,8 @@ export const detectCommand: CommandModule = {
       .option('--random-features <n>', 'random tanh features per agent added before the linear view maps (default 256; 0 = linear views of the raw states)')
       .option('--follow', 'keep scoring while the run is recorded; append flags to flags.csv / flags.jsonl as steps arrive (needs --detector or --reference)')
       .option('--poll-ms <ms>', 'with --follow: how often to look for new batches (default 10)')
+      .option('--no-baselines', 'skip the baselines (raw-state CCA and behaviour-only, fitted and scored on the same episodes) in the report')
+      .option('--no-truth', 'ignore the run\'s truth/ files (true onsets, drifting thoughts) when evaluating')
       .description(
         'flag representational alignment conflicts: steps where the agents\' own readings of their shared latents disagree beyond ' +
           'what reference data shows, or where known precursor latents become active; calibrated to a false-alarm rate, strictly causal, ' +
@@ -159,6 +163,8 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
     ...(views ? { views } : {}),
     config,
     events,
+    ...(f.baselines !== false && views ? { baselines: [ccaViews(8), behaviourOnly].filter((b) => b.name !== views!.name) } : {}),
+    ...(f.truth === false ? { truth: false } : {}),
     ...(resamples !== undefined ? { resamples } : {}),
     ...(seed !== undefined ? { seed } : {}),
     onProgress: (s) => {
@@ -193,18 +199,24 @@ async function viewSource(f: DetectFlags): Promise<ViewSource> {
 
 function summarise(ctx: CliContext, r: ReturnType<typeof buildReport>, outDir: string, files: string[]): void {
   const e = r.evaluation;
-  emit(ctx, { outDir, files, flags: r.flags.length, events: r.events.count, scored: r.scored, detector: { views: r.detector.views, mode: r.detector.mode, threshold: r.detector.threshold }, evaluation: e && { ...e, leads: undefined }, live: r.live ?? null }, () => {
+  emit(ctx, { outDir, files, flags: r.flags.length, events: r.events.count, scored: r.scored, detector: { views: r.detector.views, mode: r.detector.mode, threshold: r.detector.threshold }, evaluation: e && { ...e, leads: undefined, curve: undefined }, precursor: r.precursor, baselines: (r.baselines ?? []).map((b) => ({ views: b.views, evaluation: b.evaluation && { ...b.evaluation, leads: undefined, curve: undefined } })), live: r.live ?? null }, () => {
     const lines = [
       `scored ${r.scored.episodes} episodes (${r.scored.steps} steps) of run ${r.run.id} with ${r.detector.views} views, ${r.detector.mode} score, threshold ${r.detector.threshold ?? '∞'}`,
       `${r.flags.length} flags, ${r.events.count} behavioural conflicts (${r.events.definition})`,
     ];
+    const ci = (i: { estimate: number; lo: number; hi: number }, d = 3) => `${i.estimate.toFixed(d)} [${i.lo.toFixed(d)}, ${i.hi.toFixed(d)}]`;
     if (e) {
-      const ci = (i: { estimate: number; lo: number; hi: number }, d = 3) => `${i.estimate.toFixed(d)} [${i.lo.toFixed(d)}, ${i.hi.toFixed(d)}]`;
       lines.push(
-        `flagged before the conflict: ${e.flaggedBefore}/${e.conflicts} · median lead ${Number.isFinite(e.medianLead) ? e.medianLead : 'n/a'} steps · ` +
-          `false alarms/1000 steps ${e.falseAlarmsPer1000.toFixed(2)} · AUROC ${ci(e.ci.auroc)}`,
+        `flagged ${e.truth ? 'after onset and ' : ''}before the divergence: ${e.flaggedBefore}/${e.conflicts} · median lead ${Number.isFinite(e.medianLead) ? e.medianLead : 'n/a'} steps · ` +
+          `false alarms/1000 steps ${e.falseAlarmsPer1000.toFixed(2)} · AUROC ${ci(e.ci.auroc)}` +
+          (e.attribution?.latents ? ` · attribution ${ci(e.attribution.latents, 2)}` : ''),
       );
     }
+    for (const b of r.baselines ?? []) {
+      const be = b.evaluation;
+      if (be) lines.push(`  baseline ${b.views}: flagged ${be.flaggedBefore}/${be.conflicts} · false alarms/1000 ${be.falseAlarmsPer1000.toFixed(2)} · AUROC ${ci(be.ci.auroc)}`);
+    }
+    if (r.precursor && !r.precursor.found) lines.push(r.precursor.statement);
     if (r.live) lines.push(`live: ${r.live.batches} batches, latency disk → flags written median ${r.live.latencyMs.median.toFixed(1)} ms, p99 ${r.live.latencyMs.p99.toFixed(1)} ms`);
     lines.push(`wrote ${files.map((x) => basename(x)).join(', ')} to ${outDir}`);
     return lines.join('\n');

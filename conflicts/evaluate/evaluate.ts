@@ -1,9 +1,15 @@
-// Honest evaluation on held-out episodes (DESIGN.md §4). With H the horizon:
-//  - AUROC of the step score for "a behavioural conflict starts within H steps", over
-//    labelled steps (labels.ts: positives t_e−H ≤ t < t_e, nulls away from any conflict);
-//  - a conflict is flagged before it happens when a flag falls in [t_e − H, t_e − 1];
-//    its lead time is t_e minus the earliest such flag;
-//  - a false alarm is a flag on a null step; rate per 1000 steps of all evaluated steps;
+// Honest evaluation on held-out episodes (DESIGN.md §4). With t_e a behavioural conflict's
+// start and its detection window [t_w, t_e − 1]:
+//  - with truth (truth/conflicts.json): t_w is the conflict's true onset (the step its drift
+//    began); without truth: t_w = t_e − H, H the detector's horizon;
+//  - a conflict is detected when a flag falls inside its window; its lead is t_e minus the
+//    earliest such flag. A flag before the window (before the onset) is a false alarm, as is
+//    every flag on a null step; rate per 1000 steps of all evaluated steps;
+//  - AUROC of the step score for a fixed target, the window itself (`target` says which):
+//    positives are window steps, nulls steps away from any conflict (labels.ts);
+//  - a horizon-free curve: detection rate against false alarms per 1000 steps as the
+//    threshold sweeps (`curve`), so no single threshold or horizon flatters;
+//  - attribution (attribution.ts), where flags carry it and truth names the thoughts;
 //  - percentile-bootstrap intervals resample whole episodes (seeded).
 import { auroc } from '../../util/auroc.js';
 import { bootstrapGroups, type Interval } from '../../util/bootstrap.js';
@@ -11,6 +17,8 @@ import { median, quantile } from '../../util/quantile.js';
 import type { Detector } from '../detector.js';
 import type { EpisodeSet } from '../input/episodes.js';
 import { stepLabels } from '../input/labels.js';
+import type { TruthConflict } from '../input/truth.js';
+import { flagRows } from '../score/flagger.js';
 import { ConflictScorer, type Flag } from '../score/scorer.js';
 import { episodeRows } from '../input/stepRowsOf.js';
 
@@ -41,14 +49,24 @@ export interface ConflictOutcome {
   episode: number;
   /** Step where the behavioural conflict starts. */
   step: number;
+  /** First step of the detection window: the true onset with truth, else step − H. */
+  windowStart: number;
   flaggedBefore: boolean;
-  /** Steps from the earliest flag in the horizon to the conflict, or null. */
+  /** Steps from the earliest flag in the window to the conflict, or null. */
   lead: number | null;
+  /** Row of that earliest flag, or null. */
+  flagRow?: number | null;
+  /** The planted conflict behind it, where truth has one. */
+  truth?: TruthConflict | null;
+  /** Set by attributeOutcomes (attribution.ts) for detections with truth. */
+  attribution?: { latentCorrect: boolean | null; agentCorrect: boolean | null };
 }
 
 export interface EpisodeOutcome {
   episode: number;
   steps: number;
+  /** Step of each row. */
+  stepIds?: ArrayLike<number>;
   conflicts: ConflictOutcome[];
   falseAlarms: number;
   flags: number;
@@ -56,23 +74,69 @@ export interface EpisodeOutcome {
   scores: Float64Array;
 }
 
-export function episodeOutcome(e: ScoredEpisode, horizon: number): EpisodeOutcome {
-  const labels = stepLabels(e.step, e.active, e.onsets, horizon);
-  const conflicts = e.onsets.map((o) => {
+/**
+ * The planted conflict behind each behavioural onset of an episode: the truth conflict of
+ * that episode whose divergence step is nearest the onset, within `tolerance` steps.
+ */
+export function matchTruth(step: ArrayLike<number>, onsets: readonly number[], truth: readonly TruthConflict[], tolerance: number): (TruthConflict | null)[] {
+  const used = new Set<TruthConflict>();
+  return onsets.map((o) => {
+    const te = step[o]!;
+    let best: TruthConflict | null = null;
+    for (const c of truth) {
+      if (used.has(c) || Math.abs(c.divergenceStep - te) > tolerance || c.onsetStep >= te) continue;
+      if (!best || Math.abs(c.divergenceStep - te) < Math.abs(best.divergenceStep - te)) best = c;
+    }
+    if (best) used.add(best);
+    return best;
+  });
+}
+
+/**
+ * Outcome of one scored episode. With `truth` (that episode's planted conflicts) each
+ * conflict's window starts at its true onset; truth conflicts with no behavioural onset in
+ * the episode (divergence past its end) leave their steps from onset on unlabelled.
+ */
+export function episodeOutcome(e: ScoredEpisode, horizon: number, truth?: readonly TruthConflict[]): EpisodeOutcome {
+  const matched = truth ? matchTruth(e.step, e.onsets, truth, horizon) : e.onsets.map(() => null);
+  const starts = matched.map((c) => (c ? c.onsetStep : null));
+  const labels = stepLabels(e.step, e.active, e.onsets, horizon, Infinity, starts);
+  for (const c of truth ?? []) {
+    if (matched.includes(c)) continue;
+    for (let r = 0; r < e.step.length; r++) if (e.step[r]! >= c.onsetStep) labels[r] = -1;
+  }
+  const conflicts = e.onsets.map((o, i) => {
     const te = e.step[o]!;
+    const t0 = starts[i] ?? te - horizon;
     let first: number | null = null;
+    let flagRow: number | null = null;
     for (const f of e.flags) {
       const t = e.step[f]!;
-      if (t >= te - horizon && t < te && (first === null || t < first)) first = t;
+      if (t >= t0 && t < te && (first === null || t < first)) {
+        first = t;
+        flagRow = f;
+      }
     }
-    return { episode: e.episode, step: te, flaggedBefore: first !== null, lead: first === null ? null : te - first };
+    const out: ConflictOutcome = { episode: e.episode, step: te, windowStart: t0, flaggedBefore: first !== null, lead: first === null ? null : te - first };
+    if (truth) Object.assign(out, { flagRow, truth: matched[i] ?? null });
+    return out;
   });
   const falseAlarms = e.flags.filter((f) => labels[f] === 0).length;
-  return { episode: e.episode, steps: e.step.length, conflicts, falseAlarms, flags: e.flags.length, labels, scores: e.score };
+  return { episode: e.episode, steps: e.step.length, stepIds: e.step, conflicts, falseAlarms, flags: e.flags.length, labels, scores: e.score };
+}
+
+export interface CurvePoint {
+  threshold: number;
+  detectionRate: number;
+  falseAlarmsPer1000: number;
 }
 
 export interface Evaluation {
   horizon: number;
+  /** What AUROC and detection are measured against, in words. */
+  target: string;
+  /** Whether truth (true onsets) defined the windows. */
+  truth: boolean;
   episodes: number;
   steps: number;
   conflicts: number;
@@ -86,6 +150,15 @@ export interface Evaluation {
   falseAlarmsPer1000: number;
   auroc: number;
   ci: { auroc: Interval; detectionRate: Interval; medianLead: Interval; falseAlarmsPer1000: Interval };
+  /** Detection rate vs false alarms per 1000 steps over thresholds (needs `rearm`). */
+  curve: CurvePoint[];
+  /** Area under that curve up to 1 false alarm per 1000 steps, divided by 1 (a rate in [0, 1]). */
+  curveArea: number | null;
+  /**
+   * Attribution of detections with truth: the fraction whose top-named latent reads one of
+   * the drifting thoughts, and whose named agent is the one that drifted.
+   */
+  attribution: { detections: number; latents: Interval | null; agent: Interval | null } | null;
   bootstrap: { resamples: number; level: number; seed: number; unit: 'episode' };
 }
 
@@ -93,6 +166,10 @@ export interface EvaluateOptions {
   resamples?: number;
   level?: number;
   seed?: number;
+  /** The detector's re-arm steps: with it the threshold sweep (`curve`) is computed. */
+  rearm?: number;
+  /** Thresholds in the sweep (default 40). */
+  curvePoints?: number;
 }
 
 export const stat = {
@@ -131,11 +208,85 @@ export const stat = {
     }
     return steps ? (1000 * fa) / steps : NaN;
   },
+  latentAttribution(o: readonly EpisodeOutcome[]): number {
+    return fraction(o, (a) => a.latentCorrect);
+  },
+  agentAttribution(o: readonly EpisodeOutcome[]): number {
+    return fraction(o, (a) => a.agentCorrect);
+  },
 };
 
-export function evaluateScored(scored: readonly ScoredEpisode[], horizon: number, opts: EvaluateOptions = {}): Evaluation {
-  const o = scored.map((e) => episodeOutcome(e, horizon));
+function fraction(o: readonly EpisodeOutcome[], pick: (a: NonNullable<ConflictOutcome['attribution']>) => boolean | null): number {
+  let n = 0;
+  let k = 0;
+  for (const e of o) {
+    for (const c of e.conflicts) {
+      const v = c.attribution ? pick(c.attribution) : null;
+      if (v === null) continue;
+      n++;
+      if (v) k++;
+    }
+  }
+  return n ? k / n : NaN;
+}
+
+/** Detection rate and false alarms per 1000 steps at one threshold, flags re-raised with the same hysteresis. */
+export function operatingPoint(o: readonly EpisodeOutcome[], threshold: number, rearm: number): CurvePoint {
+  let n = 0;
+  let k = 0;
+  let fa = 0;
+  let steps = 0;
+  for (const e of o) {
+    const rows = flagRows(e.scores, threshold, rearm);
+    steps += e.steps;
+    for (const r of rows) if (e.labels[r] === 0) fa++;
+    for (const c of e.conflicts) {
+      n++;
+      if (rows.some((r) => e.stepIds && e.stepIds[r]! >= c.windowStart && e.stepIds[r]! < c.step)) k++;
+    }
+  }
+  return { threshold, detectionRate: n ? k / n : NaN, falseAlarmsPer1000: steps ? (1000 * fa) / steps : NaN };
+}
+
+/** The threshold sweep: thresholds at quantiles of the scores on labelled steps, from the median up. */
+export function detectionCurve(o: readonly EpisodeOutcome[], rearm: number, points = 40): CurvePoint[] {
+  const s: number[] = [];
+  for (const e of o) for (let r = 0; r < e.scores.length; r++) if (e.labels[r]! >= 0 && Number.isFinite(e.scores[r]!)) s.push(e.scores[r]!);
+  if (s.length === 0) return [];
+  s.sort((a, b) => a - b);
+  const thr = new Set<number>();
+  for (let i = 0; i < points; i++) {
+    const p = 0.5 + 0.5 * (1 - Math.pow(1 - i / (points - 1), 3)); // dense near the top
+    thr.add(quantile(s, Math.min(1, p)));
+  }
+  thr.add(s[s.length - 1]! + 1e-9);
+  return [...thr].sort((a, b) => a - b).map((t) => operatingPoint(o, t, rearm));
+}
+
+/** Area under detection rate vs false alarms per 1000 steps on [0, 1] (step interpolation, best rate at each budget). */
+export function curveAreaTo1(curve: readonly CurvePoint[]): number | null {
+  if (curve.length === 0) return null;
+  const best = (fa: number) => Math.max(0, ...curve.filter((p) => p.falseAlarmsPer1000 <= fa).map((p) => p.detectionRate));
+  let area = 0;
+  const n = 100;
+  for (let i = 0; i < n; i++) area += best((i + 0.5) / n) / n;
+  return area;
+}
+
+/** Best detection rate at a false-alarm budget (per 1000 steps) on the curve. */
+export function detectionAt(curve: readonly CurvePoint[], falseAlarmsPer1000: number): number {
+  return Math.max(0, ...curve.filter((p) => p.falseAlarmsPer1000 <= falseAlarmsPer1000).map((p) => p.detectionRate));
+}
+
+export function evaluateScored(scored: readonly ScoredEpisode[], horizon: number, opts: EvaluateOptions = {}, truth?: readonly TruthConflict[]): Evaluation {
+  const o = scored.map((e) => episodeOutcome(e, horizon, truth ? truth.filter((c) => c.episode === e.episode) : undefined));
   return evaluateOutcomes(o, horizon, opts);
+}
+
+export function evaluationTarget(truth: boolean, horizon: number): string {
+  return truth
+    ? 'a planted conflict is under way and behaviour has not yet diverged (true onset ≤ t < divergence); flags before the onset are false alarms'
+    : `behaviour diverges within ${horizon} steps (t_e − ${horizon} ≤ t < t_e; no truth, so the onset is not known)`;
 }
 
 export function evaluateOutcomes(o: readonly EpisodeOutcome[], horizon: number, opts: EvaluateOptions = {}): Evaluation {
@@ -146,8 +297,15 @@ export function evaluateOutcomes(o: readonly EpisodeOutcome[], horizon: number, 
   const steps = o.reduce((s, e) => s + e.steps, 0);
   const falseAlarms = o.reduce((s, e) => s + e.falseAlarms, 0);
   const q = (p: number) => quantile(leads, p);
+  const truth = o.some((e) => e.conflicts.some((c) => c.truth));
+  const curve = opts.rearm !== undefined ? detectionCurve(o, opts.rearm, opts.curvePoints) : [];
+  const attributed = o.reduce((s, e) => s + e.conflicts.filter((c) => c.attribution).length, 0);
+  const anyLatent = o.some((e) => e.conflicts.some((c) => c.attribution && c.attribution.latentCorrect !== null));
+  const anyAgent = o.some((e) => e.conflicts.some((c) => c.attribution && c.attribution.agentCorrect !== null));
   return {
     horizon,
+    target: evaluationTarget(truth, horizon),
+    truth,
     episodes: o.length,
     steps,
     conflicts,
@@ -166,6 +324,15 @@ export function evaluateOutcomes(o: readonly EpisodeOutcome[], horizon: number, 
       medianLead: bootstrapGroups(o, stat.medianLead, bo),
       falseAlarmsPer1000: bootstrapGroups(o, stat.falseAlarmsPer1000, bo),
     },
+    curve,
+    curveArea: curveAreaTo1(curve),
+    attribution: attributed
+      ? {
+          detections: attributed,
+          latents: anyLatent ? bootstrapGroups(o, stat.latentAttribution, bo) : null,
+          agent: anyAgent ? bootstrapGroups(o, stat.agentAttribution, bo) : null,
+        }
+      : null,
     bootstrap: { ...bo, unit: 'episode' },
   };
 }

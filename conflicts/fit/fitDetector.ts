@@ -82,8 +82,17 @@ export interface FitDetectorOptions {
   calibration?: EpisodeSet;
 }
 
+/** Horizons the reference data can choose from (chooseHorizon). */
+export const HORIZON_RANGE = { min: 3, max: 60 } as const;
+/** A lag counts as showing the signal when its steps score above null steps with at least this AUROC. */
+export const HORIZON_LAG_AUROC = 0.7;
+/** Below this AUROC on the calibration episodes the report says no representational precursor was found. */
+export const PRECURSOR_CHANCE_AUROC = 0.6;
+
 export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): Detector {
-  const cfg = resolveDetectorConfig(opts.config);
+  let cfg = resolveDetectorConfig(opts.config);
+  const autoHorizon = opts.config?.horizon === undefined;
+  if (autoHorizon) cfg = resolveDetectorConfig({ ...cfg, horizon: HORIZON_RANGE.max });
   const notes: string[] = [];
   const behaviour = opts.views.fit === undefined;
   const mode = behaviour ? 'behaviour' : cfg.mode === 'behaviour' ? 'combined' : cfg.mode;
@@ -110,7 +119,9 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
       const ev = episodeEvents(pred, e.columns, e.length);
       return stepLabels(e.step, ev.active, ev.onsets, cfg.horizon);
     });
-  const fitLabels = labelsOf(fitSet);
+  // With the horizon unset, views and spreads are fitted on steps at least HORIZON_RANGE.max
+  // away from any conflict (the most cautious choice), and the horizon is read off these fits.
+  let fitLabels = labelsOf(fitSet);
   const mask: RowMask = (ei, r) => fitLabels[ei]![r] === 0;
 
   const channels: Channel[] = [];
@@ -123,6 +134,18 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
         channels.push(fitPairChannel(vm, fitSet, [i, j], cfg.lambda, fitLabels, cfg.statistic, cfg.levelBins) as Channel);
       }
     }
+  }
+
+  let horizonInfo: NonNullable<Detector['provenance']['horizon']> = { chosen: cfg.horizon, from: 'option' };
+  if (autoHorizon) {
+    const h = behaviour ? null : chooseHorizon(channels, fitSet, pred, fitLabels);
+    const chosen = h?.horizon ?? resolveDetectorConfig({}).horizon;
+    if (!h) notes.push(`horizon ${chosen}: the reference data could not set one (${behaviour ? 'behaviour baseline' : 'no behavioural conflicts in the fit episodes'})`);
+    else if (h.signal) notes.push(`horizon ${chosen}: the farthest lag before a behavioural conflict at which the disagreement still separates from null steps (AUROC ≥ ${HORIZON_LAG_AUROC}) on the fit episodes`);
+    else notes.push(`horizon ${chosen}: on the fit episodes the disagreement does not rise before behavioural conflicts at any lag (AUROC < ${HORIZON_LAG_AUROC})`);
+    cfg = resolveDetectorConfig({ ...cfg, horizon: chosen });
+    fitLabels = labelsOf(fitSet);
+    horizonInfo = { chosen, from: 'reference', ...(h ? { lagAuroc: h.lagAuroc } : {}) };
   }
 
   const combiners: Combiner[] = [];
@@ -174,6 +197,7 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
       views: opts.views.name,
       ...(opts.views.info ? { dictionary: opts.views.info } : {}),
       notes,
+      horizon: horizonInfo,
     },
   };
   const calLabels = labelsOf(calSet);
@@ -195,6 +219,14 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
     } else if (Number.isFinite(aCombined)) {
       notes.push(`precursor latents kept: calibration AUROC ${aCombined.toFixed(3)} combined vs ${aPlain.toFixed(3)} disagreement alone`);
     }
+  }
+  const referenceAuroc = calibrationAuroc(calInputs);
+  partial.provenance.referenceAuroc = round(referenceAuroc);
+  partial.provenance.precursorFound = !(referenceAuroc < PRECURSOR_CHANCE_AUROC);
+  if (referenceAuroc < PRECURSOR_CHANCE_AUROC) {
+    notes.push(
+      `no representational precursor found: on the calibration episodes the score reaches AUROC ${referenceAuroc.toFixed(3)} for conflicts within ${cfg.horizon} steps (chance 0.5; below ${PRECURSOR_CHANCE_AUROC} counts as none)`,
+    );
   }
   const calibration = calibrateThreshold(calInputs, cfg.far, cfg.rearm);
   if (calibration.nullSteps * cfg.far < 3) {
@@ -245,7 +277,12 @@ function featureMatrix(ch: Channel, set: EpisodeSet, labels: Int8Array[]): { x: 
   return { x, y, F };
 }
 
-function selectPrecursors(x: Float64Array, F: number, y: number[], cfg: ResolvedDetectorConfig): { index: number; auroc: number }[] {
+/**
+ * Precursor features: those whose AUROC alone on the training rows is at least
+ * 0.5 + precursorMinGap. A feature worse than chance (AUROC < 0.5) is dropped, never kept
+ * with a flipped sign: a precursor is something that rises before a conflict.
+ */
+export function selectPrecursors(x: Float64Array, F: number, y: number[], cfg: Pick<ResolvedDetectorConfig, 'precursors' | 'precursorMinGap'>): { index: number; auroc: number }[] {
   if (cfg.precursors === 0) return [];
   const n = y.length;
   const col = new Float64Array(n);
@@ -253,9 +290,64 @@ function selectPrecursors(x: Float64Array, F: number, y: number[], cfg: Resolved
   for (let f = 1; f < F; f++) {
     for (let r = 0; r < n; r++) col[r] = x[r * F + f]!;
     const a = auroc(col, y);
-    if (Number.isFinite(a) && Math.abs(a - 0.5) >= cfg.precursorMinGap) scored.push({ index: f, auroc: a });
+    if (Number.isFinite(a) && a - 0.5 >= Math.max(cfg.precursorMinGap, 1e-9)) scored.push({ index: f, auroc: a });
   }
-  return scored.sort((p, q) => Math.abs(q.auroc - 0.5) - Math.abs(p.auroc - 0.5)).slice(0, cfg.precursors);
+  return scored.sort((p, q) => q.auroc - p.auroc).slice(0, cfg.precursors);
+}
+
+/**
+ * The horizon read off reference data: the disagreement score (each pair's feature 0, the
+ * largest over pairs) of steps ℓ steps before a behavioural conflict is compared with null
+ * steps (AUROC), pooled over lags ℓ−2..ℓ+2 for stability. The horizon is the farthest lag
+ * whose AUROC reaches HORIZON_LAG_AUROC, within HORIZON_RANGE; with no such lag, the
+ * smallest lag of the range (and `signal` false).
+ */
+export function chooseHorizon(
+  channels: readonly Channel[],
+  set: EpisodeSet,
+  pred: ReturnType<typeof makeEventPredicate>,
+  nullLabels: readonly Int8Array[],
+): { horizon: number; signal: boolean; lagAuroc: number[] } | null {
+  const Hmax = HORIZON_RANGE.max;
+  const byLag: number[][] = Array.from({ length: Hmax + 1 }, () => []);
+  const nulls: number[] = [];
+  let events = 0;
+  set.episodes.forEach((e, ei) => {
+    const rows = episodeRows(e);
+    const states = channels.map((c) => c.newState());
+    const preps = channels.map((c) => c.prepare(rows));
+    const out = channels.map((c) => new Float64Array(c.featureNames.length));
+    const score = new Float64Array(e.length);
+    for (let r = 0; r < e.length; r++) {
+      let best = -Infinity;
+      channels.forEach((c, i) => {
+        c.step(states[i], preps[i], rows, r, out[i]!);
+        if (out[i]![0]! > best) best = out[i]![0]!;
+      });
+      score[r] = best;
+      if (nullLabels[ei]![r] === 0) nulls.push(best);
+    }
+    const ev = episodeEvents(pred, e.columns, e.length);
+    for (const o of ev.onsets) {
+      events++;
+      const te = e.step[o]!;
+      for (let r = 0; r < e.length; r++) {
+        const lag = te - e.step[r]!;
+        if (lag >= 1 && lag <= Hmax && !ev.active[r]) byLag[lag]!.push(score[r]!);
+      }
+    }
+  });
+  if (events === 0 || nulls.length === 0) return null;
+  const lagAuroc: number[] = [];
+  for (let l = 1; l <= Hmax; l++) {
+    const pos: number[] = [];
+    for (let k = Math.max(1, l - 2); k <= Math.min(Hmax, l + 2); k++) pos.push(...byLag[k]!);
+    lagAuroc.push(pos.length ? round(auroc([...pos, ...nulls], [...pos.map(() => 1), ...nulls.map(() => 0)])) : NaN);
+  }
+  let horizon = 0;
+  for (let l = 1; l <= Hmax; l++) if (lagAuroc[l - 1]! >= HORIZON_LAG_AUROC) horizon = l;
+  const signal = horizon > 0;
+  return { horizon: Math.max(HORIZON_RANGE.min, signal ? horizon : HORIZON_RANGE.min), signal, lagAuroc };
 }
 
 function round(x: number): number {

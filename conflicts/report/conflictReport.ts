@@ -3,11 +3,14 @@
 // episodes) the evaluation. Schema-versioned; report.json is this object.
 import type { Detector } from '../detector.js';
 import { describeEventSpec } from '../input/events.js';
+import type { TruthConflict } from '../input/truth.js';
+import { attributeOutcomes, flagThoughts, type LatentThoughts } from '../evaluate/attribution.js';
 import { episodeOutcome, evaluateOutcomes, type Evaluation, type ScoredEpisode } from '../evaluate/evaluate.js';
 import type { Flag } from '../score/scorer.js';
 
 export const REPORT_SCHEMA = 'thoughtlens.conflict-report';
-export const REPORT_VERSION = 1;
+/** 2: evaluation target/truth/curve/attribution, per-flag thoughts, baselines, precursor verdict. */
+export const REPORT_VERSION = 2;
 
 export type FlagOutcome = 'early' | 'false-alarm' | 'during-conflict';
 
@@ -16,6 +19,17 @@ export interface ReportFlag extends Flag {
   outcome: FlagOutcome;
   /** Steps until that conflict starts (early flags only). */
   leadToEvent: number | null;
+  /** With truth: the true thought each named latent reads (parallel to latents), null where unknown. */
+  thoughts?: (number | null)[] | null;
+}
+
+/** The same metrics for a baseline detector fitted on the same reference and scored on the same episodes. */
+export interface BaselineResult {
+  views: string;
+  threshold: number | null;
+  horizon: number;
+  evaluation: Evaluation | null;
+  notes: string[];
 }
 
 export interface TopLatent {
@@ -60,6 +74,11 @@ export interface ConflictReport {
   events: { definition: string; count: number; list: { episode: number; step: number }[] };
   scored: { episodes: number; steps: number; episodeIds: number[] };
   evaluation: Evaluation | null;
+  /** Whether the run carried truth of its planted conflicts (truth/conflicts.json). */
+  truth: { conflicts: number } | null;
+  /** Plain verdict on the reference data: a representational precursor was found or not. */
+  precursor: { found: boolean; referenceAuroc: number | null; statement: string };
+  baselines: BaselineResult[];
   flags: ReportFlag[];
   topLatents: TopLatent[];
   /** Per-episode score series of every scored episode (the workbench draws them all). */
@@ -78,6 +97,30 @@ export interface BuildReportOptions {
   resamples?: number;
   seed?: number;
   seriesLimit?: number;
+  /** Planted conflicts of the run (truth/conflicts.json), if it has them. */
+  truth?: readonly TruthConflict[] | null;
+  /** Which true thought each view latent reads (attribution.ts), if truth has thoughts. */
+  latentThoughts?: LatentThoughts | null;
+  baselines?: BaselineResult[];
+}
+
+/** Outcomes of scored episodes, truth-aware and attributed where truth allows. */
+export function outcomesOf(scored: readonly ScoredEpisode[], flags: readonly Flag[], horizon: number, truth?: readonly TruthConflict[] | null, map?: LatentThoughts | null) {
+  const o = scored.map((e) => episodeOutcome(e, horizon, truth ? truth.filter((c) => c.episode === e.episode) : undefined));
+  return truth ? attributeOutcomes(o, flags, map ?? null) : o;
+}
+
+export function precursorStatement(d: Detector): ConflictReport['precursor'] {
+  const a = d.provenance.referenceAuroc;
+  const found = d.provenance.precursorFound !== false;
+  const at = a === undefined ? '' : ` (AUROC ${a.toFixed(3)} on held-back reference episodes)`;
+  return {
+    found,
+    referenceAuroc: a ?? null,
+    statement: found
+      ? `a representational precursor was found on the reference data${at}`
+      : `no representational precursor found: on the reference data the score does not rise before behavioural conflicts${at}; flags below are not evidence of one`,
+  };
 }
 
 /** The series the HTML report charts (reports written before chartEpisodes: all of them). */
@@ -89,7 +132,7 @@ export function chartSeries(r: ConflictReport): EpisodeSeries[] {
 
 export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags: readonly Flag[], o: BuildReportOptions): ConflictReport {
   const H = d.config.horizon;
-  const outcomes = scored.map((e) => episodeOutcome(e, H));
+  const outcomes = outcomesOf(scored, flags, H, o.truth, o.latentThoughts);
   const byEpisode = new Map(scored.map((e, i) => [e.episode, { e, o: outcomes[i]! }]));
   const reportFlags: ReportFlag[] = flags.map((f) => {
     const x = byEpisode.get(f.episode);
@@ -98,10 +141,13 @@ export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags
     const label = r >= 0 ? x.o.labels[r]! : 0;
     let lead: number | null = null;
     for (const c of x.o.conflicts) if (c.step > f.step && c.step - f.step <= H && (lead === null || c.step - f.step < lead)) lead = c.step - f.step;
-    return { ...f, outcome: label === 1 ? 'early' : label === 0 ? 'false-alarm' : 'during-conflict', leadToEvent: label === 1 ? lead : null };
+    const c = x.o.conflicts.find((c) => f.step >= c.windowStart && f.step < c.step);
+    if (c) lead = c.step - f.step;
+    const th = o.latentThoughts ? flagThoughts(f, o.latentThoughts) : null;
+    return { ...f, outcome: label === 1 ? 'early' : label === 0 ? 'false-alarm' : 'during-conflict', leadToEvent: label === 1 ? lead : null, ...(th ? { thoughts: th } : {}) };
   });
   const eventList = scored.flatMap((e) => e.onsets.map((r) => ({ episode: e.episode, step: e.step[r]! })));
-  const evaluation = (o.evaluate ?? true) && eventList.length > 0 ? evaluateOutcomes(outcomes, H, { resamples: o.resamples ?? 1000, seed: o.seed ?? 0 }) : null;
+  const evaluation = (o.evaluate ?? true) && eventList.length > 0 ? evaluateOutcomes(outcomes, H, { resamples: o.resamples ?? 1000, seed: o.seed ?? 0, rearm: d.config.rearm }) : null;
   const top = new Map<string, TopLatent & { sum: number }>();
   for (const f of flags) {
     for (const l of f.latents) {
@@ -148,6 +194,9 @@ export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags
     events: { definition: describeEventSpec(d.events), count: eventList.length, list: eventList },
     scored: { episodes: scored.length, steps: scored.reduce((s, e) => s + e.step.length, 0), episodeIds: scored.map((e) => e.episode) },
     evaluation,
+    truth: o.truth ? { conflicts: o.truth.length } : null,
+    precursor: precursorStatement(d),
+    baselines: o.baselines ?? [],
     flags: reportFlags,
     topLatents,
     series,

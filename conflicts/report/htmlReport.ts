@@ -22,7 +22,7 @@ export function htmlReport(r: ConflictReport, maxFlags = 200): string {
     .slice(0, maxFlags)
     .map(
       (f) =>
-        `<tr><td>${esc(f.episode)}</td><td>${esc(f.step)}</td><td>${esc(f.score)}</td><td>${esc(f.channel)}</td><td>${esc(f.outcome)}</td><td>${esc(f.leadToEvent ?? '')}</td><td>${f.latents
+        `<tr><td>${esc(f.episode)}</td><td>${esc(f.step)}</td><td>${esc(f.score)}</td><td>${esc(f.channel)}${f.movedAgent ? ` <span class="muted">(moved: ${esc(f.movedAgent)})</span>` : ''}</td><td>${esc(f.outcome)}</td><td>${esc(f.leadToEvent ?? '')}</td><td>${f.latents
           .map((l) => `${esc(l.label)} <span class="muted">(${esc(l.class)})</span> ${esc(l.disagreement)} [${Object.entries(l.views).map(([a, v]) => `${esc(a)}: ${esc(v)}`).join(', ')}]`)
           .join('<br>')}</td><td>${f.contributions.map((c) => `${esc(c.feature)}: ${esc(c.contribution)}`).join('<br>')}</td><td>${Object.entries(f.behaviour ?? {})
           .map(([a, cols]) => `${esc(a)}: ${Object.entries(cols).map(([k, v]) => `${esc(k)}=${esc(v)}`).join(', ')}`)
@@ -64,6 +64,7 @@ ${topLatentsSvg(r)}
     ['EWMA λ / re-arm', `${d.lambda} / ${d.rearm} steps`],
     ['fit / calibration episodes', `${d.fitEpisodes.length} / ${d.calibrationEpisodes.length}`],
     ['precursor latents', d.precursors.flat().map((p) => `${p.feature} (AUROC ${p.auroc})`).join(', ') || 'none'],
+    ...(r.precursor ? [['representational precursor', r.precursor.statement] as [string, string]] : []),
     ...d.notes.map((x) => ['note', x] as [string, string]),
   ])}</table>
 ${r.live ? `<p>Live: ${esc(r.live.batches)} batches; latency from a batch on disk to its flags written: median ${esc(r.live.latencyMs.median.toFixed(1))} ms, p99 ${esc(r.live.latencyMs.p99.toFixed(1))} ms.</p>` : ''}

@@ -39,5 +39,7 @@ export interface Channel<S = unknown, P = unknown> {
   step(state: S, prep: P, batch: StepRows, r: number, out: Float64Array): void;
   /** The latents behind the state's latest step, strongest first. */
   attribute(state: S, top: number): LatentAttribution[];
+  /** The agent whose reading moved, judged over these latents (pair channels), or null. */
+  movedAgent?(state: S, latents: readonly LatentAttribution[]): string | null;
   toJSON(): unknown;
 }

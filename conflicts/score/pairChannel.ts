@@ -55,6 +55,9 @@ export interface PairState {
   a: Float64Array;
   va: Float64Array;
   vb: Float64Array;
+  /** Each agent's view of each latent when the pair last agreed on it (|smoothed z| < 1). */
+  ba: Float64Array;
+  bb: Float64Array;
   started: boolean;
 }
 
@@ -97,7 +100,8 @@ export class PairChannel implements Channel<PairState, PairPrep> {
   }
 
   newState(): PairState {
-    return { e: new Float64Array(this.K), a: new Float64Array(this.K), va: new Float64Array(this.K), vb: new Float64Array(this.K), started: false };
+    const K = this.K;
+    return { e: new Float64Array(K), a: new Float64Array(K), va: new Float64Array(K), vb: new Float64Array(K), ba: new Float64Array(K), bb: new Float64Array(K), started: false };
   }
 
   prepare(batch: StepRows): PairPrep {
@@ -122,6 +126,10 @@ export class PairChannel implements Channel<PairState, PairPrep> {
       const az = s.a[j]! / n.ewmaActRms[j]!;
       out[1 + j] = Math.abs(ez);
       out[1 + K + j] = az;
+      if (!s.started || Math.abs(ez) < 1) {
+        s.ba[j] = a;
+        s.bb[j] = b;
+      }
     }
     out[0] = this.Si ? this.sparse(s.e) : this.mewma(s.e);
     s.started = true;
@@ -187,6 +195,25 @@ export class PairChannel implements Channel<PairState, PairPrep> {
         views: { [this.agents[0]!]: round(s.va[j]!), [this.agents[1]!]: round(s.vb[j]!) },
       };
     });
+  }
+
+  /**
+   * The agent whose copy moved: over the given latents, the one whose view departed further
+   * (in reference spreads) from its reading when the pair last agreed on that latent. The
+   * other agent's view moves only as much as the shared thought itself does.
+   */
+  movedAgent(s: PairState, latents: readonly LatentAttribution[]): string | null {
+    let da = 0;
+    let db = 0;
+    for (const l of latents) {
+      const j = this.viewModel.latents.findIndex((v) => v.id === l.latent);
+      if (j < 0) continue;
+      const sd = this.norm.diffStd[j]! || 1;
+      da += Math.abs(s.va[j]! - s.ba[j]!) / sd;
+      db += Math.abs(s.vb[j]! - s.bb[j]!) / sd;
+    }
+    if (da === db) return null;
+    return da > db ? this.agents[0]! : this.agents[1]!;
   }
 
   toJSON(): PairChannelJson {

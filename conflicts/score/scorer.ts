@@ -20,6 +20,8 @@ export interface Flag {
   contributions: Contribution[];
   /** The latents the agents disagree on most at this step, with each agent's view. */
   latents: LatentAttribution[];
+  /** The agent whose copy of those latents moved (pair channels; see PairChannel.movedAgent), or null. */
+  movedAgent: string | null;
   /** What each agent did at this step: its action, reward and text columns (texts cut at 200 characters). */
   behaviour: Record<string, Record<string, string | number | boolean | null>>;
 }
@@ -102,6 +104,7 @@ export class ConflictScorer {
       st.prevActive = active;
       if (flagStep(st.flagger, best, this.threshold, config.rearm)) {
         const ch = channels[which]!;
+        const latents = ch.attribute(st.channels[which], config.topLatents);
         out.flagRows.push(r);
         out.flags.push({
           episode: out.episode[r]!,
@@ -111,7 +114,8 @@ export class ConflictScorer {
           channel: ch.name,
           agents: [...ch.agents],
           contributions: combiners[which]!.contributions(this.feats[which]!),
-          latents: ch.attribute(st.channels[which], config.topLatents),
+          latents,
+          movedAgent: ch.movedAgent ? ch.movedAgent(st.channels[which], latents.slice(0, 3)) : null,
           behaviour: this.behaviourAt(batch, r),
         });
       }

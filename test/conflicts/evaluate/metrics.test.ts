@@ -52,7 +52,7 @@ describe('lead time, detection and false alarms', () => {
   it('computes lead from the earliest flag inside the horizon; flags outside are false alarms', () => {
     // Conflict at step 50, H = 10: flags at 20 (false alarm), 43 (early, lead 7), 47 (also early).
     const o = episodeOutcome(episode(0, 100, [50], [20, 43, 47]), 10);
-    expect(o.conflicts).toEqual([{ episode: 0, step: 50, flaggedBefore: true, lead: 7 }]);
+    expect(o.conflicts).toEqual([{ episode: 0, step: 50, windowStart: 40, flaggedBefore: true, lead: 7 }]);
     expect(o.falseAlarms).toBe(1);
     // A flag at the conflict step itself is not "before"; a flag 11 steps early is outside H.
     const late = episodeOutcome(episode(1, 100, [50], [39, 50]), 10);

@@ -127,7 +127,7 @@ describe('conflict report files', () => {
     expect(md).toContain('&lt;script&gt;');
     for (const line of md.split('\n').filter((l) => l.startsWith('| ') && l.includes('pwned'))) {
       // Cells = unescaped pipes; a crafted '|' must not add a column.
-      expect(line.split(/(?<!\\)\|/).length).toBe(10);
+      expect(line.split(/(?<!\\)\|/).length).toBe(11);
     }
   });
 });

@@ -1,0 +1,71 @@
+// Ground truth of planted conflicts, where a run carries it (truth/conflicts.json, written
+// by the synthetic source or any generator converted into the documented format): per
+// conflict the episode, the agent whose copy drifts, the drifting thoughts, the step the
+// drift starts (onset) and the step behaviour diverges. Truth sharpens evaluation (a flag
+// counts as a detection only between onset and divergence) and scores attribution; the
+// detector itself never reads it. A run without truth is scored and reported all the same.
+import { existsSync } from 'node:fs';
+import { readTruthJson, readTruthTable, truthPath } from '../../data/index.js';
+import { DetectorDataError } from '../errors.js';
+
+export interface TruthConflict {
+  episode: number;
+  /** The agent whose copy drifted. */
+  agent: string;
+  /** Global ids of the drifting thoughts. */
+  thoughts: number[];
+  onsetStep: number;
+  divergenceStep: number;
+}
+
+export const CONFLICT_TRUTH_FILE = 'conflicts.json';
+export const THOUGHTS_TRUTH_FILE = 'latents.arrows';
+
+/** The run's planted conflicts, or null when it has no truth/conflicts.json. */
+export function readConflictTruth(runDir: string): TruthConflict[] | null {
+  if (!existsSync(truthPath(runDir, CONFLICT_TRUTH_FILE))) return null;
+  const t = readTruthJson<{ conflicts?: unknown }>(runDir, CONFLICT_TRUTH_FILE);
+  if (!Array.isArray(t.conflicts)) throw new DetectorDataError(`truth/${CONFLICT_TRUTH_FILE} has no 'conflicts' list`);
+  return t.conflicts.map((c: Record<string, unknown>, i) => {
+    const n = (k: string) => {
+      const v = c[k];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new DetectorDataError(`truth/${CONFLICT_TRUTH_FILE}: conflict ${i} has no numeric '${k}'`);
+      return v;
+    };
+    return {
+      episode: n('episode'),
+      agent: String(c.agent ?? ''),
+      thoughts: Array.isArray(c.thoughts) ? c.thoughts.map(Number) : [],
+      onsetStep: n('onsetStep'),
+      divergenceStep: n('divergenceStep'),
+    };
+  });
+}
+
+/** Per (episode, step) the common true thoughts, or null when the run has no truth/latents.arrows. */
+export interface ThoughtSeries {
+  count: number;
+  /** Row of (episode, step), or undefined. */
+  row(episode: number, step: number): number | undefined;
+  values: Float32Array;
+}
+
+export function readThoughtSeries(runDir: string): ThoughtSeries | null {
+  if (!existsSync(truthPath(runDir, THOUGHTS_TRUTH_FILE))) return null;
+  const table = readTruthTable(runDir, THOUGHTS_TRUTH_FILE);
+  const ep = table.getChild('episode');
+  const st = table.getChild('step');
+  const th = table.getChild('thoughts');
+  if (!ep || !st || !th) return null;
+  const n = table.numRows;
+  const first = th.get(0) as { length: number } | null;
+  const count = first?.length ?? 0;
+  const values = new Float32Array(n * count);
+  const index = new Map<number, number>();
+  for (let r = 0; r < n; r++) {
+    index.set(Number(ep.get(r)) * 1_000_000 + Number(st.get(r)), r);
+    const v = th.get(r) as { toArray(): ArrayLike<number> } | null;
+    if (v) values.set(v.toArray(), r * count);
+  }
+  return { count, values, row: (e, s) => index.get(e * 1_000_000 + s) };
+}
