@@ -12,15 +12,23 @@ export interface AgentDim {
   dim: number;
 }
 
-/** Thresholds of the split (split/split.ts); formulas in docs/RESULTS.md. */
+/** Settings of the split (split/split.ts, split/usageStats.ts); formulas in docs/SPLIT.md. */
 export interface SplitThresholds {
-  /** Agent a is relevant to latent j when ‖D_a[j]‖/√d_a ≥ relevance · max_b ‖D_b[j]‖/√d_b. */
-  relevance: number;
-  /** …or when the latent-scaling fit gives B a decoder norm ≥ relevance·max AND explains this fraction of its residual. */
-  explained: number;
-  /** A latent firing on fewer than this fraction of samples is dead. */
-  deadFrequency: number;
-  /** Rows sampled from the training data for the split and the metrics. */
+  /** Effect floor: an agent uses a latent only if the latent explains at least this fraction of its residual energy on the latent's rows. */
+  minExplained: number;
+  /** …and clears the permutation null by this many standard deviations. */
+  nullSigmas: number;
+  /** Permutations of the null (rows re-paired to other episodes). */
+  permutations: number;
+  /** A latent firing on fewer sample rows than this is 'rare' (undecidable). */
+  minActive: number;
+  /** …or on fewer than this fraction of the sample rows. */
+  rareFrequency: number;
+  /** A latent whose code the witness seed reproduces with |r| below this is 'rare' (not reproducible). */
+  minStability: number;
+  /** Private latents of different agents whose codes correlate at least this much are a decoupled shared pair (1 = off). */
+  pairCorrelation: number;
+  /** Rows sampled from the held-out episodes for the split and the metrics. */
   sampleRows: number;
 }
 
@@ -52,6 +60,10 @@ interface CommonConfig {
   /** 'sparse' decodes only the active latents (batchtopk, partitioned); 'auto' picks it where it is faster. */
   engine: 'auto' | 'dense' | 'sparse';
   backend: BackendName | 'auto';
+  /** Train a second, differently seeded dictionary and label latents it does not reproduce 'rare' (split.minStability). */
+  witness: boolean;
+  /** Episodes with id ≡ holdoutEvery − 1 (mod holdoutEvery) are held out of training (0 = none; split/heldOut.ts). */
+  holdoutEvery: number;
   split: SplitThresholds;
 }
 
@@ -59,6 +71,12 @@ export interface BatchTopKFields {
   mode: 'batchtopk';
   /** Mean active latents per sample; selection is over the whole batch (k·B winners). */
   k: number;
+  /**
+   * λ of the per-agent decoder-block penalty λ·mean_r Σ_j z_rj Σ_a ‖D_a[j]‖/√d_a (the
+   * crosscoder's L1 over decoder norms): a block an agent does not use is driven to ≈ 0, so the
+   * split can tell which agents use a latent (0 = off).
+   */
+  blockPenalty: number;
 }
 export interface L1Fields {
   mode: 'l1';
@@ -69,6 +87,7 @@ export interface L1Fields {
 export interface PartitionedFields {
   mode: 'partitioned';
   k: number;
+  blockPenalty: number;
   /** Latents [0, shared) are shared; then each agent's private block in agent order. */
   blocks: { shared: number; private: Record<string, number> };
 }
@@ -86,12 +105,25 @@ export interface JacobianFields {
 
 export type ModeFields = BatchTopKFields | L1Fields | PartitionedFields | JacobianFields;
 export type ResolvedSaeConfig = Readonly<CommonConfig & ModeFields>;
-export type SaeConfig = Partial<CommonConfig> & { agents: AgentDim[] } & Partial<Omit<BatchTopKFields, 'mode'>> &
+export type SaeConfig = Partial<Omit<CommonConfig, 'split'>> & { agents: AgentDim[]; split?: Partial<SplitThresholds> } & Partial<Omit<BatchTopKFields, 'mode'>> &
   Partial<Omit<L1Fields, 'mode' | 'penalty'>> &
+  Partial<Pick<BatchTopKFields, 'blockPenalty'>> &
   Partial<Omit<PartitionedFields, 'mode'>> &
   Partial<Omit<JacobianFields, 'mode' | 'penalty'>> & { mode?: SaeMode; penalty?: L1Fields['penalty'] | JacobianFields['penalty'] };
 
-export const DEFAULT_SPLIT: SplitThresholds = { relevance: 0.25, explained: 0.05, deadFrequency: 1e-6, sampleRows: 8192 };
+/** Default λ of the decoder-block penalty (docs/RESULTS.md, 'Choosing the block penalty'). */
+export const DEFAULT_BLOCK_PENALTY = 0.3;
+
+export const DEFAULT_SPLIT: SplitThresholds = {
+  minExplained: 0.05,
+  nullSigmas: 4,
+  permutations: 16,
+  minActive: 20,
+  rareFrequency: 1e-3,
+  minStability: 0.8,
+  pairCorrelation: 0.8,
+  sampleRows: 8192,
+};
 
 function num(v: unknown, field: string, def: number, check: (x: number) => boolean, what: string): number {
   const x = v === undefined ? def : v;
@@ -106,10 +138,33 @@ const pos = (v: unknown, f: string, d: number) => num(v, f, d, (x) => x > 0, 'a 
 const nonneg = (v: unknown, f: string, d: number) => num(v, f, d, (x) => x >= 0, 'a number ≥ 0');
 const frac = (v: unknown, f: string, d: number) => num(v, f, d, (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
 
+function bool(v: unknown, field: string, def: boolean): boolean {
+  if (v === undefined) return def;
+  if (typeof v !== 'boolean') throw new ConfigError(`config field '${field}' must be true or false, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 function oneOf<T extends string>(v: unknown, field: string, def: T, allowed: readonly T[]): T {
   const x = v === undefined ? def : v;
   if (!allowed.includes(x as T)) throw new ConfigError(`config field '${field}' must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
   return x as T;
+}
+
+/** Split settings with defaults applied; errors name the field. */
+export function resolveSplitThresholds(s: Partial<SplitThresholds> = {}): SplitThresholds {
+  if (typeof s !== 'object' || s === null) throw new ConfigError(`config field 'split' must be an object`);
+  const known = Object.keys(DEFAULT_SPLIT);
+  for (const key of Object.keys(s)) if (!known.includes(key)) throw new ConfigError(`config field 'split.${key}' is unknown (known: ${known.join(', ')})`);
+  return {
+    minExplained: frac(s.minExplained, 'split.minExplained', DEFAULT_SPLIT.minExplained),
+    nullSigmas: nonneg(s.nullSigmas, 'split.nullSigmas', DEFAULT_SPLIT.nullSigmas),
+    permutations: int(s.permutations, 'split.permutations', DEFAULT_SPLIT.permutations, 2),
+    minActive: int(s.minActive, 'split.minActive', DEFAULT_SPLIT.minActive, 1),
+    rareFrequency: frac(s.rareFrequency, 'split.rareFrequency', DEFAULT_SPLIT.rareFrequency),
+    minStability: frac(s.minStability, 'split.minStability', DEFAULT_SPLIT.minStability),
+    pairCorrelation: frac(s.pairCorrelation, 'split.pairCorrelation', DEFAULT_SPLIT.pairCorrelation),
+    sampleRows: int(s.sampleRows, 'split.sampleRows', DEFAULT_SPLIT.sampleRows),
+  };
 }
 
 /** Validates a config, applies defaults and freezes it. Errors name the field. */
@@ -148,21 +203,19 @@ export function resolveSaeConfig(c: SaeConfig): ResolvedSaeConfig {
     checkpointEvery: int(c.checkpointEvery, 'checkpointEvery', 0, 0),
     engine: oneOf(c.engine, 'engine', 'auto', ['auto', 'dense', 'sparse'] as const),
     backend: oneOf(c.backend, 'backend', 'auto', ['auto', ...BACKEND_NAMES] as const),
-    split: {
-      relevance: frac(s.relevance, 'split.relevance', DEFAULT_SPLIT.relevance),
-      explained: frac(s.explained, 'split.explained', DEFAULT_SPLIT.explained),
-      deadFrequency: frac(s.deadFrequency, 'split.deadFrequency', DEFAULT_SPLIT.deadFrequency),
-      sampleRows: int(s.sampleRows, 'split.sampleRows', DEFAULT_SPLIT.sampleRows),
-    },
+    holdoutEvery: int(c.holdoutEvery, 'holdoutEvery', 5, 0),
+    witness: bool(c.witness, 'witness', true),
+    split: resolveSplitThresholds(s),
   };
   let fields: ModeFields;
   const k = () => {
     const v = num(c.k, 'k', Math.min(32, latents), (x) => x > 0 && x <= latents, `a number in (0, latents=${latents}]`);
     return v;
   };
+  const blockPenalty = () => nonneg(c.blockPenalty, 'blockPenalty', DEFAULT_BLOCK_PENALTY);
   switch (mode) {
     case 'batchtopk':
-      fields = { mode, k: k() };
+      fields = { mode, k: k(), blockPenalty: blockPenalty() };
       break;
     case 'l1':
       fields = { mode, l1Coef: nonneg(c.l1Coef, 'l1Coef', 1e-3), penalty: oneOf(c.penalty as string, 'penalty', 'group', ['group', 'joint', 'none'] as const) };
@@ -176,7 +229,7 @@ export function resolveSaeConfig(c: SaeConfig): ResolvedSaeConfig {
       for (const key of Object.keys(b.private ?? {})) if (!ids.has(key)) throw new ConfigError(`config field 'blocks.private.${key}' names no agent`);
       const total = shared + Object.values(priv).reduce((x, y) => x + y, 0);
       if (total !== latents) throw new ConfigError(`config field 'blocks' sums to ${total} latents but 'latents' is ${latents}`);
-      fields = { mode, k: k(), blocks: { shared, private: priv } };
+      fields = { mode, k: k(), blockPenalty: blockPenalty(), blocks: { shared, private: priv } };
       break;
     }
     case 'jacobian':

@@ -60,7 +60,7 @@ try {
       const ck = join(root, `ck-${c.d}-${name}`);
       const k = Math.max(1, Math.round(16 * c.sparsity * 1.25));
       const res = await trainDictionary({ runs: [run], out: ck, config: { latents, k, steps, batchSize: 512, lr: 3e-3, seed, deadAfter: 20_000, ...METHODS[name] } });
-      const rep = evaluateOnRun(res.model, res.analysis!.split, heldOut, { maxRows: 3000, minEpisode: 60 });
+      const rep = evaluateOnRun(res.model, res.analysis!.split, heldOut, { maxRows: 3000, episodes: 'all' });
       releaseModel(res.model);
       const r2 = rep.blockR2.r2;
       const diag = r2.map((row, i) => row[i] ?? NaN);

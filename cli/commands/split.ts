@@ -1,5 +1,5 @@
 import { resolveRunRef } from '../../data/index.js';
-import { analyseOnRuns, DEFAULT_SPLIT, loadCheckpoint, releaseModel, saveCheckpoint, loadOptimizerState, type SplitThresholds, selectBackend, type BackendName } from '../../sae/index.js';
+import { analyseOnRuns, DEFAULT_SPLIT, loadCheckpoint, releaseModel, saveCheckpoint, loadOptimizerState, type SplitThresholds, resolveSplitThresholds, selectBackend, type BackendName } from '../../sae/index.js';
 import { emit } from '../context.js';
 import { table } from '../format.js';
 import type { CommandModule } from '../program.js';
@@ -10,25 +10,32 @@ export const splitCommand: CommandModule = {
       .command('split')
       .argument('<ckpt>', 'checkpoint folder')
       .option('--run <runs...>', 'runs to sample (default: the runs the checkpoint was trained on)')
-      .option('--relevance <x>', `relevance threshold τ_rel (default ${DEFAULT_SPLIT.relevance})`)
-      .option('--explained <x>', `latent-scaling explained-fraction threshold (default ${DEFAULT_SPLIT.explained})`)
-      .option('--rows <n>', `rows sampled (default ${DEFAULT_SPLIT.sampleRows})`)
+      .option('--min-explained <x>', `effect floor: fraction of an agent's residual energy a latent must explain to count as used (default ${DEFAULT_SPLIT.minExplained})`)
+      .option('--null-sigmas <x>', `standard deviations above the permutation null (default ${DEFAULT_SPLIT.nullSigmas})`)
+      .option('--min-active <n>', `fewer active sample rows than this → 'rare' (default ${DEFAULT_SPLIT.minActive})`)
+      .option('--pair-correlation <r>', `private latents of two agents whose codes correlate ≥ r are a decoupled shared pair; 1 = off (default ${DEFAULT_SPLIT.pairCorrelation})`)
+      .option('--rows <n>', `held-out rows sampled (default ${DEFAULT_SPLIT.sampleRows})`)
       .option('--write', 'store the new split.json and metrics.json in the checkpoint')
       .option('--backend <name>', 'tensor backend (default auto)')
       .description(
-        'classify each latent as shared / private-<agent> / dead from decoder block norms, checked by a least-squares ' +
-          'latent-scaling fit of each agent\'s residual (see docs/RESULTS.md); prints counts, --json gives everything',
+        'classify each latent as shared / private-<agent> / partial / rare / dead on episodes held out of training: an agent ' +
+          'uses a latent when the latent explains its residual along the latent\'s decoder direction above a permutation null ' +
+          '(rows re-paired to other episodes) and above an effect floor (docs/SPLIT.md); prints counts, --json gives every ' +
+          'latent\'s evidence (latent scaling ν with a bootstrap interval, explained fraction, threshold, active rows)',
       )
       .action(
-        action(async (ctx, ckpt: string, flags: { backend?: BackendName | 'auto'; run?: string[]; relevance?: string; explained?: string; rows?: string; write?: boolean }) => {
+        action(async (ctx, ckpt: string, flags: { backend?: BackendName | 'auto'; run?: string[]; minExplained?: string; nullSigmas?: string; minActive?: string; pairCorrelation?: string; rows?: string; write?: boolean }) => {
           await selectBackend(flags.backend);
           const model = loadCheckpoint(ckpt);
-          const t: SplitThresholds = {
+          const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+          const t: SplitThresholds = resolveSplitThresholds({
             ...model.cfg.split,
-            ...(flags.relevance !== undefined ? { relevance: Number(flags.relevance) } : {}),
-            ...(flags.explained !== undefined ? { explained: Number(flags.explained) } : {}),
-            ...(flags.rows !== undefined ? { sampleRows: Number(flags.rows) } : {}),
-          };
+            ...(flags.minExplained !== undefined ? { minExplained: num(flags.minExplained) } : {}),
+            ...(flags.nullSigmas !== undefined ? { nullSigmas: num(flags.nullSigmas) } : {}),
+            ...(flags.minActive !== undefined ? { minActive: num(flags.minActive) } : {}),
+            ...(flags.pairCorrelation !== undefined ? { pairCorrelation: num(flags.pairCorrelation) } : {}),
+            ...(flags.rows !== undefined ? { sampleRows: num(flags.rows) } : {}),
+          });
           const runs = flags.run?.map((r) => resolveRunRef(ctx.workspace, r));
           const { split, metrics } = analyseOnRuns(model, runs, t);
           releaseModel(model);
@@ -39,7 +46,8 @@ export const splitCommand: CommandModule = {
               '',
               `agreement α: ${[0, 1, 2, 3].map((a) => `${a}: ${split.alpha.filter((x) => x === a).length}`).join('  ')}`,
               `FVU ${Object.entries(metrics.fvu).map(([a, v]) => `${a} ${v.toFixed(4)}`).join('  ')}  L0 ${metrics.l0.toFixed(1)}  dead ${(100 * metrics.deadFraction).toFixed(1)}%  dense ${(100 * metrics.denseFraction).toFixed(1)}%`,
-              `thresholds: relevance ${t.relevance}, explained ${t.explained}, dead < ${t.deadFrequency}, ${split.sampleRows} rows`,
+              `decided on ${split.sampleRows} rows of ${split.sampleEpisodes} ${split.sampleSet === 'heldout' ? 'held-out' : split.sampleSet} episodes: ` +
+                `used = R² ≥ max(${t.minExplained}, null μ₀ + ${t.nullSigmas}σ₀ over ${t.permutations} permutations); rare < ${t.minActive} rows or < ${t.rareFrequency} of rows`,
             ].join('\n'),
           );
         }),

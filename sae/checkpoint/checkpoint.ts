@@ -23,6 +23,10 @@ export interface TrainingState {
   /** Training runs: folder, id and rows per pass. */
   runs: { dir: string; id: string; rows: number }[];
   finished: boolean;
+  /** How latents and k were chosen when `train` was not given them (train/autoSize.ts). */
+  size?: { latents: number; k: number; reason: string; probe: unknown };
+  /** The witness seed that checks which latents are reproducible (train/trainer.ts). */
+  witness?: { seed: number; reproduced: number; latents: number; minStability: number };
 }
 
 export interface CheckpointCfg {

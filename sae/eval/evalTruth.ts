@@ -1,13 +1,15 @@
 // eval-truth: a checkpoint against a synthetic run's ground truth. Reads truth/structure.json
 // (per true latent the agents holding it) and truth/latents.arrows (episode, step, true
 // latent values) through data/, encodes the run's joined steps and scores the recovery.
+import { resolve } from 'node:path';
 import { Type, type Table } from 'apache-arrow';
 import { openRun, readTruthJson, readTruthTable } from '../../data/index.js';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import { CheckpointError } from '../errors.js';
 import { encodeJoint } from '../model/inference.js';
 import type { SplitResult } from '../split/split.js';
-import { evaluateRecovery, type RecoveryOptions, type RecoveryReport } from './recovery.js';
+import { episodeFilter, type EpisodeSet } from '../split/heldOut.js';
+import { evaluateRecovery, trueClass, type RecoveryOptions, type RecoveryReport } from './recovery.js';
 
 export interface RunTruth {
   owners: string[][];
@@ -68,21 +70,40 @@ export function readRunTruth(runDir: string): RunTruth {
 export interface EvalTruthOptions extends RecoveryOptions {
   /** Rows of the run to score, evenly spaced (default 4096). */
   maxRows?: number;
-  /** Score only steps of episodes ≥ this (held-out episodes of a longer run with the same seed). */
-  minEpisode?: number;
+  /**
+   * Episodes to score: 'heldout' (those the checkpoint held out of training), 'train', 'all', or
+   * 'auto' (default): held-out episodes when the run is one the checkpoint was trained on, else all.
+   */
+  episodes?: EpisodeSet | 'auto';
+}
+
+export interface TruthEvaluation extends RecoveryReport {
+  /** The episode set scored and how many episodes it held. */
+  episodeSet: EpisodeSet;
+  episodesScored: number;
+  /** Per class: latents the split labels with it and true thoughts of it. */
+  countsVsTruth: Record<string, { labelled: number; truth: number }>;
 }
 
 /** Encodes the run's steps and scores the recovery against its truth. */
-export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: string, o: EvalTruthOptions = {}): RecoveryReport {
+export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: string, o: EvalTruthOptions = {}): TruthEvaluation {
   const truth = readRunTruth(runDir);
   const run = openRun(runDir);
   const ids = model.cfg.agents.map((a) => a.id);
-  const minEp = o.minEpisode ?? -Infinity;
-  let total = Math.min(...ids.map((id) => run.manifest.counts[id]?.rows ?? 0));
-  if (o.minEpisode !== undefined) {
-    total = 0;
-    for (const b of run.joined({ agents: ids, reuseBuffer: true, validate: false })) for (let r = 0; r < b.length; r++) if (b.episode[r]! >= minEp) total++;
+  const trainedOn = model.meta.training.runs.some((r) => resolve(r.dir) === resolve(runDir));
+  const set: EpisodeSet = o.episodes === undefined || o.episodes === 'auto' ? (trainedOn && model.cfg.holdoutEvery >= 2 ? 'heldout' : 'all') : o.episodes;
+  if (set !== 'all' && model.cfg.holdoutEvery < 2) throw new CheckpointError(`the checkpoint held no episodes out of training (holdoutEvery ${model.cfg.holdoutEvery}); use --episodes all`, { file: runDir });
+  const keep = episodeFilter(set, model.cfg.holdoutEvery) ?? (() => true);
+  let total = 0;
+  const scored = new Set<number>();
+  for (const b of run.joined({ agents: ids, reuseBuffer: true, validate: false })) {
+    for (let r = 0; r < b.length; r++) {
+      if (!keep(b.episode[r]!)) continue;
+      total++;
+      scored.add(b.episode[r]!);
+    }
   }
+  if (total === 0) throw new CheckpointError(`the run has no steps in the '${set}' episodes`, { file: runDir });
   const want = Math.min(o.maxRows ?? 4096, total);
   const every = Math.max(1, Math.floor(total / Math.max(1, want)));
   const m = model.cfg.latents;
@@ -101,7 +122,7 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
   let pending = 0;
   for (const b of run.joined({ agents: ids, reuseBuffer: true })) {
     for (let r = 0; r < b.length && got < want; r++) {
-      if (b.episode[r]! < minEp) continue;
+      if (!keep(b.episode[r]!)) continue;
       if (seen++ % every !== 0) continue;
       const tr = truth.rowOf.get(key(b.episode[r]!, b.step[r]!));
       if (tr === undefined) continue;
@@ -118,5 +139,13 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
   }
   flush(pending);
   if (got < 10) throw new CheckpointError(`only ${got} steps of the run have ground truth; cannot score`, { file: runDir });
-  return evaluateRecovery({ owners: truth.owners, values: tv.subarray(0, got * truth.n), rows: got }, codes.subarray(0, got * m), m, split.classes, ids, o);
+  const rep = evaluateRecovery({ owners: truth.owners, values: tv.subarray(0, got * truth.n), rows: got }, codes.subarray(0, got * m), m, split.classes, ids, o);
+  const countsVsTruth: TruthEvaluation['countsVsTruth'] = {};
+  for (const [c, k] of Object.entries(split.counts)) countsVsTruth[c] = { labelled: k, truth: 0 };
+  truth.owners.forEach((ow) => {
+    const c = trueClass(ow, ids);
+    countsVsTruth[c] ??= { labelled: 0, truth: 0 };
+    countsVsTruth[c].truth++;
+  });
+  return { ...rep, episodeSet: set, episodesScored: scored.size, countsVsTruth };
 }

@@ -3,11 +3,18 @@
 //     the class of a true latent (shared / private-<A> / partial-…) is compared with the split
 //     class of its match; F1 per true class, macro-averaged over the classes present.
 //   MCC: mean |corr| over true latents after that matching (Pearson; Spearman matched anew).
+//   class precision (per labelled class X): the fraction of latents labelled X whose best-matched
+//     true thought (largest |Pearson r|, needing |r| ≥ 0.3) is of class X; a labelled latent that
+//     matches no thought, or fires on under 0.1% of the scored steps, counts as wrong.
+//   class recall (per true class X): the fraction of true thoughts of class X matched
+//     (|r| ≥ 0.3) by at least one latent labelled X.
+//   labelled vs truth: per class, latents labelled X and true thoughts of class X.
 //   block R²: for true block t and recovered class c, the mean held-out R² of predicting each
 //     true latent of t from all codes of class c with RBF kernel ridge (train/test split of rows).
 import type { LatentClass } from '../split/split.js';
 import { kernelRidgeR2 } from './kernelRidge.js';
-import { mcc, type MatchResult } from './mcc.js';
+import { pearsonMatrix } from './correlation.js';
+import { matchByCorrelation, mcc, type MatchResult } from './mcc.js';
 
 export interface TruthLatents {
   /** Per true latent, the agents that hold it. */
@@ -24,6 +31,13 @@ export interface RecoveryReport {
   structure: { f1: number; accuracy: number; perClass: Record<string, { f1: number; support: number }> };
   mcc: { pearson: number; spearman: number };
   matches: { truth: number; latent: number; corr: number; trueClass: string; latentClass: string }[];
+  /** Per class: latents labelled with it, true thoughts of it, class precision and recall (NaN where undefined). */
+  classes: Record<string, { labelled: number; truth: number; precision: number; recall: number; correct: number; matched: number }>;
+  /** Macro means over the classes that have thoughts or labelled latents (dead and rare excluded). */
+  classPrecision: number;
+  classRecall: number;
+  /** Per labelled latent (not dead or rare): its best-matched thought, |r|, and whether the label is right. */
+  latentMatches: { latent: number; label: string; thought: number; r: number; thoughtClass: string; fires: number; correct: boolean; second: number; secondR: number }[];
   blockR2: { trueBlocks: string[]; latentClasses: string[]; r2: number[][] };
 }
 
@@ -60,7 +74,8 @@ export function evaluateRecovery(
   const L = live.length;
   const sub = new Float32Array(rows * L);
   for (let r = 0; r < rows; r++) for (let c = 0; c < L; c++) sub[r * L + c] = codes[r * m + live[c]!]!;
-  const P: MatchResult = mcc(truth.values, n, sub, L, rows, 'pearson');
+  const corrP = pearsonMatrix(truth.values, n, sub, L, rows);
+  const P: MatchResult = matchByCorrelation(corrP, n, L);
   const S: MatchResult = mcc(truth.values, n, sub, L, rows, 'spearman');
   const tc = truth.owners.map((ow) => trueClass(ow, agents));
   const matches = P.match.map((c, i) => ({
@@ -84,6 +99,64 @@ export function evaluateRecovery(
     perClass[cls] = { f1: tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : 1, support: tp + fn };
   }
   const f1 = present.reduce((s, c) => s + perClass[c]!.f1, 0) / Math.max(1, present.length);
+
+  // Class precision and recall over every latent (not only the Hungarian matches).
+  const R_MIN = 0.3;
+  const FREQ_MIN = 0.001;
+  const labelled = [...new Set(classes.filter((c) => c !== 'dead' && c !== 'rare'))];
+  const classNames = [...new Set([...present, ...labelled])];
+  const cls: RecoveryReport['classes'] = {};
+  for (const c of classNames) cls[c] = { labelled: 0, truth: tc.filter((x) => x === c).length, precision: NaN, recall: NaN, correct: 0, matched: 0 };
+  const liveIndex = new Map(live.map((j, c) => [j, c]));
+  const latentMatches: RecoveryReport['latentMatches'] = [];
+  for (let j = 0; j < m; j++) {
+    const c = classes[j]!;
+    if (c === 'dead' || c === 'rare') continue;
+    const e = cls[c]!;
+    e.labelled++;
+    const col = liveIndex.get(j);
+    let fires = 0;
+    let best = -1;
+    let bestR = 0;
+    let second = -1;
+    let secondR = 0;
+    if (col !== undefined) {
+      for (let r = 0; r < rows; r++) if (sub[r * L + col]! !== 0) fires++;
+      for (let i = 0; i < n; i++) {
+        const r = Math.abs(corrP[i * L + col]!);
+        if (r > bestR) {
+          second = best;
+          secondR = bestR;
+          bestR = r;
+          best = i;
+        } else if (r > secondR) {
+          secondR = r;
+          second = i;
+        }
+      }
+    }
+    const correct = fires >= FREQ_MIN * rows && best >= 0 && bestR >= R_MIN && tc[best] === c;
+    if (correct) e.correct++;
+    const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+    latentMatches.push({ latent: j, label: c, thought: best, r: r4(bestR), thoughtClass: best >= 0 ? tc[best]! : 'none', fires: fires / rows, correct, second, secondR: r4(secondR) });
+  }
+  for (let i = 0; i < n; i++) {
+    const c = tc[i]!;
+    let hit = false;
+    for (let col = 0; col < L && !hit; col++) if (classes[live[col]!] === c && Math.abs(corrP[i * L + col]!) >= R_MIN) hit = true;
+    if (hit) cls[c]!.matched++;
+  }
+  for (const e of Object.values(cls)) {
+    e.precision = e.labelled > 0 ? e.correct / e.labelled : NaN;
+    e.recall = e.truth > 0 ? e.matched / e.truth : NaN;
+  }
+  const mean = (xs: number[]) => {
+    const f = xs.filter(Number.isFinite);
+    return f.length ? f.reduce((s, x) => s + x, 0) / f.length : NaN;
+  };
+  // A class with true thoughts but no labelled latent has precision 0 in the macro mean (it found nothing).
+  const classPrecision = mean(classNames.map((c) => (cls[c]!.labelled === 0 && cls[c]!.truth > 0 ? 0 : cls[c]!.precision)));
+  const classRecall = mean(classNames.map((c) => cls[c]!.recall));
   const accuracy = matches.filter((mt) => mt.trueClass === mt.latentClass).length / Math.max(1, n);
 
   // Block R² on a held-out split (first rows train, last rows test; rows are subsampled evenly).
@@ -123,6 +196,10 @@ export function evaluateRecovery(
     structure: { f1, accuracy, perClass },
     mcc: { pearson: P.mcc, spearman: S.mcc },
     matches,
+    classes: cls,
+    classPrecision,
+    classRecall,
+    latentMatches,
     blockR2: { trueBlocks: present, latentClasses, r2 },
   };
 }

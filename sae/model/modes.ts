@@ -80,8 +80,17 @@ const linearTopK = (name: 'batchtopk' | 'partitioned'): ModeDef => ({
   selectionWeights: blockNormSum,
   activate: topkActivate,
   decode: linearDecode,
-  penalty: () => null,
+  penalty: blockPenalty,
 });
+
+/** λ·mean_r Σ_j z_rj Σ_a ‖D_a[j]‖/√d_a (on the tape: its gradient reaches z and D). */
+function blockPenalty(z: tf.Tensor2D, ctx: ModeContext): tf.Scalar | null {
+  const cfg = ctx.cfg;
+  if ((cfg.mode !== 'batchtopk' && cfg.mode !== 'partitioned') || cfg.blockPenalty === 0) return null;
+  let w: tf.Tensor = tf.zeros([cfg.latents]);
+  cfg.agents.forEach((ag, a) => (w = tf.add(w, tf.div(rowNorms(linearDecoder(ctx, a)), Math.sqrt(ag.dim)))));
+  return tf.mul(tf.mean(tf.sum(tf.mul(z, w), 1)), cfg.blockPenalty) as tf.Scalar;
+}
 
 registerMode(linearTopK('batchtopk'));
 registerMode(linearTopK('partitioned'));

@@ -1,12 +1,12 @@
 // metrics.json: one formula each.
-//   fvu[a]        = Σ‖x_a − x̂_a‖² / Σ‖x_a − x̄_a‖² on the sample (raw units)
+//   fvu[a]        = Σ‖x_a − x̂_a‖² / Σ‖x_a − x̄_a‖² on the sample of held-out episodes (raw units)
 //   l0            = mean number of latents with z_j > 0 per row
 //   deadFraction  = fraction of latents that never fire on the sample
 //   denseFraction = fraction of latents firing on more than 10% of rows
 //   relativeNorm  = histogram (20 bins on [0,1]) over live latents of r_{a,j} / Σ_b r_{b,j} per agent
 //                   (for two agents the second agent's histogram is the usual crosscoder plot)
-//   relevance / explained histograms per agent (20 bins on [0,1])
-import type { SampleStats } from './sampleStats.js';
+//   relevance / explained (R²) histograms per agent (20 bins on [0,1])
+import type { UsageStats } from './usageStats.js';
 import type { SplitResult } from './split.js';
 
 export interface Histogram {
@@ -36,10 +36,10 @@ export function histogram(values: Iterable<number>, bins = 20, lo = 0, hi = 1): 
   return { edges: Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins), counts };
 }
 
-export function computeMetrics(agents: string[], stats: SampleStats, split: SplitResult): DictionaryMetrics {
-  const m = stats.frequency.length;
+export function computeMetrics(agents: string[], stats: UsageStats, split: SplitResult): DictionaryMetrics {
+  const m = stats.active.length;
   const live: number[] = [];
-  for (let j = 0; j < m; j++) if (stats.frequency[j]! > 0) live.push(j);
+  for (let j = 0; j < m; j++) if (stats.active[j]! > 0) live.push(j);
   const rel = (a: number) =>
     live.map((j) => {
       let s = 0;
@@ -51,7 +51,7 @@ export function computeMetrics(agents: string[], stats: SampleStats, split: Spli
     fvu: Object.fromEntries(agents.map((a, i) => [a, stats.fvu[i]!])),
     l0: stats.l0,
     deadFraction: (m - live.length) / m,
-    denseFraction: Array.from(stats.frequency).filter((f) => f > 0.1).length / m,
+    denseFraction: Array.from(stats.active).filter((n) => n > 0.1 * stats.rows).length / m,
     classCounts: split.counts,
     relativeNorm: Object.fromEntries(agents.map((a, i) => [a, histogram(rel(i))])),
     relevanceHistogram: Object.fromEntries(agents.map((a, i) => [a, histogram(live.map((j) => split.relevance[i]![j]!))])),

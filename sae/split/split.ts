@@ -1,84 +1,202 @@
-// The split: which agents each latent belongs to. Per latent j and agent a:
-//   relevance ρ_{a,j} = r_{a,j} / max_b r_{b,j}       (r = decoder block norm per √d, sampleStats.ts)
-//   scaling   ν_{a,j} = ‖v_{a,j}‖/√d_a / max_b r_{b,j} (least-squares decoder of a's residual on z_j)
-//   explained ε_{a,j}  = fraction of a's residual energy on j's active rows that v_{a,j} z_j explains
-// Agent a is relevant to j when ρ ≥ τ_rel, or when ν ≥ τ_rel and ε ≥ τ_expl (the scaling check
-// catches a latent whose other-agent block was shrunk away while that agent can still use
-// it). α_j = number of relevant agents. Classes: 'dead' (fires on < τ_dead of rows),
-// 'shared' (α = N), 'private-<A>' (α = 1), 'partial-<A>+<B>' (1 < α < N, N > 2 only).
-// individual(A) = shared ∪ private-A (and partials that include A).
+// The split: which agents use each latent, decided on held-out episodes (usageStats.ts).
+// Per latent j and agent a, agent a uses j when the fraction of a's residual energy that j
+// explains along its own decoder direction, R²_a,j, clears both
+//   the null   μ₀ + nullSigmas·σ₀ of the same statistic with a's rows re-paired to other
+//              episodes (calibrated per latent and agent from the data), and
+//   the floor  minExplained (an effect size: a significant but negligible use is not a use).
+// Classes, in order of precedence:
+//   'dead'      never fires on the held-out sample;
+//   'rare'      fires on fewer than minActive sample rows or under rareFrequency of them, or no
+//               agent's use clears the test, or a second dictionary trained with another seed (the
+//               witness) does not reproduce it (|r| of codes < minStability): too little evidence;
+//   'shared'    used by every agent;  'private-<A>' by A only;  'partial-<A>+<B>' by a subset (N > 2).
+// A private latent of A and a private latent of B that fire together (Pearson ≥ pairCorrelation
+// of their codes) read one variable that the dictionary decoupled into one latent per agent
+// (Minder et al.'s 'latent decoupling'): both are classed 'shared' and name each other in `pair`.
+// individual(A) = shared ∪ private-A ∪ partials that include A.
 import type { SplitThresholds } from '../config.js';
-import type { SampleStats } from './sampleStats.js';
+import type { UsageStats } from './usageStats.js';
 
-export type LatentClass = 'dead' | 'shared' | `private-${string}` | `partial-${string}`;
+export type LatentClass = 'dead' | 'rare' | 'shared' | `private-${string}` | `partial-${string}`;
 
 export interface SplitResult {
   format: 'thoughtlens-split';
-  version: 1;
+  version: 2;
   agents: string[];
   thresholds: SplitThresholds;
   sampleRows: number;
+  /** Episodes the sample came from and which set ('heldout' unless the runs had too few episodes). */
+  sampleEpisodes: number;
+  sampleSet: 'heldout' | 'train' | 'all';
   /** Per latent class. */
   classes: LatentClass[];
-  /** Per latent agreement level α_j (0 for dead latents). */
+  /** Per latent agreement level α_j (number of agents using it; 0 for dead and rare latents). */
   alpha: number[];
   counts: Record<string, number>;
   /** Per agent: latents in shared ∪ private-<agent> ∪ partials containing it. */
   individual: Record<string, number[]>;
-  /** Per agent, per latent (4 decimals). */
+  /** Per agent, per latent: ‖D_a[j]‖/√d_a relative to the largest block of j (4 decimals). */
   relevance: number[][];
+  /** Per agent, per latent: latent scaling ν_a,j and its bootstrap interval over episodes. */
   scaling: number[][];
+  scalingLo: number[][];
+  scalingHi: number[][];
+  /** Per agent, per latent: explained fraction R²_a,j and the threshold it had to clear. */
   explained: number[][];
+  threshold: number[][];
+  /** Per latent: sample rows on which it fires, and that count over the sample rows. */
+  activeRows: number[];
   frequency: number[];
+  /** Per latent: the decoupled partner of a pair classed shared, else −1. */
+  pair: number[];
+  /** Per latent: |r| of its code with its match in the witness seed (null without a witness). */
+  stability: number[] | null;
+  /** Of the latents kept (not dead or rare) and matched in the witness, how many the witness classes alike. */
+  seedAgreement: { matched: number; agree: number; fraction: number } | null;
 }
 
-const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : 0);
+const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null) as number;
 
-export function classifyLatents(agents: string[], stats: SampleStats, t: SplitThresholds): SplitResult {
-  const m = stats.frequency.length;
+/** Pearson correlation of two latents' codes over the sample (rows × m codes). */
+function codeCorrelation(codes: Float32Array, rows: number, m: number, i: number, j: number): number {
+  let si = 0;
+  let sj = 0;
+  let sii = 0;
+  let sjj = 0;
+  let sij = 0;
+  for (let r = 0; r < rows; r++) {
+    const a = codes[r * m + i]!;
+    const b = codes[r * m + j]!;
+    si += a;
+    sj += b;
+    sii += a * a;
+    sjj += b * b;
+    sij += a * b;
+  }
+  const ci = sii - (si * si) / rows;
+  const cj = sjj - (sj * sj) / rows;
+  return ci > 0 && cj > 0 ? (sij - (si * sj) / rows) / Math.sqrt(ci * cj) : 0;
+}
+
+/** A second, differently seeded dictionary: per latent its match (−1: none), the |r| of their codes, and its classes. */
+export interface Witness {
+  match: Int32Array;
+  r: Float64Array;
+  classes: LatentClass[];
+}
+
+export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThresholds, sampleSet: SplitResult['sampleSet'] = 'heldout', witness?: Witness): SplitResult {
+  const m = stats.active.length;
   const N = agents.length;
+  const rows = stats.rows;
   const classes: LatentClass[] = [];
   const alpha: number[] = [];
+  const threshold = agents.map(() => new Array<number>(m));
   const relevance = agents.map(() => new Array<number>(m));
-  const scaling = agents.map(() => new Array<number>(m));
-  const individual: Record<string, number[]> = Object.fromEntries(agents.map((a) => [a, []]));
-  const counts: Record<string, number> = { shared: 0, dead: 0, ...Object.fromEntries(agents.map((a) => [`private-${a}`, 0])) };
+  const uses: boolean[][] = [];
   for (let j = 0; j < m; j++) {
     let max = 0;
-    for (let a = 0; a < N; a++) max = Math.max(max, stats.blockNorm[a]![j]!);
-    const rel: boolean[] = [];
+    for (let a = 0; a < N; a++) max = Math.max(max, stats.blockNorm[a]![j]! || 0);
+    const use: boolean[] = [];
     for (let a = 0; a < N; a++) {
-      const rho = max > 0 ? stats.blockNorm[a]![j]! / max : 0;
-      const nu = max > 0 ? stats.scaledNorm[a]![j]! / max : 0;
-      relevance[a]![j] = r4(rho);
-      scaling[a]![j] = r4(nu);
-      rel.push(rho >= t.relevance || (nu >= t.relevance && stats.explained[a]![j]! >= t.explained));
+      const thr = Math.max(t.minExplained, stats.nullMean[a]![j]! + t.nullSigmas * stats.nullSd[a]![j]!);
+      threshold[a]![j] = r4(thr);
+      relevance[a]![j] = r4(max > 0 ? stats.blockNorm[a]![j]! / max : 0);
+      use.push(stats.explained[a]![j]! >= thr);
     }
-    const al = rel.filter(Boolean).length;
+    uses.push(use);
+    const n = stats.active[j]!;
+    const al = use.filter(Boolean).length;
     let cls: LatentClass;
-    if (stats.frequency[j]! < t.deadFrequency || max === 0 || al === 0) cls = 'dead';
+    if (n === 0) cls = 'dead';
+    else if (n < t.minActive || n / Math.max(1, rows) < t.rareFrequency || al === 0) cls = 'rare';
     else if (al === N) cls = 'shared';
-    else if (al === 1) cls = `private-${agents[rel.indexOf(true)]}`;
-    else cls = `partial-${agents.filter((_, a) => rel[a]).join('+')}`;
+    else if (al === 1) cls = `private-${agents[use.indexOf(true)]}`;
+    else cls = `partial-${agents.filter((_, a) => use[a]).join('+')}`;
     classes.push(cls);
-    alpha.push(cls === 'dead' ? 0 : al);
-    counts[cls] = (counts[cls] ?? 0) + 1;
-    if (cls !== 'dead') agents.forEach((a, i) => rel[i] && individual[a]!.push(j));
+    alpha.push(cls === 'dead' || cls === 'rare' ? 0 : al);
   }
+  // Decoupled pairs: private latents of different agents whose codes move together.
+  const pair = new Array<number>(m).fill(-1);
+  if (t.pairCorrelation < 1) {
+    const priv = classes.map((c, j) => (c.startsWith('private-') ? j : -1)).filter((j) => j >= 0);
+    const cand: { i: number; j: number; r: number }[] = [];
+    for (let x = 0; x < priv.length; x++) {
+      for (let y = x + 1; y < priv.length; y++) {
+        const i = priv[x]!;
+        const j = priv[y]!;
+        if (classes[i] === classes[j]) continue;
+        const r = codeCorrelation(stats.codes, rows, m, i, j);
+        if (r >= t.pairCorrelation) cand.push({ i, j, r });
+      }
+    }
+    cand.sort((p, q) => q.r - p.r);
+    for (const { i, j } of cand) {
+      if (pair[i]! >= 0 || pair[j]! >= 0) continue;
+      pair[i] = j;
+      pair[j] = i;
+    }
+    for (let j = 0; j < m; j++) {
+      if (pair[j]! < 0) continue;
+      const both = uses[j]!.map((u, a) => u || uses[pair[j]!]![a]!);
+      const al = both.filter(Boolean).length;
+      classes[j] = al === N ? 'shared' : `partial-${agents.filter((_, a) => both[a]).join('+')}`;
+      alpha[j] = al;
+    }
+  }
+  // Latents the witness seed does not reproduce are not trusted: 'rare'.
+  let seedAgreement: SplitResult['seedAgreement'] = null;
+  if (witness) {
+    for (let j = 0; j < m; j++) {
+      if (classes[j] === 'dead' || classes[j] === 'rare') continue;
+      if (!(witness.r[j]! >= t.minStability)) {
+        classes[j] = 'rare';
+        alpha[j] = 0;
+      }
+    }
+    let matched = 0;
+    let agree = 0;
+    for (let j = 0; j < m; j++) {
+      if (classes[j] === 'dead' || classes[j] === 'rare') continue;
+      const w = witness.match[j]!;
+      if (w < 0) continue;
+      matched++;
+      if (witness.classes[w] === classes[j]) agree++;
+    }
+    seedAgreement = { matched, agree, fraction: matched ? agree / matched : NaN };
+  }
+  const counts: Record<string, number> = { shared: 0, ...Object.fromEntries(agents.map((a) => [`private-${a}`, 0])), rare: 0, dead: 0 };
+  const individual: Record<string, number[]> = Object.fromEntries(agents.map((a) => [a, []]));
+  classes.forEach((cls, j) => {
+    counts[cls] = (counts[cls] ?? 0) + 1;
+    if (cls === 'dead' || cls === 'rare') return;
+    const members = cls === 'shared' ? agents : cls.startsWith('private-') ? [cls.slice(8)] : cls.slice(8).split('+');
+    for (const a of members) individual[a]!.push(j);
+  });
+  const r4s = (xs: Float64Array[]) => xs.map((x) => Array.from(x, r4));
   return {
     format: 'thoughtlens-split',
-    version: 1,
+    version: 2,
     agents,
     thresholds: t,
-    sampleRows: stats.rows,
+    sampleRows: rows,
+    sampleEpisodes: stats.episodes,
+    sampleSet,
     classes,
     alpha,
     counts,
     individual,
     relevance,
-    scaling,
-    explained: stats.explained.map((e) => Array.from(e, r4)),
-    frequency: Array.from(stats.frequency, (f) => Math.round(f * 1e6) / 1e6),
+    scaling: r4s(stats.scaling),
+    scalingLo: r4s(stats.scalingLo),
+    scalingHi: r4s(stats.scalingHi),
+    explained: r4s(stats.explained),
+    threshold,
+    activeRows: Array.from(stats.active),
+    frequency: Array.from(stats.active, (n) => Math.round((n / Math.max(1, rows)) * 1e6) / 1e6),
+    pair,
+    stability: witness ? Array.from(witness.r, r4) : null,
+    seedAgreement,
   };
 }
 

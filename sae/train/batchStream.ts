@@ -15,6 +15,8 @@ export interface BatchStreamOptions {
   seed: number;
   /** Rows held in the shuffle buffer (per agent). */
   bufferRows: number;
+  /** Keep only rows of episodes for which this is true (the training episodes); default all. */
+  episodes?: ((episode: number) => boolean) | null;
 }
 
 export interface TrainBatch {
@@ -33,7 +35,7 @@ export class ShuffledBatches {
   private readonly out: Float32Array[];
   private capacity: number;
   private filled = 0;
-  private source: Generator<{ hidden: Float32Array[]; length: number }> | null = null;
+  private source: Generator<{ hidden: Float32Array[]; length: number; episode: Int32Array }> | null = null;
   private batchRows = 0;
   epoch = 0;
   /** Rows read from the runs so far (all epochs). */
@@ -61,13 +63,15 @@ export class ShuffledBatches {
     return this.runs.reduce((s, r) => s + Math.min(...this.opts.agents.map((id) => r.manifest.counts[id]?.rows ?? 0)), 0);
   }
 
-  private *rows(): Generator<{ hidden: Float32Array[]; length: number }> {
+  private *rows(): Generator<{ hidden: Float32Array[]; length: number; episode: Int32Array }> {
     for (;;) {
       this.epoch++;
       let any = 0;
       for (const r of this.runs) {
         for (const b of r.joined({ agents: this.opts.agents, reuseBuffer: true })) {
-          any += b.length;
+          if (this.opts.episodes) {
+            for (let i = 0; i < b.length; i++) if (this.opts.episodes(b.episode[i]!)) any++;
+          } else any += b.length;
           yield b;
         }
       }
@@ -77,7 +81,7 @@ export class ShuffledBatches {
     }
   }
 
-  private cur: { hidden: Float32Array[]; length: number } | null = null;
+  private cur: { hidden: Float32Array[]; length: number; episode: Int32Array } | null = null;
   private pos = 0;
 
   /** The next batch. Its arrays are overwritten by the following call. */
@@ -86,11 +90,15 @@ export class ShuffledBatches {
     this.source ??= this.rows();
     while (this.batchRows < B) {
       if (!this.cur || this.pos >= this.cur.length) {
-        this.cur = (this.source.next() as IteratorYieldResult<{ hidden: Float32Array[]; length: number }>).value;
+        this.cur = (this.source.next() as IteratorYieldResult<{ hidden: Float32Array[]; length: number; episode: Int32Array }>).value;
         this.pos = 0;
       }
       // A record batch may straddle two training batches: its rest stays in `cur`.
-      while (this.pos < this.cur.length && this.batchRows < B) this.take(this.cur, this.pos++, this.dims);
+      const keep = this.opts.episodes;
+      while (this.pos < this.cur.length && this.batchRows < B) {
+        const r = this.pos++;
+        if (!keep || keep(this.cur.episode[r]!)) this.take(this.cur, r, this.dims);
+      }
     }
     this.batchRows = 0;
     return { xs: this.out, rows: B, epoch: this.epoch };
@@ -115,4 +123,13 @@ export class ShuffledBatches {
       buf.set(b.hidden[a]!.subarray(r * d, (r + 1) * d), slot * d);
     }
   }
+}
+
+/** Up to `rows` joined rows of the runs (of the kept episodes), shuffled with `seed` (copies). */
+export function readSample(runs: string[], agents: string[], rows: number, seed: number, episodes: BatchStreamOptions['episodes'] = null): { xs: Float32Array[]; rows: number } {
+  const probe = new ShuffledBatches({ runs, agents, batchSize: 1, seed, bufferRows: 1 });
+  const n = Math.max(1, Math.min(rows, probe.rowsPerEpoch || rows));
+  const s = new ShuffledBatches({ runs, agents, batchSize: n, seed, bufferRows: Math.max(n, 16384), episodes });
+  const b = s.next();
+  return { xs: b.xs.map((x) => x.slice()), rows: n };
 }

@@ -14,6 +14,8 @@ export interface SparseLayout {
   k: number;
   auxK: number;
   auxCoef: number;
+  /** λ of the decoder-block penalty (config.ts BatchTopKFields.blockPenalty). */
+  blockPenalty: number;
   clipNorm: number;
   beta1: number;
   beta2: number;

@@ -15,7 +15,7 @@ import { Arena } from '../kernels/arena.js';
 import { ConfigError } from '../errors.js';
 import { decoderRowMask, type ParamSet } from '../model/params.js';
 import type { StepStats, TrainEngine } from './engine.js';
-import { allocBuffers, latentRanges, SCALAR_BASE, type SparseBuffers, type SparseLayout } from './sparseBuffers.js';
+import { allocBuffers, latentRanges, SCALAR_BASE, SCALAR_STRIDE, type SparseBuffers, type SparseLayout } from './sparseBuffers.js';
 import { SparseShard, type PhaseMs } from './sparseShard.js';
 import { barrier, CMD_EXIT, CMD_STEP, CTL, ShardError } from './shardSync.js';
 
@@ -55,6 +55,7 @@ export class SparseEngine implements TrainEngine {
       k: (cfg as { k: number }).k,
       auxK: cfg.auxK,
       auxCoef: cfg.auxCoef,
+      blockPenalty: (cfg as { blockPenalty?: number }).blockPenalty ?? 0,
       clipNorm: cfg.clipNorm,
       beta1: cfg.beta1,
       beta2: cfg.beta2,
@@ -166,8 +167,10 @@ const fail = (e) => { const c = workerData.buffers.ctl; process.stderr.write(Str
     const fired = Float32Array.from(buf.fired);
     let l0 = 0;
     for (let j = 0; j < L.m; j++) l0 += fired[j]!;
-    const loss = recon.reduce((s, x) => s + x, 0) + aux;
-    return { loss, recon, aux, penalty: 0, l0: l0 / rows, threshold: buf.scal[SCALAR_BASE + 1]!, fired, gradNorm: buf.scal[5]! };
+    let penalty = 0;
+    for (let s = 0; s < this.threads; s++) penalty += buf.scal[SCALAR_BASE + s * SCALAR_STRIDE + 2]!;
+    const loss = recon.reduce((s, x) => s + x, 0) + aux + penalty;
+    return { loss, recon, aux, penalty, l0: l0 / rows, threshold: buf.scal[SCALAR_BASE + 1]!, fired, gradNorm: buf.scal[5]! };
   }
 
   /** A batch larger than the configured one: new buffers with the same parameters. */

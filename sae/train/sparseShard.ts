@@ -466,6 +466,8 @@ export class SparseShard {
     const dzp = dz.byteOffset;
     const seen = this.seen;
     const union = this.union;
+    const lambda = L.blockPenalty;
+    let penalty = 0;
     let sumsq = 0;
     for (let jl = 0; jl < j1 - j0; jl++) {
       const j = j0 + jl;
@@ -474,6 +476,10 @@ export class SparseShard {
       const q0 = auxOn ? this.auxCol[jl]! : 0;
       const q1 = auxOn ? this.auxCol[jl + 1]! : 0;
       if (p0 === p1 && q0 === q1) continue;
+      // Decoder-block penalty λ/B·Σ_r v_rj·Σ_a ‖D_a[j]‖/√d_a over the main active rows.
+      let vsum = 0;
+      if (lambda > 0) for (let p = p0; p < p1; p++) vsum += this.vals[p]!;
+      let wj = 0;
       for (let a = 0; a < N; a++) {
         const mask = L.masks[a];
         if (mask && mask[j] === 0) continue;
@@ -482,7 +488,28 @@ export class SparseShard {
         const gDp = this.gD[a]!.byteOffset + 4 * jl * d;
         if (p1 > p0) K.codeGrad(this.g[a]!.byteOffset, Dp, gDp, d, this.rows.byteOffset, this.vals.byteOffset, p0, p1, dzp);
         if (q1 > q0) K.codeGrad(this.gAux[a]!.byteOffset, Dp, gDp, d, this.auxRows.byteOffset, this.auxVals.byteOffset, q0, q1, dzp);
+        if (lambda > 0 && p1 > p0) {
+          const D = buf.D[a]!;
+          const gD = this.gD[a]!;
+          let nn = 0;
+          for (let i = 0, o = j * d; i < d; i++, o++) nn += D[o]! * D[o]!;
+          const norm = Math.sqrt(nn);
+          if (norm > 0) {
+            const rs = 1 / Math.sqrt(d);
+            wj += norm * rs;
+            const coef = (lambda * vsum * rs) / (B * norm);
+            for (let i = 0, o = j * d, g = jl * d; i < d; i++, o++, g++) gD[g] = Math.fround(gD[g]! + coef * D[o]!);
+          }
+        }
         sumsq += K.sumsq(gDp, d);
+      }
+      if (lambda > 0 && p1 > p0) {
+        penalty += (lambda * vsum * wj) / B;
+        const gz = Math.fround((lambda * wj) / B);
+        for (let p = p0; p < p1; p++) {
+          const r = this.rows[p]!;
+          dz[r] = Math.fround(dz[r]! + gz);
+        }
       }
       // The encoder gradient visits each active row once: the main list, plus the aux rows
       // not in it.
@@ -523,6 +550,7 @@ export class SparseShard {
     }
     if (this.s === 0) for (const gc of this.gc) sumsq += K.sumsq(gc.byteOffset, gc.length);
     buf.scal[SCALAR_BASE + this.s * SCALAR_STRIDE] = sumsq;
+    buf.scal[SCALAR_BASE + this.s * SCALAR_STRIDE + 2] = penalty;
   }
 
   // 8. Global-norm clipping and Adam over the shard's parameters (shard 0 also c_a).

@@ -1,8 +1,8 @@
 // Trains a paired dictionary on one or more runs, out of core, resumable. The trainer owns
 // data (shuffled stream), normalisation, the learning-rate schedule, dead-latent tracking
 // for the auxiliary-k loss and checkpoints; an engine (dense or sparse) runs the steps.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { openRun } from '../../data/index.js';
 import { selectBackend, type BackendInfo } from '../backend.js';
 import {
@@ -19,8 +19,10 @@ import { ConfigError } from '../errors.js';
 import { releaseModel } from '../model/inference.js';
 import { applyNorm, estimateNorm, type AgentNorm } from '../model/normalisation.js';
 import { initParams, type ParamSet } from '../model/params.js';
-import { analyseModel, readSample, type Analysis } from '../split/analyse.js';
-import { ShuffledBatches } from './batchStream.js';
+import { analyseModel, type Analysis } from '../split/analyse.js';
+import { effectiveHoldout, episodeFilter, readEpisodeSample } from '../split/heldOut.js';
+import { chooseSize, crossSeedStability, PROBE_CONFIG, type SizeChoice } from './autoSize.js';
+import { readSample, ShuffledBatches } from './batchStream.js';
 import { DenseEngine } from './denseEngine.js';
 import type { StepStats, TrainEngine } from './engine.js';
 import { learningRate } from './schedule.js';
@@ -36,6 +38,8 @@ export interface TrainProgress {
   l0: number;
   deadFraction: number;
   epoch: number;
+  /** 'train', or 'witness' while the second seed that checks reproducibility trains. */
+  phase?: 'train' | 'witness';
 }
 
 export interface TrainOptions {
@@ -93,10 +97,41 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   const runs = o.runs.map((r) => resolve(r));
   const log = o.log ?? (() => {});
   const agents = o.config.agents ?? agentsOfRuns(runs);
-  const cfg = resolveSaeConfig({ ...o.config, agents } as SaeConfig);
+  const asked = resolveSaeConfig({ ...o.config, agents } as SaeConfig);
+  const ids = asked.agents.map((a) => a.id);
+  // The hold-out actually used (0 when the runs have too few episodes to hold any out).
+  const holdoutEvery = effectiveHoldout(runs, ids, asked.holdoutEvery);
+  if (holdoutEvery !== asked.holdoutEvery) log(`too few episodes to hold every ${asked.holdoutEvery}th out: training and splitting on all episodes`);
+  const out0 = resolve(o.out);
+  const resuming = o.resume === true && existsSync(join(out0, 'cfg.json'));
+  const given = o.config as { latents?: number; k?: number };
+  let size: SizeChoice | null = null;
+  if (!resuming && asked.mode === 'batchtopk' && (given.latents === undefined || given.k === undefined)) {
+    // Size from the data: short probes on the training episodes, scored on the held-out ones.
+    const probeSample = readEpisodeSample(runs, ids, asked.split.sampleRows, episodeFilter(holdoutEvery >= 2 ? 'heldout' : 'all', holdoutEvery));
+    const probeRoot = mkdtempSync(join(dirname(out0), `.${basename(out0)}.probe-`));
+    try {
+      size = await chooseSize(
+        asked.agents.map((a) => a.dim),
+        probeSample,
+        async (latents, k, seed) => {
+          const r = await trainDictionary({ runs, out: join(probeRoot, `${latents}-${k}-${seed}`), config: { ...o.config, agents, ...PROBE_CONFIG, latents, k, seed, witness: false, holdoutEvery, checkpointEvery: 0 }, skipAnalysis: true, threads: o.threads });
+          return r.model;
+        },
+        asked.seed,
+        { latents: given.latents, k: given.k },
+        log,
+      );
+    } finally {
+      rmSync(probeRoot, { recursive: true, force: true });
+    }
+    log(`size: ${size.reason}`);
+  }
+  const cfg =
+    holdoutEvery === asked.holdoutEvery && !size ? asked : resolveSaeConfig({ ...o.config, agents, holdoutEvery, ...(size ? { latents: size.latents, k: size.k } : {}) } as SaeConfig);
   const backend = await selectBackend(cfg.backend);
-  const ids = cfg.agents.map((a) => a.id);
-  const stream = new ShuffledBatches({ runs, agents: ids, batchSize: cfg.batchSize, seed: cfg.seed, bufferRows: cfg.shuffleBuffer });
+  const trainEpisodes = episodeFilter('train', cfg.holdoutEvery);
+  const stream = new ShuffledBatches({ runs, agents: ids, batchSize: cfg.batchSize, seed: cfg.seed, bufferRows: cfg.shuffleBuffer, episodes: trainEpisodes });
   const runInfo = runs.map((dir) => {
     const r = openRun(dir);
     return { dir, id: r.manifest.id, rows: Math.min(...ids.map((id) => r.manifest.counts[id]?.rows ?? 0)) };
@@ -105,7 +140,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   let params: ParamSet;
   let norms: AgentNorm[];
   let opt: ParamSet | null = null;
-  let state: TrainingState = { step: 0, pairsSeen: 0, threshold: NaN, runs: runInfo, finished: false };
+  let state: TrainingState = { step: 0, pairsSeen: 0, threshold: NaN, runs: runInfo, finished: false, ...(size ? { size } : {}) };
   const m = cfg.latents;
   let sinceFired = new Float64Array(m);
   const out = resolve(o.out);
@@ -124,7 +159,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   } else {
     params = initParams(cfg);
     // Normalisation from the first rows of a separately seeded shuffled stream.
-    const sample = readSample(runs, ids, cfg.normRows, cfg.seed ^ 0x6e6f726d);
+    const sample = readSample(runs, ids, cfg.normRows, cfg.seed ^ 0x6e6f726d, trainEpisodes);
     norms = cfg.agents.map((a, i) => estimateNorm([sample.xs[i]!], a.dim));
   }
   // Threads also come as a config field (`--config '{"threads":2}'` on the command line).
@@ -175,6 +210,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
       let nDead = 0;
       for (let j = 0; j < m; j++) if (sinceFired[j]! >= cfg.deadAfter) nDead++;
       o.onProgress({
+        phase: 'train',
         step: state.step,
         steps: cfg.steps,
         pairs: state.pairsSeen,
@@ -191,17 +227,44 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   const secs = (performance.now() - started) / 1000;
   const finished = state.step >= cfg.steps;
   const model = current(finished);
+  let saved = model;
   let analysis: Analysis | null = null;
   if (!o.skipAnalysis) {
-    const sample = readSample(runs, ids, cfg.split.sampleRows, cfg.seed + 7919);
-    analysis = analyseModel(model, sample);
+    const set = cfg.holdoutEvery >= 2 ? 'heldout' : 'all';
+    const sample = readEpisodeSample(runs, ids, cfg.split.sampleRows, episodeFilter(set, cfg.holdoutEvery));
+    let witness: Parameters<typeof analyseModel>[4] = undefined;
+    if (cfg.witness && finished) {
+      // A second dictionary, seeded differently: latents it does not reproduce are not trusted.
+      const wdir = join(dirname(out), `.${basename(out)}.witness-${process.pid}`);
+      try {
+        const wseed = cfg.seed + 1;
+        const w = await trainDictionary({
+          runs,
+          out: wdir,
+          config: { ...o.config, agents, latents: cfg.latents, ...('k' in cfg ? { k: cfg.k } : {}), seed: wseed, witness: false, holdoutEvery: cfg.holdoutEvery, checkpointEvery: 0 },
+          skipAnalysis: true,
+          threads: o.threads,
+          onProgress: o.onProgress ? (p) => o.onProgress!({ ...p, phase: 'witness' }) : undefined,
+        });
+        const st = crossSeedStability(model, w.model, sample);
+        const wa = analyseModel(w.model, sample, undefined, set);
+        releaseModel(w.model);
+        witness = { r: st.r, match: st.match, classes: wa.split.classes };
+        state.witness = { seed: wseed, reproduced: Array.from(st.r).filter((r) => r >= cfg.split.minStability).length, latents: cfg.latents, minStability: cfg.split.minStability };
+      } finally {
+        rmSync(wdir, { recursive: true, force: true });
+      }
+    }
     releaseModel(model);
+    saved = current(finished);
+    analysis = analyseModel(saved, sample, undefined, set, witness);
+    releaseModel(saved);
   }
-  snapshot(finished, analysis ?? undefined, model);
+  snapshot(finished, analysis ?? undefined, saved);
   engine.dispose();
   return {
     dir: out,
-    model,
+    model: saved,
     backend,
     engine: engine.kind,
     steps: state.step,

@@ -23,6 +23,7 @@ function compare(extra: Partial<SaeConfig>, withDead: boolean) {
     const b = sparse.step(xs, B, 1e-2, dead);
     expect(b.loss).toBeCloseTo(a.loss, 4);
     expect(b.aux).toBeCloseTo(a.aux, 4);
+    expect(b.penalty).toBeCloseTo(a.penalty, 4);
     expect(b.gradNorm).toBeCloseTo(a.gradNorm, 3);
     expect(Array.from(b.fired)).toEqual(Array.from(a.fired));
   }
@@ -52,6 +53,7 @@ function run(engine: DenseEngine | SparseEngine, data: Float32Array[][], B: numb
 describe('SparseEngine', () => {
   it('matches the dense engine (batchtopk)', () => compare({}, false));
   it('matches the dense engine with the auxiliary-k loss', () => compare({}, true));
+  it('matches the dense engine with the decoder-block penalty', () => compare({ blockPenalty: 0.3 }, true));
   it('matches the dense engine (partitioned)', () => compare({ mode: 'partitioned', blocks: { shared: 6, private: { A: 3, B: 3 } } }, true));
   it('kthLargest agrees with sorting', () => {
     const rng = makeRng(1);

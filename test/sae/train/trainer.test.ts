@@ -14,7 +14,7 @@ describe('trainDictionary', () => {
     const res = await trainDictionary({
       runs: [data.dir],
       out: join(root, 'ck'),
-      config: { latents: 32, k: 2, steps: 500, batchSize: 256, lr: 3e-3, seed: 1, deadAfter: 2000, split: { relevance: 0.25, explained: 0.05, deadFrequency: 1e-6, sampleRows: 4096 } },
+      config: { latents: 32, k: 2, steps: 500, batchSize: 256, lr: 3e-3, seed: 1, deadAfter: 2000, split: { sampleRows: 4096 } },
     });
     const split = res.analysis!.split;
     expect(split.counts['private-A']).toBeGreaterThanOrEqual(3);
@@ -51,7 +51,7 @@ describe('trainDictionary', () => {
     it(`resumes bit-for-bit on the cpu backend (${engine} engine)`, async () => {
       const root = tempDir();
       const data = writePairedRun(join(root, 'run'), { rows: 1024, dims: [6, 5], shared: 2, private: 1, seed: 2 });
-      const config = { latents: 8, k: 2, steps: 12, batchSize: 64, lr: 1e-2, seed: 3, backend: 'cpu' as const, engine, deadAfter: 64, shuffleBuffer: 256, normRows: 256, split: { relevance: 0.25, explained: 0.05, deadFrequency: 1e-6, sampleRows: 256 } };
+      const config = { latents: 8, k: 2, steps: 12, batchSize: 64, lr: 1e-2, seed: 3, backend: 'cpu' as const, engine, deadAfter: 64, shuffleBuffer: 256, normRows: 256, split: { sampleRows: 256 } };
       const whole = await trainDictionary({ runs: [data.dir], out: join(root, 'whole'), config, skipAnalysis: true });
       expect(whole.engine).toBe(engine);
       await trainDictionary({ runs: [data.dir], out: join(root, 'parts'), config, stopAfter: 5, skipAnalysis: true });

@@ -1,0 +1,293 @@
+// Which agents use each latent, measured on episodes the dictionary was not trained on
+// (Latent Scaling, Minder et al. 2025, arXiv 2504.02922, adapted to per-agent decoders).
+// Per latent j and agent a, over the sample rows R_j where z_j > 0 (units: a's normalised space):
+//   contribution  c_r = z_rj·D_a[j]                 residual without j   e_r = x̃_a,r − x̂_a,r + c_r
+//   scaling       ν_a,j = ⟨Σ_r z_rj e_r, D_a[j]⟩ / (Σ_r z_rj²·‖D_a[j]‖²)   (≈ 1: a reads j at its
+//                 trained scale; ≈ 0: a's state does not move along j's direction when j fires)
+//   explained     R²_a,j = ⟨Σ_r z_rj e_r, D̂_a[j]⟩² / (Σ_r z_rj² · Σ_r ‖e_r‖²)
+//                 the fraction of a's residual energy on j's rows (j excluded) that z_j explains
+//                 along j's direction D̂ = D/‖D‖.
+//   null          R² recomputed with a's rows re-paired to rows of *other episodes* (a random
+//                 permutation, K times): z_j from the true rows, a's residual from unrelated ones.
+//                 Its mean μ₀ and standard deviation σ₀ per latent and agent calibrate the test.
+//   interval      2.5–97.5% of ν over a bootstrap of episodes (200 resamples).
+// Mode 'jacobian' (MLP decoders, no single direction) uses the free least-squares direction
+// Σ_r z_rj e_r instead of D̂, refitted in every null permutation (so the null carries the same
+// d_a fitted parameters).
+import * as tf from '@tensorflow/tfjs';
+import { makeRng } from '../../util/random.js';
+import type { SaeModel } from '../checkpoint/checkpoint.js';
+import { decodeAgent, encodeJoint } from '../model/inference.js';
+import { tidyData } from '../model/ops.js';
+import type { EpisodeSample } from './heldOut.js';
+
+export interface UsageOptions {
+  /** Null permutations (default 16). */
+  permutations?: number;
+  /** Bootstrap resamples of episodes for the ν interval (default 200). */
+  bootstrap?: number;
+  seed?: number;
+}
+
+export interface UsageStats {
+  rows: number;
+  episodes: number;
+  /** Per latent: rows with z_j > 0. */
+  active: Int32Array;
+  /** Mean active latents per row. */
+  l0: number;
+  /** Per agent, per latent. */
+  explained: Float64Array[];
+  nullMean: Float64Array[];
+  nullSd: Float64Array[];
+  scaling: Float64Array[];
+  scalingLo: Float64Array[];
+  scalingHi: Float64Array[];
+  /** Per agent, per latent: ‖D_a[j]‖/√d_a (NaN for MLP decoders). */
+  blockNorm: Float64Array[];
+  /** Per agent: fraction of variance unexplained on the sample (raw units). */
+  fvu: number[];
+  /** The codes of the sample (rows × m), for pair checks. */
+  codes: Float32Array;
+}
+
+/** Active rows of every latent as a CSR list (col[j]..col[j+1] into rowsOf / valsOf). */
+function columns(z: Float32Array, rows: number, m: number) {
+  const count = new Int32Array(m + 1);
+  for (let i = 0; i < rows * m; i++) if (z[i]! > 0) count[(i % m) + 1]!++;
+  for (let j = 0; j < m; j++) count[j + 1]! += count[j]!;
+  const fill = count.slice(0, m);
+  const rowsOf = new Int32Array(count[m]!);
+  const valsOf = new Float64Array(count[m]!);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < m; j++) {
+      const v = z[r * m + j]!;
+      if (v > 0) {
+        const p = fill[j]!++;
+        rowsOf[p] = r;
+        valsOf[p] = v;
+      }
+    }
+  }
+  return { col: count, rowsOf, valsOf };
+}
+
+/** A permutation of rows that sends each row to a row of another episode where it can. */
+function otherEpisodePermutation(episode: Int32Array, rng: ReturnType<typeof makeRng>): Int32Array {
+  const n = episode.length;
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const k = rng.int(i + 1);
+    const t = p[i]!;
+    p[i] = p[k]!;
+    p[k] = t;
+  }
+  for (let i = 0; i < n; i++) {
+    for (let tries = 0; tries < 8 && episode[p[i]!] === episode[i]; tries++) {
+      const k = rng.int(n);
+      if (episode[p[k]!] !== episode[i] && episode[p[i]!] !== episode[k]) {
+        const t = p[i]!;
+        p[i] = p[k]!;
+        p[k] = t;
+      }
+    }
+  }
+  return p;
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  if (!sorted.length) return NaN;
+  const x = q * (sorted.length - 1);
+  const lo = Math.floor(x);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (x - lo);
+}
+
+export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: UsageOptions = {}): UsageStats {
+  const cfg = model.cfg;
+  const m = cfg.latents;
+  const rows = sample.rows;
+  const K = o.permutations ?? 16;
+  const nBoot = o.bootstrap ?? 200;
+  const z = encodeJoint(model, sample.xs, rows);
+  const { col, rowsOf, valsOf } = columns(z, rows, m);
+  const active = new Int32Array(m);
+  for (let j = 0; j < m; j++) active[j] = col[j + 1]! - col[j]!;
+  const l0 = rowsOf.length / Math.max(1, rows);
+  // Episodes as dense indices for the bootstrap.
+  const epIndex = new Map<number, number>();
+  const ep = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const e = sample.episode[r]!;
+    if (!epIndex.has(e)) epIndex.set(e, epIndex.size);
+    ep[r] = epIndex.get(e)!;
+  }
+  const E = epIndex.size;
+  const rng = makeRng((o.seed ?? cfg.seed) + 0x5ca1e);
+  const perms = Array.from({ length: K }, () => otherEpisodePermutation(sample.episode, rng));
+  const boots = Array.from({ length: nBoot }, () => {
+    const w = new Float64Array(E);
+    for (let i = 0; i < E; i++) w[rng.int(E)]!++;
+    return w;
+  });
+  const linear = cfg.mode !== 'jacobian';
+  const out: UsageStats = {
+    rows,
+    episodes: E,
+    active,
+    l0,
+    explained: [],
+    nullMean: [],
+    nullSd: [],
+    scaling: [],
+    scalingLo: [],
+    scalingHi: [],
+    blockNorm: [],
+    fvu: [],
+    codes: z,
+  };
+  cfg.agents.forEach((ag, a) => {
+    const d = ag.dim;
+    const x = sample.xs[a]!;
+    const xhat = decodeAgent(model, a, z, rows);
+    const inv = 1 / model.norms[a]!.scale;
+    const e = new Float32Array(rows * d);
+    const q = new Float64Array(rows);
+    const mean = new Float64Array(d);
+    for (let r = 0; r < rows; r++) for (let i = 0; i < d; i++) mean[i]! += x[r * d + i]! / rows;
+    let err = 0;
+    let tot = 0;
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) {
+        const o2 = r * d + i;
+        const diff = x[o2]! - xhat[o2]!;
+        err += diff * diff;
+        tot += (x[o2]! - mean[i]!) ** 2;
+        e[o2] = diff * inv;
+        s += (diff * inv) ** 2;
+      }
+      q[r] = s;
+    }
+    out.fvu.push(tot > 0 ? err / tot : NaN);
+    const explained = new Float64Array(m);
+    const nullMean = new Float64Array(m);
+    const nullSd = new Float64Array(m);
+    const scaling = new Float64Array(m).fill(NaN);
+    const lo = new Float64Array(m).fill(NaN);
+    const hi = new Float64Array(m).fill(NaN);
+    const bn = new Float64Array(m).fill(NaN);
+    if (linear) {
+      const D = model.params[`dec.${ag.id}.W`]!.data as Float32Array;
+      const norm = new Float64Array(m);
+      const unit = new Float32Array(m * d);
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let i = 0; i < d; i++) s += D[j * d + i]! ** 2;
+        norm[j] = Math.sqrt(s);
+        bn[j] = norm[j]! / Math.sqrt(d);
+        if (s > 0) for (let i = 0; i < d; i++) unit[j * d + i] = D[j * d + i]! / norm[j]!;
+      }
+      // P[r, j] = ⟨e_r, D̂_j⟩: one matmul.
+      const P = tidyData(() => tf.matMul(tf.tensor2d(e, [rows, d]), tf.tensor2d(unit, [m, d]), false, true));
+      const stat = (j: number, perm: Int32Array | null): { r2: number; szp: number; szz: number } => {
+        const nD = norm[j]!;
+        let szz = 0;
+        let szp = 0;
+        let e0 = 0;
+        for (let p = col[j]!; p < col[j + 1]!; p++) {
+          const r = rowsOf[p]!;
+          const v = valsOf[p]!;
+          const s = perm ? perm[r]! : r;
+          const vs = perm ? z[s * m + j]! : v; // the re-paired row's own contribution is added back
+          const ps = P[s * m + j]!;
+          szz += v * v;
+          szp += v * (ps + vs * nD);
+          e0 += q[s]! + 2 * vs * ps * nD + vs * vs * nD * nD;
+        }
+        return { r2: szz > 0 && e0 > 0 ? (szp * szp) / (szz * e0) : 0, szp, szz };
+      };
+      const epZP = new Float64Array(E);
+      const epZZ = new Float64Array(E);
+      const nu = new Float64Array(nBoot);
+      for (let j = 0; j < m; j++) {
+        if (col[j + 1]! === col[j]!) continue;
+        const real = stat(j, null);
+        explained[j] = real.r2;
+        let s1 = 0;
+        let s2 = 0;
+        for (const perm of perms) {
+          const r2 = stat(j, perm).r2;
+          s1 += r2;
+          s2 += r2 * r2;
+        }
+        nullMean[j] = s1 / K;
+        nullSd[j] = Math.sqrt(Math.max(0, s2 / K - (s1 / K) ** 2));
+        const nD = norm[j]!;
+        if (nD <= 0) continue;
+        scaling[j] = real.szp / (real.szz * nD);
+        epZP.fill(0);
+        epZZ.fill(0);
+        for (let p = col[j]!; p < col[j + 1]!; p++) {
+          const r = rowsOf[p]!;
+          const v = valsOf[p]!;
+          epZP[ep[r]!]! += v * (P[r * m + j]! + v * nD);
+          epZZ[ep[r]!]! += v * v;
+        }
+        boots.forEach((w, b) => {
+          let a1 = 0;
+          let a2 = 0;
+          for (let i = 0; i < E; i++) {
+            a1 += w[i]! * epZP[i]!;
+            a2 += w[i]! * epZZ[i]!;
+          }
+          nu[b] = a2 > 0 ? a1 / (a2 * nD) : NaN;
+        });
+        const sorted = nu.filter(Number.isFinite).sort();
+        lo[j] = quantile(sorted, 0.025);
+        hi[j] = quantile(sorted, 0.975);
+      }
+    } else {
+      // Free direction: R² = ‖Σ z e‖² / (Σz² Σ‖e‖²), refitted under each permutation.
+      const acc = new Float64Array(d);
+      const stat = (j: number, perm: Int32Array | null): number => {
+        acc.fill(0);
+        let szz = 0;
+        let e0 = 0;
+        for (let p = col[j]!; p < col[j + 1]!; p++) {
+          const r = rowsOf[p]!;
+          const v = valsOf[p]!;
+          const s = perm ? perm[r]! : r;
+          szz += v * v;
+          e0 += q[s]!;
+          for (let i = 0; i < d; i++) acc[i]! += v * e[s * d + i]!;
+        }
+        let n2 = 0;
+        for (let i = 0; i < d; i++) n2 += acc[i]! * acc[i]!;
+        return szz > 0 && e0 > 0 ? n2 / (szz * e0) : 0;
+      };
+      for (let j = 0; j < m; j++) {
+        if (col[j + 1]! === col[j]!) continue;
+        explained[j] = stat(j, null);
+        let s1 = 0;
+        let s2 = 0;
+        for (const perm of perms) {
+          const r2 = stat(j, perm);
+          s1 += r2;
+          s2 += r2 * r2;
+        }
+        nullMean[j] = s1 / K;
+        nullSd[j] = Math.sqrt(Math.max(0, s2 / K - (s1 / K) ** 2));
+      }
+    }
+    out.explained.push(explained);
+    out.nullMean.push(nullMean);
+    out.nullSd.push(nullSd);
+    out.scaling.push(scaling);
+    out.scalingLo.push(lo);
+    out.scalingHi.push(hi);
+    out.blockNorm.push(bn);
+  });
+  return out;
+}

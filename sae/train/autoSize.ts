@@ -1,0 +1,117 @@
+// Dictionary size and sparsity chosen from the data, for `train` without --latents / --k.
+//   probe size   m_p = clamp(largest hidden size, 16, 512) latents
+//   k            short probes at m_p for k ∈ {1, 2, 3, 4, 6, 8}; held-out FVU(k) on the episodes
+//                held out of training; k* = the smallest k that reaches `kneeFraction` (0.8) of the
+//                reduction FVU(1) − min_k FVU(k). More k always lowers FVU, so FVU alone would pick
+//                the densest code; the knee stops where extra active latents only fit detail.
+//   latents      two probes at (m_p, k*) with different seeds; their codes on held-out rows are
+//                matched (Hungarian on |Pearson r|); S = latents reproduced with r ≥ 0.9.
+//                m* = ⌈1.25·S⌉ (room for a few more than the reproducible ones; the split labels
+//                latents the witness seed does not reproduce 'rare').
+// Every probe is a short run (600 steps, batch 512, lr 3e-3) on the training episodes only.
+import { encodeJoint, decodeAgent, releaseModel } from '../model/inference.js';
+import type { SaeModel } from '../checkpoint/checkpoint.js';
+import type { EpisodeSample } from '../split/heldOut.js';
+import { pearsonMatrix } from '../eval/correlation.js';
+import { matchByCorrelation } from '../eval/mcc.js';
+
+export interface SizeChoice {
+  latents: number;
+  k: number;
+  /** How it was chosen (stored in the checkpoint and printed). */
+  reason: string;
+  probe: { latents: number; k: number[]; fvu: number[]; stable: number | null; stableAt: number };
+}
+
+export const PROBE_CONFIG = { steps: 600, batchSize: 512, lr: 3e-3, warmupSteps: 30 } as const;
+export const K_GRID = [1, 2, 3, 4, 6, 8];
+export const KNEE_FRACTION = 0.8;
+export const STABLE_R = 0.9;
+
+/** Mean over agents of Σ‖x − x̂‖² / Σ‖x − x̄‖² on the sample (raw units). */
+export function sampleFvu(model: SaeModel, sample: EpisodeSample): number {
+  const z = encodeJoint(model, sample.xs, sample.rows);
+  let sum = 0;
+  model.cfg.agents.forEach((ag, a) => {
+    const d = ag.dim;
+    const x = sample.xs[a]!;
+    const xh = decodeAgent(model, a, z, sample.rows);
+    const mean = new Float64Array(d);
+    for (let r = 0; r < sample.rows; r++) for (let i = 0; i < d; i++) mean[i]! += x[r * d + i]! / sample.rows;
+    let err = 0;
+    let tot = 0;
+    for (let r = 0; r < sample.rows; r++) {
+      for (let i = 0; i < d; i++) {
+        const o = r * d + i;
+        err += (x[o]! - xh[o]!) ** 2;
+        tot += (x[o]! - mean[i]!) ** 2;
+      }
+    }
+    sum += tot > 0 ? err / tot : 0;
+  });
+  return sum / model.cfg.agents.length;
+}
+
+/** Per latent of `a`: its Hungarian match among `b`'s latents (−1: none) and the |r| of their codes on the sample. */
+export function crossSeedStability(a: SaeModel, b: SaeModel, sample: EpisodeSample): { match: Int32Array; r: Float64Array } {
+  const ma = a.cfg.latents;
+  const mb = b.cfg.latents;
+  const za = encodeJoint(a, sample.xs, sample.rows);
+  const zb = encodeJoint(b, sample.xs, sample.rows);
+  const C = pearsonMatrix(za, ma, zb, mb, sample.rows);
+  const M = matchByCorrelation(C, ma, mb);
+  return { match: Int32Array.from(M.match), r: Float64Array.from(M.corr) };
+}
+
+export type ProbeTrainer = (latents: number, k: number, seed: number) => Promise<SaeModel>;
+
+export async function chooseSize(
+  dims: number[],
+  sample: EpisodeSample,
+  train: ProbeTrainer,
+  seed: number,
+  fixed: { latents?: number; k?: number },
+  log: (line: string) => void,
+): Promise<SizeChoice> {
+  const mp = fixed.latents ?? Math.max(16, Math.min(512, Math.max(...dims)));
+  const ks: number[] = [];
+  const fvus: number[] = [];
+  let atK: SaeModel | null = null;
+  let k = fixed.k ?? NaN;
+  if (fixed.k === undefined) {
+    const models: SaeModel[] = [];
+    for (const kk of K_GRID.filter((x) => x <= mp)) {
+      const model = await train(mp, kk, seed);
+      ks.push(kk);
+      fvus.push(sampleFvu(model, sample));
+      models.push(model);
+      log(`size: probe ${mp} latents, k ${kk}: held-out FVU ${fvus.at(-1)!.toFixed(4)}`);
+    }
+    const best = Math.min(...fvus);
+    const gain = fvus[0]! - best;
+    const at = fvus.findIndex((f) => fvus[0]! - f >= KNEE_FRACTION * gain - 1e-12);
+    k = ks[Math.max(0, at)]!;
+    atK = models[Math.max(0, at)]!;
+    models.forEach((m) => m !== atK && releaseModel(m));
+  }
+  let latents = fixed.latents ?? NaN;
+  let stable: number | null = null;
+  if (fixed.latents === undefined) {
+    atK ??= await train(mp, k, seed);
+    const other = await train(mp, k, seed + 1);
+    const st = crossSeedStability(atK, other, sample).r;
+    stable = st.filter((r) => r >= STABLE_R).length;
+    releaseModel(other);
+    latents = Math.max(2, Math.ceil(1.25 * stable));
+    log(`size: ${stable} of ${mp} probe latents reproduced by a second seed (r ≥ ${STABLE_R}) → ${latents} latents`);
+  }
+  if (atK) releaseModel(atK);
+  k = Math.min(k, latents);
+  const reason =
+    (fixed.k === undefined
+      ? `k ${k}: smallest k reaching ${KNEE_FRACTION * 100}% of the held-out FVU reduction from k 1 to the best of k ∈ {${ks.join(', ')}} (FVU ${fvus.map((f) => f.toFixed(3)).join(', ')}) at ${mp} probe latents`
+      : `k ${k} given`) +
+    '; ' +
+    (fixed.latents === undefined ? `latents ${latents}: 1.25 × the ${stable} probe latents a second seed reproduces (code r ≥ ${STABLE_R})` : `latents ${latents} given`);
+  return { latents, k, reason, probe: { latents: mp, k: ks, fvu: fvus, stable, stableAt: mp } };
+}
