@@ -6,8 +6,15 @@
 import { Message, MessageHeader } from 'apache-arrow';
 import { checkedBatchLength, decodeHeader, FormatError, isArrowFileMagic } from '../data/index.js';
 import { verifyMessageMetadata } from '../data/ipcVerify.js';
+import { TooLargeError } from './errors.js';
 
 const MAX_METADATA = 64 << 20;
+/**
+ * Largest message (one record batch) decoded at once. A batch is decoded whole, so the
+ * server holds a few copies of it while it is stored; larger batches are refused (413)
+ * and a body of any size streams through in batches up to this size at bounded memory.
+ */
+export const MAX_MESSAGE_BYTES = 64 << 20;
 
 /** Bytes that arrived but were not yet passed on, kept as chunks (no quadratic copying). */
 class Pending {
@@ -33,7 +40,10 @@ class Pending {
     return out;
   }
   take(n: number): Uint8Array {
-    const out = this.peek(n).slice();
+    // peek() copies when the bytes span chunks; a view of one chunk is copied here, so the
+    // message never holds on to the rest of a large socket chunk. Either way: one copy.
+    const first = this.chunks[0]!;
+    const out = first.byteLength >= n ? first.slice(0, n) : this.peek(n);
     let left = n;
     while (left > 0) {
       const c = this.chunks[0]!;
@@ -128,6 +138,11 @@ export async function* verifiedIpc(source: AsyncIterable<Uint8Array>, where: str
         checkedBatchLength({ header: () => dict.data } as unknown as Message, bodyLength, where, at);
       }
       need = prefix + len + bodyLength;
+      if (need > MAX_MESSAGE_BYTES) {
+        throw new TooLargeError(
+          `one Arrow message of ${(need / 2 ** 20).toFixed(1)} MiB at byte ${at}: the server takes record batches of at most ${MAX_MESSAGE_BYTES / 2 ** 20} MiB; split the steps into smaller batches (a few MiB each), in one request or several`,
+        );
+      }
     }
   }
   if (start && pending.bytes >= 6 && isArrowFileMagic(pending.peek(6))) {

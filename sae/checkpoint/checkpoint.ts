@@ -103,6 +103,24 @@ export function recoverCheckpoint(dir: string): 'none' | 'restored-new' | 'resto
   return pick.kind === 'tmp' ? 'restored-new' : 'restored-old';
 }
 
+/**
+ * Removes the `.<name>.tmp-<pid>` and `.<name>.old-<pid>` folders that saves of this
+ * checkpoint left behind when their process was killed (they pile up, one per kill). Run
+ * after recoverCheckpoint had its chance to restore from them; folders of live processes
+ * stay. Returns the names removed.
+ */
+export function removeStaleCheckpointTemps(dir: string): string[] {
+  const out = resolve(dir);
+  const parent = dirname(out);
+  if (!existsSync(parent)) return [];
+  const stale = readdirSync(parent)
+    .map((n) => /^\.(.+)\.(tmp|old)-(\d+)$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null && m[1] === basename(out) && !pidAlive(Number(m[3])))
+    .map((m) => m[0]);
+  for (const n of stale) rmSync(join(parent, n), { recursive: true, force: true });
+  return stale;
+}
+
 function pidAlive(pid: number): boolean {
   if (pid === process.pid) return false;
   try {

@@ -10,6 +10,7 @@ import {
   loadOptimizerState,
   makeCheckpointCfg,
   recoverCheckpoint,
+  removeStaleCheckpointTemps,
   saveCheckpoint,
   type SaeModel,
   type TrainingState,
@@ -145,6 +146,8 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   let sinceFired = new Float64Array(m);
   const out = resolve(o.out);
   if (o.resume && recoverCheckpoint(out) !== 'none') log(`recovered the checkpoint in ${out} from a save that a crash interrupted`);
+  const stale = removeStaleCheckpointTemps(out);
+  if (stale.length) log(`removed ${stale.length} temporary folder(s) that killed saves left next to ${basename(out)}: ${stale.join(', ')}`);
   if (o.resume && existsSync(join(out, 'cfg.json'))) {
     const ck = loadCheckpoint(out);
     const diff = sameTraining(ck.cfg, cfg);

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
+import { RecordBatchStreamWriter, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { schemaFor, stepsToBatch } from '../../examples/node-recorder/workbenchRecorder.js';
 import { openRun } from '../../data/index.js';
 import type { RunningServer } from '../../server/index.js';
 import { makeRng } from '../../util/random.js';
@@ -181,6 +182,26 @@ describe('resource limits', () => {
     expect(steps).toBeLessThan(4000);
     expect((await getJson(`${server.url}/api/health`)).status).toBe(200);
   }, 20_000);
+});
+
+describe('large Arrow bodies', () => {
+  it('a single record batch over 64 MiB is refused with 413 (it would be held whole); smaller batches stream', async () => {
+    server = await startTestServer({ workspace: tempDir() });
+    const agent = { id: 'A', hiddenSize: 4096, columns: [] };
+    await post('/api/runs', JSON.stringify({ id: 'big', agents: [agent] }), { 'Content-Type': 'application/json' });
+    const schema = schemaFor(agent);
+    const one = (rows: number) => {
+      const w = new RecordBatchStreamWriter();
+      w.reset(undefined, schema);
+      w.write(stepsToBatch(agent, schema, { episode: Array.from({ length: rows }, (_, i) => i), step: new Array<number>(rows).fill(0), hidden: new Float32Array(rows * 4096), columns: {} as never }));
+      w.finish();
+      return w.toUint8Array(true);
+    };
+    const res = await post('/api/runs/big/agents/A/steps', one(4200) as BodyInit, { 'Content-Type': ARROW }).catch((e: Error) => ({ status: -1, body: { error: { code: '', message: e.message } } }));
+    expect(res.status).toBe(413);
+    expect(res.body.error.message).toMatch(/record batches of at most 64 MiB; split the steps into smaller batches/);
+    expect((await post('/api/runs/big/agents/A/steps', one(100) as BodyInit, { 'Content-Type': ARROW })).status).toBe(200);
+  }, 30_000);
 });
 
 describe('Arrow file format', () => {
