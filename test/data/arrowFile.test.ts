@@ -6,12 +6,11 @@ import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { openRun } from '../../data/index.js';
 import { arrowFile } from '../helpers/badRuns.js';
-import { ciRequires } from '../helpers/ciRequires.js';
 import { makeTestRun } from '../helpers/makeTestRun.js';
 import { pythonMissing, runPython } from '../helpers/python.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const noPyarrow = ciRequires(pythonMissing('pyarrow'));
+const noPyarrow = pythonMissing('pyarrow');
 
 function rowsOf(dir: string, agent: string): number {
   let n = 0;

@@ -1,11 +1,20 @@
 // Runs small Python scripts (pyarrow, polars, safetensors) from tests, and tells whether the
 // modules they need are installed so tests can skip with a clear reason when not.
 import { spawnSync } from 'node:child_process';
+import { ciRequires } from './ciRequires.js';
 
 const cache = new Map<string, string | null>();
 
-/** null when `python3` can import every module; otherwise why not (for a skip reason). */
+/**
+ * null when `python3` can import every module; otherwise why not (for a skip reason).
+ * Under THOUGHTLENS_CI=1 (.ci/run, which installs them) a missing module throws instead, so
+ * the suite fails rather than passing on skipped interop tests (ciRequires.ts).
+ */
 export function pythonMissing(...modules: string[]): string | null {
+  return ciRequires(pythonMissingHere(modules));
+}
+
+function pythonMissingHere(modules: string[]): string | null {
   const key = modules.join(',');
   if (!cache.has(key)) {
     const r = spawnSync('python3', ['-c', modules.map((m) => `import ${m}`).join('; ')], {

@@ -1,5 +1,6 @@
 // Launching Debian's Chromium through playwright-core for the browser tests and benches,
 // and building the web app they load.
+import { ciRequires } from './ciRequires.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -8,8 +9,9 @@ import type { Browser } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
+/** Whether Chromium is installed; under THOUGHTLENS_CI=1 (.ci/run installs it) its absence throws (ciRequires.ts). */
 export function haveChromium(): boolean {
-  return existsSync(CHROMIUM);
+  return !ciRequires(!existsSync(CHROMIUM), `Chromium at ${CHROMIUM}`);
 }
 
 export async function launchChromium(): Promise<Browser> {
