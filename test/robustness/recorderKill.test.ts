@@ -1,7 +1,8 @@
 // kill -9 of `thoughtlens record synthetic` (a real child process) at seeded random
-// moments: the run opens, reads as stale, every flushed batch decodes with keys in order
-// and finite hidden states, the manifest never claims more than is on disk, and the CLI
-// can inspect the run.
+// moments: the run opens, reads as stale, every row the recorder acknowledged (its manifest
+// counts, watched until the kill) is on disk, every flushed batch decodes with keys in
+// order and finite hidden states, the manifest never claims more than is on disk, and the
+// CLI can inspect the run.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,21 +26,51 @@ async function waitForFile(file: string, timeoutMs: number): Promise<void> {
   }
 }
 
+/**
+ * Rows the recorder acknowledged as durable: the manifest's counts, which it rewrites only
+ * after the rows they count were written (docs/FORMAT.md). Polled while the recorder runs.
+ */
+function acknowledged(dir: string, acked: Record<string, number>): void {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { counts?: Record<string, { rows: number }> };
+    for (const [agent, c] of Object.entries(m.counts ?? {})) acked[agent] = Math.max(acked[agent] ?? 0, c.rows);
+  } catch {
+    // between the recorder's atomic rewrites there is always a whole manifest; ignore races
+  }
+}
+
+async function watchAcks(dir: string, ms: number, acked: Record<string, number>, until?: () => boolean): Promise<void> {
+  const end = Date.now() + ms;
+  do {
+    acknowledged(dir, acked);
+    if (until?.()) return;
+    await sleep(5);
+  } while (Date.now() < end);
+}
+
 describe('kill -9 of the recorder (thoughtlens record synthetic)', () => {
   const rng = makeRng(8101);
-  const plans = Array.from({ length: ITERATIONS }, (_, i) => ({ i: String(i), killAfterMs: Math.round(rng.next() * 1200), dims: [16, 64, 256][i % 3]! }));
+  const plans = Array.from({ length: ITERATIONS }, (_, i) => ({ i: String(i), killAfterMs: Math.round(rng.next() * 1200), dims: [16, 64, 256][i % 3]!, waitForAck: false }));
+  // One kill only after the recorder acknowledged rows: a writer that never flushes fails it.
+  plans.push({ i: 'ack', killAfterMs: 0, dims: 64, waitForAck: true });
 
-  it.each(plans)('iteration $i: killed $killAfterMs ms after the run appeared (d=$dims)', async ({ killAfterMs, dims }) => {
+  it.each(plans)('iteration $i: killed $killAfterMs ms after the run appeared (d=$dims)', async ({ killAfterMs, dims, waitForAck }) => {
     const ws = tempDir();
     const child = spawnTs(CLI, ['-w', ws, '-q', 'record', 'synthetic', '--episodes', '100000', '--steps', '100', '--dims', String(dims), '--seed', '5', '-o', 'r']);
     const dir = join(ws, 'runs', 'r');
     await waitForFile(join(dir, 'run.json'), 30_000);
-    await sleep(killAfterMs);
+    const acked: Record<string, number> = {};
+    if (waitForAck) await watchAcks(dir, 30_000, acked, () => Object.values(acked).some((n) => n > 0));
+    else await watchAcks(dir, killAfterMs, acked);
+    acknowledged(dir, acked); // the last acknowledgement before the kill
     child.proc.kill('SIGKILL');
     const { signal } = await child.exited;
     expect(signal, `the recorder ended on its own; stderr:\n${child.stderr()}`).toBe('SIGKILL');
+    if (waitForAck) expect(Math.max(0, ...Object.values(acked)), 'the recorder acknowledged no rows within 30 s').toBeGreaterThan(0);
 
     const { run, scans } = expectKilledRunConsistent(dir);
+    // Every row acknowledged before the kill is on disk.
+    run.manifest.agents.forEach((ag, a) => expect([ag.id, scans[a]!.rows >= (acked[ag.id] ?? 0)]).toEqual([ag.id, true]));
     // Every flushed batch of every agent decodes: keys strictly increasing, hidden finite.
     run.manifest.agents.forEach((ag, a) => {
       const reader = run.openAgent(ag.id);
