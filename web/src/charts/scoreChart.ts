@@ -72,10 +72,14 @@ export function drawScore(svg: Svg, width: number, height: number, x: ScaleLinea
   }
   if (axis) {
     const gw = Number(axis.attr('width'));
-    axis.append('g').attr('transform', `translate(${gw - 2},0)`).call(axisLeft(y).ticks(4, '~r') as never);
-    axis.append('text').attr('class', 'axis-title').attr('transform', `translate(${gw - 52},${height / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('conflict score');
-    if (report.threshold !== undefined) axis.append('text').attr('class', 'threshold-label').attr('x', 4).attr('y', Math.max(10, Math.min(height - 2, y(report.threshold) + 4))).attr('fill', '#d7191c').text(`thr ${round(report.threshold)}`);
-  } else svg.append('g').attr('transform', 'translate(44,0)').call(axisLeft(y).ticks(3, '~s') as never).call((g) => g.select('.domain').remove());
+    axis.append('g').attr('transform', `translate(${gw - 2},0)`).call(axisLeft(y).ticks(4, '~s') as never);
+    axis.append('text').attr('class', 'axis-title').attr('transform', `translate(12,${height / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('conflict score');
+  }
+  if (report.threshold !== undefined) {
+    const ty = y(report.threshold);
+    svg.append('text').attr('class', 'threshold-label').attr('x', width - 4).attr('y', ty < 14 ? ty + 12 : ty - 3).attr('text-anchor', 'end').attr('fill', '#d7191c').text(`threshold ${round(report.threshold)}`);
+  }
+  if (!axis) svg.append('g').attr('transform', 'translate(44,0)').call(axisLeft(y).ticks(3, '~s') as never).call((g) => g.select('.domain').remove());
 }
 
 function round(v: number): string {
