@@ -4,10 +4,11 @@
 // test/robustness/errorsDoc.test.ts fails when docs/ERRORS.md differs from this output.
 //
 //   npx tsx test/helpers/errorsDoc.ts          rewrites docs/ERRORS.md between the markers
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { createRun, encodeSafetensors, openRun, ThoughtlensError } from '../../data/index.js';
 import { loadPool } from '../../agents/pool/index.js';
 import { loadDetector } from '../../conflicts/index.js';
@@ -15,6 +16,7 @@ import { loadCheckpoint } from '../../sae/index.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 import { exitCodeFor } from '../../cli/exitCodes.js';
 import { INGEST_AGENTS, ingestStream, writeSmallCheckpoint } from '../fuzz/targets.js';
+import { runWithLateDuplicate, runWithNaN } from './badRuns.js';
 import { makeTestRun } from './makeTestRun.js';
 import { runCliCapture } from './runCliCapture.js';
 
@@ -136,6 +138,27 @@ export const CASES: Case[] = [
       return { code: '(none: warning)', outcome: `exit ${r.code}`, message: `inspect reports the truncation: ${torn}` };
     },
   },
+  { input: 'agent stream repeating an (episode, step) key 30 rows later', where: 'data/agentStreamReader.ts (every reader)', run: (c) => (runWithLateDuplicate(join(c.ws, 'runs'), 'dupkey'), cli(c, ['inspect', 'dupkey'])) },
+  { input: 'agent stream with a NaN hidden state (written by another tool)', where: 'data/agentStreamReader.ts (every reader)', run: (c) => (runWithNaN(join(c.ws, 'runs'), 'nanrun'), cli(c, ['inspect', 'nanrun'])) },
+  {
+    input: 'run.json that is a symbolic link to a file outside the run',
+    where: 'data/confinedPath.ts via readManifest',
+    run: (c) =>
+      cli(c, ['inspect', runWith(c, 'linked', (d) => {
+        writeFileSync(join(c.root, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+        rmSync(join(d, 'run.json'));
+        symlinkSync(join(c.root, 'passwd'), join(d, 'run.json'));
+      })]),
+  },
+  {
+    input: 'agent stream in Arrow file format with the schema only in the footer',
+    where: 'data/agentStreamReader.ts',
+    run: (c) =>
+      cli(c, ['inspect', runWith(c, 'jsfile', (d) => {
+        const f = join(d, 'agents', 'A.arrows');
+        writeFileSync(f, tableToIPC(tableFromIPC(readFileSync(f)), 'file'));
+      })]),
+  },
   {
     input: 'NaN in a hidden state passed to the recorder',
     where: 'data/agentStreamWriter.ts append',
@@ -194,23 +217,24 @@ export const CASES: Case[] = [
   { input: 'steps body that is not an Arrow stream', where: 'server/verifiedIpc.ts', run: async (c) => (await newRun(c, 'h1'), http(c, 'POST', '/api/runs/h1/agents/A/steps', new TextEncoder().encode('hello, this is not arrow'), arrows)) },
   { input: "steps stream with another agent's schema", where: 'data/schema.ts checkSchema', run: async (c) => (await newRun(c, 'h2'), http(c, 'POST', '/api/runs/h2/agents/A/steps', ingestStream(INGEST_AGENTS[1]!, 4, 1), arrows)) },
   {
-    input: 'steps that repeat already stored (episode, step) keys (a retried POST)',
-    where: 'not at ingestion; data/join.ts when the agents are joined',
+    input: 'steps that repeat already stored (episode, step) keys (a retried POST without thoughtlens-offset)',
+    where: 'data/agentStreamWriter.ts append',
     run: async (c) => {
       await newRun(c, 'h3');
       const again = ingestStream(INGEST_AGENTS[0]!, 4, 1);
       await http(c, 'POST', '/api/runs/h3/agents/A/steps', again, arrows);
-      const second = await http(c, 'POST', '/api/runs/h3/agents/A/steps', again, arrows);
-      await http(c, 'POST', '/api/runs/h3/agents/B/steps', ingestStream(INGEST_AGENTS[1]!, 4, 1), arrows);
-      await http(c, 'POST', '/api/runs/h3/finish', '{}');
-      const run = openRun(join(c.ws, 'runs', 'h3'));
-      let joined = 0;
-      for (const b of run.joined()) joined += b.length;
-      return {
-        code: '(none)',
-        outcome: `${second.outcome} both times`,
-        message: `known gap: A holds ${run.scan()[0]!.rows} rows for 4 steps; the joined view pairs ${joined} and leaves ${run.lastUnmatched} unmatched, without an error`,
-      };
+      return http(c, 'POST', '/api/runs/h3/agents/A/steps', again, arrows);
+    },
+  },
+  { input: 'finish from a page on another origin (CSRF)', where: 'server/sameOrigin.ts', run: async (c) => (await newRun(c, 'x1'), http(c, 'POST', '/api/runs/x1/finish', 'x', 'text/plain', { Origin: 'http://evil.example' })) },
+  { input: 'POST with a text/plain body and no Origin', where: 'server/sameOrigin.ts', run: async (c) => (await newRun(c, 'x2'), http(c, 'POST', '/api/runs/x2/finish', 'x', 'text/plain')) },
+  { input: 'create-run JSON nested 5000 levels deep', where: 'server/jsonDepth.ts', run: (c) => http(c, 'POST', '/api/runs', `{"id":"deep","agents":${'['.repeat(5000)}${']'.repeat(5000)}}`) },
+  {
+    input: 'GET of a run whose agent stream is random bytes',
+    where: 'server/runHealth.ts',
+    run: (c) => {
+      runWith(c, 'noise', (d) => writeFileSync(join(d, 'agents', 'A.arrows'), Uint8Array.from({ length: 512 }, (_, i) => (i * 73 + 41) % 256)));
+      return http(c, 'GET', '/api/runs/noise/behaviour');
     },
   },
   {
