@@ -13,6 +13,7 @@ export * from './runReader.js';
 export * from './runTail.js';
 export * from './join.js';
 export * from './truth.js';
+export * from './attachTruth.js';
 export * from './catalog.js';
 export * from './confinedPath.js';
 export * from './stepKeySet.js';

@@ -3,6 +3,7 @@
 import { ID_PATTERN } from '../../data/index.js';
 import { checkKeys, deepFreeze, int, isObject, num, obj, show } from './configChecks.js';
 import { SyntheticConfigError } from './errors.js';
+import { DEFAULT_FAMILY, syntheticFamily } from './families/registry.js';
 
 export interface SyntheticAgentConfig {
   id: string;
@@ -62,7 +63,15 @@ export interface ConflictConfig {
   lag?: number;
 }
 
+/** A generator family and its own parameters (families/; e.g. `{ name: 'recurrent', params: { leak: 0.4 } }`). */
+export interface SyntheticFamilyConfig {
+  name: string;
+  params?: Record<string, number>;
+}
+
 export interface SyntheticConfig {
+  /** Generator family: a name, or a name with parameters (default 'mixing'). */
+  family?: string | SyntheticFamilyConfig;
   /** Agent ids, or ids with hidden sizes (default A, B). */
   agents?: readonly (string | SyntheticAgentConfig)[];
   /** Hidden size of agents that do not name one (default 64). */
@@ -95,6 +104,7 @@ export interface ResolvedThoughtGroup {
 }
 
 export interface ResolvedSyntheticConfig {
+  readonly family: Readonly<{ name: string; params: Readonly<Record<string, number>> }>;
   readonly agents: readonly ResolvedSyntheticAgent[];
   readonly groups: readonly ResolvedThoughtGroup[];
   readonly episodes: number;
@@ -126,7 +136,7 @@ export const SYNTHETIC_DEFAULTS = {
   seed: 0,
 } as const;
 
-const TOP_KEYS = ['agents', 'hiddenSize', 'groups', 'shared', 'private', 'episodes', 'steps', 'thoughts', 'mixing', 'conflicts', 'seed'];
+const TOP_KEYS = ['family', 'agents', 'hiddenSize', 'groups', 'shared', 'private', 'episodes', 'steps', 'thoughts', 'mixing', 'conflicts', 'seed'];
 const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_THOUGHTS = 4096;
 
@@ -153,6 +163,14 @@ export function resolveSyntheticConfig(input: SyntheticConfig = {}): ResolvedSyn
   const smoothness = num(th.smoothness ?? D.thoughts.smoothness, 'thoughts.smoothness', 0, 1, 'right-open');
   const spread = num(th.spread ?? D.thoughts.spread, 'thoughts.spread', 0, 5);
 
+  // Family (its parameters may depend on the thought process).
+  const rawFamily = input.family ?? DEFAULT_FAMILY;
+  const famSpec = typeof rawFamily === 'string' ? { name: rawFamily } : rawFamily;
+  if (!isObject(famSpec) || typeof famSpec.name !== 'string') throw new SyntheticConfigError('family', `must be a family name or {name, params}, got ${show(rawFamily)}`);
+  checkKeys(famSpec, ['name', 'params'], 'family.');
+  const fam = syntheticFamily(famSpec.name);
+  const famParams = fam.resolveParams(obj(famSpec.params, 'family.params', Object.keys(fam.params)), { sparsity, persistence, smoothness, spread });
+
   // Mixing.
   const mx = obj(input.mixing, 'mixing', ['depth', 'width', 'noise', 'condition', 'slope', 'scale']);
   const depth = int(mx.depth ?? D.mixing.depth, 'mixing.depth', 1, 16);
@@ -175,7 +193,8 @@ export function resolveSyntheticConfig(input: SyntheticConfig = {}): ResolvedSyn
       throw new SyntheticConfigError(`${field}.id`, `must match ${ID_PATTERN}, got ${show(spec.id)}`);
     }
     if (agents.some((x) => x.id === spec.id)) throw new SyntheticConfigError(`${field}.id`, `duplicates agent '${spec.id}'`);
-    const d = spec.hiddenSize === undefined ? hiddenSize : int(spec.hiddenSize, `${field}.hiddenSize`, 1, 1 << 16);
+    const fallback = input.hiddenSize === undefined && fam.defaultHiddenSize ? fam.defaultHiddenSize(i) : hiddenSize;
+    const d = spec.hiddenSize === undefined ? fallback : int(spec.hiddenSize, `${field}.hiddenSize`, 1, 1 << 16);
     // Width 0 = not given yet: defaulted below, once the agent's thought count is known.
     const w = spec.width === undefined ? (width ?? 0) : int(spec.width, `${field}.width`, 1, 1 << 16);
     agents.push({ id: spec.id, hiddenSize: d, width: w });
@@ -289,6 +308,7 @@ export function resolveSyntheticConfig(input: SyntheticConfig = {}): ResolvedSyn
   }
 
   return deepFreeze({
+    family: { name: fam.name, params: famParams },
     agents,
     groups,
     episodes,

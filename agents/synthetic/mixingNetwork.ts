@@ -4,9 +4,13 @@
 // bounded condition number. Gains g_l are calibrated so pre-activations have RMS `scale`
 // (default 1) on typical thoughts, which keeps φ in its nonlinear range. Dimensions never decrease, so the
 // whole map is injective and `inverse` recovers the thoughts from a noise-free state.
+// With activation 'identity' (the linear-correlated family) every φ is the identity.
 import type { Rng } from '../../util/random.js';
-import { randomOrthonormalColumns } from './linalg.js';
-import { matMul, transpose } from '../../util/matrix.js';
+import { layerSummary, type HiddenMap, type MixingSummary } from './hiddenMap.js';
+import { randomInjectiveMap } from './linalg.js';
+import { transpose } from '../../util/matrix.js';
+
+export type MixingActivation = 'leaky-tanh' | 'identity';
 
 export interface MixingLayer {
   inSize: number;
@@ -23,22 +27,6 @@ export interface MixingLayer {
   singular: Float64Array;
 }
 
-export interface MixingLayerSummary {
-  in: number;
-  out: number;
-  gain: number;
-  singularMax: number;
-  singularMin: number;
-  condition: number;
-}
-
-export interface MixingSummary {
-  nonlinearity: string;
-  slope: number;
-  dims: number[];
-  layers: MixingLayerSummary[];
-}
-
 export interface MixingBuildOptions {
   condition: number;
   slope: number;
@@ -46,16 +34,21 @@ export interface MixingBuildOptions {
   scale?: number;
   /** Bias standard deviation (default 0.1). */
   biasStd?: number;
+  /** The nonlinearity φ of every layer (default 'leaky-tanh'). */
+  activation?: MixingActivation;
 }
 
-export class MixingNetwork {
+export class MixingNetwork implements HiddenMap {
   readonly layers: readonly MixingLayer[];
   readonly slope: number;
+  readonly activation: MixingActivation;
+  readonly stateSize = 0;
   private scratch: Float64Array[] = [];
 
-  constructor(layers: MixingLayer[], slope: number) {
+  constructor(layers: MixingLayer[], slope: number, activation: MixingActivation = 'leaky-tanh') {
     this.layers = layers;
     this.slope = slope;
+    this.activation = activation;
   }
 
   get inputSize(): number {
@@ -76,17 +69,7 @@ export class MixingNetwork {
     for (let l = 0; l + 1 < dims.length; l++) {
       const n = dims[l]!;
       const m = dims[l + 1]!;
-      const q = randomOrthonormalColumns(rng, m, n); // m×n
-      const r = randomOrthonormalColumns(rng, n, n); // n×n
-      const s = new Float64Array(n);
-      for (let i = 0; i < n; i++) s[i] = Math.pow(opts.condition, -(n === 1 ? 0 : i / (n - 1)));
-      // W = Q·diag(s)·R  (m×n); W⁺ = Rᵀ·diag(1/s)·Qᵀ (n×m).
-      const qs = new Float64Array(m * n);
-      for (let i = 0; i < m; i++) for (let k = 0; k < n; k++) qs[i * n + k] = q[i * n + k]! * s[k]!;
-      const w = matMul(qs, r, m, n, n);
-      const rts = transpose(r, n, n);
-      for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) rts[i * n + k]! /= s[k]!;
-      const pinv = matMul(rts, transpose(q, m, n), n, n, m);
+      const { w, pinv, singular: s } = randomInjectiveMap(rng, m, n, opts.condition);
       const bias = new Float64Array(m);
       for (let i = 0; i < m; i++) bias[i] = (opts.biasStd ?? 0.1) * rng.normal();
       const layer: MixingLayer = { inSize: n, outSize: m, wt: transpose(w, m, n), w, bias, pinv, gain: 1, singular: s };
@@ -107,10 +90,10 @@ export class MixingNetwork {
       layers.push(layer);
       const next = new Float64Array(calRows * m);
       linear(layer, h, calRows, next, true);
-      activate(next, next.length, opts.slope);
+      if (opts.activation !== 'identity') activate(next, next.length, opts.slope);
       h = next;
     }
-    return new MixingNetwork(layers, opts.slope);
+    return new MixingNetwork(layers, opts.slope, opts.activation);
   }
 
   /** Maps `rows` inputs (rows × inputSize) to outputs (rows × outputSize), noise-free. */
@@ -122,7 +105,7 @@ export class MixingNetwork {
       // The first layer sees sparse thoughts: skip zeros. Later layers are dense.
       if (l === 0) linear(layer, x, rows, y, true);
       else linearDense(layer, x, rows, y);
-      activate(y, rows * layer.outSize, this.slope);
+      if (this.activation !== 'identity') activate(y, rows * layer.outSize, this.slope);
       x = y;
     });
   }
@@ -135,7 +118,8 @@ export class MixingNetwork {
       const n = layer.inSize;
       const m = layer.outSize;
       const u = new Float64Array(m);
-      for (let o = 0; o < m; o++) u[o] = invertActivation(y[o]!, this.slope) - layer.bias[o]!;
+      const linear = this.activation === 'identity';
+      for (let o = 0; o < m; o++) u[o] = (linear ? y[o]! : invertActivation(y[o]!, this.slope)) - layer.bias[o]!;
       const x = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         let acc = 0;
@@ -149,15 +133,18 @@ export class MixingNetwork {
 
   summary(): MixingSummary {
     return {
-      nonlinearity: 'leaky-tanh: phi(u) = tanh(u) + slope*u',
+      nonlinearity: this.activation === 'identity' ? 'identity: a linear map W h + b per layer' : 'leaky-tanh: phi(u) = tanh(u) + slope*u',
       slope: this.slope,
       dims: [this.inputSize, ...this.layers.map((l) => l.outSize)],
-      layers: this.layers.map((l) => {
-        const max = l.singular[0]!;
-        const min = l.singular[l.singular.length - 1]!;
-        return { in: l.inSize, out: l.outSize, gain: round(l.gain), singularMax: round(max), singularMin: round(min), condition: round(max / min) };
-      }),
+      layers: this.layers.map((l) => layerSummary(l.inSize, l.outSize, l.gain, l.singular)),
     };
+  }
+
+  describe(): string {
+    const inner = this.layers.slice(0, -1).map((l) => l.outSize);
+    return this.activation === 'identity'
+      ? `synthetic: linear map ${this.inputSize}→${this.outputSize}`
+      : `synthetic: invertible leaky-tanh mixing, depth ${this.layers.length}${inner.length ? `, width ${inner[0]}` : ''}`;
   }
 
   private buffer(l: number, size: number): Float64Array {
@@ -251,8 +238,4 @@ export function invertActivation(y: number, slope: number): number {
     u = next;
   }
   return u;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }

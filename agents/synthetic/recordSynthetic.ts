@@ -24,6 +24,7 @@ export interface RecordSyntheticOptions {
 }
 
 export interface SyntheticTruthSummary {
+  family: string;
   files: string[];
   thoughtCount: number;
   groups: { name: string; agents: string[]; size: number; kind: string }[];
@@ -40,11 +41,10 @@ export interface RecordSyntheticResult {
 }
 
 export function syntheticAgentSpecs(gen: SyntheticGenerator): AgentSpec[] {
-  const m = gen.config.mixing;
-  return gen.structure.agents.map((a) => ({
+  return gen.structure.agents.map((a, i) => ({
     id: a.id,
     hiddenSize: a.hiddenSize,
-    model: `synthetic: invertible leaky-tanh mixing, depth ${m.depth}, width ${a.width}, noise ${m.noise}`,
+    model: `${gen.networks[i]!.describe()}, noise ${gen.config.mixing.noise} (family ${gen.family.name})`,
     columns: [
       { name: 'action', type: 'int32', role: 'action', description: 'quantised readout of the own copy of shared thoughts, lag steps late' },
       { name: 'reward', type: 'float32', role: 'reward', description: '1 while behaviour agrees with partners, 0 after a planted divergence' },
@@ -102,6 +102,7 @@ export async function recordSynthetic(dir: string, config: SyntheticConfig, opts
     dir: writer.dir,
     manifest: writer.manifest,
     truth: {
+      family: gen.family.name,
       files: [...(writer.manifest.truth ?? [])],
       thoughtCount: gen.structure.thoughtCount,
       groups: gen.structure.groups.map((g) => ({ name: g.name, agents: g.agents, size: g.size, kind: g.kind })),

@@ -9,6 +9,7 @@ export const STREAM = {
   thoughts: 3,
   noise: 4,
   conflicts: 5,
+  family: 6,
 } as const;
 
 /** A generator for (seed, purpose, ...indices); equal inputs give equal streams. */

@@ -1,15 +1,17 @@
 // The synthetic paired-agent source: per step, the common thoughts; per agent, its own copy
 // (only the thoughts it holds, plus a planted drift where a conflict runs), its hidden state
-// x_a = mix_a(copy_a) + noise, and its behaviour read out of its copy. Steps come out in
+// x_a = map_a(copy_a) + noise (map_a and the thought process come from the config's family,
+// families/), and its behaviour read out of its copy. Steps come out in
 // chunks of preallocated typed arrays (views reused from chunk to chunk), so a run of any
 // length is generated in constant memory. Same config, same bytes.
 import { resolveSyntheticConfig, type ResolvedSyntheticConfig, type SyntheticConfig } from './config.js';
 import { ActionReadout } from './actionReadout.js';
 import { driftAt, planConflicts, type PlannedConflict } from './conflicts.js';
-import { MixingNetwork } from './mixingNetwork.js';
+import type { FamilyModel, SyntheticFamily } from './families/family.js';
+import { syntheticFamily } from './families/registry.js';
+import type { HiddenMap } from './hiddenMap.js';
 import { rngFor, STREAM } from './seeds.js';
 import { buildStructure, type SyntheticStructure } from './structure.js';
-import { ThoughtProcess } from './thoughtProcess.js';
 
 export interface SyntheticAgentChunk {
   id: string;
@@ -42,8 +44,11 @@ const CALIBRATION_ROWS = 512;
 export class SyntheticGenerator {
   readonly config: ResolvedSyntheticConfig;
   readonly structure: SyntheticStructure;
-  /** Per agent (config order), its mixing network from its thoughts (structure.agents[a].thoughts order). */
-  readonly networks: readonly MixingNetwork[];
+  readonly family: SyntheticFamily;
+  /** The family built for this config: thought source, maps, family truth. */
+  readonly model: FamilyModel;
+  /** Per agent (config order), its map from its thoughts (structure.agents[a].thoughts order) to its hidden state. */
+  readonly networks: readonly HiddenMap[];
   readonly conflicts: readonly PlannedConflict[];
   /** Quantum q of the action readout (see actionReadout.ts). */
   readonly quantum: number;
@@ -51,6 +56,8 @@ export class SyntheticGenerator {
   constructor(config: SyntheticConfig = {}) {
     this.config = resolveSyntheticConfig(config);
     this.structure = buildStructure(this.config);
+    this.family = syntheticFamily(this.config.family.name);
+    this.model = this.family.build(this.config, this.structure);
     this.networks = this.buildNetworks();
     this.conflicts = planConflicts(this.config, this.structure);
     this.quantum = this.config.conflicts.speed / 2;
@@ -66,7 +73,10 @@ export class SyntheticGenerator {
     return a;
   }
 
-  /** Noise-free hidden states of agent `id` for `rows` thought vectors over the global index. */
+  /**
+   * Noise-free hidden states of agent `id` for `rows` thought vectors over the global index
+   * (consecutive steps of one episode, from its start, for maps with memory).
+   */
   hiddenFromThoughts(id: string, thoughts: ArrayLike<number>, rows: number): Float32Array {
     const a = this.agentIndex(id);
     const held = this.structure.agents[a]!.thoughts;
@@ -75,13 +85,16 @@ export class SyntheticGenerator {
     for (let r = 0; r < rows; r++) for (let i = 0; i < held.length; i++) input[r * held.length + i] = thoughts[r * K + held[i]!]!;
     const net = this.networks[a]!;
     const out = new Float64Array(rows * net.outputSize);
-    net.forward(input, rows, out);
+    net.forward(input, rows, out, new Float64Array(net.stateSize));
     return Float32Array.from(out);
   }
 
-  /** Recovers agent `id`'s thoughts (its held ones, in structure order) from one noise-free state. */
-  thoughtsFromHidden(id: string, hidden: ArrayLike<number>): Float64Array {
-    return this.networks[this.agentIndex(id)]!.inverse(hidden);
+  /**
+   * Recovers agent `id`'s thoughts (its held ones, in structure order) from one noise-free
+   * state (`previous`: the state before it, for maps with memory; zeros if absent).
+   */
+  thoughtsFromHidden(id: string, hidden: ArrayLike<number>, previous?: ArrayLike<number>): Float64Array {
+    return this.networks[this.agentIndex(id)]!.inverse(hidden, previous);
   }
 
   /** Generates every step, episode by episode, in chunks of at most `maxRows` steps. */
@@ -111,9 +124,10 @@ export class SyntheticGenerator {
       diverged: new Uint8Array(cap),
       readout: new ActionReadout(cfg.conflicts.lag, this.quantum),
       net: this.networks[a]!,
+      state: new Float64Array(this.networks[a]!.stateSize),
     }));
     const byEpisode = new Map(this.conflicts.map((c) => [c.episode, c]));
-    const process = new ThoughtProcess(K, cfg.thoughts);
+    const process = this.model.thoughtSource();
     const noise = cfg.mixing.noise;
     const read = { action: 0, undrifted: 0 };
     let done = 0;
@@ -121,7 +135,10 @@ export class SyntheticGenerator {
       const rngT = rngFor(cfg.seed, STREAM.thoughts, e);
       const rngN = layouts.map((_, a) => rngFor(cfg.seed, STREAM.noise, e, a));
       process.reset();
-      for (const b of bufs) b.readout.reset();
+      for (const b of bufs) {
+        b.readout.reset();
+        b.state.fill(0);
+      }
       const conflict = byEpisode.get(e);
       const drifter = conflict ? this.agentIndex(conflict.agent) : -1;
       const member = layouts.map((l) => (conflict ? l.id === conflict.agent || conflict.counterparties.includes(l.id) : false));
@@ -169,7 +186,7 @@ export class SyntheticGenerator {
           const b = bufs[a]!;
           const k = b.held.length;
           for (let r = 0; r < rows; r++) for (let i = 0; i < k; i++) b.input[r * k + i] = b.copy[r * K + b.held[i]!]!;
-          b.net.forward(b.input, rows, b.out);
+          b.net.forward(b.input, rows, b.out, b.state);
           const n = rows * b.d;
           if (noise > 0) {
             const rng = rngN[a]!;
@@ -200,12 +217,12 @@ export class SyntheticGenerator {
     }
   }
 
-  private buildNetworks(): MixingNetwork[] {
+  private buildNetworks(): HiddenMap[] {
     const cfg = this.config;
     const K = this.structure.thoughtCount;
     // Calibration inputs: i.i.d. draws from the thoughts' stationary distribution.
     const rngC = rngFor(cfg.seed, STREAM.calibration);
-    const proc = new ThoughtProcess(K, cfg.thoughts);
+    const proc = this.model.thoughtSource();
     const cal = new Float32Array(CALIBRATION_ROWS * K);
     for (let r = 0; r < CALIBRATION_ROWS; r++) {
       proc.reset();
@@ -215,15 +232,7 @@ export class SyntheticGenerator {
       const k = l.thoughts.length;
       const input = new Float64Array(CALIBRATION_ROWS * k);
       for (let r = 0; r < CALIBRATION_ROWS; r++) for (let i = 0; i < k; i++) input[r * k + i] = cal[r * K + l.thoughts[i]!]!;
-      const depth = cfg.mixing.depth;
-      const dims = depth === 1 ? [k, l.hiddenSize] : [k, ...Array<number>(depth - 1).fill(l.width), l.hiddenSize];
-      return MixingNetwork.random(
-        rngFor(cfg.seed, STREAM.mixing, a),
-        dims,
-        { condition: cfg.mixing.condition, slope: cfg.mixing.slope, scale: cfg.mixing.scale },
-        input,
-        CALIBRATION_ROWS,
-      );
+      return this.model.hiddenMap(a, input, CALIBRATION_ROWS);
     });
   }
 }

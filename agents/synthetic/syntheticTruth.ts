@@ -3,7 +3,7 @@
 import type { ResolvedSyntheticConfig } from './config.js';
 import type { PlannedConflict } from './conflicts.js';
 import { LATENTS_FILE, latentsColumn } from './latentsWriter.js';
-import type { MixingSummary } from './mixingNetwork.js';
+import type { MixingSummary } from './hiddenMap.js';
 import type { AgentThoughtLayout, ThoughtGroupLayout, ThoughtInfo } from './structure.js';
 import type { SyntheticGenerator } from './syntheticGenerator.js';
 
@@ -17,6 +17,8 @@ export interface StructureTruth {
   thoughtCount: number;
   /** How thought ids are used across the truth files. */
   thoughtIds: string;
+  /** The generator family (families/), its parameters and what it did (factors, always-on thoughts, …). */
+  family: { name: string; params: Readonly<Record<string, number>>; summary: string } & Record<string, unknown>;
   groups: ThoughtGroupLayout[];
   thoughts: ThoughtInfo[];
   agents: (AgentThoughtLayout & { mixing: MixingSummary; noise: number })[];
@@ -53,15 +55,13 @@ export function structureTruth(gen: SyntheticGenerator): StructureTruth {
       'Thoughts have global ids 0..thoughtCount-1, consecutive per group in group order. ' +
       'Latent columns are indexed by global id. agents[].thoughts lists (ascending) the ids an agent holds; ' +
       'that order is the input order of its mixing network.',
+    family: { name: gen.family.name, params: cfg.family.params, summary: gen.family.summary, ...gen.model.truth },
     groups: s.groups,
     thoughts: s.thoughts,
     agents: s.agents.map((a, i) => ({ ...a, mixing: gen.networks[i]!.summary(), noise: cfg.mixing.noise })),
     thoughtProcess: {
       ...cfg.thoughts,
-      description:
-        'on/off Markov chain per thought (P(on) = sparsity, mean on-run = persistence steps); while on, ' +
-        'value = exp(spread*u) with u an AR(1) of coefficient smoothness and unit variance; off = 0. ' +
-        'Each episode starts from the stationary distribution.',
+      description: gen.model.thoughtDescription,
     },
     behaviour: {
       readout: 'action(t) = floor(S(max(0, t - lag)) / quantum), S(t) = sum of the agent\'s own copy of its shared thoughts at t',

@@ -1,7 +1,9 @@
 // The latent thoughts as sparse time series with persistence: each thought switches on and
 // off by a two-state Markov chain (stationary on-probability = sparsity, mean on-run =
 // persistence) and, while on, has a smoothly varying positive magnitude exp(spread·u) with
-// u an AR(1) process of unit stationary variance. Off thoughts are exactly 0.
+// u an AR(1) process of unit stationary variance. Off thoughts are exactly 0. Sparsity may
+// differ per thought (1 = always on), and a caller may force thoughts on for a step (the
+// correlated family's shared factors do).
 import type { Rng } from '../../util/random.js';
 
 export interface ThoughtProcessParams {
@@ -11,55 +13,74 @@ export interface ThoughtProcessParams {
   spread: number;
 }
 
-export class ThoughtProcess {
+/** What the generator draws thoughts from: one step at a time, episode by episode. */
+export interface ThoughtSource {
+  readonly count: number;
+  /** Starts a new episode: states drawn from the stationary distribution. */
+  reset(): void;
+  /** Advances one step and writes the thoughts into out[offset .. offset+count). */
+  step(rng: Rng, out: Float32Array, offset: number): void;
+}
+
+export interface ThoughtProcessOptions {
+  /** Per-thought stationary on-probability (default `sparsity` for all); 1 = always on. */
+  sparsity?: ArrayLike<number>;
+}
+
+export class ThoughtProcess implements ThoughtSource {
   readonly count: number;
   private readonly on: Uint8Array;
   private readonly u: Float64Array;
-  private readonly pOff: number;
-  private readonly pOn: number;
+  private readonly pOff: Float64Array;
+  private readonly pOn: Float64Array;
   private readonly rho: number;
   private readonly innov: number;
   private readonly spread: number;
-  private readonly sparsity: number;
+  private readonly sparsity: Float64Array;
   private started = false;
 
-  constructor(count: number, p: ThoughtProcessParams) {
+  constructor(count: number, p: ThoughtProcessParams, opts: ThoughtProcessOptions = {}) {
     this.count = count;
     this.on = new Uint8Array(count);
     this.u = new Float64Array(count);
-    this.pOff = 1 / p.persistence;
-    this.pOn = (p.sparsity * this.pOff) / (1 - p.sparsity);
+    this.sparsity = Float64Array.from({ length: count }, (_, j) => opts.sparsity?.[j] ?? p.sparsity);
+    this.pOff = new Float64Array(count);
+    this.pOn = new Float64Array(count);
+    for (let j = 0; j < count; j++) {
+      const s = this.sparsity[j]!;
+      const off = s >= 1 ? 0 : 1 / p.persistence;
+      this.pOff[j] = off;
+      this.pOn[j] = s >= 1 ? 1 : (s * off) / (1 - s);
+    }
     this.rho = p.smoothness;
     this.innov = Math.sqrt(1 - p.smoothness * p.smoothness);
     this.spread = p.spread;
-    this.sparsity = p.sparsity;
   }
 
-  /** Starts a new episode: states drawn from the stationary distribution. */
   reset(): void {
     this.started = false;
   }
 
   /**
-   * Advances one step and writes the thoughts into out[offset .. offset+count). The number
-   * of draws per step is fixed (one uniform and one normal per thought), so a stream's
-   * values do not depend on how steps are grouped into chunks.
+   * Advances one step. The number of draws per step is fixed (one uniform and one normal per
+   * thought), so a stream's values do not depend on how steps are grouped into chunks.
+   * Where `force[j]` is 1 the thought is on at this step whatever its own chain says.
    */
-  step(rng: Rng, out: Float32Array, offset: number): void {
+  step(rng: Rng, out: Float32Array, offset: number, force?: Uint8Array): void {
     const { on, u, count } = this;
     if (!this.started) {
       for (let j = 0; j < count; j++) {
-        on[j] = rng.next() < this.sparsity ? 1 : 0;
+        on[j] = rng.next() < this.sparsity[j]! ? 1 : 0;
         u[j] = rng.normal();
       }
       this.started = true;
     } else {
       for (let j = 0; j < count; j++) {
         const r = rng.next();
-        on[j] = on[j] ? (r < this.pOff ? 0 : 1) : r < this.pOn ? 1 : 0;
+        on[j] = on[j] ? (r < this.pOff[j]! ? 0 : 1) : r < this.pOn[j]! ? 1 : 0;
         u[j] = this.rho * u[j]! + this.innov * rng.normal();
       }
     }
-    for (let j = 0; j < count; j++) out[offset + j] = on[j] ? Math.exp(this.spread * u[j]!) : 0;
+    for (let j = 0; j < count; j++) out[offset + j] = on[j] || force?.[j] ? Math.exp(this.spread * u[j]!) : 0;
   }
 }

@@ -14,5 +14,6 @@ import { serveCommand } from './serve.js';
 import { demoCommand } from './demo.js';
 import { checkpointCommand } from './checkpoint.js';
 import { compareCommand } from './compare.js';
+import { truthCommand } from './truth.js';
 
-export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, encodeCommand, exportSaelensCommand, checkpointCommand, compareCommand, detectCommand, serveCommand, demoCommand, agentsCommand];
+export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, truthCommand, encodeCommand, exportSaelensCommand, checkpointCommand, compareCommand, detectCommand, serveCommand, demoCommand, agentsCommand];

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError, runDirFor } from '../../data/index.js';
-import { recordSynthetic, resolveSyntheticConfig, type SyntheticConfig } from '../../agents/index.js';
+import { SYNTHETIC_FAMILIES, recordSynthetic, resolveSyntheticConfig, type SyntheticConfig } from '../../agents/index.js';
 import { emit, type CliContext } from '../context.js';
 import { formatBytes } from '../format.js';
 import type { ActionFactory } from '../program.js';
@@ -13,6 +13,8 @@ import { recordOutDir } from './recordOutput.js';
 interface SyntheticFlags {
   out?: string;
   config?: string;
+  family?: string;
+  familyParams?: Record<string, number>;
   agents?: string[];
   dims?: number[];
   shared?: number;
@@ -40,12 +42,15 @@ export function recordSyntheticSource(record: Command, action: ActionFactory): v
     .summary('paired agents with known latent thoughts and planted conflicts; the truth is written with the run')
     .description(
       'record paired agents with known latent structure: latent "thoughts" split into shared and private groups, ' +
-        'each agent\'s hidden state a random invertible nonlinear mixing of its own copy of its thoughts plus noise; ' +
+        'each agent\'s hidden state made from its own copy of its thoughts plus noise by the chosen --family ' +
+        '(default: a random invertible nonlinear mixing); ' +
         'in some episodes one agent\'s copy of shared thoughts drifts (a planted conflict) and its actions diverge ' +
         'exactly --lag steps later. The truth (structure, latents, conflicts) is written under truth/ in the run.',
     )
     .option('-o, --out <run>', 'run id in the workspace, or a path to a new run folder (default: synthetic-YYYYMMDD-HHMMSS)')
     .option('--config <file>', 'JSON file with a SyntheticConfig; flags given here override it')
+    .option('--family <name>', `generator family: ${SYNTHETIC_FAMILIES.map((f) => f.name).join(', ')} (default mixing; see below)`)
+    .option('--family-params <k=v,...>', 'the family\'s own parameters, e.g. leak=0.4 (see below)', keyValues)
     .option('--agents <ids>', 'agent ids, comma-separated (default A,B)', list)
     .option('--dims <sizes>', 'hidden size per agent, comma-separated, or one size for all (default 64)', intList)
     .option('--shared <n>', 'thoughts shared by all agents (default 8)', int)
@@ -68,9 +73,20 @@ export function recordSyntheticSource(record: Command, action: ActionFactory): v
     .addOption(new Option('--chunk-rows <n>', 'steps generated per chunk').argParser(int).hideHelp())
     .addHelpText(
       'after',
-      '\nExamples:\n' +
+      '\nFamilies (every family writes the same run format and truth files):\n' +
+        SYNTHETIC_FAMILIES.map(
+          (f) =>
+            wrap(`${f.name.padEnd(19)}${f.summary}`, 2, 21) +
+            Object.entries(f.params)
+              .map(([k, v]) => wrap(`${k}: ${v}`, 23, 25))
+              .join(''),
+        ).join('') +
+        '  (params: --family-params k=v,… or {"family": {"name", "params"}} in --config)\n' +
+        '\nExamples:\n' +
         '  thoughtlens record synthetic\n' +
         '  thoughtlens record synthetic --episodes 500 --steps 200 --dims 256,256 --seed 7 --out syn-256\n' +
+        '  thoughtlens record synthetic --family recurrent --family-params leak=0.4 --seed 3\n' +
+        '  thoughtlens record synthetic --family heavy-tailed --agents A,B --seed 5   # hidden sizes 48 and 80\n' +
         '  thoughtlens record synthetic --agents A,B,C --dims 64 --groups \'[{"name":"all","agents":["A","B","C"],"size":4},' +
         '{"name":"AB","agents":["A","B"],"size":4},{"name":"BC","agents":["B","C"],"size":4},{"name":"pA","agents":["A"],"size":3}]\'\n',
     )
@@ -109,11 +125,12 @@ export function recordSyntheticSource(record: Command, action: ActionFactory): v
           bytes,
           agents: m.agents.map((a) => ({ id: a.id, hiddenSize: a.hiddenSize, rows: m.counts[a.id]?.rows ?? 0 })),
           truth: result.truth,
+          family: resolved.family,
           seed: resolved.seed,
         };
         emit(ctx, summary, () =>
           [
-            `recorded synthetic run ${m.id}: ${result.steps} steps × ${m.agents.length} agents, ${formatBytes(bytes)} in ${result.seconds.toFixed(1)} s`,
+            `recorded synthetic run ${m.id} (family ${resolved.family.name}): ${result.steps} steps × ${m.agents.length} agents, ${formatBytes(bytes)} in ${result.seconds.toFixed(1)} s`,
             `  → ${result.dir}`,
             `  agents   ${m.agents.map((a) => `${a.id}(d=${a.hiddenSize})`).join(' ')}`,
             `  thoughts ${result.truth.groups.map((g) => `${g.name} ${g.size} [${g.agents.join(',')}]`).join(', ')}`,
@@ -129,6 +146,12 @@ export function recordSyntheticSource(record: Command, action: ActionFactory): v
 /** Builds the config: the --config file first, then every flag given on top of it. */
 export function syntheticConfigFromFlags(flags: SyntheticFlags): SyntheticConfig {
   const cfg: SyntheticConfig = flags.config ? readConfigFile(flags.config) : {};
+  if (flags.family !== undefined || flags.familyParams !== undefined) {
+    const prev = typeof cfg.family === 'string' ? { name: cfg.family } : cfg.family;
+    const name = flags.family ?? prev?.name ?? 'mixing';
+    const params = flags.family === undefined || flags.family === prev?.name ? { ...prev?.params } : {};
+    cfg.family = { name, params: { ...params, ...flags.familyParams } };
+  }
   if (flags.agents || flags.dims) {
     const fromFile = (cfg.agents ?? []).map((a) => (typeof a === 'string' ? { id: a } : a));
     const ids = flags.agents ?? (fromFile.length ? fromFile.map((a) => a.id) : ['A', 'B']);
@@ -211,6 +234,29 @@ function list(v: string): string[] {
   const items = v.split(',').map((s) => s.trim()).filter(Boolean);
   if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list');
   return items;
+}
+
+/** Word-wraps `text` to 100 columns: first line indented by `first`, the rest by `rest`. */
+function wrap(text: string, first: number, rest: number): string {
+  const lines: string[] = [];
+  let line = ' '.repeat(first);
+  for (const word of text.split(' ')) {
+    if (line.trim() && line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = ' '.repeat(rest) + word;
+    } else line += (line.trim() ? ' ' : '') + word;
+  }
+  return lines.concat(line).join('\n') + '\n';
+}
+
+function keyValues(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of list(v)) {
+    const m = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(item);
+    if (!m || !Number.isFinite(Number(m[2]))) throw new InvalidArgumentError(`expected key=number pairs, got '${item}'`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
 }
 
 function intList(v: string): number[] {

@@ -1,0 +1,6 @@
+export * from './family.js';
+export * from './mixing.js';
+export * from './linearCorrelated.js';
+export * from './recurrent.js';
+export * from './heavyTailed.js';
+export * from './registry.js';
