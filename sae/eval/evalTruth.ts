@@ -17,6 +17,13 @@ export interface RunTruth {
   /** (episode, step) → row of `values`. */
   rowOf: Map<number, number>;
   values: Float32Array;
+  /**
+   * Where the truth carries each agent's own copy of the thoughts (`thoughts_<agent>` columns, as
+   * synthetic runs do): per agent a and thought t held by several agents, the drift of a's copy
+   * from the common value, copy_a[t] − thoughts[t] (non-zero only where a planted conflict moves
+   * a's copy). A drift is private to its agent. Columns: rows × drift.agent.length.
+   */
+  drift: { agent: string[]; thought: number[]; values: Float32Array } | null;
 }
 
 const key = (e: number, s: number) => e * 0x100000000 + (s >>> 0);
@@ -42,17 +49,38 @@ export function readRunTruth(runDir: string): RunTruth {
   const fields = table.schema.fields.filter((f) => f.name !== 'episode' && f.name !== 'step');
   // Synthetic runs carry the common thoughts in 'thoughts' (and per-agent copies after it).
   const list1 = fields.find((f) => f.name === 'thoughts' && f.type.typeId === Type.FixedSizeList) ?? fields.find((f) => f.type.typeId === Type.FixedSizeList);
-  if (list1) {
-    const col = table.getChild(list1.name)!;
+  const readList = (name: string, into: Float32Array) => {
+    const field = fields.find((f) => f.name === name)!;
+    const col = table.getChild(name)!;
     let r = 0;
     for (const data of col.data) {
       const child = data.children[0]!;
-      const width = (list1.type as { listSize: number }).listSize;
-      if (width !== n) throw new CheckpointError(`truth/latents.arrows column '${list1.name}' has ${width} values per row, structure.json lists ${n}`, { file: runDir });
+      const width = (field.type as { listSize: number }).listSize;
+      if (width !== n) throw new CheckpointError(`truth/latents.arrows column '${name}' has ${width} values per row, structure.json lists ${n}`, { file: runDir });
       const vals = child.values as Float32Array | Float64Array;
       const off = (data.offset + child.offset) * width;
-      for (let i = 0; i < data.length * width; i++) values[r * n + i] = vals[off + i]!;
+      for (let i = 0; i < data.length * width; i++) into[r * n + i] = vals[off + i]!;
       r += data.length;
+    }
+  };
+  let drift: RunTruth['drift'] = null;
+  if (list1) {
+    readList(list1.name, values);
+    const agents = [...new Set(owners.flat())];
+    const copies = agents.filter((a) => fields.some((f) => f.name === `thoughts_${a}` && f.type.typeId === Type.FixedSizeList));
+    if (list1.name === 'thoughts' && copies.length) {
+      const cols: { agent: string; thought: number; copy: Float32Array }[] = [];
+      for (const a of copies) {
+        const copy = new Float32Array(rows * n);
+        readList(`thoughts_${a}`, copy);
+        owners.forEach((ow, t) => ow.length > 1 && ow.includes(a) && cols.push({ agent: a, thought: t, copy }));
+      }
+      const q = cols.length;
+      const dv = new Float32Array(rows * q);
+      cols.forEach((c, k) => {
+        for (let r = 0; r < rows; r++) dv[r * q + k] = c.copy[r * n + c.thought]! - values[r * n + c.thought]!;
+      });
+      drift = { agent: cols.map((c) => c.agent), thought: cols.map((c) => c.thought), values: dv };
     }
   } else {
     const numeric = fields.filter((f) => f.type.typeId === Type.Float || f.type.typeId === Type.Int);
@@ -64,7 +92,7 @@ export function readRunTruth(runDir: string): RunTruth {
   }
   const rowOf = new Map<number, number>();
   for (let r = 0; r < rows; r++) rowOf.set(key(Number(ep.get(r)), Number(stp.get(r))), r);
-  return { owners, n, rowOf, values };
+  return { owners, n, rowOf, values, drift };
 }
 
 export interface EvalTruthOptions extends RecoveryOptions {
@@ -109,6 +137,8 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
   const m = model.cfg.latents;
   const codes = new Float32Array(want * m);
   const tv = new Float32Array(want * truth.n);
+  const q = truth.drift?.agent.length ?? 0;
+  const dv = new Float32Array(want * q);
   let got = 0;
   let seen = 0;
   const buf = model.cfg.agents.map((a) => new Float32Array(1024 * a.dim));
@@ -128,6 +158,7 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
       if (tr === undefined) continue;
       model.cfg.agents.forEach((a, i) => buf[i]!.set(b.hidden[i]!.subarray(r * a.dim, (r + 1) * a.dim), pending * a.dim));
       tv.set(truth.values.subarray(tr * truth.n, (tr + 1) * truth.n), got * truth.n);
+      if (q) dv.set(truth.drift!.values.subarray(tr * q, (tr + 1) * q), got * q);
       got++;
       pending++;
       if (pending === 1024) {
@@ -139,7 +170,8 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
   }
   flush(pending);
   if (got < 10) throw new CheckpointError(`only ${got} steps of the run have ground truth; cannot score`, { file: runDir });
-  const rep = evaluateRecovery({ owners: truth.owners, values: tv.subarray(0, got * truth.n), rows: got }, codes.subarray(0, got * m), m, split.classes, ids, o);
+  const drift = q ? { agents: truth.drift!.agent, thoughts: truth.drift!.thought, values: dv.subarray(0, got * q) } : undefined;
+  const rep = evaluateRecovery({ owners: truth.owners, values: tv.subarray(0, got * truth.n), rows: got, drift }, codes.subarray(0, got * m), m, split.classes, ids, o);
   const countsVsTruth: TruthEvaluation['countsVsTruth'] = {};
   for (const [c, k] of Object.entries(split.counts)) countsVsTruth[c] = { labelled: k, truth: 0 };
   truth.owners.forEach((ow) => {

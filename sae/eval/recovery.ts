@@ -9,6 +9,9 @@
 //   class recall (per true class X): the fraction of true thoughts of class X matched
 //     (|r| ≥ 0.3) by at least one latent labelled X.
 //   labelled vs truth: per class, latents labelled X and true thoughts of class X.
+//   precision with drift: the same, but a latent's best match may also be a drift variable (an
+//     agent's copy of a shared thought minus the common value, private to that agent) where the
+//     truth has per-agent copies. Reported next to the strict figure, never instead of it.
 //   block R²: for true block t and recovered class c, the mean held-out R² of predicting each
 //     true latent of t from all codes of class c with RBF kernel ridge (train/test split of rows).
 import type { LatentClass } from '../split/split.js';
@@ -22,6 +25,8 @@ export interface TruthLatents {
   /** rows × n true latent values. */
   values: Float32Array;
   rows: number;
+  /** Optional private drift variables (per-agent copy − common value; RunTruth.drift): rows × agents.length. */
+  drift?: { agents: string[]; thoughts: number[]; values: Float32Array };
 }
 
 export interface RecoveryReport {
@@ -32,12 +37,14 @@ export interface RecoveryReport {
   mcc: { pearson: number; spearman: number };
   matches: { truth: number; latent: number; corr: number; trueClass: string; latentClass: string }[];
   /** Per class: latents labelled with it, true thoughts of it, class precision and recall (NaN where undefined). */
-  classes: Record<string, { labelled: number; truth: number; precision: number; recall: number; correct: number; matched: number }>;
+  classes: Record<string, { labelled: number; truth: number; precision: number; recall: number; correct: number; matched: number; precisionWithDrift: number | null }>;
   /** Macro means over the classes that have thoughts or labelled latents (dead and rare excluded). */
   classPrecision: number;
   classRecall: number;
+  /** Macro class precision when drift variables count as private true variables (null without per-agent copies). */
+  classPrecisionWithDrift: number | null;
   /** Per labelled latent (not dead or rare): its best-matched thought, |r|, and whether the label is right. */
-  latentMatches: { latent: number; label: string; thought: number; r: number; thoughtClass: string; fires: number; correct: boolean; second: number; secondR: number }[];
+  latentMatches: { latent: number; label: string; thought: number; r: number; thoughtClass: string; fires: number; correct: boolean; second: number; secondR: number; drift: { agent: string; thought: number; r: number } | null; correctWithDrift: boolean }[];
   blockR2: { trueBlocks: string[]; latentClasses: string[]; r2: number[][] };
 }
 
@@ -106,7 +113,10 @@ export function evaluateRecovery(
   const labelled = [...new Set(classes.filter((c) => c !== 'dead' && c !== 'rare'))];
   const classNames = [...new Set([...present, ...labelled])];
   const cls: RecoveryReport['classes'] = {};
-  for (const c of classNames) cls[c] = { labelled: 0, truth: tc.filter((x) => x === c).length, precision: NaN, recall: NaN, correct: 0, matched: 0 };
+  for (const c of classNames) cls[c] = { labelled: 0, truth: tc.filter((x) => x === c).length, precision: NaN, recall: NaN, correct: 0, matched: 0, precisionWithDrift: null };
+  const q = truth.drift?.agents.length ?? 0;
+  const corrD = q ? pearsonMatrix(truth.drift!.values, q, sub, L, rows) : null;
+  const correctD: Record<string, number> = {};
   const liveIndex = new Map(live.map((j, c) => [j, c]));
   const latentMatches: RecoveryReport['latentMatches'] = [];
   for (let j = 0; j < m; j++) {
@@ -138,7 +148,17 @@ export function evaluateRecovery(
     const correct = fires >= FREQ_MIN * rows && best >= 0 && bestR >= R_MIN && tc[best] === c;
     if (correct) e.correct++;
     const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
-    latentMatches.push({ latent: j, label: c, thought: best, r: r4(bestR), thoughtClass: best >= 0 ? tc[best]! : 'none', fires: fires / rows, correct, second, secondR: r4(secondR) });
+    let drift: { agent: string; thought: number; r: number } | null = null;
+    if (corrD && col !== undefined) {
+      for (let k = 0; k < q; k++) {
+        const r = Math.abs(corrD[k * L + col]!);
+        if (r > (drift?.r ?? 0)) drift = { agent: truth.drift!.agents[k]!, thought: truth.drift!.thoughts[k]!, r: r4(r) };
+      }
+    }
+    const driftWins = drift !== null && drift.r > bestR;
+    const correctWithDrift = driftWins ? fires >= FREQ_MIN * rows && drift!.r >= R_MIN && c === `private-${drift!.agent}` : correct;
+    if (correctWithDrift) correctD[c] = (correctD[c] ?? 0) + 1;
+    latentMatches.push({ latent: j, label: c, thought: best, r: r4(bestR), thoughtClass: best >= 0 ? tc[best]! : 'none', fires: fires / rows, correct, second, secondR: r4(secondR), drift, correctWithDrift });
   }
   for (let i = 0; i < n; i++) {
     const c = tc[i]!;
@@ -146,9 +166,10 @@ export function evaluateRecovery(
     for (let col = 0; col < L && !hit; col++) if (classes[live[col]!] === c && Math.abs(corrP[i * L + col]!) >= R_MIN) hit = true;
     if (hit) cls[c]!.matched++;
   }
-  for (const e of Object.values(cls)) {
+  for (const [c, e] of Object.entries(cls)) {
     e.precision = e.labelled > 0 ? e.correct / e.labelled : NaN;
     e.recall = e.truth > 0 ? e.matched / e.truth : NaN;
+    if (corrD) e.precisionWithDrift = e.labelled > 0 ? (correctD[c] ?? 0) / e.labelled : NaN;
   }
   const mean = (xs: number[]) => {
     const f = xs.filter(Number.isFinite);
@@ -157,6 +178,7 @@ export function evaluateRecovery(
   // A class with true thoughts but no labelled latent has precision 0 in the macro mean (it found nothing).
   const classPrecision = mean(classNames.map((c) => (cls[c]!.labelled === 0 && cls[c]!.truth > 0 ? 0 : cls[c]!.precision)));
   const classRecall = mean(classNames.map((c) => cls[c]!.recall));
+  const classPrecisionWithDrift = corrD ? mean(classNames.map((c) => (cls[c]!.labelled === 0 && cls[c]!.truth > 0 ? 0 : (cls[c]!.precisionWithDrift ?? NaN)))) : null;
   const accuracy = matches.filter((mt) => mt.trueClass === mt.latentClass).length / Math.max(1, n);
 
   // Block R² on a held-out split (first rows train, last rows test; rows are subsampled evenly).
@@ -199,6 +221,7 @@ export function evaluateRecovery(
     classes: cls,
     classPrecision,
     classRecall,
+    classPrecisionWithDrift,
     latentMatches,
     blockR2: { trueBlocks: present, latentClasses, r2 },
   };

@@ -1,0 +1,97 @@
+// The split's decision rule on hand-made evidence: the permutation null, the effect floor,
+// rare and dead latents, decoupled pairs and the witness seed.
+import { describe, expect, it } from 'vitest';
+import { classifyLatents, DEFAULT_SPLIT, latentsOfClass, type UsageStats } from '../../../sae/index.js';
+
+/** Evidence for m latents × 2 agents; `used[a][j]` sets R² well above (0.6) or at (0.001) the null. */
+function stats(used: boolean[][], active: number[], rows = 1000, codes?: Float32Array): UsageStats {
+  const m = active.length;
+  const per = (f: (a: number, j: number) => number) => used.map((_, a) => Float64Array.from({ length: m }, (_, j) => f(a, j)));
+  return {
+    rows,
+    episodes: 10,
+    active: Int32Array.from(active),
+    l0: 2,
+    explained: per((a, j) => (used[a]![j] ? 0.6 : 0.001)),
+    nullMean: per(() => 0.001),
+    nullSd: per(() => 0.001),
+    scaling: per((a, j) => (used[a]![j] ? 1 : 0)),
+    scalingLo: per(() => 0),
+    scalingHi: per(() => 1),
+    blockNorm: per((a, j) => (used[a]![j] ? 1 : 0)),
+    fvu: [0.1, 0.1],
+    codes: codes ?? new Float32Array(rows * m),
+  };
+}
+
+describe('classifyLatents', () => {
+  it('classes latents by which agents clear the null and the effect floor', () => {
+    const s = stats(
+      [
+        [true, true, false, false],
+        [true, false, true, false],
+      ],
+      [100, 100, 100, 100],
+    );
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
+    expect(split.classes).toEqual(['shared', 'private-A', 'private-B', 'rare']);
+    expect(split.counts).toMatchObject({ shared: 1, 'private-A': 1, 'private-B': 1, rare: 1, dead: 0 });
+    expect(split.individual.A).toEqual([0, 1]);
+    expect(latentsOfClass(split, 'private-B')).toEqual([2]);
+  });
+
+  it('a use that clears the null but not the floor, or the floor but not the null, is no use', () => {
+    const s = stats([[true, true], [true, true]], [100, 100]);
+    // Latent 0, agent B: significant but negligible (R² 0.03 < floor 0.05).
+    s.explained[1]![0] = 0.03;
+    // Latent 1, agent B: large but within the null (μ₀ 0.5, σ₀ 0.05 → threshold 0.7).
+    s.explained[1]![1] = 0.6;
+    s.nullMean[1]![1] = 0.5;
+    s.nullSd[1]![1] = 0.05;
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
+    expect(split.classes).toEqual(['private-A', 'private-A']);
+    expect(split.threshold[1]![1]).toBeCloseTo(0.7, 4);
+  });
+
+  it('too few activations make a latent rare, none make it dead', () => {
+    const s = stats([[true, true, true], [true, true, true]], [0, 5, 100]);
+    expect(classifyLatents(['A', 'B'], s, DEFAULT_SPLIT).classes).toEqual(['dead', 'rare', 'shared']);
+    // Under 0.1% of 10,000 rows is rare even with 9 > minActive… (minActive 5 here).
+    const t = { ...DEFAULT_SPLIT, minActive: 5 };
+    expect(classifyLatents(['A', 'B'], stats([[true], [true]], [9], 10_000), t).classes).toEqual(['rare']);
+  });
+
+  it('two private latents of different agents that fire together are one decoupled shared pair', () => {
+    const rows = 200;
+    const codes = new Float32Array(rows * 3);
+    for (let r = 0; r < rows; r++) {
+      const on = r % 4 === 0 ? 1 + (r % 7) / 7 : 0;
+      codes[r * 3 + 0] = on;
+      codes[r * 3 + 1] = on * 0.9;
+      codes[r * 3 + 2] = r % 5 === 0 ? 1 : 0;
+    }
+    const s = stats([[true, false, true], [false, true, false]], [50, 50, 40], rows, codes);
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
+    expect(split.classes).toEqual(['shared', 'shared', 'private-A']);
+    expect(split.pair).toEqual([1, 0, -1]);
+    expect(classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, pairCorrelation: 1 }).classes).toEqual(['private-A', 'private-B', 'private-A']);
+  });
+
+  it('latents the witness seed does not reproduce are rare; agreement counts matched classes', () => {
+    const s = stats([[true, true, false], [true, false, true]], [100, 100, 100]);
+    const witness = { match: Int32Array.from([2, 0, 1]), r: Float64Array.from([0.95, 0.5, 0.9]), classes: ['private-B' as const, 'private-A' as const, 'shared' as const] };
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT, 'heldout', witness);
+    expect(split.classes).toEqual(['shared', 'rare', 'private-B']);
+    expect(split.seedAgreement).toEqual({ matched: 2, agree: 1, fraction: 0.5 });
+    expect(split.stability).toEqual([0.95, 0.5, 0.9]);
+  });
+
+  it('N = 3 agents: a latent used by two of three is partial', () => {
+    const s = stats([[true, true], [true, true], [true, false]], [100, 100]);
+    s.fvu = [0.1, 0.1, 0.1];
+    const split = classifyLatents(['A', 'B', 'C'], s, DEFAULT_SPLIT);
+    expect(split.classes).toEqual(['shared', 'partial-A+B']);
+    expect(split.individual.C).toEqual([0]);
+    expect(split.individual.B).toEqual([0, 1]);
+  });
+});
