@@ -23,8 +23,9 @@ interface DemoFlags {
   episodes: number;
   steps: number;
   dims: number;
-  latents: number;
-  k: number;
+  /** Dictionary size and k; undefined = chosen from the data like `train` does. */
+  latents?: number;
+  k?: number;
   trainSteps: number;
   lag: number;
   liveEpisodes: number;
@@ -125,6 +126,9 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
       (r) => `${r.steps} steps × 2 agents (d=${f.dims}), ${r.truth.conflicts} planted conflicts`,
     );
     void recorded;
+    // Size flags only when given: otherwise the trainer chooses latents and k from the data.
+    const size = (latents?: number, k?: number) => ({ ...(latents !== undefined ? { latents } : {}), ...(k !== undefined ? { k } : {}) });
+    let chosen: { latents?: number; k?: number } = { latents: f.latents, k: f.k };
     const trained = await stage(
       `train the paired dictionary ${ckptName}`,
       async () => {
@@ -132,12 +136,13 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
         const res = await trainDictionary({
           runs: [runDirFor(ws, runId)],
           out: ckptDir,
-          config: { latents: f.latents, k: f.k, steps: f.trainSteps, batchSize: 512, seed: f.seed },
+          config: { ...size(f.latents, f.k), steps: f.trainSteps, batchSize: 512, seed: f.seed },
         });
         releaseModel(res.model);
+        chosen = { latents: res.model.cfg.latents, k: (res.model.cfg as { k?: number }).k };
         return res;
       },
-      (r) => `${r.steps} steps on ${r.backend.name}, ${Math.round(r.pairsPerSec)} pairs/s; split ${Object.entries(r.analysis?.split.counts ?? {}).map(([c, n]) => `${c} ${n}`).join(', ')}`,
+      (r) => `${r.model.cfg.latents} latents (${r.model.meta.training.size ? 'chosen from the data' : 'given'}), ${r.steps} steps on ${r.backend.name}, ${Math.round(r.pairsPerSec)} pairs/s; split ${Object.entries(r.analysis?.split.counts ?? {}).map(([c, n]) => `${c} ${n}`).join(', ')}`,
     );
     void trained;
     const encode = async (run: string, dir = ckptDir, name = ckptName) => {
@@ -159,7 +164,7 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
         const res = await trainDictionary({
           runs: [runDirFor(ws, runId)],
           out: join(ws, 'checkpoints', secondName),
-          config: { latents: f.latents, k: f.k, steps: Math.max(20, Math.round(f.trainSteps / 3)), batchSize: 512, seed: f.seed + 1 },
+          config: { ...size(chosen.latents, chosen.k), steps: Math.max(20, Math.round(f.trainSteps / 3)), batchSize: 512, seed: f.seed + 1 },
         });
         releaseModel(res.model);
         return res;
@@ -182,7 +187,7 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
     };
     await stage(`detect conflicts in ${runId}`, () => detect(runId, true), (r) => {
       const e = r.evaluation;
-      return `${r.flags.length} flags, ${r.events.count} behavioural conflicts${e ? `, ${e.flaggedBefore}/${e.conflicts} flagged before they happened, AUROC ${e.ci.auroc.estimate.toFixed(2)}` : ''}`;
+      return `${r.flags.length} flags, ${r.events.count} behavioural conflicts${e ? `, ${e.flaggedBefore}/${e.conflicts} flagged before they happened, AUROC ${e.ci.auroc.estimate.toFixed(2)}` : ''}${r.precursor.found ? '' : `; ${r.precursor.statement}`}`;
     }, false);
     const haveDetector = existsSync(detectorFile);
     if (f.liveEpisodes > 0) {
@@ -256,7 +261,7 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
           `train a dictionary on ${ipdId}`,
           async () => {
             const { trainDictionary, releaseModel } = await import('../../sae/index.js');
-            const res = await trainDictionary({ runs: [runDirFor(ws, ipdId)], out: ipdCkpt, config: { latents: f.latents, k: f.k, steps: Math.max(50, Math.round(f.trainSteps / 2)), batchSize: 512, seed: f.seed } });
+            const res = await trainDictionary({ runs: [runDirFor(ws, ipdId)], out: ipdCkpt, config: { ...size(f.latents, f.k), steps: Math.max(50, Math.round(f.trainSteps / 2)), batchSize: 512, seed: f.seed } });
             releaseModel(res.model);
             return res;
           },
@@ -265,7 +270,7 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
         );
         if (t) {
           await stage(`encode ${ipdId}`, () => encode(ipdId, ipdCkpt, ipdCkptName), (m) => `${m.rows} steps`, false);
-          await stage(`detect conflicts in ${ipdId}`, () => detect(ipdId, true, ipdCkpt, ipdCkptName), (r) => `${r.flags.length} flags, ${r.events.count} behavioural conflicts (${r.events.definition})`, false);
+          await stage(`detect conflicts in ${ipdId}`, () => detect(ipdId, true, ipdCkpt, ipdCkptName), (r) => `${r.flags.length} flags, ${r.events.count} behavioural conflicts (${r.events.definition})${r.precursor.found ? '' : `; ${r.precursor.statement}`}`, false);
         }
       }
       broken = wasBroken;
@@ -315,8 +320,8 @@ export const demoCommand: CommandModule = {
       .option('--lag <n>', 'steps from a planted drift to the behavioural divergence', posInt, 20)
       .option('--steps <n>', 'steps per episode', posInt, 200)
       .option('--dims <d>', 'hidden size of each agent', posInt, 64)
-      .option('--latents <m>', 'latents of the dictionary', posInt, 32)
-      .option('--k <k>', 'active latents per step (BatchTopK)', posInt, 4)
+      .option('--latents <m>', 'latents of the dictionary (default: chosen from the data, as `train` does)', posInt)
+      .option('--k <k>', 'active latents per step, BatchTopK (default: chosen from the data)', posInt)
       .option('--train-steps <n>', 'training steps', posInt, 1500)
       .option('--live-episodes <n>', 'episodes of the live run (0 = none)', intArg, 12)
       .option('--live-rate <n>', 'steps per second of the live run', posInt, 200)

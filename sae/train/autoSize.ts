@@ -8,7 +8,8 @@
 //                matched (Hungarian on |Pearson r|); S = latents reproduced with r ≥ 0.9.
 //                m* = ⌈1.25·S⌉ (room for a few more than the reproducible ones; the split labels
 //                latents the witness seed does not reproduce 'rare').
-// Every probe is a short run (600 steps, batch 512, lr 3e-3) on the training episodes only.
+// Every probe is a short run (600 steps or the training's own steps if fewer, batch 512, lr 3e-3)
+// on the training episodes only.
 import { encodeJoint, decodeAgent, releaseModel } from '../model/inference.js';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import type { EpisodeSample } from '../split/heldOut.js';
@@ -24,6 +25,12 @@ export interface SizeChoice {
 }
 
 export const PROBE_CONFIG = { steps: 600, batchSize: 512, lr: 3e-3, warmupSteps: 30 } as const;
+
+/** Probe settings for a training of `steps` steps: never longer than the training itself. */
+export function probeConfig(steps: number): { steps: number; batchSize: number; lr: number; warmupSteps: number } {
+  const s = Math.max(20, Math.min(PROBE_CONFIG.steps, steps));
+  return { ...PROBE_CONFIG, steps: s, warmupSteps: Math.min(PROBE_CONFIG.warmupSteps, Math.floor(s / 10)) };
+}
 export const K_GRID = [1, 2, 3, 4, 6, 8];
 export const KNEE_FRACTION = 0.8;
 export const STABLE_R = 0.9;

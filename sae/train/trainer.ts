@@ -22,7 +22,7 @@ import { applyNorm, estimateNorm, type AgentNorm } from '../model/normalisation.
 import { initParams, type ParamSet } from '../model/params.js';
 import { analyseModel, type Analysis } from '../split/analyse.js';
 import { effectiveHoldout, episodeFilter, readEpisodeSample } from '../split/heldOut.js';
-import { chooseSize, crossSeedStability, PROBE_CONFIG, type SizeChoice } from './autoSize.js';
+import { chooseSize, crossSeedStability, probeConfig, type SizeChoice } from './autoSize.js';
 import { readSample, ShuffledBatches } from './batchStream.js';
 import { DenseEngine } from './denseEngine.js';
 import type { StepStats, TrainEngine } from './engine.js';
@@ -116,7 +116,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
         asked.agents.map((a) => a.dim),
         probeSample,
         async (latents, k, seed) => {
-          const r = await trainDictionary({ runs, out: join(probeRoot, `${latents}-${k}-${seed}`), config: { ...o.config, agents, ...PROBE_CONFIG, latents, k, seed, witness: false, holdoutEvery, checkpointEvery: 0 }, skipAnalysis: true, threads: o.threads });
+          const r = await trainDictionary({ runs, out: join(probeRoot, `${latents}-${k}-${seed}`), config: { ...o.config, agents, ...probeConfig(asked.steps), latents, k, seed, witness: false, holdoutEvery, checkpointEvery: 0 }, skipAnalysis: true, threads: o.threads });
           return r.model;
         },
         asked.seed,
