@@ -75,5 +75,22 @@ export function matchLatents(a: MatchableDictionary, b: MatchableDictionary, can
     usedB[p.b] = 1;
     out.push(p);
   }
-  return out;
+  // Latents whose few best candidates were all taken: their best among the partners left,
+  // so every latent of the smaller dictionary gets one.
+  for (let i = 0; i < A.m && out.length < Math.min(A.m, B.m); i++) {
+    if (usedA[i]) continue;
+    let best = -Infinity;
+    let bj = -1;
+    for (let j = 0; j < B.m; j++) {
+      if (usedB[j]) continue;
+      let s = 0;
+      for (let k = 0; k < dim; k++) s += A.rows[i * dim + k]! * B.rows[j * dim + k]!;
+      if (s > best) [best, bj] = [s, j];
+    }
+    if (bj < 0) break;
+    usedA[i] = 1;
+    usedB[bj] = 1;
+    out.push({ a: i, b: bj, cosine: best });
+  }
+  return out.sort((p, q) => q.cosine - p.cosine);
 }

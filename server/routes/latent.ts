@@ -10,6 +10,10 @@ import type { LatentDetail } from '../protocol.js';
 import type { Workbench } from '../workbench.js';
 import { loadCodes } from './codes.js';
 import { loadReports } from './reports.js';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ThoughtlensError } from '../../data/index.js';
+import { readRunTruth, type RunTruth } from '../../sae/index.js';
 import { refOfPath } from '../checkpointRefs.js';
 
 /** The strongest `n` hits with as many episodes as possible: round k takes each episode's k-th strongest. */
@@ -28,6 +32,64 @@ export function diverseTop(hits: { row: number; value: number }[], episodeOf: Ar
     out.push(...round.slice(0, n - out.length));
   }
   return out;
+}
+
+const truthCache = new Map<string, { key: string; truth: RunTruth | null }>();
+
+/** The run's ground truth (truth/ of a synthetic run, or attached), or null; re-read when it changes. */
+function truthOf(runDir: string): RunTruth | null {
+  const file = join(runDir, 'truth', 'latents.arrows');
+  const key = existsSync(file) ? String(statSync(file).mtimeMs) : 'none';
+  const hit = truthCache.get(runDir);
+  if (hit && hit.key === key) return hit.truth;
+  let truth: RunTruth | null = null;
+  try {
+    truth = key === 'none' ? null : readRunTruth(runDir);
+  } catch (err) {
+    if (!(err instanceof ThoughtlensError)) throw err;
+  }
+  if (truthCache.size > 8) truthCache.clear();
+  truthCache.set(runDir, { key, truth });
+  return truth;
+}
+
+/** Thoughts of the run's truth whose value correlates with the latent's activation (|r| ≥ 0.3, as eval-truth counts a match), strongest first. */
+function matchedThoughts(runDir: string, c: { rows: number; episode: Int32Array; step: Int32Array }, hits: { row: number; value: number }[]): LatentDetail['matchedThoughts'] {
+  const truth = truthOf(runDir);
+  if (!truth) return undefined;
+  const act = new Float64Array(c.rows);
+  for (const h of hits) act[h.row] = h.value;
+  const n = truth.n;
+  const sx = new Float64Array(n);
+  const sxx = new Float64Array(n);
+  const sxy = new Float64Array(n);
+  let m = 0;
+  let sy = 0;
+  let syy = 0;
+  for (let r = 0; r < c.rows; r++) {
+    const t = truth.rowOf.get(c.episode[r]! * 0x100000000 + (c.step[r]! >>> 0));
+    if (t === undefined) continue;
+    const y = act[r]!;
+    m++;
+    sy += y;
+    syy += y * y;
+    for (let k = 0; k < n; k++) {
+      const x = truth.values[t * n + k]!;
+      sx[k]! += x;
+      sxx[k]! += x * x;
+      sxy[k]! += x * y;
+    }
+  }
+  if (m < 3) return [];
+  const out: { thought: string; correlation: number }[] = [];
+  const vy = syy - (sy * sy) / m;
+  for (let k = 0; k < n; k++) {
+    const vx = sxx[k]! - (sx[k]! * sx[k]!) / m;
+    const cov = sxy[k]! - (sx[k]! * sy) / m;
+    const r = vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : 0;
+    if (Math.abs(r) >= 0.3) out.push({ thought: `thought ${k} (${truth.owners[k]!.join('+')})`, correlation: Math.round(r * 1000) / 1000 });
+  }
+  return out.sort((a, b) => Math.abs(b.correlation) - Math.abs(a.correlation)).slice(0, 5);
 }
 
 /** The per-agent part of a latent's evidence record of split.json, whatever its shape. */
@@ -110,6 +172,7 @@ export function latentRoute(router: Router, wb: Workbench): void {
       decoderNorms,
       flags,
       episodes: new Set(hits.map((h) => c.episode[h.row]!)).size,
+      matchedThoughts: matchedThoughts(wb.paths.runDir(id), c, hits),
       splitEvidence,
       checkpoint: ref,
     };

@@ -1,6 +1,6 @@
 // The conflict score over time (max per pixel column), the calibrated threshold (dashed)
 // and the flags (red marks); and the context strip under it that carries the brush.
-import { axisLeft, line, scaleLinear, type ScaleLinear, type Selection } from 'd3';
+import { axisLeft, format, line, scaleLinear, type ScaleLinear, type Selection } from 'd3';
 import type { ReportView } from '../../../server/protocol.js';
 import type { RunData } from '../runData.js';
 
@@ -72,12 +72,13 @@ export function drawScore(svg: Svg, width: number, height: number, x: ScaleLinea
   }
   if (axis) {
     const gw = Number(axis.attr('width'));
-    axis.append('g').attr('transform', `translate(${gw - 2},0)`).call(axisLeft(y).ticks(4, '~s') as never);
+    const short = (v: number) => (Math.abs(v) >= 1e4 ? format('~s')(v) : format('~r')(Number(v.toPrecision(3))));
+    axis.append('g').attr('transform', `translate(${gw - 2},0)`).call(axisLeft(y).ticks(4).tickFormat((v) => short(Number(v))) as never);
     axis.append('text').attr('class', 'axis-title').attr('transform', `translate(12,${height / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('conflict score');
   }
   if (report.threshold !== undefined) {
     const ty = y(report.threshold);
-    svg.append('text').attr('class', 'threshold-label').attr('x', width - 4).attr('y', ty < 14 ? ty + 12 : ty - 3).attr('text-anchor', 'end').attr('fill', '#d7191c').text(`threshold ${round(report.threshold)}`);
+    svg.append('text').attr('class', 'threshold-label').attr('x', 4).attr('y', ty < 14 ? ty + 12 : ty - 3).attr('text-anchor', 'start').attr('fill', '#d7191c').text(`threshold ${round(report.threshold)}`);
   }
   if (!axis) svg.append('g').attr('transform', 'translate(44,0)').call(axisLeft(y).ticks(3, '~s') as never).call((g) => g.select('.domain').remove());
 }

@@ -63,8 +63,10 @@ export async function renderLatentPanel(side: HTMLElement, runId: string, codes:
       if (extra.length) panel.append(el('div', { class: 'muted', style: 'font-size:11px' }, extra.map((e) => `${e.agent}: ${JSON.stringify(e.extra).slice(0, 140)}`).join(' · ')));
     }
   } else panel.append(el('div', { class: 'muted' }, 'Decoder norms: the checkpoint of these codes is not in this workspace.'));
-  if (d.matchedThoughts?.length) {
-    panel.append(el('h3', {}, 'Matches ground-truth thoughts'), el('ul', { id: 'matched-thoughts' }, ...d.matchedThoughts.map((m) => el('li', {}, `${m.thought}: r = ${round(m.correlation)}`))));
+  if (d.matchedThoughts) {
+    panel.append(el('h3', {}, 'Ground-truth thoughts it matches (|r| ≥ 0.3)'), d.matchedThoughts.length
+      ? el('ul', { id: 'matched-thoughts' }, ...d.matchedThoughts.map((m) => el('li', {}, `${m.thought}: r = ${round(m.correlation)}`)))
+      : el('div', { class: 'muted', id: 'matched-thoughts' }, 'none: it follows no true thought of this run'));
   }
   const tops = el('ol', { class: 'flag-list', id: 'top-steps' });
   for (const t of d.topSteps) {
