@@ -1,7 +1,7 @@
 // The workspace: one folder holding runs (and later checkpoints and reports).
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { isInside } from './confinedPath.js';
+import { confinedPath, isInside } from './confinedPath.js';
 import { NotFoundError, ThoughtlensError, UsageError } from './errors.js';
 import { ID_PATTERN, MANIFEST_FILE } from './format.js';
 import type { RunSource } from './manifest.js';
@@ -39,7 +39,11 @@ export function resolveRunRef(workspace: string, ref: string): string {
   if (asPath && existsSync(join(asPath, MANIFEST_FILE))) return asPath;
   if (ID_PATTERN.test(ref)) {
     const dir = runDirFor(workspace, ref);
-    if (existsSync(join(dir, MANIFEST_FILE))) return dir;
+    if (existsSync(join(dir, MANIFEST_FILE))) {
+      // A run named by id is read only where its real path lies inside the workspace.
+      confinedPath(workspace, dir, `${RUNS_DIR}/${ref}`, 'the workspace');
+      return dir;
+    }
   }
   if (existsSync(join(resolve(ref), MANIFEST_FILE))) return resolve(ref);
   throw new NotFoundError(

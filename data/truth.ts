@@ -1,6 +1,7 @@
 // Ground-truth files of synthetic runs (truth/…): JSON for structure and planted events,
 // Arrow streams for per-step true latents. Plain formats so other tools can score too.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { confinedPath } from './confinedPath.js';
 import { dirname, join } from 'node:path';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { writeFileAtomic } from './atomicFile.js';
@@ -25,9 +26,10 @@ export function writeTruthJson(runDir: string, name: string, value: unknown): st
 export function readTruthJson<T>(runDir: string, name: string): T {
   const file = truthPath(runDir, name);
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    return JSON.parse(readFileSync(confinedPath(runDir, file, `truth file '${name}'`), 'utf8')) as T;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+    if (err instanceof FormatError) throw err; // a link out of the run: never read
+    if (err instanceof NotFoundError || (err as NodeJS.ErrnoException).code === 'ENOENT')
       throw new NotFoundError(`this run has no truth file '${name}'`, { file });
     throw new FormatError(`truth file is not valid JSON: ${(err as Error).message}`, { file });
   }
@@ -43,8 +45,15 @@ export function writeTruthTable(runDir: string, name: string, table: Table): str
 export function readTruthTable(runDir: string, name: string): Table {
   const file = truthPath(runDir, name);
   let bytes: Buffer;
+  let real: string;
   try {
-    bytes = readFileSync(file);
+    real = confinedPath(runDir, file, `truth file '${name}'`);
+  } catch (err) {
+    if (err instanceof FormatError) throw err; // a link out of the run: never read
+    throw new NotFoundError(`this run has no truth file '${name}'`, { file });
+  }
+  try {
+    bytes = readFileSync(real);
   } catch {
     throw new NotFoundError(`this run has no truth file '${name}'`, { file });
   }

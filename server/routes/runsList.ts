@@ -19,7 +19,7 @@ export function runSummary(wb: Workbench, e: RunEntry): RunSummary {
   // Health from the data: a stream that is not Arrow or breaks off in garbage makes the run
   // corrupt, whatever its manifest says (runHealth.ts).
   const corrupt = e.status === 'unreadable' ? null : runHealth(wb).reason(e.dir);
-  const status = (corrupt ? 'corrupt' : e.status) as RunSummary['status'];
+  const status: RunSummary['status'] = corrupt ? 'corrupt' : e.status;
   const error = corrupt ?? e.error;
   return {
     id,

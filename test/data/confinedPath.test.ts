@@ -3,7 +3,7 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FormatError, listRuns, openRun, readManifest } from '../../data/index.js';
+import { FormatError, listRuns, openRun, readManifest, readTruthJson, readTruthTable } from '../../data/index.js';
 import { makeRng } from '../../util/random.js';
 import { makeTestRun } from '../helpers/makeTestRun.js';
 import { runCliCapture } from '../helpers/runCliCapture.js';
@@ -26,6 +26,18 @@ describe('confinement by real path', () => {
     expect((err as Error).message).toMatch(/^run\.json is a symbolic link that leads out of the run folder; it is not read/);
     expect((err as Error).message).not.toMatch(/root:|passwd/);
     expect(listRuns(ws)[0]).toMatchObject({ id: 'pw', status: 'unreadable', error: 'run.json is a symbolic link that leads out of the run folder; it is not read (file pw/run.json)' });
+  });
+
+  it('a truth file linked out of the run folder is not read (JSON or Arrow)', () => {
+    const { dir } = makeTestRun(tempDir(), 't');
+    const outside = tempDir();
+    writeFileSync(join(outside, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    mkdirSync(join(dir, 'truth'));
+    symlinkSync(join(outside, 'passwd'), join(dir, 'truth', 'conflicts.json'));
+    symlinkSync(join(outside, 'passwd'), join(dir, 'truth', 'latents.arrows'));
+    expect(() => readTruthJson(dir, 'conflicts.json')).toThrow(/^truth file 'conflicts\.json' is a symbolic link that leads out of the run folder; it is not read/);
+    expect(() => readTruthTable(dir, 'latents.arrows')).toThrow(/^truth file 'latents\.arrows' is a symbolic link that leads out/);
+    expect(() => readTruthJson(dir, 'missing.json')).toThrow(/this run has no truth file 'missing\.json'/);
   });
 
   it('an agent stream linked out of the run folder is not read', () => {
@@ -52,6 +64,10 @@ describe('confinement by real path', () => {
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stdout).toMatch(/dangling\s+unreadable/);
     expect(cli.stdout).toMatch(/leads nowhere/);
+    // A run named by id is not followed out of the workspace (an explicit path still is).
+    const far = await runCliCapture(['-w', ws, 'inspect', 'far']);
+    expect(far.code).toBe(4);
+    expect(far.stderr).toMatch(/runs\/far is a symbolic link that leads out of the workspace; it is not read/);
   });
 
   it('a stream of random bytes makes the run corrupt in listRuns({checkStreams}) and in `thoughtlens runs`', async () => {
