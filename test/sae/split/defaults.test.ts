@@ -1,0 +1,48 @@
+// The split at the defaults, end to end at a small deterministic config: a synthetic run →
+// train with no size flags (latents and k chosen from the data, a witness seed, the decoder-
+// block penalty) → eval-truth on the held-out episodes. No planted conflicts here: their drift
+// is private content of its own (docs/SPLIT.md, 'Known limits'), scored in bench/sae/split.bench.ts.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { recordSynthetic } from '../../../agents/synthetic/index.js';
+import { evaluateOnRun, loadCheckpoint, readCheckpointJson, releaseModel, selectBackend, trainDictionary, type SplitResult } from '../../../sae/index.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+beforeAll(async () => {
+  await selectBackend('auto');
+});
+
+describe('the split at the defaults', () => {
+  it('chooses its size from the data and labels held-out thoughts right (precision and recall ≥ 0.9 per class)', async () => {
+    const root = tempDir('tl-split-defaults-');
+    const run = join(root, 'run');
+    await recordSynthetic(run, { hiddenSize: 32, shared: 6, private: 3, episodes: 50, steps: 100, seed: 12, conflicts: { fraction: 0 } });
+    const ck = join(root, 'ck');
+    const lines: string[] = [];
+    const res = await trainDictionary({ runs: [run], out: ck, config: { steps: 800, batchSize: 256, seed: 12 }, log: (l) => lines.push(l) });
+    // Size chosen, said and stored.
+    const model = loadCheckpoint(ck);
+    expect(model.meta.training.size?.reason).toMatch(/smallest k reaching 80%/);
+    expect(lines.some((l) => l.startsWith('size: '))).toBe(true);
+    expect(model.cfg.latents).toBeGreaterThanOrEqual(12);
+    expect(model.cfg.latents).toBeLessThanOrEqual(36);
+    expect(model.cfg.holdoutEvery).toBe(5);
+    expect(model.meta.training.witness?.seed).toBe(13);
+    const split = readCheckpointJson<SplitResult>(ck, 'split.json')!;
+    expect(split.sampleSet).toBe('heldout');
+    expect(split.seedAgreement!.fraction).toBeGreaterThanOrEqual(0.9);
+    // Held-out episodes only: ids ≡ 4 (mod 5) → 10 of 50.
+    const rep = evaluateOnRun(model, split, run);
+    releaseModel(model);
+    releaseModel(res.model);
+    expect(rep.episodeSet).toBe('heldout');
+    expect(rep.episodesScored).toBe(10);
+    for (const c of ['shared', 'private-A', 'private-B']) {
+      expect(rep.classes[c]!.precision, `precision ${c}`).toBeGreaterThanOrEqual(0.9);
+      expect(rep.classes[c]!.recall, `recall ${c}`).toBeGreaterThanOrEqual(0.9);
+    }
+    expect(rep.structure.f1).toBeGreaterThanOrEqual(0.9);
+    expect(rep.mcc.pearson).toBeGreaterThanOrEqual(0.85);
+    expect(rep.countsVsTruth.shared).toEqual({ labelled: split.counts.shared, truth: 6 });
+  }, 240_000);
+});
