@@ -1,13 +1,18 @@
 // The (episode, step) keys of one stream seen so far, to find a repeated key anywhere in
-// the stream, not only next to its twin. Keys that arrive strictly increasing (what every
-// thoughtlens recorder writes) are checked against the last one and stored compactly;
-// the first key out of order switches to an open-addressing hash set of every key so far.
-// Memory: 8 bytes per row while in order, about 20 bytes per row after.
+// the stream, not only next to its twin. Keys that arrive increasing (what every
+// thoughtlens recorder writes) are checked against the last one and kept as runs of
+// consecutive steps (16 bytes per episode); the first key out of order switches to an
+// open-addressing hash set of every key so far (about 20 bytes per row).
 
 export class StepKeySet {
-  /** Keys in order of arrival while they increase: episode at 2i, step at 2i+1. */
-  private sorted: Int32Array | null = new Int32Array(1024);
-  /** First row of each key, parallel to the hash slots (or, while sorted, implicit). */
+  /**
+   * While keys increase: runs of consecutive steps of one episode, 4 ints each (episode,
+   * first step, last step, row of the first step). A recorder's usual (e, 0…T-1) is one run
+   * per episode, so memory grows with episodes, not steps.
+   */
+  private runs: Int32Array | null = new Int32Array(4 * 256);
+  private nRuns = 0;
+  /** First row of each key, parallel to the hash slots (after the first key out of order). */
   private slots: Int32Array | null = null;
   private rows: Int32Array | null = null;
   private used: Uint8Array | null = null;
@@ -16,26 +21,32 @@ export class StepKeySet {
 
   /**
    * Adds the key of row `row`; returns -1, or the row where this key was seen first.
-   * Rows must be added in increasing order.
+   * Rows are 0, 1, 2, … in the order they are added.
    */
   add(episode: number, step: number, row: number): number {
-    const s = this.sorted;
-    if (s) {
-      const n = this.size;
-      if (n === 0 || episode > s[2 * n - 2]! || (episode === s[2 * n - 2]! && step > s[2 * n - 1]!)) {
-        if (2 * n + 2 > s.length) {
-          const grown = new Int32Array(s.length * 2);
-          grown.set(s);
-          this.sorted = grown;
-        }
-        this.sorted![2 * n] = episode;
-        this.sorted![2 * n + 1] = step;
+    const r = this.runs;
+    if (r) {
+      const n = this.nRuns;
+      const at = 4 * (n - 1);
+      if (n > 0 && episode === r[at]! && step === r[at + 2]! + 1 && step > r[at + 2]!) {
+        r[at + 2] = step;
         this.size++;
         return -1;
       }
-      // Out of order: the key may repeat an earlier one (binary search, keys are sorted).
-      const at = this.search(episode, step);
-      if (at >= 0) return at;
+      if (n === 0 || episode > r[at]! || (episode === r[at]! && step > r[at + 2]!)) {
+        if (4 * n + 4 > r.length) {
+          const grown = new Int32Array(r.length * 2);
+          grown.set(r);
+          this.runs = grown;
+        }
+        this.runs!.set([episode, step, step, row], 4 * n);
+        this.nRuns++;
+        this.size++;
+        return -1;
+      }
+      // Out of order: the key may repeat an earlier one (binary search, runs are sorted).
+      const seen = this.search(episode, step);
+      if (seen >= 0) return seen;
       this.toHash();
     }
     return this.insert(episode, step, row);
@@ -43,7 +54,7 @@ export class StepKeySet {
 
   /** The row where this key was added, or -1 (nothing is added). */
   find(episode: number, step: number): number {
-    if (this.sorted) return this.search(episode, step);
+    if (this.runs) return this.search(episode, step);
     const slots = this.slots!;
     const used = this.used!;
     let i = hash(episode, step) & this.mask;
@@ -55,27 +66,32 @@ export class StepKeySet {
   }
 
   private search(episode: number, step: number): number {
-    const s = this.sorted!;
+    const r = this.runs!;
     let lo = 0;
-    let hi = this.size - 1;
+    let hi = this.nRuns - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const e = s[2 * mid]!;
-      const t = s[2 * mid + 1]!;
-      if (e === episode && t === step) return mid; // rows equal indices while in order
-      if (e < episode || (e === episode && t < step)) lo = mid + 1;
+      const e = r[4 * mid]!;
+      const s0 = r[4 * mid + 1]!;
+      const s1 = r[4 * mid + 2]!;
+      if (e === episode && step >= s0 && step <= s1) return r[4 * mid + 3]! + (step - s0);
+      if (e < episode || (e === episode && s1 < step)) lo = mid + 1;
       else hi = mid - 1;
     }
     return -1;
   }
 
   private toHash(): void {
-    const s = this.sorted!;
-    const n = this.size;
-    this.sorted = null;
-    this.allocate(Math.max(1024, n * 2));
+    const r = this.runs!;
+    const n = this.nRuns;
+    const total = this.size;
+    this.runs = null;
+    this.allocate(Math.max(1024, total * 2));
     this.size = 0;
-    for (let i = 0; i < n; i++) this.insert(s[2 * i]!, s[2 * i + 1]!, i);
+    for (let k = 0; k < n; k++) {
+      const e = r[4 * k]!;
+      for (let s = r[4 * k + 1]!, row = r[4 * k + 3]!; s <= r[4 * k + 2]!; s++, row++) this.insert(e, s, row);
+    }
   }
 
   private allocate(minSlots: number): void {

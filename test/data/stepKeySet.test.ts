@@ -6,6 +6,7 @@ import { BadValueError, createRun, openRun, StepKeySet } from '../../data/index.
 import { runWithLateDuplicate } from '../helpers/badRuns.js';
 import { testAgents, writeSteps } from '../helpers/makeTestRun.js';
 import { tempDir } from '../helpers/tmp.js';
+import { makeRng } from '../../util/random.js';
 
 describe('StepKeySet', () => {
   it('finds a repeated key far from its twin, in order and out of order', () => {
@@ -20,6 +21,39 @@ describe('StepKeySet', () => {
     expect(h.add(0, 99, row)).toBe(4999);
     expect(h.add(-5, 2_000_000_000, row)).toBe(-1);
     expect(h.size).toBe(5001);
+  });
+});
+
+describe('StepKeySet against a plain Set', () => {
+  it('agrees on seeded streams: runs of steps, gaps, restarts and random keys', () => {
+    const rng = makeRng(1717);
+    for (let trial = 0; trial < 20; trial++) {
+      const set = new StepKeySet();
+      const ref = new Map<string, number>();
+      let e = 0;
+      let s = 0;
+      let row = 0; // rows count added keys (a reader stops at the first repeat)
+      let repeats = 0;
+      for (let i = 0; i < 3000; i++) {
+        const u = rng.next();
+        if (u < 0.7) s++;
+        else if (u < 0.8) s += 1 + Math.floor(rng.next() * 5);
+        else if (u < 0.9) {
+          e++;
+          s = 0;
+        } else if (u < 0.93 + trial * 0.002) {
+          e = Math.floor(rng.next() * (e + 1));
+          s = Math.floor(rng.next() * 60);
+        }
+        const k = `${e},${s}`;
+        const want = ref.get(k) ?? -1;
+        expect(set.add(e, s, row)).toBe(want);
+        if (want >= 0) repeats++;
+        else ref.set(k, row++);
+      }
+      expect(set.size).toBe(ref.size);
+      if (trial > 0) expect(repeats).toBeGreaterThan(0);
+    }
   });
 });
 
