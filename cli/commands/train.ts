@@ -30,8 +30,8 @@ export const trainCommand: CommandModule = {
       .command('train')
       .argument('<runs...>', 'run ids in the workspace or paths to run folders (all with the same agents)')
       .requiredOption('-o, --out <ckpt>', 'checkpoint folder to write (and to resume from with --resume)')
-      .option('--latents <m>', 'number of latents (default 1024)')
-      .option('--k <k>', 'mean active latents per step for BatchTopK modes (default 32)')
+      .option('--latents <m>', 'number of latents (default for batchtopk: chosen from the data — latents a second seed reproduces in short probes; docs/SPLIT.md; other modes 1024)')
+      .option('--k <k>', 'mean active latents per step for BatchTopK modes (default: chosen from the data — the knee of held-out FVU over k ∈ {1,2,3,4,6,8})')
       .option('--mode <mode>', `${SAE_MODES.join(' | ')} (default batchtopk)`)
       .option('--steps <n>', 'training steps (default 2000)')
       .option('--batch <n>', 'pairs per step (default 1024)')
@@ -45,7 +45,9 @@ export const trainCommand: CommandModule = {
       .option('--resume', 'continue from the checkpoint in --out (bit-for-bit on the cpu backend)')
       .description(
         'train a paired dictionary (crosscoder across agents) on one or more runs, streaming record batches from disk; ' +
-          'writes model.safetensors, cfg.json, split.json and metrics.json to --out',
+          'every 5th episode is held out (the split and eval-truth use it), size and k are chosen from the data unless given, ' +
+          'a second seed (the witness) checks which latents are reproducible; writes model.safetensors, cfg.json, split.json ' +
+          'and metrics.json to --out (docs/SPLIT.md)',
       )
       .action(
         action(async (ctx, refs: string[], flags: TrainFlags) => {
@@ -70,6 +72,7 @@ export const trainCommand: CommandModule = {
             checkpointEvery: n(flags.checkpointEvery) ?? extra.checkpointEvery,
           };
           let bar: ProgressBar | null = null;
+          let phase: 'train' | 'witness' = 'train';
           const res = await trainDictionary({
             runs,
             out: resolve(flags.out),
@@ -80,7 +83,12 @@ export const trainCommand: CommandModule = {
               if (!ctx.quiet) ctx.stderr.write(line + '\n');
             },
             onProgress: (p) => {
-              bar ??= new ProgressBar(ctx, { total: p.steps, label: 'train', unit: 'steps', quiet: ctx.quiet, logWhenNotTty: !ctx.json });
+              if (p.phase === 'witness' && bar && phase !== 'witness') {
+                bar.finish();
+                bar = null;
+              }
+              phase = p.phase ?? 'train';
+              bar ??= new ProgressBar(ctx, { total: p.steps, label: phase, unit: 'steps', quiet: ctx.quiet, logWhenNotTty: !ctx.json });
               bar.update(p.step, `${(p.pairsPerSec / 1000).toFixed(1)}k pairs/s · loss ${p.loss.toFixed(4)} · L0 ${p.l0.toFixed(1)} · dead ${(100 * p.deadFraction).toFixed(1)}% · epoch ${p.epoch}`);
             },
           });
@@ -88,11 +96,29 @@ export const trainCommand: CommandModule = {
           const metrics = res.analysis?.metrics;
           emit(
             ctx,
-            { checkpoint: res.dir, backend: res.backend.name, engine: res.engine, steps: res.steps, pairsPerSec: res.pairsPerSec, metrics, counts: res.analysis?.split.counts },
+            {
+              checkpoint: res.dir,
+              backend: res.backend.name,
+              engine: res.engine,
+              steps: res.steps,
+              pairsPerSec: res.pairsPerSec,
+              latents: res.model.cfg.latents,
+              k: (res.model.cfg as { k?: number }).k ?? null,
+              size: res.model.meta.training.size ?? null,
+              witness: res.model.meta.training.witness ?? null,
+              holdoutEvery: res.model.cfg.holdoutEvery,
+              seedAgreement: res.analysis?.split.seedAgreement ?? null,
+              metrics,
+              counts: res.analysis?.split.counts,
+            },
             () =>
               [
                 `checkpoint ${res.dir}`,
                 `backend    ${res.backend.name} (engine ${res.engine}), ${res.steps} steps, ${res.pairsPerSec.toFixed(0)} pairs/s`,
+                `size       ${res.model.cfg.latents} latents, k ${(res.model.cfg as { k?: number }).k ?? '–'}${res.model.meta.training.size ? ` (chosen: ${res.model.meta.training.size.reason})` : ' (given)'}`,
+                res.analysis?.split.seedAgreement
+                  ? `witness    seed ${res.model.meta.training.witness?.seed}: reproduces ${res.model.meta.training.witness?.reproduced} of ${res.model.cfg.latents} latents; classes agree on ${(100 * res.analysis.split.seedAgreement.fraction).toFixed(0)}% of ${res.analysis.split.seedAgreement.matched} matched`
+                  : '',
                 metrics ? `FVU        ${Object.entries(metrics.fvu).map(([a, v]) => `${a} ${v.toFixed(4)}`).join('  ')}   L0 ${metrics.l0.toFixed(1)}   dead ${(100 * metrics.deadFraction).toFixed(1)}%` : '',
                 res.analysis ? `split      ${Object.entries(res.analysis.split.counts).map(([c, k]) => `${c} ${k}`).join('  ')}` : '',
               ]
