@@ -154,8 +154,10 @@ export interface LatentDetail {
   flags: { report: string; row: number; score: number; weight: number }[];
   /** Steps where it is active, per episode (how widely it fires). */
   episodes?: number;
-  /** Split evidence of this latent per agent, where split.json has it (relevance ρ, scaling ν, explained ε). */
-  splitEvidence?: { agent: string; relevance?: number; scaling?: number; explained?: number; extra?: unknown }[];
+  /** Split evidence of this latent per agent (split.json field → value: relevance, scaling, scalingLo/Hi, explained, threshold, …). */
+  splitEvidence?: { agent: string; values: Record<string, number | null>; extra?: unknown }[];
+  /** Split evidence of this latent itself (frequency, activeRows, alpha, …). */
+  latentEvidence?: Record<string, number | null>;
   /** Ground-truth thoughts this latent matches, when the run has truth and an evaluation exists. */
   matchedThoughts?: { thought: string; correlation: number }[];
   /** The checkpoint reference the codes came from (for links). */
@@ -192,8 +194,8 @@ export interface CheckpointDetail extends CheckpointSummary {
   decoderKind: 'linear' | 'linearised';
   /** False when the checkpoint has no split.json (every latent is 'unsplit'). */
   hasSplit: boolean;
-  /** Per-latent evidence from split.json, where written (relevance/scaling/explained per agent × latent, frequency). */
-  evidence: { relevance?: number[][]; scaling?: number[][]; explained?: number[][]; frequency?: number[]; alpha?: number[]; evidence?: unknown[] };
+  /** Per-latent evidence from split.json, whatever it writes: agents × latents matrices and per-latent arrays by field name. */
+  evidence: { perAgent: Record<string, (number | null)[][]>; perLatent: Record<string, (number | null)[]>; evidence?: unknown[] };
 }
 
 export interface CompareResponse {

@@ -17,14 +17,17 @@ export interface DecoderRows {
   rows: Float32Array;
 }
 
-/** Per-latent evidence of split.json, where the split wrote it (all optional). */
+/**
+ * Per-latent evidence of split.json, whatever fields the split writes: every numeric
+ * agents × latents matrix (relevance, scaling ν and its interval, explained fraction, the
+ * threshold it had to clear, …) and every numeric per-latent array (frequency, active rows, …).
+ */
 export interface SplitEvidence {
-  relevance?: number[][];
-  scaling?: number[][];
-  explained?: number[][];
-  frequency?: number[];
-  alpha?: number[];
-  /** Newer splits: per latent, per agent records (scaling ν, its interval, counts…). */
+  /** field → [agent][latent]. */
+  perAgent: Record<string, (number | null)[][]>;
+  /** field → [latent]. */
+  perLatent: Record<string, (number | null)[]>;
+  /** A per-latent `evidence` list, where the split writes one (any shape). */
   evidence?: unknown[];
 }
 
@@ -90,11 +93,14 @@ export function readCheckpointInfo(dir: string): CheckpointInfo {
   } else classes = new Array<string>(m).fill('unsplit');
   const counts = countsOf(s, classes);
   const metrics = readCheckpointJson<unknown>(root, 'metrics.json');
-  const evidence: SplitEvidence = {};
+  const evidence: SplitEvidence = { perAgent: {}, perLatent: {} };
   if (s) {
-    for (const k of ['relevance', 'scaling', 'explained'] as const) if (isMatrix(s[k], cfg.agents.length, m)) evidence[k] = s[k] as number[][];
-    for (const k of ['frequency', 'alpha'] as const) if (Array.isArray(s[k]) && (s[k] as unknown[]).length === m) evidence[k] = s[k] as number[];
-    if (Array.isArray(s.evidence)) evidence.evidence = s.evidence;
+    for (const [k, v] of Object.entries(s)) {
+      if (k === 'classes') continue;
+      if (isMatrix(v, cfg.agents.length, m)) evidence.perAgent[k] = v as (number | null)[][];
+      else if (isNumberList(v, m)) evidence.perLatent[k] = v as (number | null)[];
+    }
+    if (Array.isArray(s.evidence) && s.evidence.length === m) evidence.evidence = s.evidence;
   }
   const cfgFile = join(root, 'cfg.json');
   return {
@@ -131,8 +137,12 @@ function countsOf(split: Record<string, unknown> | null, classes: string[]): Rec
   return out;
 }
 
+function isNumberList(v: unknown, n: number): boolean {
+  return Array.isArray(v) && v.length === n && v.every((x) => x === null || typeof x === 'number');
+}
+
 function isMatrix(v: unknown, rows: number, cols: number): boolean {
-  return Array.isArray(v) && v.length === rows && v.every((r) => Array.isArray(r) && r.length === cols);
+  return Array.isArray(v) && v.length === rows && v.every((r) => isNumberList(r, cols));
 }
 
 function decoderRowsOf(params: ParamSet, cfg: ResolvedSaeConfig, id: string, dim: number): Float32Array {

@@ -135,6 +135,7 @@ export function latentRoute(router: Router, wb: Workbench): void {
     });
     let decoderNorms: Record<string, number> | undefined;
     let splitEvidence: LatentDetail['splitEvidence'];
+    let latentEvidence: LatentDetail['latentEvidence'];
     const ref = (c.checkpointPath && refOfPath(wb.paths, c.checkpointPath)) || c.checkpoint;
     if (ref) {
       try {
@@ -144,11 +145,10 @@ export function latentRoute(router: Router, wb: Workbench): void {
           const ev = ck.evidence;
           splitEvidence = ck.agents.map((agent, a) => ({
             agent,
-            relevance: ev.relevance?.[a]?.[j],
-            scaling: ev.scaling?.[a]?.[j],
-            explained: ev.explained?.[a]?.[j],
-            extra: Array.isArray(ev.evidence) ? perAgent(ev.evidence[j], agent, a) : undefined,
+            values: Object.fromEntries(Object.entries(ev.perAgent).map(([k, mat]) => [k, mat[a]?.[j] ?? null])),
+            extra: ev.evidence ? perAgent(ev.evidence[j], agent, a) : undefined,
           }));
+          latentEvidence = Object.fromEntries(Object.entries(ev.perLatent).map(([k, v]) => [k, v[j] ?? null]));
         }
       } catch {
         decoderNorms = undefined; // checkpoint not in this workspace, or unreadable
@@ -174,6 +174,7 @@ export function latentRoute(router: Router, wb: Workbench): void {
       episodes: new Set(hits.map((h) => c.episode[h.row]!)).size,
       matchedThoughts: matchedThoughts(wb.paths.runDir(id), c, hits),
       splitEvidence,
+      latentEvidence,
       checkpoint: ref,
     };
     res.json(body);

@@ -147,6 +147,8 @@ describe.skipIf(!chromium)('views show the numbers the CLI prints', () => {
     expect(panel!.x).toBeGreaterThan(heat!.x + heat!.width - 1); // to its right
     expect(panel!.y).toBeLessThan(heat!.y + heat!.height); // not below the fold
     await expect(page.locator('#decoder-norms [data-agent]').count()).resolves.toBe(2);
+    // the split's evidence for the class, one row per agent, whatever fields split.json carries
+    await expect(page.locator('#split-evidence tr[data-agent]').count()).resolves.toBe(2);
     // the synthetic run has ground truth: the panel says which true thoughts the latent follows (or none)
     await expect(page.locator('#matched-thoughts').count()).resolves.toBe(1);
     await page.screenshot({ path: join(shots, 'truth-latent.png') });

@@ -29,10 +29,14 @@ describe('readCheckpointInfo', () => {
   it('takes the counts from split.json, any class name (rare) and extra evidence fields included', () => {
     const ws = tempDir();
     const classes = ['shared', 'rare', 'private-A', 'dead'];
-    writeCheckpointFixture(ws, 'ck', { numLatents: 4, classes, splitExtra: { counts: { shared: 1, rare: 1, 'private-A': 1, dead: 1, 'private-B': 0 }, evidence: [{ nu: [1, 0.2] }] } });
+    const evidence = [{ nu: [1, 0.2] }, null, null, null];
+    const scalingLo = [[0.9, 0, 0.8, 0], [0.7, 0, 0, 0]];
+    writeCheckpointFixture(ws, 'ck', { numLatents: 4, classes, splitExtra: { counts: { shared: 1, rare: 1, 'private-A': 1, dead: 1, 'private-B': 0 }, evidence, scalingLo, activeRows: [50, 3, 40, 0], futureField: 'x' } });
     const c = readCheckpointInfo(join(ws, 'checkpoints', 'ck'));
     expect(c.counts).toEqual({ shared: 1, rare: 1, 'private-A': 1, dead: 1, 'private-B': 0 });
-    expect(c.evidence.evidence).toEqual([{ nu: [1, 0.2] }]);
+    expect(c.evidence.evidence).toEqual(evidence);
+    expect(c.evidence.perAgent.scalingLo).toEqual(scalingLo);
+    expect(c.evidence.perLatent.activeRows).toEqual([50, 3, 40, 0]);
   });
 
   it('refuses a folder of another schema with a message that names the field', () => {

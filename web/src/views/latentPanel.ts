@@ -7,6 +7,16 @@ import type { CodesInfo, LatentDetail } from '../../../server/protocol.js';
 import { enc, getJson } from '../api.js';
 import { agentColor, classColor, clear, el, fmt, pct, round } from '../dom.js';
 
+/** Human labels of split.json's per-agent evidence fields (others are shown by name). */
+const EVIDENCE: Record<string, [string, string]> = {
+  relevance: ['relevance ρ', "the agent's decoder norm relative to the largest agent's"],
+  scaling: ['scaling ν', "latent-scaling fit of the agent's residual on this latent (with its bootstrap interval where the split gives one)"],
+  explained: ['explained', "fraction of the agent's residual energy along the latent that ν explains"],
+  threshold: ['needed', 'what the explained fraction had to clear (permutation null and effect floor)'],
+};
+/** Per-latent evidence fields shown under the table. */
+const LATENT_EVIDENCE: Record<string, string> = { frequency: 'fires on', activeRows: 'active sample rows', alpha: 'agents using it', stability: 'stability across seeds' };
+
 export async function renderLatentPanel(side: HTMLElement, runId: string, codes: CodesInfo, j: number, focusRow: (row: number) => void): Promise<void> {
   const panel = side.querySelector<HTMLElement>('#latent-panel') ?? side.insertBefore(el('div', { id: 'latent-panel' }), side.firstChild);
   clear(panel);
@@ -54,14 +64,24 @@ export async function renderLatentPanel(side: HTMLElement, runId: string, codes:
       bars.append(el('div', { 'data-agent': a }, el('span', { style: 'display:inline-block;width:24px' }, a), el('span', { style: `display:inline-block;height:8px;background:${agentColor(a)};width:${Math.round((n / top) * 180)}px` }), ` ${round(n)}`));
     }
     panel.append(el('h3', {}, 'Decoder norm per agent'), bars);
-    const ev = d.splitEvidence?.filter((e) => e.relevance !== undefined || e.scaling !== undefined || e.explained !== undefined || e.extra !== undefined);
-    if (ev?.length) {
-      const t = el('table', { class: 'list', id: 'split-evidence' }, el('tr', {}, el('th', {}, 'agent'), el('th', { title: 'decoder norm relative to the largest agent (ρ)' }, 'relevance ρ'), el('th', { title: 'latent-scaling fit of the agent\'s residual (ν)' }, 'scaling ν'), el('th', { title: 'fraction of the residual that ν explains (ε)' }, 'explained ε')));
-      for (const e of ev) t.append(el('tr', {}, el('td', {}, e.agent), el('td', {}, round(e.relevance)), el('td', {}, round(e.scaling)), el('td', {}, round(e.explained))));
+    const ev = d.splitEvidence ?? [];
+    const fields = [...new Set(ev.flatMap((e) => Object.keys(e.values)))].filter((k) => !(k.endsWith('Lo') || k.endsWith('Hi')) || !ev.some((e) => k.slice(0, -2) in e.values));
+    if (ev.length && fields.length) {
+      const t = el('table', { class: 'list', id: 'split-evidence' }, el('tr', {}, el('th', {}, 'agent'), ...fields.map((k) => el('th', { title: EVIDENCE[k]?.[1] ?? `split.json '${k}'` }, EVIDENCE[k]?.[0] ?? k))));
+      for (const e of ev) {
+        t.append(el('tr', { 'data-agent': e.agent }, el('td', {}, e.agent), ...fields.map((k) => {
+          const v = e.values[k];
+          const lo = e.values[`${k}Lo`];
+          const hi = e.values[`${k}Hi`];
+          return el('td', { 'data-field': k }, lo !== undefined && hi !== undefined ? `${round(v)} [${round(lo)}, ${round(hi)}]` : round(v));
+        })));
+      }
       panel.append(el('h3', {}, 'Why this class (split evidence)'), t);
       const extra = ev.filter((e) => e.extra !== undefined);
       if (extra.length) panel.append(el('div', { class: 'muted', style: 'font-size:11px' }, extra.map((e) => `${e.agent}: ${JSON.stringify(e.extra).slice(0, 140)}`).join(' · ')));
     }
+    const le = Object.entries(d.latentEvidence ?? {}).filter(([k]) => k in LATENT_EVIDENCE);
+    if (le.length) panel.append(el('div', { class: 'muted', id: 'latent-evidence', style: 'font-size:11px' }, le.map(([k, v]) => `${LATENT_EVIDENCE[k]}: ${k === 'frequency' ? pct(v) : round(v)}`).join(' · ')));
   } else panel.append(el('div', { class: 'muted' }, 'Decoder norms: the checkpoint of these codes is not in this workspace.'));
   if (d.matchedThoughts) {
     panel.append(el('h3', {}, 'Ground-truth thoughts it matches (|r| ≥ 0.3)'), d.matchedThoughts.length
