@@ -153,6 +153,15 @@ export class AgentStreamWriter {
 
   /** Each (episode, step) may appear once per stream: refuses an append that repeats one. */
   private checkKeys(rows: StepRows): void {
+    // The usual case: keys increase within the append and start after every stored key.
+    const n = rows.episode.length;
+    let increasing = n === 0 || this.keys.afterAll(rows.episode[0]!, rows.step[0]!);
+    for (let i = 1; increasing && i < n; i++) {
+      const e = rows.episode[i]!;
+      const pe = rows.episode[i - 1]!;
+      increasing = e > pe || (e === pe && rows.step[i]! > rows.step[i - 1]!);
+    }
+    if (increasing) return;
     const base = this.rowsWritten + this.pending;
     const own = new StepKeySet();
     for (let i = 0; i < rows.episode.length; i++) {

@@ -52,6 +52,15 @@ export class StepKeySet {
     return this.insert(episode, step, row);
   }
 
+  /** True when (episode, step) comes after every key added so far (so it cannot repeat one). */
+  afterAll(episode: number, step: number): boolean {
+    const r = this.runs;
+    if (!r) return false;
+    if (this.nRuns === 0) return true;
+    const at = 4 * (this.nRuns - 1);
+    return episode > r[at]! || (episode === r[at]! && step > r[at + 2]!);
+  }
+
   /** The row where this key was added, or -1 (nothing is added). */
   find(episode: number, step: number): number {
     if (this.runs) return this.search(episode, step);
