@@ -14,7 +14,7 @@ import { latentThoughtMap } from './evaluate/attribution.js';
 import { scoreEpisodes } from './evaluate/evaluate.js';
 import { fitDetector, type ViewSource } from './fit/fitDetector.js';
 import { buildReport, outcomesOf, type BaselineResult, type ConflictReport } from './report/conflictReport.js';
-import { evaluateOutcomes } from './evaluate/evaluate.js';
+import { evaluateOutcomes, type EpisodeOutcome } from './evaluate/evaluate.js';
 
 export interface DetectRunOptions {
   runDir: string;
@@ -47,6 +47,10 @@ export interface DetectRunResult {
   fitted: boolean;
   report: ConflictReport;
   scoredEpisodes: number[];
+  /** Per scored episode: labels, scores, conflicts with their windows and attribution (for pooling across runs). */
+  outcomes: EpisodeOutcome[];
+  /** The same for each baseline, by view name. */
+  baselineOutcomes: Record<string, EpisodeOutcome[]>;
 }
 
 export function detectRun(o: DetectRunOptions): DetectRunResult {
@@ -104,6 +108,7 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   const latentThoughts = thoughts ? latentThoughtMap(detector, reference ?? scored, thoughts) : null;
   const boot = { resamples: o.resamples ?? 1000, seed: o.seed ?? 0 };
   const baselines: BaselineResult[] = [];
+  const baselineOutcomes: Record<string, EpisodeOutcome[]> = {};
   if (fitted && reference && o.baselines?.length) {
     for (const v of o.baselines) {
       progress(`baseline ${v.name}`);
@@ -112,6 +117,7 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
       const bThoughts = thoughts && v.fit ? latentThoughtMap(b, reference, thoughts) : null;
       const out = outcomesOf(s.episodes, s.flags, b.config.horizon, truth, bThoughts);
       const hasEvents = s.episodes.some((e) => e.onsets.length > 0);
+      baselineOutcomes[b.provenance.views] = out;
       baselines.push({
         views: b.provenance.views,
         threshold: Number.isFinite(b.calibration.threshold) ? b.calibration.threshold : null,
@@ -131,5 +137,6 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
     latentThoughts,
     baselines,
   });
-  return { detector, fitted, report, scoredEpisodes: episodes.map((e) => e.episode) };
+  const outcomes = outcomesOf(episodes, flags, detector.config.horizon, truth, latentThoughts);
+  return { detector, fitted, report, scoredEpisodes: episodes.map((e) => e.episode), outcomes, baselineOutcomes };
 }

@@ -24,7 +24,10 @@ export interface DetectorConfig {
   precursors?: number;
   /** Minimum |AUROC − 0.5| on training episodes for a precursor (default 0.1). */
   precursorMinGap?: number;
-  /** Fraction of reference episodes held back for calibration (default 0.3). */
+  /**
+   * Fraction of reference episodes held back for calibration. Unset: 0.3, raised up to 0.5
+   * where that is needed for about 3/far null steps (so the target rate is resolvable).
+   */
   calibrationFraction?: number;
   /** Latents listed per flag (default 5). */
   topLatents?: number;

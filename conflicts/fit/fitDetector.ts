@@ -108,7 +108,15 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
   } else {
     const order = reference.episodes.map((_, i) => i);
     shuffleInPlace(makeRng(cfg.seed), order);
-    const nCal = Math.min(reference.episodes.length - 1, Math.max(1, Math.round(cfg.calibrationFraction * order.length)));
+    let nCal = Math.min(reference.episodes.length - 1, Math.max(1, Math.round(cfg.calibrationFraction * order.length)));
+    if (opts.config?.calibrationFraction === undefined) {
+      // Enough null steps that the target rate is resolvable (≥ 3 false alarms' worth), holding
+      // back at most half the reference episodes.
+      const need = Math.ceil(3 / cfg.far);
+      const perEpisode = reference.episodes.reduce((s, e) => s + e.length, 0) / reference.episodes.length;
+      const want = Math.ceil(need / Math.max(1, perEpisode * 0.7));
+      nCal = Math.min(Math.max(nCal, Math.min(want, Math.floor(order.length / 2))), reference.episodes.length - 1);
+    }
     const cal = new Set(order.slice(0, nCal));
     fitSet = { ...reference, episodes: reference.episodes.filter((_, i) => !cal.has(i)) };
     calSet = { ...reference, episodes: reference.episodes.filter((_, i) => cal.has(i)) };
@@ -120,7 +128,8 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
       return stepLabels(e.step, ev.active, ev.onsets, cfg.horizon);
     });
   // With the horizon unset, views and spreads are fitted on steps at least HORIZON_RANGE.max
-  // away from any conflict (the most cautious choice), and the horizon is read off these fits.
+  // away from any conflict (the most cautious choice), and the horizon is read off these fits
+  // on the held-back calibration episodes.
   let fitLabels = labelsOf(fitSet);
   const mask: RowMask = (ei, r) => fitLabels[ei]![r] === 0;
 
@@ -138,11 +147,13 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
 
   let horizonInfo: NonNullable<Detector['provenance']['horizon']> = { chosen: cfg.horizon, from: 'option' };
   if (autoHorizon) {
-    const h = behaviour ? null : chooseHorizon(channels, fitSet, pred, fitLabels);
+    // On the calibration episodes: on the fit episodes the views were fitted to exactly the
+    // null steps, so every other step looks like disagreement there.
+    const h = behaviour ? null : chooseHorizon(channels, calSet, pred, labelsOf(calSet));
     const chosen = h?.horizon ?? resolveDetectorConfig({}).horizon;
     if (!h) notes.push(`horizon ${chosen}: the reference data could not set one (${behaviour ? 'behaviour baseline' : 'no behavioural conflicts in the fit episodes'})`);
-    else if (h.signal) notes.push(`horizon ${chosen}: the farthest lag before a behavioural conflict at which the disagreement still separates from null steps (AUROC ≥ ${HORIZON_LAG_AUROC}) on the fit episodes`);
-    else notes.push(`horizon ${chosen}: on the fit episodes the disagreement does not rise before behavioural conflicts at any lag (AUROC < ${HORIZON_LAG_AUROC})`);
+    else if (h.signal) notes.push(`horizon ${chosen}: the farthest lag before a behavioural conflict at which the disagreement still separates from null steps (AUROC ≥ ${HORIZON_LAG_AUROC}) on the calibration episodes`);
+    else notes.push(`horizon ${chosen}: on the calibration episodes the disagreement does not rise before behavioural conflicts at any lag (AUROC < ${HORIZON_LAG_AUROC})`);
     cfg = resolveDetectorConfig({ ...cfg, horizon: chosen });
     fitLabels = labelsOf(fitSet);
     horizonInfo = { chosen, from: 'reference', ...(h ? { lagAuroc: h.lagAuroc } : {}) };
@@ -299,8 +310,8 @@ export function selectPrecursors(x: Float64Array, F: number, y: number[], cfg: P
  * The horizon read off reference data: the disagreement score (each pair's feature 0, the
  * largest over pairs) of steps ℓ steps before a behavioural conflict is compared with null
  * steps (AUROC), pooled over lags ℓ−2..ℓ+2 for stability. The horizon is the farthest lag
- * whose AUROC reaches HORIZON_LAG_AUROC, within HORIZON_RANGE; with no such lag, the
- * smallest lag of the range (and `signal` false).
+ * ℓ such that every lag 1..ℓ reaches HORIZON_LAG_AUROC, within HORIZON_RANGE; with none,
+ * the smallest lag of the range (and `signal` false).
  */
 export function chooseHorizon(
   channels: readonly Channel[],
@@ -344,8 +355,9 @@ export function chooseHorizon(
     for (let k = Math.max(1, l - 2); k <= Math.min(Hmax, l + 2); k++) pos.push(...byLag[k]!);
     lagAuroc.push(pos.length ? round(auroc([...pos, ...nulls], [...pos.map(() => 1), ...nulls.map(() => 0)])) : NaN);
   }
+  // Contiguous from lag 1: a lone lag far back that clears the bar by chance does not count.
   let horizon = 0;
-  for (let l = 1; l <= Hmax; l++) if (lagAuroc[l - 1]! >= HORIZON_LAG_AUROC) horizon = l;
+  while (horizon < Hmax && lagAuroc[horizon]! >= HORIZON_LAG_AUROC) horizon++;
   const signal = horizon > 0;
   return { horizon: Math.max(HORIZON_RANGE.min, signal ? horizon : HORIZON_RANGE.min), signal, lagAuroc };
 }

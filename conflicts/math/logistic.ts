@@ -22,12 +22,13 @@ export function fitLogistic(x: Float64Array, y: ArrayLike<number>, F: number, l2
   const z = new Float64Array(P);
   let pos = 0;
   for (let r = 0; r < n; r++) pos += y[r]!;
-  w[F] = Math.log((pos + 0.5) / (n - pos + 0.5));
+  const b0 = Math.log((pos + 0.5) / (n - pos + 0.5));
+  w[F] = b0;
   for (let it = 0; it < iters; it++) {
     const g = new Float64Array(P);
     const H = new Float64Array(P * P);
     for (let r = 0; r < n; r++) {
-      for (let f = 0; f < F; f++) z[f] = (x[r * F + f]! - mean[f]!) / std[f]!;
+      for (let f = 0; f < F; f++) z[f] = clampZ((x[r * F + f]! - mean[f]!) / std[f]!);
       z[F] = 1;
       let eta = 0;
       for (let f = 0; f < P; f++) eta += w[f]! * z[f]!;
@@ -45,7 +46,10 @@ export function fitLogistic(x: Float64Array, y: ArrayLike<number>, F: number, l2
       g[f]! -= l2 * w[f]!;
       H[f * P + f]! += l2;
     }
-    H[F * P + F]! += 1e-9;
+    // The bias is held toward the base rate's log-odds as well: on (nearly) separable rows an
+    // unpenalised bias runs off to ±1e8 and with it every score and the threshold.
+    g[F]! -= l2 * (w[F]! - b0);
+    H[F * P + F]! += l2;
     const step = choleskySolve(H, P, g, 1);
     if (!step) break;
     let maxStep = 0;
@@ -58,9 +62,20 @@ export function fitLogistic(x: Float64Array, y: ArrayLike<number>, F: number, l2
   return { mean, std, weights: Array.from(w.subarray(0, F)), bias: w[F]! };
 }
 
+/**
+ * Standardised features are clipped to ±Z_CLIP training spreads: a feature far outside
+ * anything seen in training (a latent almost never active there) must not swing the
+ * log-odds by orders of magnitude, which would make scores (and the threshold) meaningless.
+ */
+export const Z_CLIP = 8;
+
+function clampZ(z: number): number {
+  return z > Z_CLIP ? Z_CLIP : z < -Z_CLIP ? -Z_CLIP : z;
+}
+
 /** Linear predictor (log-odds) of one feature row. */
 export function logisticScore(m: LogisticModel, row: ArrayLike<number>): number {
   let eta = m.bias;
-  for (let f = 0; f < m.weights.length; f++) eta += (m.weights[f]! * (row[f]! - m.mean[f]!)) / m.std[f]!;
+  for (let f = 0; f < m.weights.length; f++) eta += m.weights[f]! * clampZ((row[f]! - m.mean[f]!) / m.std[f]!);
   return eta;
 }

@@ -2,7 +2,7 @@
 // disagreement score) or a logistic model over selected features (precursor latents,
 // combined score, behaviour baseline). Each score explains itself as per-feature
 // contributions.
-import { fitLogistic, logisticScore, type LogisticModel } from '../math/logistic.js';
+import { fitLogistic, logisticScore, Z_CLIP, type LogisticModel } from '../math/logistic.js';
 
 export type CombinerJson =
   | { kind: 'feature'; index: number; name: string }
@@ -29,7 +29,7 @@ export class Combiner {
     if (s.kind === 'feature') return [{ feature: s.name, value: r4(row[s.index]!), contribution: r4(row[s.index]!) }];
     const m = s.model;
     return s.features
-      .map((f, i) => ({ feature: s.names[i]!, value: r4(row[f]!), contribution: r4((m.weights[i]! * (row[f]! - m.mean[i]!)) / m.std[i]!) }))
+      .map((f, i) => ({ feature: s.names[i]!, value: r4(row[f]!), contribution: r4(m.weights[i]! * Math.max(-Z_CLIP, Math.min(Z_CLIP, (row[f]! - m.mean[i]!) / m.std[i]!))) }))
       .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
       .slice(0, top);
   }
