@@ -1,7 +1,7 @@
 // Trains a paired dictionary on one or more runs, out of core, resumable. The trainer owns
 // data (shuffled stream), normalisation, the learning-rate schedule, dead-latent tracking
 // for the auxiliary-k loss and checkpoints; an engine (dense or sparse) runs the steps.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openRun } from '../../data/index.js';
 import { selectBackend, type BackendInfo } from '../backend.js';
@@ -110,6 +110,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   if (!resuming && asked.mode === 'batchtopk' && (given.latents === undefined || given.k === undefined)) {
     // Size from the data: short probes on the training episodes, scored on the held-out ones.
     const probeSample = readEpisodeSample(runs, ids, asked.split.sampleRows, episodeFilter(holdoutEvery >= 2 ? 'heldout' : 'all', holdoutEvery));
+    mkdirSync(dirname(out0), { recursive: true });
     const probeRoot = mkdtempSync(join(dirname(out0), `.${basename(out0)}.probe-`));
     try {
       size = await chooseSize(

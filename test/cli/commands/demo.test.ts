@@ -14,7 +14,7 @@ describe('thoughtlens demo', () => {
     let out = '';
     stdout.on('data', (b) => (out += b));
     stderr.resume();
-    const code = await runCli(['-w', ws, '--json', 'demo', '--no-serve', '--episodes', '12', '--steps', '100', '--dims', '16', '--latents', '32', '--k', '4', '--train-steps', '40', '--ipd-episodes', '0'], { stdout, stderr }, {});
+    const code = await runCli(['-w', ws, '--json', 'demo', '--no-serve', '--episodes', '30', '--steps', '100', '--dims', '16', '--train-steps', '300', '--ipd-episodes', '0'], { stdout, stderr }, {});
     const r = JSON.parse(out) as { stages: { stage: string; status: string; detail: string }[]; runs: string[]; checkpoint: string };
     expect(code).toBe(0);
     expect(r.stages.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
@@ -25,5 +25,5 @@ describe('thoughtlens demo', () => {
     expect(existsSync(join(ws, 'checkpoints', 'demo-dictionary', 'model.safetensors'))).toBe(true);
     expect(existsSync(join(runDir, 'codes', 'demo-dictionary.arrows'))).toBe(true);
     for (const f of ['report.json', 'flags.csv', 'report.md', 'report.html']) expect(existsSync(join(runDir, 'reports', 'demo-dictionary', f))).toBe(true);
-  }, 120_000);
+  }, 240_000);
 });
