@@ -183,7 +183,9 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
     const picked = selectPrecursors(x, F, y, cfg);
     precursors.push(picked.map((f) => ({ feature: ch.featureNames[f.index]!, auroc: round(f.auroc) })));
     const feats = mode === 'precursor' ? picked.map((p) => p.index) : [0, ...picked.map((p) => p.index)];
-    if (feats.length === 0) {
+    // No precursor: the disagreement as it is. A logistic over it alone could only rescale it,
+    // or flip its sign where it is lower before conflicts — a below-chance score kept inverted.
+    if (picked.length === 0) {
       notes.push(`${ch.name}: no latent predicts behavioural conflicts on the fit episodes; using the disagreement score alone`);
       combiners.push(Combiner.feature(0, ch.featureNames[0]!));
     } else {

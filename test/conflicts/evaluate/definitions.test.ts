@@ -160,4 +160,15 @@ describe('truth-free runs', () => {
     expect(res.report.baselines.every((b) => b.evaluation && b.evaluation.conflicts === e.conflicts)).toBe(true);
     expect(markdownReport(res.report)).toContain('## Baselines');
   });
+
+  it('say plainly that no representational precursor was found when behaviour diverges with nothing in the states', () => {
+    // Behaviour diverges as planted, but no agent's copy drifts (speed 0).
+    const flat = writeTinyRun(root, 'flat', { episodes: 40, steps: 120, fraction: 0.5, speed: 0, seed: 6 });
+    const res = detectRun({ runDir: flat.dir, views: dictionaryViews(tinyCoder(flat), true, { randomFeatures: 0 }), resamples: 50 });
+    expect(res.detector.provenance.precursorFound).toBe(false);
+    expect(res.report.precursor.found).toBe(false);
+    expect(markdownReport(res.report)).toContain('No representational precursor found');
+    // The precursor latents it would have kept never include one below chance.
+    for (const p of res.detector.precursors.flat()) expect(p.auroc).toBeGreaterThan(0.5);
+  });
 });
