@@ -15,7 +15,7 @@ const EVIDENCE: Record<string, [string, string]> = {
   threshold: ['needed', 'what the explained fraction had to clear (permutation null and effect floor)'],
 };
 /** Per-latent evidence fields shown under the table. */
-const LATENT_EVIDENCE: Record<string, string> = { frequency: 'fires on', activeRows: 'active sample rows', alpha: 'agents using it', stability: 'stability across seeds' };
+const LATENT_EVIDENCE: Record<string, string> = { frequency: 'fires on (split sample)', activeRows: 'active rows in the split sample', alpha: 'agents using it', stability: 'stability across seeds' };
 
 export async function renderLatentPanel(side: HTMLElement, runId: string, codes: CodesInfo, j: number, focusRow: (row: number) => void): Promise<void> {
   const panel = side.querySelector<HTMLElement>('#latent-panel') ?? side.insertBefore(el('div', { id: 'latent-panel' }), side.firstChild);
