@@ -10,8 +10,11 @@ agent, while the conversation runs. Open the workbench to watch the run grow.
     pip install pyarrow torch transformers
     python record_hf.py --model distilgpt2 --layer 3 --turns 200
 
-Without torch (or with --fake) it streams random states, to try the pipe end to end.
-Only the standard library and pyarrow are needed for the streaming part.
+Without torch or transformers, or when the model cannot be loaded, it stops with a message
+and exit status 2: it never records substitute states. `--fake` streams random states
+(the manifest says model "fake") to try the pipe end to end with pyarrow only.
+The installable package (`pip install ./python`, docs/RECORDING.md) does the same with a
+`Recorder` and `thoughtlens.hooks`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import http.client
 import json
 import queue
+import sys
 import threading
 import time
 import urllib.parse
@@ -168,8 +172,11 @@ def run_hf(args) -> None:
     import torch  # noqa: F401  (imported here so --fake needs no torch)
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(args.model)
-    models = [AutoModelForCausalLM.from_pretrained(args.model).eval() for _ in range(2)]
+    try:
+        tok = AutoTokenizer.from_pretrained(args.model)
+        models = [AutoModelForCausalLM.from_pretrained(args.model).eval() for _ in range(2)]
+    except (OSError, ValueError) as err:
+        fail(f"the model '{args.model}' cannot be loaded ({str(err).splitlines()[0]}); give a local folder or a model id in the Hugging Face cache")
     blocks = [m.transformer.h if hasattr(m, "transformer") else m.model.layers for m in models]
     hooks = [HiddenStateHook(b[args.layer]) for b in blocks]
     d = models[0].config.hidden_size
@@ -232,11 +239,16 @@ def main() -> None:
     try:
         import torch  # noqa: F401
         import transformers  # noqa: F401
-    except ImportError:
-        print("torch/transformers not installed: streaming random states instead (--fake)")
-        run_fake(args)
-        return
+    except ImportError as err:
+        fail(f"recording --model {args.model} needs torch and transformers, which cannot be imported ({err}). "
+             "Install them (pip install torch transformers), or pass --fake to stream random states on purpose.")
     run_hf(args)
+
+
+def fail(message: str) -> None:
+    """Stops with a message and exit status 2: nothing is recorded in place of the real states."""
+    print(f"record_hf.py: error: {message}", file=sys.stderr)
+    sys.exit(2)
 
 
 if __name__ == "__main__":
