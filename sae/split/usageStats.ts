@@ -96,6 +96,19 @@ function otherEpisodePermutation(episode: Int32Array, rng: ReturnType<typeof mak
   return p;
 }
 
+/** Mean and standard deviation of a statistic over the null permutations. */
+function nullMoments(perms: Int32Array[], stat: (perm: Int32Array) => number): [number, number] {
+  let s1 = 0;
+  let s2 = 0;
+  for (const perm of perms) {
+    const x = stat(perm);
+    s1 += x;
+    s2 += x * x;
+  }
+  const mean = s1 / perms.length;
+  return [mean, Math.sqrt(Math.max(0, s2 / perms.length - mean * mean))];
+}
+
 function quantile(sorted: Float64Array, q: number): number {
   if (!sorted.length) return NaN;
   const x = q * (sorted.length - 1);
@@ -215,15 +228,7 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
         if (col[j + 1]! === col[j]!) continue;
         const real = stat(j, null);
         explained[j] = real.r2;
-        let s1 = 0;
-        let s2 = 0;
-        for (const perm of perms) {
-          const r2 = stat(j, perm).r2;
-          s1 += r2;
-          s2 += r2 * r2;
-        }
-        nullMean[j] = s1 / K;
-        nullSd[j] = Math.sqrt(Math.max(0, s2 / K - (s1 / K) ** 2));
+        [nullMean[j], nullSd[j]] = nullMoments(perms, (perm) => stat(j, perm).r2);
         const nD = norm[j]!;
         if (nD <= 0) continue;
         scaling[j] = real.szp / (real.szz * nD);
@@ -270,15 +275,7 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
       for (let j = 0; j < m; j++) {
         if (col[j + 1]! === col[j]!) continue;
         explained[j] = stat(j, null);
-        let s1 = 0;
-        let s2 = 0;
-        for (const perm of perms) {
-          const r2 = stat(j, perm);
-          s1 += r2;
-          s2 += r2 * r2;
-        }
-        nullMean[j] = s1 / K;
-        nullSd[j] = Math.sqrt(Math.max(0, s2 / K - (s1 / K) ** 2));
+        [nullMean[j], nullSd[j]] = nullMoments(perms, (perm) => stat(j, perm));
       }
     }
     out.explained.push(explained);
