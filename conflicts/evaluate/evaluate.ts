@@ -1,4 +1,4 @@
-// Honest evaluation on held-out episodes (DESIGN.md §4). With t_e a behavioural conflict's
+// Honest evaluation on held-out episodes (docs/CONFLICTS.md). With t_e a behavioural conflict's
 // start and its detection window [t_w, t_e − 1]:
 //  - with truth (truth/conflicts.json): t_w is the conflict's true onset (the step its drift
 //    began); without truth: t_w = t_e − H, H the detector's horizon;
