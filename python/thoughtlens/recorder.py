@@ -145,6 +145,7 @@ class Recorder:
         self.flush_interval = flush_interval
         self._last_flush = time.monotonic()
         self.status: Optional[str] = None
+        self._result: Dict[str, Any] = {}
         if url is None:
             from .files import FileSink
 
@@ -189,7 +190,7 @@ class Recorder:
         if status not in ("complete", "aborted"):
             raise FormatError(f"status must be 'complete' or 'aborted', got {status!r}")
         if self.status is not None:
-            return {"run": self.run, "status": self.status, "rows": self.rows()}
+            return self._result
         try:
             for aid in self._buffers:  # an aborted run keeps what it recorded, too
                 try:
@@ -199,8 +200,9 @@ class Recorder:
                         raise
         finally:
             self.status = status
-            result = self._sink.close(status, reason)
-        return {"run": self.run, "status": status, "rows": self.rows(), **result}
+            self._result = {"run": self.run, "status": status, "rows": self.rows()}
+            self._result.update(self._sink.close(status, reason))
+        return self._result
 
     def abort(self, reason: str) -> Dict[str, Any]:
         return self.close("aborted", reason)
