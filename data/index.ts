@@ -18,3 +18,5 @@ export * from './catalog.js';
 export * from './confinedPath.js';
 export * from './stepKeySet.js';
 export * from './safetensors.js';
+export * from './parquetWriter.js';
+export * from './exportParquet.js';
