@@ -24,8 +24,12 @@ export interface SplitThresholds {
   minActive: number;
   /** …or on fewer than this fraction of the sample rows. */
   rareFrequency: number;
-  /** A latent whose code the witness seed reproduces with |r| below this is 'rare' (not reproducible). */
+  /** A latent whose code the witness seed reproduces with |r| below this is 'rare' (not reproducible)… */
   minStability: number;
+  /** …unless its own evidence is strong: it fires on at least this fraction of the sample rows… */
+  strongFrequency: number;
+  /** …and explains at least this fraction of some agent's residual on its rows. */
+  strongExplained: number;
   /** Private latents of different agents whose codes correlate at least this much are a decoupled shared pair (1 = off). */
   pairCorrelation: number;
   /** Rows sampled from the held-out episodes for the split and the metrics. */
@@ -121,6 +125,8 @@ export const DEFAULT_SPLIT: SplitThresholds = {
   minActive: 20,
   rareFrequency: 1e-3,
   minStability: 0.8,
+  strongFrequency: 0.02,
+  strongExplained: 0.5,
   pairCorrelation: 0.8,
   sampleRows: 8192,
 };
@@ -162,6 +168,8 @@ export function resolveSplitThresholds(s: Partial<SplitThresholds> = {}): SplitT
     minActive: int(s.minActive, 'split.minActive', DEFAULT_SPLIT.minActive, 1),
     rareFrequency: frac(s.rareFrequency, 'split.rareFrequency', DEFAULT_SPLIT.rareFrequency),
     minStability: frac(s.minStability, 'split.minStability', DEFAULT_SPLIT.minStability),
+    strongFrequency: frac(s.strongFrequency, 'split.strongFrequency', DEFAULT_SPLIT.strongFrequency),
+    strongExplained: frac(s.strongExplained, 'split.strongExplained', DEFAULT_SPLIT.strongExplained),
     pairCorrelation: frac(s.pairCorrelation, 'split.pairCorrelation', DEFAULT_SPLIT.pairCorrelation),
     sampleRows: int(s.sampleRows, 'split.sampleRows', DEFAULT_SPLIT.sampleRows),
   };

@@ -8,7 +8,9 @@
 //   'dead'      never fires on the held-out sample;
 //   'rare'      fires on fewer than minActive sample rows or under rareFrequency of them, or no
 //               agent's use clears the test, or a second dictionary trained with another seed (the
-//               witness) does not reproduce it (|r| of codes < minStability): too little evidence;
+//               witness) does not reproduce it (|r| of codes < minStability) and its own evidence
+//               is weak (it fires on < strongFrequency of the rows or explains < strongExplained
+//               of every agent's residual): too little evidence to decide;
 //   'shared'    used by every agent;  'private-<A>' by A only;  'partial-<A>+<B>' by a subset (N > 2).
 // A private latent of A and a private latent of B that fire together (Pearson ≥ pairCorrelation
 // of their codes) read one variable that the dictionary decoupled into one latent per agent
@@ -149,7 +151,10 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
   if (witness) {
     for (let j = 0; j < m; j++) {
       if (classes[j] === 'dead' || classes[j] === 'rare') continue;
-      if (!(witness.r[j]! >= t.minStability)) {
+      let best = 0;
+      for (let a = 0; a < N; a++) best = Math.max(best, stats.explained[a]![j]!);
+      const strong = stats.active[j]! >= t.strongFrequency * rows && best >= t.strongExplained;
+      if (!(witness.r[j]! >= t.minStability) && !strong) {
         classes[j] = 'rare';
         alpha[j] = 0;
       }

@@ -77,8 +77,19 @@ describe('classifyLatents', () => {
     expect(classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, pairCorrelation: 1 }).classes).toEqual(['private-A', 'private-B', 'private-A']);
   });
 
-  it('latents the witness seed does not reproduce are rare; agreement counts matched classes', () => {
+  it('latents the witness seed does not reproduce are rare unless their own evidence is strong', () => {
+    const strong = stats([[true], [true]], [100]);
+    const lone = { match: Int32Array.from([0]), r: Float64Array.from([0.1]), classes: ['shared' as const] };
+    expect(classifyLatents(['A', 'B'], strong, DEFAULT_SPLIT, 'heldout', lone).classes).toEqual(['shared']);
+    strong.explained[0]![0] = 0.4;
+    strong.explained[1]![0] = 0.4;
+    expect(classifyLatents(['A', 'B'], strong, DEFAULT_SPLIT, 'heldout', lone).classes).toEqual(['rare']);
+  });
+
+  it('agreement with the witness counts matched latents classed alike', () => {
     const s = stats([[true, true, false], [true, false, true]], [100, 100, 100]);
+    // Weak evidence (R² 0.3 < strongExplained), so the witness decides.
+    for (const e of s.explained) for (let j = 0; j < e.length; j++) if (e[j]! > 0.01) e[j] = 0.3;
     const witness = { match: Int32Array.from([2, 0, 1]), r: Float64Array.from([0.95, 0.5, 0.9]), classes: ['private-B' as const, 'private-A' as const, 'shared' as const] };
     const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT, 'heldout', witness);
     expect(split.classes).toEqual(['shared', 'rare', 'private-B']);
