@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import { createRun, encodeSafetensors, openRun, ThoughtlensError } from '../../data/index.js';
+import { createRun, encodeSafetensors, ThoughtlensError } from '../../data/index.js';
 import { loadPool } from '../../agents/pool/index.js';
 import { loadDetector } from '../../conflicts/index.js';
 import { loadCheckpoint } from '../../sae/index.js';
