@@ -1,5 +1,5 @@
 import { resolveRunRef } from '../../data/index.js';
-import { analyseOnRuns, DEFAULT_SPLIT, loadCheckpoint, releaseModel, saveCheckpoint, loadOptimizerState, type SplitThresholds, resolveSplitThresholds, selectBackend, type BackendName } from '../../sae/index.js';
+import { readCheckpointJson, resolveCheckpointRef, type SplitResult, analyseOnRuns, DEFAULT_SPLIT, loadCheckpoint, releaseModel, saveCheckpoint, loadOptimizerState, type SplitThresholds, resolveSplitThresholds, selectBackend, type BackendName } from '../../sae/index.js';
 import { emit } from '../context.js';
 import { table } from '../format.js';
 import type { CommandModule } from '../program.js';
@@ -26,6 +26,7 @@ export const splitCommand: CommandModule = {
       .action(
         action(async (ctx, ckpt: string, flags: { backend?: BackendName | 'auto'; run?: string[]; minExplained?: string; nullSigmas?: string; minActive?: string; pairCorrelation?: string; rows?: string; write?: boolean }) => {
           await selectBackend(flags.backend);
+          ckpt = resolveCheckpointRef(ctx.workspace, ckpt);
           const model = loadCheckpoint(ckpt);
           const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
           const t: SplitThresholds = resolveSplitThresholds({
@@ -37,7 +38,7 @@ export const splitCommand: CommandModule = {
             ...(flags.rows !== undefined ? { sampleRows: num(flags.rows) } : {}),
           });
           const runs = flags.run?.map((r) => resolveRunRef(ctx.workspace, r));
-          const { split, metrics } = analyseOnRuns(model, runs, t);
+          const { split, metrics } = analyseOnRuns(model, runs, t, readCheckpointJson<SplitResult>(ckpt, 'split.json'));
           releaseModel(model);
           if (flags.write) saveCheckpoint(model.dir!, model, { optimizer: loadOptimizerState(model.dir!) ?? undefined, split, metrics });
           emit(ctx, { split, metrics }, () =>

@@ -29,8 +29,13 @@ export function analysisSample(model: SaeModel, runs?: string[], rows?: number):
   return { sample, set };
 }
 
-/** Split and metrics on the held-out episodes of the given runs (default: the training runs). */
-export function analyseOnRuns(model: SaeModel, runs?: string[], thresholds?: SplitThresholds): Analysis {
+/**
+ * Split and metrics on the held-out episodes of the given runs (default: the training runs).
+ * `previous` (the checkpoint's stored split) carries the witness seed's per-latent stability
+ * over, so a recomputed split applies the same reproducibility check as training did.
+ */
+export function analyseOnRuns(model: SaeModel, runs?: string[], thresholds?: SplitThresholds, previous?: Pick<SplitResult, 'stability' | 'seedAgreement'> | null): Analysis {
   const { sample, set } = analysisSample(model, runs, (thresholds ?? model.cfg.split).sampleRows);
-  return analyseModel(model, sample, thresholds, set);
+  const witness: Witness | undefined = previous?.stability ? { r: previous.stability.map((x) => x ?? 0), agreement: previous.seedAgreement } : undefined;
+  return analyseModel(model, sample, thresholds, set, witness);
 }

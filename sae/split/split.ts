@@ -80,11 +80,16 @@ function codeCorrelation(codes: Float32Array, rows: number, m: number, i: number
   return ci > 0 && cj > 0 ? (sij - (si * sj) / rows) / Math.sqrt(ci * cj) : 0;
 }
 
-/** A second, differently seeded dictionary: per latent its match (−1: none), the |r| of their codes, and its classes. */
+/**
+ * A second, differently seeded dictionary: per latent the |r| of its code with its match, and
+ * (when the witness itself is at hand) the match (−1: none) and the witness's classes, from which
+ * the seed agreement is computed; without them a stored agreement may be passed on.
+ */
 export interface Witness {
-  match: Int32Array;
-  r: Float64Array;
-  classes: LatentClass[];
+  r: ArrayLike<number>;
+  match?: Int32Array;
+  classes?: LatentClass[];
+  agreement?: SplitResult['seedAgreement'];
 }
 
 export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThresholds, sampleSet: SplitResult['sampleSet'] = 'heldout', witness?: Witness): SplitResult {
@@ -159,16 +164,18 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
         alpha[j] = 0;
       }
     }
-    let matched = 0;
-    let agree = 0;
-    for (let j = 0; j < m; j++) {
-      if (classes[j] === 'dead' || classes[j] === 'rare') continue;
-      const w = witness.match[j]!;
-      if (w < 0) continue;
-      matched++;
-      if (witness.classes[w] === classes[j]) agree++;
-    }
-    seedAgreement = { matched, agree, fraction: matched ? agree / matched : NaN };
+    if (witness.match && witness.classes) {
+      let matched = 0;
+      let agree = 0;
+      for (let j = 0; j < m; j++) {
+        if (classes[j] === 'dead' || classes[j] === 'rare') continue;
+        const w = witness.match[j]!;
+        if (w < 0) continue;
+        matched++;
+        if (witness.classes[w] === classes[j]) agree++;
+      }
+      seedAgreement = { matched, agree, fraction: matched ? agree / matched : NaN };
+    } else seedAgreement = witness.agreement ?? null;
   }
   const counts: Record<string, number> = { shared: 0, ...Object.fromEntries(agents.map((a) => [`private-${a}`, 0])), rare: 0, dead: 0 };
   const individual: Record<string, number[]> = Object.fromEntries(agents.map((a) => [a, []]));
