@@ -27,3 +27,4 @@ export * from './eval/recovery.js';
 export * from './eval/evalTruth.js';
 export * from './codes/encodeRun.js';
 export * from './codes/readCodes.js';
+export * from './checkpoint/importSae.js';

@@ -8,6 +8,7 @@ import { evalTruthCommand } from './evalTruth.js';
 import { encodeCommand } from './encode.js';
 import { exportSaelensCommand } from './exportSaelens.js';
 import { exportParquetCommand } from './exportParquet.js';
+import { importSaeCommand } from './importSae.js';
 import { recordCommand } from './record.js';
 import { detectCommand } from './detect.js';
 import { agentsCommand } from './agents.js';
@@ -17,4 +18,4 @@ import { checkpointCommand } from './checkpoint.js';
 import { compareCommand } from './compare.js';
 import { truthCommand } from './truth.js';
 
-export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, truthCommand, encodeCommand, exportSaelensCommand, exportParquetCommand, checkpointCommand, compareCommand, detectCommand, serveCommand, demoCommand, agentsCommand];
+export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, truthCommand, encodeCommand, exportSaelensCommand, importSaeCommand, exportParquetCommand, checkpointCommand, compareCommand, detectCommand, serveCommand, demoCommand, agentsCommand];

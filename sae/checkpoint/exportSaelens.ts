@@ -4,7 +4,9 @@
 // view takes raw hidden states:  z = σ((x − b_dec) W_enc + b_enc),  x̂ = z W_dec + b_dec,
 // with W_enc = W_a/s, W_dec = s·D_a, b_dec = s·c_a + μ, b_enc = b − μW_a/s + b_dec W_enc.
 // The view reads agent a alone: a shared latent's joint pre-activation also has the other
-// agents' terms, which this view cannot see.
+// agents' terms, which this view cannot see. cfg.json's `thoughtlens` block keeps the
+// normalisation (mean, scale) and the BatchTopK threshold, so import-sae rebuilds the joint
+// dictionary from the agents' views exactly (sae/checkpoint/importSae.ts).
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic, writeSafetensors } from '../../data/index.js';
@@ -75,8 +77,12 @@ export function exportSaelens(model: SaeModel, agentId: string, outDir: string, 
       agent: agentId,
       agents: cfg.agents.map((x) => x.id),
       mode: cfg.mode,
+      config: cfg,
       checkpoint: model.dir ?? null,
       normalisation: 'folded into W_enc, b_enc, W_dec, b_dec (inputs are raw hidden states)',
+      // The folded normalisation x̃ = (x − mean)/scale, so import-sae can unfold it exactly.
+      scale: s,
+      mean: Array.from(mean),
       batchTopKThreshold: Number.isFinite(model.threshold) ? model.threshold : null,
       classes: extra.classes ?? null,
     },
