@@ -83,7 +83,13 @@ class HiddenStates:
             except AttributeError as err:
                 raise FormatError(f"no module '{name}' in {type(model).__name__}: {err}") from err
         self.states: Dict[str, Any] = {}
-        self.handles: List[Any] = [m.register_forward_hook(self._hook(name)) for name, m in self.targets.items()]
+        self.handles: List[Any] = []
+        self.attach()
+
+    def attach(self) -> None:
+        """Registers the hooks (done on construction; again after remove())."""
+        if not self.handles:
+            self.handles = [m.register_forward_hook(self._hook(name)) for name, m in self.targets.items()]
 
     def _hook(self, name: str):
         def hook(_module, _inputs, output) -> None:
