@@ -2,7 +2,7 @@
 // player runs: P(C) per state, next state per (state, outcome), optional timed exits.
 // A memory-n policy becomes 4^n history states plus a start state.
 import { historyName, matchMemory, matches } from './parsePool.js';
-import type { StyleSpec } from './styleSpec.js';
+import type { FsmTableStyleSpec, StyleSpec, SwitchPartSpec, SwitchStyleSpec } from './styleSpec.js';
 
 export interface CompiledStyle {
   name: string;
@@ -29,6 +29,14 @@ export interface CompiledStyle {
 
 export function compileStyle(spec: StyleSpec): CompiledStyle {
   const base = { name: spec.name, group: spec.group, heldOut: spec.heldOut ?? false, warmup: spec.warmup ?? false, noise: spec.noise ?? 0, weight: spec.weight ?? 1, spec };
+  return { ...base, ...compileMachine(spec) };
+}
+
+type Machine = Pick<CompiledStyle, 'nStates' | 'initial' | 'coop' | 'next' | 'afterMin' | 'afterMax' | 'afterTo' | 'randomize'>;
+
+function compileMachine(spec: StyleSpec | SwitchPartSpec): Machine {
+  if (spec.kind === 'fsm-table') return compileTable(spec);
+  if (spec.kind === 'switch') return compileSwitch(spec);
   if (spec.kind === 'fsm') {
     const names = Object.keys(spec.states);
     const k = names.length;
@@ -58,7 +66,7 @@ export function compileStyle(spec: StyleSpec): CompiledStyle {
         afterTo[i] = index.get(st.after.to)!;
       }
     });
-    return { ...base, nStates: k, initial: index.get(spec.initial)!, coop, next, afterMin, afterMax, afterTo, randomize: null };
+    return { nStates: k, initial: index.get(spec.initial)!, coop, next, afterMin, afterMax, afterTo, randomize: null };
   }
   const n = spec.n;
   const h = 4 ** n;
@@ -75,7 +83,6 @@ export function compileStyle(spec: StyleSpec): CompiledStyle {
   }
   const none = new Int32Array(k).fill(-1);
   return {
-    ...base,
     nStates: k,
     initial: h,
     coop,
@@ -85,4 +92,56 @@ export function compileStyle(spec: StyleSpec): CompiledStyle {
     afterTo: none,
     randomize: spec.kind === 'random-memory' ? spec.dist : null,
   };
+}
+
+/** Moore states (table state, move about to be played): 2 per table state. */
+function compileTable(spec: Omit<FsmTableStyleSpec, 'name' | 'group'>): Machine {
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  for (const [st] of spec.transitions) if (!index.has(st)) index.set(st, names.push(st) - 1);
+  const k = 2 * names.length;
+  const row = new Map(spec.transitions.map(([st, opp, nx, own]) => [`${st} ${opp}`, 2 * index.get(nx)! + (own === 'C' ? 0 : 1)]));
+  const coop = new Float64Array(k);
+  const next = new Int32Array(k * 4);
+  names.forEach((st, i) => {
+    for (let m = 0; m < 2; m++) {
+      coop[2 * i + m] = m === 0 ? 1 : 0;
+      for (let o = 0; o < 4; o++) next[(2 * i + m) * 4 + o] = row.get(`${st} ${o & 1 ? 'D' : 'C'}`)!;
+    }
+  });
+  const none = new Int32Array(k).fill(-1);
+  return { nStates: k, initial: 2 * index.get(spec.initialState)! + (spec.initialMove === 'C' ? 0 : 1), coop, next, afterMin: none, afterMax: none, afterTo: none, randomize: null };
+}
+
+/**
+ * A switch is compiled with the round in its state: (round t < at, state of `first`), then
+ * the states of `then`. Each part's noise is folded into its P(cooperate) (a flipped move is
+ * a move drawn with the flipped probability; the machines move on the move actually played).
+ */
+function compileSwitch(spec: Omit<SwitchStyleSpec, 'name' | 'group'>): Machine {
+  const part = (p: SwitchPartSpec): Machine => {
+    const m = compileMachine(p);
+    const e = p.noise ?? 0;
+    const coop = m.coop.map((c) => c * (1 - e) + (1 - c) * e);
+    const next = m.next.map((to, j) => (to < 0 ? Math.floor(j / 4) : to));
+    return { ...m, coop, next };
+  };
+  const a = part(spec.first);
+  const b = part(spec.then);
+  const at = spec.at;
+  const off = at * a.nStates;
+  const k = off + b.nStates;
+  const coop = new Float64Array(k);
+  const next = new Int32Array(k * 4);
+  for (let t = 0; t < at; t++) {
+    for (let s = 0; s < a.nStates; s++) {
+      const i = t * a.nStates + s;
+      coop[i] = a.coop[s]!;
+      for (let o = 0; o < 4; o++) next[i * 4 + o] = t + 1 < at ? (t + 1) * a.nStates + a.next[s * 4 + o]! : off + b.initial;
+    }
+  }
+  coop.set(b.coop, off);
+  for (let j = 0; j < b.nStates * 4; j++) next[off * 4 + j] = off + b.next[j]!;
+  const none = new Int32Array(k).fill(-1);
+  return { nStates: k, initial: a.initial, coop, next, afterMin: none, afterMax: none, afterTo: none, randomize: null };
 }

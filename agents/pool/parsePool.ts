@@ -1,11 +1,13 @@
 // Validates a parsed pool file field by field; errors name the style entry and field.
 import { PoolError } from './poolError.js';
-import type { FsmStateSpec, PoolSpec, StyleSpec } from './styleSpec.js';
+import type { FsmStateSpec, FsmTableRow, Move, PoolSpec, StyleSpec, SwitchPartSpec } from './styleSpec.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const OUTCOME_PATTERN = /^[CD?]{2}$/;
 export const MAX_MEMORY = 3;
 export const MAX_WEIGHT = 100;
+/** Longest first part of a switch (rounds). */
+export const MAX_SWITCH_AT = 1000;
 
 export function parsePool(json: unknown, file?: string): PoolSpec {
   const fail = (field: string, what: string): never => {
@@ -46,6 +48,15 @@ function parseStyle(raw: unknown, i: number, fail: (field: string, what: string)
     warmup: (raw.warmup as boolean | undefined) ?? false,
     weight: (raw.weight as number | undefined) ?? 1,
   };
+  return { ...base, ...parseBody(raw, bad, false) } as StyleSpec;
+}
+
+type Bad = (field: string, what: string) => never;
+type BaseKey = 'name' | 'group' | 'description' | 'heldOut' | 'noise' | 'warmup' | 'weight';
+type Body = StyleSpec extends infer S ? (S extends StyleSpec ? Omit<S, BaseKey> : never) : never;
+
+/** The kind-specific fields; `nested` = a part of a switch (no timers, no random tables, no switches). */
+function parseBody(raw: Record<string, unknown>, bad: Bad, nested: boolean): Body {
   const memoryN = (): number => {
     if (!Number.isInteger(raw.n) || (raw.n as number) < 1 || (raw.n as number) > MAX_MEMORY) bad('n', `must be an integer in 1..${MAX_MEMORY}, got ${show(raw.n)}`);
     return raw.n as number;
@@ -61,8 +72,7 @@ function parseStyle(raw: unknown, i: number, fail: (field: string, what: string)
         if (!isProb(v)) bad(`p.${k}`, `must be a probability in [0, 1], got ${show(v)}`);
       }
       if (raw.default !== undefined && !isProb(raw.default)) bad('default', `must be a probability in [0, 1], got ${show(raw.default)}`);
-      const spec: StyleSpec = { ...base, kind: 'memory', n, start: raw.start as number, p: raw.p as Record<string, number> };
-      if (raw.default !== undefined) spec.default = raw.default as number;
+      const spec = { kind: 'memory' as const, n, start: raw.start as number, p: raw.p as Record<string, number>, ...(raw.default !== undefined ? { default: raw.default as number } : {}) };
       // Every history must be covered.
       if (spec.default === undefined) {
         for (let h = 0; h < 4 ** n; h++) {
@@ -90,6 +100,7 @@ function parseStyle(raw: unknown, i: number, fail: (field: string, what: string)
           state.next = st.next as Record<string, string>;
         }
         if (st.after !== undefined) {
+          if (nested) bad(`${at}.after`, 'is not allowed inside a switch (a timed exit would hide the switch round)');
           const a = st.after;
           if (!isObject(a)) return bad(`${at}.after`, 'must be an object { min, max, to }');
           if (!Number.isInteger(a.min) || (a.min as number) < 1) bad(`${at}.after.min`, `must be an integer ≥ 1, got ${show(a.min)}`);
@@ -99,16 +110,67 @@ function parseStyle(raw: unknown, i: number, fail: (field: string, what: string)
         }
         out[sn] = state;
       }
-      return { ...base, kind: 'fsm', initial: raw.initial as string, states: out };
+      return { kind: 'fsm', initial: raw.initial as string, states: out };
+    }
+    case 'fsm-table':
+      return parseFsmTable(raw, bad);
+    case 'switch': {
+      if (nested) return bad('kind', 'a switch cannot be nested inside a switch');
+      if (!Number.isInteger(raw.at) || (raw.at as number) < 1 || (raw.at as number) > MAX_SWITCH_AT) bad('at', `must be an integer in 1..${MAX_SWITCH_AT}, got ${show(raw.at)}`);
+      const part = (key: 'first' | 'then'): SwitchPartSpec => {
+        const r = raw[key];
+        if (!isObject(r)) return bad(key, 'must be an object (a memory, fsm or fsm-table style without name and group)');
+        const pb: Bad = (f, w) => bad(`${key}.${f}`, w);
+        if (r.noise !== undefined && !(isProb(r.noise) && (r.noise as number) <= 0.5)) pb('noise', `must be a number in [0, 0.5], got ${show(r.noise)}`);
+        if (r.kind === 'random-memory') pb('kind', 'must be "memory", "fsm" or "fsm-table" inside a switch (a random table has no exact optimum)');
+        return { ...(r.noise !== undefined ? { noise: r.noise as number } : {}), ...parseBody(r, pb, true) } as SwitchPartSpec;
+      };
+      return { kind: 'switch', at: raw.at as number, first: part('first'), then: part('then') } as Body;
     }
     case 'random-memory': {
       const n = memoryN();
       if (raw.dist !== 'uniform' && raw.dist !== 'binary') bad('dist', `must be "uniform" or "binary", got ${show(raw.dist)}`);
-      return { ...base, kind: 'random-memory', n, dist: raw.dist as 'uniform' | 'binary' };
+      return { kind: 'random-memory', n, dist: raw.dist as 'uniform' | 'binary' };
     }
     default:
-      return bad('kind', `must be "memory", "fsm" or "random-memory", got ${show(raw.kind)}`);
+      return bad('kind', `must be "memory", "fsm", "fsm-table", "switch" or "random-memory", got ${show(raw.kind)}`);
   }
+}
+
+/**
+ * A transition table: rows [state, co-player's last move, next state, own move]. States may
+ * be strings or integers (Axelrod-library tables use integers); every state named anywhere
+ * must have exactly one row for each co-player move.
+ */
+function parseFsmTable(raw: Record<string, unknown>, bad: Bad): Body {
+  const stateName = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : Number.isInteger(v) ? String(v) : undefined);
+  if (!Array.isArray(raw.transitions) || raw.transitions.length === 0) return bad('transitions', 'must be a non-empty array of [state, co-player move, next state, own move] rows');
+  const rows: FsmTableRow[] = [];
+  const seen = new Map<string, number>();
+  (raw.transitions as unknown[]).forEach((row, r) => {
+    const at = `transitions[${r}]`;
+    if (!Array.isArray(row) || row.length !== 4) bad(at, `must be a row [state, co-player move, next state, own move], got ${show(row)}`);
+    const [st, opp, nx, own] = row as unknown[];
+    const s = stateName(st);
+    const n = stateName(nx);
+    if (s === undefined) bad(`${at}[0]`, `must be a state name (string or integer), got ${show(st)}`);
+    if (opp !== 'C' && opp !== 'D') bad(`${at}[1]`, `must be the co-player's move "C" or "D", got ${show(opp)}`);
+    if (n === undefined) bad(`${at}[2]`, `must be a state name (string or integer), got ${show(nx)}`);
+    if (own !== 'C' && own !== 'D') bad(`${at}[3]`, `must be the own move "C" or "D", got ${show(own)}`);
+    const key = `${s} ${opp as string}`;
+    if (seen.has(key)) bad(`${at}`, `repeats the row for state "${s}" and co-player move "${opp as string}" (first at transitions[${seen.get(key)}])`);
+    seen.set(key, r);
+    rows.push([s!, opp as Move, n!, own as Move]);
+  });
+  const states = new Set(rows.map((r) => r[0]));
+  const initial = stateName(raw.initialState);
+  if (initial === undefined || !states.has(initial)) bad('initialState', `must name a state with rows in "transitions" (${[...states].join(', ')}), got ${show(raw.initialState)}`);
+  if (raw.initialMove !== 'C' && raw.initialMove !== 'D') bad('initialMove', `must be "C" or "D", got ${show(raw.initialMove)}`);
+  rows.forEach(([, , n], r) => {
+    if (!states.has(n)) bad(`transitions[${r}][2]`, `names state "${n}", which has no rows of its own (unknown state; states: ${[...states].join(', ')})`);
+  });
+  for (const s of states) for (const m of ['C', 'D'] as const) if (!seen.has(`${s} ${m}`)) bad('transitions', `has no row for state "${s}" and co-player move "${m}" (missing transition)`);
+  return { kind: 'fsm-table', initialState: initial!, initialMove: raw.initialMove as Move, transitions: rows };
 }
 
 /** Name of history index h (base 4, oldest first) of n outcomes, e.g. "CC,CD". */

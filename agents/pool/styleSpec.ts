@@ -21,7 +21,16 @@
 // integer 1..100, default 1: the style is dealt `weight` times as often in training — the
 // pool is the learner's prior, and whether probing a co-player pays depends on it).
 
-export type StyleKind = 'memory' | 'fsm' | 'random-memory';
+//   fsm-table:     { "kind": "fsm-table", "initialState": 1, "initialMove": "C",
+//                    "transitions": [[1, "C", 1, "C"], [1, "D", 2, "D"], …] }
+//                  a transition table as papers (and the Axelrod library) print it: rows
+//                  (state, co-player's last move → next state, own move); one row per
+//                  (state, move) pair, every state reached must have both rows.
+//   switch:        { "kind": "switch", "at": 40, "first": {…}, "then": {…} }
+//                  plays `first` for `at` rounds, then `then` from its start (both are
+//                  memory, fsm without `after`, or fsm-table entries without name/group).
+
+export type StyleKind = 'memory' | 'fsm' | 'random-memory' | 'fsm-table' | 'switch';
 
 interface StyleBase {
   name: string;
@@ -61,7 +70,30 @@ export interface RandomMemoryStyleSpec extends StyleBase {
   dist: 'uniform' | 'binary';
 }
 
-export type StyleSpec = MemoryStyleSpec | FsmStyleSpec | RandomMemoryStyleSpec;
+export type Move = 'C' | 'D';
+
+/** One row of a transition table: (state, co-player's last move) → (next state, own move). */
+export type FsmTableRow = [state: string, coPlayerMove: Move, next: string, ownMove: Move];
+
+export interface FsmTableStyleSpec extends StyleBase {
+  kind: 'fsm-table';
+  initialState: string;
+  initialMove: Move;
+  transitions: FsmTableRow[];
+}
+
+/** A style inside a switch: everything but the fields that only a pool entry has. */
+export type SwitchPartSpec = Omit<MemoryStyleSpec, 'name' | 'group'> | Omit<FsmStyleSpec, 'name' | 'group'> | Omit<FsmTableStyleSpec, 'name' | 'group'>;
+
+export interface SwitchStyleSpec extends StyleBase {
+  kind: 'switch';
+  /** Rounds played as `first` (≥ 1); from round `at` on the style plays `then`. */
+  at: number;
+  first: SwitchPartSpec;
+  then: SwitchPartSpec;
+}
+
+export type StyleSpec = MemoryStyleSpec | FsmStyleSpec | RandomMemoryStyleSpec | FsmTableStyleSpec | SwitchStyleSpec;
 
 export interface PoolSpec {
   version: 1;
