@@ -2,7 +2,7 @@
 // pyarrow read every agent's file with the run's row count and values; several row groups,
 // nulls of every column type, UTF-8 text and d = 1 included.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   behaviourColumns,
@@ -153,6 +153,22 @@ describe('Parquet export', () => {
       ]);
     },
   );
+
+  it.skipIf(missing !== null)('a torn tail (a killed recording) is left out and reported; the complete rows are exported', () => {
+    const root = tempDir();
+    const runDir = join(root, 'pq-torn');
+    makeRun(runDir);
+    const file = join(runDir, 'agents', 'A.arrows');
+    truncateSync(file, statSync(file).size - 60); // cuts the end-of-stream marker and into the last batch
+    const rows = openRun(runDir).scan()[0]!.rows;
+    expect(rows).toBeLessThan(120);
+    const res = exportRunParquet(runDir, join(root, 'out'));
+    expect(res.files[0]!.rows).toBe(rows);
+    expect(res.files[0]!.truncation).toMatch(/cut short|truncated|incomplete/i);
+    expect(res.files[1]!).toMatchObject({ rows: 120, truncation: null });
+    const n = JSON.parse(runPython(`import sys, duckdb; print(duckdb.sql(f"SELECT count(*) FROM '{sys.argv[1]}'").fetchone()[0])`, [join(root, 'out', 'A.parquet')]));
+    expect(n).toBe(rows);
+  });
 
   it.skipIf(missing !== null)(
     'thoughtlens export-parquet writes one file per agent and reports them',
