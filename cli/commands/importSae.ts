@@ -64,7 +64,7 @@ export const importSaeCommand: CommandModule = {
             [
               `wrote ${out}: ${summary.mode}, ${summary.latents} latents, agents ${summary.agents.map((a) => `${a.id} (d ${a.dim})`).join(', ')}, layout ${summary.layout}`,
               ...res.notes.map((n) => `note: ${n}`),
-              `next: thoughtlens split ${out} <run>, encode, detect`,
+              `next: thoughtlens split ${out} --run <run> --write, then encode, detect (the checkpoint names no training runs: give them)`,
             ].join('\n'),
           );
         }),

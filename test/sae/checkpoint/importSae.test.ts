@@ -197,7 +197,7 @@ describe('import-sae: reference files', () => {
     expectClose((t1.b_enc!.data as Float32Array).subarray(0, 5), t0.b_enc!.data as Float32Array, 1e-5);
   });
 
-  it.skipIf(noTorch !== null)('a dictionary_learning BatchTopKCrossCoder encodes (threshold) and decodes as dictionary_learning does; encode runs on it', async () => {
+  it.skipIf(noTorch !== null)('a dictionary_learning BatchTopKCrossCoder encodes (threshold) and decodes as dictionary_learning does; encode and split run on it', async () => {
     const root = tempDir();
     const file = join(root, 'crosscoder.safetensors');
     const ref = JSON.parse(runPython(CROSSCODER, [file])) as { x: number[][]; f: number[]; relu: number[]; xhat: number[][] };
@@ -215,6 +215,9 @@ describe('import-sae: reference files', () => {
     const { dir } = makeTestRun(root, 'run5', { dims: [5, 5], episodes: 2, steps: 10 });
     const enc = await cli(['encode', join(root, 'ck'), dir]);
     expect(enc.rows).toBe(20);
+    const split = await runCliCapture(['split', join(root, 'ck'), '--run', dir, '--write']);
+    expect(split.code, split.stderr).toBe(0);
+    expect(loadCheckpoint(join(root, 'ck')).cfg.latents).toBe(12);
     const wrong = await runCliCapture(['import-sae', '--out', join(root, 'ck2'), '--crosscoder', file, '--agents', 'A,B,C']);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/the crosscoder has 2 layers \(agents\) but 3 agent ids were given/);
