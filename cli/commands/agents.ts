@@ -21,6 +21,7 @@ import { emit, type CliContext } from '../context.js';
 import { table } from '../format.js';
 import type { CommandModule } from '../program.js';
 import { ProgressBar } from '../progress.js';
+import { registerStrangerCommands } from './agentsStrangers.js';
 
 interface TrainFlags {
   stage: string;
@@ -195,6 +196,7 @@ export const agentsCommand: CommandModule = {
           );
         }),
       );
+    registerStrangerCommands(agents, action);
   },
 };
 

@@ -1,0 +1,3 @@
+export * from './tournament.js';
+export * from './ecological.js';
+export * from './tournamentReport.js';
