@@ -119,7 +119,7 @@ export type SaeConfig = Partial<Omit<CommonConfig, 'split'>> & { agents: AgentDi
 export const DEFAULT_BLOCK_PENALTY = 0.3;
 
 export const DEFAULT_SPLIT: SplitThresholds = {
-  minExplained: 0.05,
+  minExplained: 0.01,
   nullSigmas: 4,
   permutations: 16,
   minActive: 20,

@@ -42,8 +42,8 @@ describe('classifyLatents', () => {
 
   it('a use that clears the null but not the floor, or the floor but not the null, is no use', () => {
     const s = stats([[true, true], [true, true]], [100, 100]);
-    // Latent 0, agent B: significant but negligible (R² 0.03 < floor 0.05).
-    s.explained[1]![0] = 0.03;
+    // Latent 0, agent B: significant but negligible (R² 0.006 < floor 0.01).
+    s.explained[1]![0] = 0.006;
     // Latent 1, agent B: large but within the null (μ₀ 0.5, σ₀ 0.05 → threshold 0.7).
     s.explained[1]![1] = 0.6;
     s.nullMean[1]![1] = 0.5;

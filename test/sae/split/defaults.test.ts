@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recordSynthetic } from '../../../agents/synthetic/index.js';
-import { evaluateOnRun, loadCheckpoint, readCheckpointJson, releaseModel, selectBackend, trainDictionary, type SplitResult } from '../../../sae/index.js';
+import { analyseOnRuns, evaluateOnRun, loadCheckpoint, readCheckpointJson, releaseModel, selectBackend, trainDictionary, type SplitResult } from '../../../sae/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 beforeAll(async () => {
@@ -31,6 +31,8 @@ describe('the split at the defaults', () => {
     const split = readCheckpointJson<SplitResult>(ck, 'split.json')!;
     expect(split.sampleSet).toBe('heldout');
     expect(split.seedAgreement!.fraction).toBeGreaterThanOrEqual(0.9);
+    // `split` recomputed from the checkpoint (the stored witness stability carried over) agrees.
+    expect(analyseOnRuns(model, undefined, undefined, split).split.classes).toEqual(split.classes);
     // Held-out episodes only: ids ≡ 4 (mod 5) → 10 of 50.
     const rep = evaluateOnRun(model, split, run);
     releaseModel(model);
