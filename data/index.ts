@@ -20,3 +20,4 @@ export * from './stepKeySet.js';
 export * from './safetensors.js';
 export * from './parquetWriter.js';
 export * from './exportParquet.js';
+export * from './torchStateDict.js';

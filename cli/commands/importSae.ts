@@ -22,7 +22,7 @@ export const importSaeCommand: CommandModule = {
       .command('import-sae')
       .requiredOption('-o, --out <ckpt>', 'checkpoint folder to write')
       .option('--saelens <agent=dir>', 'a SAELens SAE folder (cfg.json + sae_weights.safetensors) for one agent; repeat per agent', collect)
-      .option('--crosscoder <file>', 'a dictionary_learning CrossCoder / BatchTopKCrossCoder state dict (.safetensors, or a folder with model.safetensors)')
+      .option('--crosscoder <file>', 'a dictionary_learning CrossCoder / BatchTopKCrossCoder state dict: ae.pt (torch.save), .safetensors, or a folder holding either')
       .option('--agents <ids>', 'comma-separated agent ids of the crosscoder\'s layers, in order (default A,B,…)')
       .option('--layout <layout>', 'SAELens only: shared (views of one dictionary, as export-saelens writes) | separate (each agent\'s latents its own) | auto', 'auto')
       .option('--force', 'replace an existing checkpoint in --out')

@@ -6,14 +6,14 @@
 //    folded back into the joint dictionary they came from ('shared' layout). Independent
 //    SAEs become one dictionary whose latents are each agent's own ('separate' layout:
 //    latents concatenated, block-diagonal weights).
-//  - dictionary_learning CrossCoder / BatchTopKCrossCoder state dicts (safetensors):
+//  - dictionary_learning CrossCoder / BatchTopKCrossCoder state dicts (ae.pt or safetensors):
 //    encoder.weight [L, d, m], encoder.bias [m], decoder.weight [L, m, d], decoder.bias
 //    [L, d], and for BatchTopK the buffers k and threshold; layer l is agent l.
 // The unfolding inverts exportSaelens.ts: with x̃ = (x − μ)/s,
 //   W_a = s·W_enc, D_a = W_dec/s, c_a = (b_dec − μ)/s, b = b_enc − (b_dec − μ)·W_enc.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readSafetensors, type NamedTensor } from '../../data/index.js';
+import { readSafetensors, readTorchStateDict, type NamedTensor } from '../../data/index.js';
 import { resolveSaeConfig, type ResolvedSaeConfig, type SaeConfig } from '../config.js';
 import { CheckpointError } from '../errors.js';
 import type { ParamSet } from '../model/params.js';
@@ -237,18 +237,22 @@ export function importSaelens(sources: { agent: string; dir: string }[], layoutI
   return { model, layout, source: { kind: 'saelens', folders: views.map((v) => ({ agent: v.agent, dir: v.dir, d_in: v.d, d_sae: v.m, topk: v.topk })) }, notes };
 }
 
-/** A dictionary_learning CrossCoder / BatchTopKCrossCoder state dict (safetensors file, or a folder with model.safetensors). */
+/** A dictionary_learning CrossCoder / BatchTopKCrossCoder state dict: safetensors, or torch.save's ae.pt (read without Python; data/torchStateDict.ts). */
 export function importCrosscoder(path: string, agentIds?: string[]): ImportedDictionary {
   let file = resolve(path);
-  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'model.safetensors');
-  if (!existsSync(file)) throw new CheckpointError(`no crosscoder state dict here (a .safetensors file, or a folder with model.safetensors)`, { file });
-  if (!file.endsWith('.safetensors')) {
-    throw new CheckpointError(
-      `read as safetensors only; convert a torch checkpoint first: python -c "import torch, safetensors.torch as s; s.save_file(torch.load('ae.pt'), 'ae.safetensors')"`,
-      { file },
-    );
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    const dir = file;
+    file = ['model.safetensors', 'ae.safetensors', 'ae.pt'].map((n) => join(dir, n)).find((f) => existsSync(f)) ?? join(dir, 'model.safetensors');
   }
-  const { tensors } = readSafetensors(file);
+  if (!existsSync(file)) throw new CheckpointError(`no crosscoder state dict here (a .safetensors or torch.save file, or a folder with model.safetensors or ae.pt)`, { file });
+  const notes: string[] = [];
+  let tensors: Record<string, NamedTensor>;
+  if (file.endsWith('.safetensors')) tensors = readSafetensors(file).tensors;
+  else {
+    const sd = readTorchStateDict(file);
+    tensors = sd.tensors;
+    if (sd.other.length) notes.push(`entries that are not tensors were ignored: ${sd.other.join(', ')}`);
+  }
   const We = tensors['encoder.weight'];
   if (!We || We.shape.length !== 3) throw new CheckpointError(`tensor 'encoder.weight' is missing or not [n_layers, d, dict_size] (a CrossCoder state dict)`, { file });
   const [L, d, m] = We.shape as [number, number, number];
@@ -260,7 +264,6 @@ export function importCrosscoder(path: string, agentIds?: string[]): ImportedDic
   const b = f32(tensors['encoder.bias'], 'encoder.bias', [m], file);
   const D = f32(tensors['decoder.weight'], 'decoder.weight', [L, m, d], file);
   const c = f32(tensors['decoder.bias'], 'decoder.bias', [L, d], file);
-  const notes: string[] = [];
   const kT = tensors.k;
   const tT = tensors.threshold;
   let threshold = NaN;

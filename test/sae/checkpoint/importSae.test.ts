@@ -3,6 +3,7 @@
 // codes and reconstructions equal the reference implementation's; and the round trip
 // checkpoint → export-saelens → import-sae → export-saelens, exact to float tolerance.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSafetensors } from '../../../data/index.js';
 import {
@@ -144,7 +145,7 @@ print(json.dumps(ref))
 
 // A dictionary_learning BatchTopKCrossCoder state dict over two agents (layers): encoder.weight
 // [2, d, m], encoder.bias [m], decoder.weight [2, m, d], decoder.bias [2, d], buffers k and
-// threshold; reference encode with the threshold as BatchTopKCrossCoder.encode does at
+// threshold (also torch.save'd as ae.pt, as the trainer writes it); reference encode with the threshold as BatchTopKCrossCoder.encode does at
 // inference (code normalisation: the sum over layers of the decoder row norms).
 const CROSSCODER = `
 import json, sys, torch
@@ -155,6 +156,7 @@ sd = {"encoder.weight": torch.randn(L, d, m) * 0.5, "encoder.bias": torch.randn(
       "decoder.weight": torch.randn(L, m, d) * 0.3, "decoder.bias": torch.randn(L, d),
       "k": torch.tensor(3, dtype=torch.int32), "threshold": torch.tensor(0.4, dtype=torch.float32)}
 save_file(sd, sys.argv[1])
+torch.save({**sd, "_hub_mixin_config": {"k": 3}}, sys.argv[2])   # what the trainer writes: ae.pt
 x = torch.randn(16, L, d)
 pre = torch.einsum("bld, ldf -> bf", x, sd["encoder.weight"]) + sd["encoder.bias"]
 post = torch.relu(pre)
@@ -200,7 +202,8 @@ describe('import-sae: reference files', () => {
   it.skipIf(noTorch !== null)('a dictionary_learning BatchTopKCrossCoder encodes (threshold) and decodes as dictionary_learning does; encode and split run on it', async () => {
     const root = tempDir();
     const file = join(root, 'crosscoder.safetensors');
-    const ref = JSON.parse(runPython(CROSSCODER, [file])) as { x: number[][]; f: number[]; relu: number[]; xhat: number[][] };
+    mkdirSync(join(root, 'trainer_0'));
+    const ref = JSON.parse(runPython(CROSSCODER, [file, join(root, 'trainer_0', 'ae.pt')])) as { x: number[][]; f: number[]; relu: number[]; xhat: number[][] };
     const res = await cli(['import-sae', '--out', join(root, 'ck'), '--crosscoder', file, '--agents', 'A,B']);
     expect(res).toMatchObject({ layout: 'crosscoder', mode: 'batchtopk', latents: 12, threshold: expect.closeTo(0.4, 6) as unknown });
     const ck = loadCheckpoint(join(root, 'ck'));
@@ -218,6 +221,12 @@ describe('import-sae: reference files', () => {
     const split = await runCliCapture(['split', join(root, 'ck'), '--run', dir, '--write']);
     expect(split.code, split.stderr).toBe(0);
     expect(loadCheckpoint(join(root, 'ck')).cfg.latents).toBe(12);
+    // The torch.save'd ae.pt (read without Python) gives the same checkpoint.
+    const pt = await cli(['import-sae', '--out', join(root, 'ck-pt'), '--crosscoder', join(root, 'trainer_0'), '--agents', 'A,B']);
+    expect(pt.notes).toEqual(['entries that are not tensors were ignored: _hub_mixin_config']);
+    const fromPt = loadCheckpoint(join(root, 'ck-pt'));
+    for (const [name, t] of Object.entries(ck.params)) expect(Array.from(fromPt.params[name]!.data), name).toEqual(Array.from(t.data));
+    expect(fromPt.threshold).toBe(ck.threshold);
     const wrong = await runCliCapture(['import-sae', '--out', join(root, 'ck2'), '--crosscoder', file, '--agents', 'A,B,C']);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/the crosscoder has 2 layers \(agents\) but 3 agent ids were given/);
