@@ -44,7 +44,7 @@ function ecologyLines(r: TournamentReport): { uniform: string; invasions: [strin
   const survivors = e.players.map((p, i) => [p, e.fromUniform.final[i]!] as const).filter(([, x]) => x > 1e-3).sort((a, b) => b[1] - a[1]);
   return {
     uniform: `after ${e.generations} generations from equal shares (payoffs shifted by +${e.payoffShift}): ${survivors.map(([p, x]) => `${p} ${x.toFixed(3)}`).join(', ') || 'none above 0.001'}`,
-    invasions: e.invasions.map((v) => [v.player, v.start.toFixed(3), v.final.toFixed(3), v.invades ? 'invades' : 'resisted (share falls)']),
+    invasions: e.invasions.map((v) => [v.player, v.start.toFixed(3), v.final.toFixed(3), v.invades ? 'invades (share grows)' : 'fails to invade (share falls)']),
   };
 }
 

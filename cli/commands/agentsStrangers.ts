@@ -197,7 +197,7 @@ export function registerStrangerCommands(agents: Command, action: ActionFactory)
               ['rank', 'player', 'kind', 'median', 'coop', 'CC', 'CD', 'DC', 'DD', 'wins'],
               t.standings.map((s) => [s.rank, s.name, s.kind, s.medianScore.toFixed(3), s.cooperationRating.toFixed(2), s.CC.toFixed(2), s.CD.toFixed(2), s.DC.toFixed(2), s.DD.toFixed(2), s.wins]),
             ),
-            `invasion from 1% over ${eco.generations} generations: ${eco.invasions.map((v) => `${v.player} ${v.invades ? 'invades' : 'resisted'} (${v.final.toFixed(3)})`).join(', ')}`,
+            `invasion from 1% over ${eco.generations} generations: ${eco.invasions.map((v) => `${v.player} ${v.invades ? 'invades' : 'fails to invade'} (${v.final.toFixed(3)})`).join(', ')}`,
             'files:',
             ...files.map((f) => `  ${f}`),
           ].join('\n'),
