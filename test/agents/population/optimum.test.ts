@@ -68,6 +68,15 @@ describe('exact best response by dynamic programming', () => {
       { name: 'm1', group: 'g', kind: 'memory', n: 1, start: 0.3, p: { CC: 0.9, CD: 0.2, DC: 0.6, DD: 0.1 } },
       { name: 'm2', group: 'g', kind: 'memory', n: 2, start: 0.7, p: { '??,?C': 0.8, '??,?D': 0.3, 'CC,DD': 0.55 }, noise: 0.05 },
     ];
+    // switches early enough for the horizon to reach the second part; the first part an fsm with implicit stays
+    specs.push({
+      name: 'sw',
+      group: 'g',
+      kind: 'switch',
+      at: 2,
+      first: { kind: 'fsm', initial: 'a', states: { a: { p: 0.8, next: { '?D': 'b' } }, b: { p: 0.1 } }, noise: 0.1 },
+      then: { kind: 'memory', n: 1, start: 0.4, p: { CC: 0.9, CD: 0.1, DC: 0.7, DD: 0.3 } },
+    } as StyleSpec);
     for (let seed = 1; seed <= 30; seed++) specs.push(generateStrategy(3_000_000 + seed));
     for (const spec of specs) {
       const style = compileStyle(spec);
