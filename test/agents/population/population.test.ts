@@ -40,7 +40,7 @@ describe('the generated co-player population', () => {
 function stationary(p: number[], q: number[]): number[] {
   let v = [0.25, 0.25, 0.25, 0.25];
   for (let it = 0; it < 20000; it++) {
-    const w = [0, 0, 0, 0];
+    const w: [number, number, number, number] = [0, 0, 0, 0];
     for (let o = 0; o < 4; o++) {
       const x = p[o]!;
       const y = q[((o & 1) << 1) | (o >> 1)]!; // Y sees the outcome mirrored
