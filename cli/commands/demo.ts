@@ -307,7 +307,7 @@ export const demoCommand: CommandModule = {
     program
       .command('demo')
       .description(
-        'the whole path in about a minute: start the workbench, record a synthetic pair of agents with planted conflicts, ' +
+        'the whole path in a few minutes: start the workbench, record a synthetic pair of agents with planted conflicts, ' +
           'train the paired dictionary, encode the run, detect conflicts, then record a second run live that is encoded and ' +
           'scored as it grows; prints the URL to open. Writes into the workspace (runs demo-*, checkpoints/demo-dictionary*).',
       )
