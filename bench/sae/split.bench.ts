@@ -129,7 +129,7 @@ function meanCi(xs: number[]): string {
 const lines: string[] = [];
 const classes = [...new Set(rows.flatMap((r) => Object.keys(r.precision)))].sort();
 lines.push(`| family | size | latents / k | labelled (${classes.join(' / ')}, rare, dead) vs truth | ${classes.map((c) => `prec ${c}`).join(' | ')} | ${classes.map((c) => `rec ${c}`).join(' | ')} | min prec | min prec (drift counted) | F1 | MCC | FVU | seed agreement | cells meeting target (strict / drift counted) |`);
-lines.push(`|${'---|'.repeat(10 + 2 * classes.length)}`);
+lines.push(`|${'---|'.repeat(11 + 2 * classes.length)}`);
 for (const family of families) {
   for (const over of overs) {
     const g = rows.filter((r) => r.family === family && r.over === over);
