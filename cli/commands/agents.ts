@@ -1,6 +1,6 @@
 // `thoughtlens agents train|eval`: the built-in iterated-prisoner's-dilemma agents.
 import { resolve, join } from 'node:path';
-import { Option, InvalidArgumentError } from 'commander';
+import { Option } from 'commander';
 import { UsageError } from '../../data/index.js';
 import {
   STAGES,
@@ -22,6 +22,7 @@ import { table } from '../format.js';
 import type { CommandModule } from '../program.js';
 import { ProgressBar } from '../progress.js';
 import { registerStrangerCommands } from './agentsStrangers.js';
+import { floatArg as float, intArg as int } from '../argParsers.js';
 
 interface TrainFlags {
   stage: string;
@@ -263,15 +264,5 @@ function abbrev(s: string): string {
   return s.length > 6 ? s.slice(0, 5) : s;
 }
 
-function int(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
-  return n;
-}
 
-function float(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a number');
-  return n;
-}
 

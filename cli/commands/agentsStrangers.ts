@@ -12,6 +12,7 @@ import { ecology, runTournament, TOURNAMENT_FORMATS, writeTournamentReport, type
 import { emit, type CliContext } from '../context.js';
 import { table } from '../format.js';
 import type { ActionFactory } from '../program.js';
+import { floatArg as float, intArg as int } from '../argParsers.js';
 
 export const BAYES_NAME = 'bayes-posterior';
 
@@ -213,14 +214,4 @@ function parseFormats(s: string): TournamentFormat[] {
   return [...new Set(out)] as TournamentFormat[];
 }
 
-function int(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
-  return n;
-}
 
-function float(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a number');
-  return n;
-}

@@ -9,6 +9,7 @@ import { formatBytes } from '../format.js';
 import type { ActionFactory } from '../program.js';
 import { ProgressBar } from '../progress.js';
 import { recordOutDir } from './recordOutput.js';
+import { floatArg as float, intArg as int } from '../argParsers.js';
 
 interface SyntheticFlags {
   out?: string;
@@ -218,17 +219,7 @@ function readConfigFile(file: string): SyntheticConfig {
   }
 }
 
-function int(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
-  return n;
-}
 
-function float(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
-  return n;
-}
 
 function list(v: string): string[] {
   const items = v.split(',').map((s) => s.trim()).filter(Boolean);
