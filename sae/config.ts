@@ -115,7 +115,7 @@ export type SaeConfig = Partial<Omit<CommonConfig, 'split'>> & { agents: AgentDi
   Partial<Omit<PartitionedFields, 'mode'>> &
   Partial<Omit<JacobianFields, 'mode' | 'penalty'>> & { mode?: SaeMode; penalty?: L1Fields['penalty'] | JacobianFields['penalty'] };
 
-/** Default λ of the decoder-block penalty (docs/RESULTS.md, 'Choosing the block penalty'). */
+/** Default λ of the decoder-block penalty (docs/SPLIT.md: set once on the development family, not swept). */
 export const DEFAULT_BLOCK_PENALTY = 0.3;
 
 export const DEFAULT_SPLIT: SplitThresholds = {
