@@ -20,7 +20,7 @@ function medianSqDist(x: Float64Array, n: number, p: number): number {
 }
 
 /** In-place Cholesky of a symmetric positive definite n × n matrix (lower triangle). */
-export function cholesky(A: Float64Array, n: number): void {
+function cholesky(A: Float64Array, n: number): void {
   for (let j = 0; j < n; j++) {
     let s = A[j * n + j]!;
     for (let k = 0; k < j; k++) s -= A[j * n + k]! ** 2;
@@ -32,25 +32,6 @@ export function cholesky(A: Float64Array, n: number): void {
       A[i * n + j] = t / d;
     }
   }
-}
-
-/** Solves L Lᵀ X = B (B: n × q, row-major) given the Cholesky factor L from `cholesky`. */
-export function choleskySolve(L: Float64Array, n: number, B: Float64Array, q: number): Float64Array {
-  const X = new Float64Array(n * q);
-  const z = new Float64Array(n);
-  for (let c = 0; c < q; c++) {
-    for (let i = 0; i < n; i++) {
-      let s = B[i * q + c]!;
-      for (let k = 0; k < i; k++) s -= L[i * n + k]! * z[k]!;
-      z[i] = s / L[i * n + i]!;
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      let s = z[i]!;
-      for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * X[k * q + c]!;
-      X[i * q + c] = s / L[i * n + i]!;
-    }
-  }
-  return X;
 }
 
 /**
@@ -94,9 +75,21 @@ export function kernelRidgeR2(
     for (let i = 0; i < nTrain; i++) s += yTrain[i * q + c]!;
     ym[c] = s / nTrain;
   }
-  const centred = new Float64Array(nTrain * q);
-  for (let i = 0; i < nTrain; i++) for (let c = 0; c < q; c++) centred[i * q + c] = yTrain[i * q + c]! - ym[c]!;
-  const alpha = choleskySolve(K, nTrain, centred, q);
+  // Solve L Lᵀ α = Y − ȳ column by column.
+  const alpha = new Float64Array(nTrain * q);
+  for (let c = 0; c < q; c++) {
+    const z = new Float64Array(nTrain);
+    for (let i = 0; i < nTrain; i++) {
+      let s = yTrain[i * q + c]! - ym[c]!;
+      for (let k = 0; k < i; k++) s -= K[i * nTrain + k]! * z[k]!;
+      z[i] = s / K[i * nTrain + i]!;
+    }
+    for (let i = nTrain - 1; i >= 0; i--) {
+      let s = z[i]!;
+      for (let k = i + 1; k < nTrain; k++) s -= K[k * nTrain + i]! * alpha[k * q + c]!;
+      alpha[i * q + c] = s / K[i * nTrain + i]!;
+    }
+  }
   const r2: number[] = [];
   const pred = new Float64Array(nTest * q);
   for (let t = 0; t < nTest; t++) {

@@ -17,6 +17,7 @@
 // (Minder et al.'s 'latent decoupling'): both are classed 'shared' and name each other in `pair`.
 // individual(A) = shared ∪ private-A ∪ partials that include A.
 import type { SplitThresholds } from '../config.js';
+import { pearsonMatrix } from '../eval/correlation.js';
 import type { UsageStats } from './usageStats.js';
 
 export type LatentClass = 'dead' | 'rare' | 'shared' | `private-${string}` | `partial-${string}`;
@@ -58,27 +59,6 @@ export interface SplitResult {
 }
 
 const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null) as number;
-
-/** Pearson correlation of two latents' codes over the sample (rows × m codes). */
-function codeCorrelation(codes: Float32Array, rows: number, m: number, i: number, j: number): number {
-  let si = 0;
-  let sj = 0;
-  let sii = 0;
-  let sjj = 0;
-  let sij = 0;
-  for (let r = 0; r < rows; r++) {
-    const a = codes[r * m + i]!;
-    const b = codes[r * m + j]!;
-    si += a;
-    sj += b;
-    sii += a * a;
-    sjj += b * b;
-    sij += a * b;
-  }
-  const ci = sii - (si * si) / rows;
-  const cj = sjj - (sj * sj) / rows;
-  return ci > 0 && cj > 0 ? (sij - (si * sj) / rows) / Math.sqrt(ci * cj) : 0;
-}
 
 /**
  * A second, differently seeded dictionary: per latent the |r| of its code with its match, and
@@ -127,13 +107,17 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
   const pair = new Array<number>(m).fill(-1);
   if (t.pairCorrelation < 1) {
     const priv = classes.map((c, j) => (c.startsWith('private-') ? j : -1)).filter((j) => j >= 0);
+    const p = priv.length;
+    const sub = new Float32Array(rows * p);
+    for (let r = 0; r < rows; r++) priv.forEach((j, c) => (sub[r * p + c] = stats.codes[r * m + j]!));
+    const C = pearsonMatrix(sub, p, sub, p, rows);
     const cand: { i: number; j: number; r: number }[] = [];
-    for (let x = 0; x < priv.length; x++) {
-      for (let y = x + 1; y < priv.length; y++) {
+    for (let x = 0; x < p; x++) {
+      for (let y = x + 1; y < p; y++) {
         const i = priv[x]!;
         const j = priv[y]!;
         if (classes[i] === classes[j]) continue;
-        const r = codeCorrelation(stats.codes, rows, m, i, j);
+        const r = C[x * p + y]!;
         if (r >= t.pairCorrelation) cand.push({ i, j, r });
       }
     }

@@ -19,6 +19,7 @@ import { makeRng } from '../../util/random.js';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import { decodeAgent, encodeJoint } from '../model/inference.js';
 import { tidyData } from '../model/ops.js';
+import { fractionUnexplained } from '../eval/fvu.js';
 import type { EpisodeSample } from './heldOut.js';
 
 export interface UsageOptions {
@@ -165,25 +166,18 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
     const x = sample.xs[a]!;
     const xhat = decodeAgent(model, a, z, rows);
     const inv = 1 / model.norms[a]!.scale;
+    out.fvu.push(fractionUnexplained(x, xhat, rows, d));
+    // The residual in a's normalised units, and its energy per row.
     const e = new Float32Array(rows * d);
     const q = new Float64Array(rows);
-    const mean = new Float64Array(d);
-    for (let r = 0; r < rows; r++) for (let i = 0; i < d; i++) mean[i]! += x[r * d + i]! / rows;
-    let err = 0;
-    let tot = 0;
     for (let r = 0; r < rows; r++) {
       let s = 0;
-      for (let i = 0; i < d; i++) {
-        const o2 = r * d + i;
-        const diff = x[o2]! - xhat[o2]!;
-        err += diff * diff;
-        tot += (x[o2]! - mean[i]!) ** 2;
-        e[o2] = diff * inv;
-        s += (diff * inv) ** 2;
+      for (let o2 = r * d; o2 < (r + 1) * d; o2++) {
+        e[o2] = (x[o2]! - xhat[o2]!) * inv;
+        s += e[o2]! ** 2;
       }
       q[r] = s;
     }
-    out.fvu.push(tot > 0 ? err / tot : NaN);
     const explained = new Float64Array(m);
     const nullMean = new Float64Array(m);
     const nullSd = new Float64Array(m);

@@ -14,6 +14,7 @@ import { encodeJoint, decodeAgent, releaseModel } from '../model/inference.js';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import type { EpisodeSample } from '../split/heldOut.js';
 import { pearsonMatrix } from '../eval/correlation.js';
+import { fractionUnexplained } from '../eval/fvu.js';
 import { matchByCorrelation } from '../eval/mcc.js';
 
 export interface SizeChoice {
@@ -40,21 +41,8 @@ export function sampleFvu(model: SaeModel, sample: EpisodeSample): number {
   const z = encodeJoint(model, sample.xs, sample.rows);
   let sum = 0;
   model.cfg.agents.forEach((ag, a) => {
-    const d = ag.dim;
-    const x = sample.xs[a]!;
-    const xh = decodeAgent(model, a, z, sample.rows);
-    const mean = new Float64Array(d);
-    for (let r = 0; r < sample.rows; r++) for (let i = 0; i < d; i++) mean[i]! += x[r * d + i]! / sample.rows;
-    let err = 0;
-    let tot = 0;
-    for (let r = 0; r < sample.rows; r++) {
-      for (let i = 0; i < d; i++) {
-        const o = r * d + i;
-        err += (x[o]! - xh[o]!) ** 2;
-        tot += (x[o]! - mean[i]!) ** 2;
-      }
-    }
-    sum += tot > 0 ? err / tot : 0;
+    const f = fractionUnexplained(sample.xs[a]!, decodeAgent(model, a, z, sample.rows), sample.rows, ag.dim);
+    sum += Number.isFinite(f) ? f : 0;
   });
   return sum / model.cfg.agents.length;
 }

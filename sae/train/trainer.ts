@@ -21,7 +21,7 @@ import { releaseModel } from '../model/inference.js';
 import { applyNorm, estimateNorm, type AgentNorm } from '../model/normalisation.js';
 import { initParams, type ParamSet } from '../model/params.js';
 import { analyseModel, type Analysis } from '../split/analyse.js';
-import { effectiveHoldout, episodeFilter, readEpisodeSample } from '../split/heldOut.js';
+import { effectiveHoldout, episodeFilter, readEpisodeSample, type EpisodeSample } from '../split/heldOut.js';
 import { chooseSize, crossSeedStability, probeConfig, type SizeChoice } from './autoSize.js';
 import { readSample, ShuffledBatches } from './batchStream.js';
 import { DenseEngine } from './denseEngine.js';
@@ -59,6 +59,8 @@ export interface TrainOptions {
   threads?: number;
   /** Skip the split and metrics at the end (benchmarks). */
   skipAnalysis?: boolean;
+  /** config.holdoutEvery was already checked against these runs (the nested probe and witness trainings). */
+  holdoutChecked?: boolean;
   onProgress?: (p: TrainProgress) => void;
   log?: (line: string) => void;
 }
@@ -101,23 +103,33 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   const asked = resolveSaeConfig({ ...o.config, agents } as SaeConfig);
   const ids = asked.agents.map((a) => a.id);
   // The hold-out actually used (0 when the runs have too few episodes to hold any out).
-  const holdoutEvery = effectiveHoldout(runs, ids, asked.holdoutEvery);
+  const holdoutEvery = o.holdoutChecked ? asked.holdoutEvery : effectiveHoldout(runs, ids, asked.holdoutEvery);
   if (holdoutEvery !== asked.holdoutEvery) log(`too few episodes to hold every ${asked.holdoutEvery}th out: training and splitting on all episodes`);
   const out0 = resolve(o.out);
   const resuming = o.resume === true && existsSync(join(out0, 'cfg.json'));
   const given = o.config as { latents?: number; k?: number };
+  // The held-out rows the size probes and the split are scored on: read once, when first needed.
+  let heldSample: EpisodeSample | null = null;
+  const sampleSet = holdoutEvery >= 2 ? 'heldout' : 'all';
+  const analysisSample = () => (heldSample ??= readEpisodeSample(runs, ids, asked.split.sampleRows, episodeFilter(sampleSet, holdoutEvery)));
   let size: SizeChoice | null = null;
   if (!resuming && asked.mode === 'batchtopk' && (given.latents === undefined || given.k === undefined)) {
     // Size from the data: short probes on the training episodes, scored on the held-out ones.
-    const probeSample = readEpisodeSample(runs, ids, asked.split.sampleRows, episodeFilter(holdoutEvery >= 2 ? 'heldout' : 'all', holdoutEvery));
     mkdirSync(dirname(out0), { recursive: true });
     const probeRoot = mkdtempSync(join(dirname(out0), `.${basename(out0)}.probe-`));
     try {
       size = await chooseSize(
         asked.agents.map((a) => a.dim),
-        probeSample,
+        analysisSample(),
         async (latents, k, seed) => {
-          const r = await trainDictionary({ runs, out: join(probeRoot, `${latents}-${k}-${seed}`), config: { ...o.config, agents, ...probeConfig(asked.steps), latents, k, seed, witness: false, holdoutEvery, checkpointEvery: 0 }, skipAnalysis: true, threads: o.threads });
+          const r = await trainDictionary({
+            runs,
+            out: join(probeRoot, `${latents}-${k}-${seed}`),
+            config: { ...o.config, agents, ...probeConfig(asked.steps), latents, k, seed, witness: false, holdoutEvery, checkpointEvery: 0 },
+            skipAnalysis: true,
+            holdoutChecked: true,
+            threads: o.threads,
+          });
           return r.model;
         },
         asked.seed,
@@ -231,11 +243,9 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   const secs = (performance.now() - started) / 1000;
   const finished = state.step >= cfg.steps;
   const model = current(finished);
-  let saved = model;
   let analysis: Analysis | null = null;
   if (!o.skipAnalysis) {
-    const set = cfg.holdoutEvery >= 2 ? 'heldout' : 'all';
-    const sample = readEpisodeSample(runs, ids, cfg.split.sampleRows, episodeFilter(set, cfg.holdoutEvery));
+    const sample = analysisSample();
     let witness: Parameters<typeof analyseModel>[4] = undefined;
     if (cfg.witness && finished) {
       // A second dictionary, seeded differently: latents it does not reproduce are not trusted.
@@ -247,28 +257,28 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
           out: wdir,
           config: { ...o.config, agents, latents: cfg.latents, ...('k' in cfg ? { k: cfg.k } : {}), seed: wseed, witness: false, holdoutEvery: cfg.holdoutEvery, checkpointEvery: 0 },
           skipAnalysis: true,
+          holdoutChecked: true,
           threads: o.threads,
           onProgress: o.onProgress ? (p) => o.onProgress!({ ...p, phase: 'witness' }) : undefined,
         });
         const st = crossSeedStability(model, w.model, sample);
-        const wa = analyseModel(w.model, sample, undefined, set);
+        const wa = analyseModel(w.model, sample, undefined, sampleSet);
         releaseModel(w.model);
         witness = { r: st.r, match: st.match, classes: wa.split.classes };
         state.witness = { seed: wseed, reproduced: Array.from(st.r).filter((r) => r >= cfg.split.minStability).length, latents: cfg.latents, minStability: cfg.split.minStability };
+        model.meta.training.witness = state.witness;
       } finally {
         rmSync(wdir, { recursive: true, force: true });
       }
     }
+    analysis = analyseModel(model, sample, undefined, sampleSet, witness);
     releaseModel(model);
-    saved = current(finished);
-    analysis = analyseModel(saved, sample, undefined, set, witness);
-    releaseModel(saved);
   }
-  snapshot(finished, analysis ?? undefined, saved);
+  snapshot(finished, analysis ?? undefined, model);
   engine.dispose();
   return {
     dir: out,
-    model: saved,
+    model,
     backend,
     engine: engine.kind,
     steps: state.step,
