@@ -25,6 +25,12 @@ export interface SplitThresholds {
   /** …or on fewer than this fraction of the sample rows. */
   rareFrequency: number;
   /** A latent whose code the witness seed reproduces with |r| below this is 'rare' (not reproducible)… */
+  /**
+   * …or whose activation comes from an effective number of episodes (participation ratio) below
+   * this fraction of the sample's episodes: evidence from a few episodes (e.g. a drift that
+   * happens in some episodes only) is too little to decide who uses the latent.
+   */
+  minEpisodeSpread: number;
   minStability: number;
   /** …unless its own evidence is strong: it fires on at least this fraction of the sample rows… */
   strongFrequency: number;
@@ -127,6 +133,7 @@ export const DEFAULT_SPLIT: SplitThresholds = {
   minStability: 0.8,
   strongFrequency: 0.02,
   strongExplained: 0.5,
+  minEpisodeSpread: 1 / 3,
   pairCorrelation: 0.8,
   sampleRows: 8192,
 };
@@ -170,6 +177,7 @@ export function resolveSplitThresholds(s: Partial<SplitThresholds> = {}): SplitT
     minStability: frac(s.minStability, 'split.minStability', DEFAULT_SPLIT.minStability),
     strongFrequency: frac(s.strongFrequency, 'split.strongFrequency', DEFAULT_SPLIT.strongFrequency),
     strongExplained: frac(s.strongExplained, 'split.strongExplained', DEFAULT_SPLIT.strongExplained),
+    minEpisodeSpread: frac(s.minEpisodeSpread, 'split.minEpisodeSpread', DEFAULT_SPLIT.minEpisodeSpread),
     pairCorrelation: frac(s.pairCorrelation, 'split.pairCorrelation', DEFAULT_SPLIT.pairCorrelation),
     sampleRows: int(s.sampleRows, 'split.sampleRows', DEFAULT_SPLIT.sampleRows),
   };

@@ -1,6 +1,7 @@
 // `detect` at its defaults on synthetic runs with planted conflicts (agents/synthetic), with
 // truth: per generator seed, record a run, train the paired dictionary on the first half of
-// the episodes (explicit --latents/--k: the training defaults are changing elsewhere), then
+// the episodes (--size auto: `train`'s defaults, size and k chosen from the data; --size 2x:
+// latents = 2 × the true thought count, k chosen from the data; or explicit --latents/--k), then
 // detectRun with no detector options at all — horizon, views and threshold come from the
 // reference half — and its two baselines (raw-state CCA, behaviour-only) fitted on the same
 // reference episodes and scored on the same held-out episodes. Metrics pooled over seeds
@@ -15,11 +16,11 @@
 //    averaged), which compares detectors at equal false alarms.
 // Writes artifacts/conflicts/defaults-<tag>.json and prints a Markdown table.
 //   npx tsx bench/conflicts/defaults.bench.ts [--seeds 1,2,3,4,5] [--episodes 60] [--steps 200]
-//     [--dims 32] [--latents 64] [--k 4] [--train-steps 600] [--family mixing] [--lag 10] [--resamples 500] [--tag default]
+//     [--dims 32] [--size auto|<n>x] [--latents 64] [--k 4] [--train-steps 600] [--family mixing] [--lag 10] [--resamples 500] [--tag default]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordSynthetic } from '../../agents/index.js';
-import { trainDictionary } from '../../sae/index.js';
+import { readRunTruth, trainDictionary, type SaeConfig } from '../../sae/index.js';
 import {
   behaviourOnly,
   ccaViews,
@@ -42,6 +43,7 @@ const T = num('steps', 200);
 const D = num('dims', 32);
 const M = num('latents', 64);
 const K = num('k', 4);
+const SIZE = args.get('size');
 const TRAIN_STEPS = num('train-steps', 600);
 const RESAMPLES = num('resamples', 500);
 const family = args.get('family');
@@ -64,13 +66,15 @@ for (const seed of seeds) {
   await recordSynthetic(dir, { episodes: E, steps: T, hiddenSize: D, seed, conflicts: { fraction: 0.5, ...(lag !== undefined ? { lag } : {}) }, ...(family ? { family } : {}) });
   const half = Math.round(E / 2);
   copyEpisodes(dir, dir + '-train', (e) => e < half);
-  const tr = await trainDictionary({
-    runs: [dir + '-train'],
-    out: join(root, `defaults-${tag}-ckpt-s${seed}`),
-    config: { latents: M, k: K, steps: TRAIN_STEPS, seed, batchSize: 512, lr: 3e-3 },
-  });
+  const config: Partial<SaeConfig> =
+    SIZE === 'auto'
+      ? { seed }
+      : SIZE?.endsWith('x')
+        ? { seed, latents: Number(SIZE.slice(0, -1)) * readRunTruth(dir).n }
+        : { latents: M, k: K, steps: TRAIN_STEPS, seed, batchSize: 512, lr: 3e-3 };
+  const tr = await trainDictionary({ runs: [dir + '-train'], out: join(root, `defaults-${tag}-ckpt-s${seed}`), config });
   const split = tr.analysis!.split;
-  log(`seed ${seed}: recorded ${E}×${T}, dictionary ${M}/${K} ${tr.steps} steps, classes ${JSON.stringify(split.counts)} [${secs()}]`);
+  log(`seed ${seed}: recorded ${E}×${T}, dictionary ${tr.model.cfg.latents}/${'k' in tr.model.cfg ? tr.model.cfg.k : '–'} ${tr.steps} steps, classes ${JSON.stringify(split.counts)} [${secs()}]`);
   const res = detectRun({
     runDir: dir,
     views: dictionaryViews(coderFromModel(tr.model, split), true),
@@ -136,7 +140,7 @@ for (const n of NAMES) {
   };
 }
 const command = `npx tsx bench/conflicts/defaults.bench.ts ${process.argv.slice(2).join(' ')}`.trim();
-writeFileSync(join(root, `defaults-${tag}.json`), JSON.stringify({ command, params: { seeds, episodes: E, steps: T, dims: D, latents: M, k: K, trainSteps: TRAIN_STEPS, family: family ?? 'default', lag: lag ?? 'default' }, table, perSeed, seconds: (Date.now() - t0) / 1000 }, null, 1));
+writeFileSync(join(root, `defaults-${tag}.json`), JSON.stringify({ command, params: { seeds, episodes: E, steps: T, dims: D, size: SIZE ?? 'given', latents: M, k: K, trainSteps: TRAIN_STEPS, family: family ?? 'default', lag: lag ?? 'default' }, table, perSeed, seconds: (Date.now() - t0) / 1000 }, null, 1));
 const ci = (i: Interval | string | number, d = 2) => (typeof i === 'object' ? `${Number.isFinite(i.estimate) ? i.estimate.toFixed(d) : 'n/a'} [${i.lo.toFixed(d)}, ${i.hi.toFixed(d)}]` : String(i));
 const lines = [
   '| detector | flagged after onset, before divergence | median lead (steps) | false alarms / 1000 | AUROC (onset ≤ t < divergence) | mean detection over 0–1 FA/1000 (sweep) | attribution: thought | attribution: agent |',

@@ -13,6 +13,7 @@ export const splitCommand: CommandModule = {
       .option('--min-explained <x>', `effect floor: fraction of an agent's residual energy a latent must explain to count as used (default ${DEFAULT_SPLIT.minExplained})`)
       .option('--null-sigmas <x>', `standard deviations above the permutation null (default ${DEFAULT_SPLIT.nullSigmas})`)
       .option('--min-active <n>', `fewer active sample rows than this → 'rare' (default ${DEFAULT_SPLIT.minActive})`)
+      .option('--min-episode-spread <f>', `activation from fewer effective episodes than this fraction of the sample's episodes → 'rare' (default ${DEFAULT_SPLIT.minEpisodeSpread.toFixed(3)})`)
       .option('--pair-correlation <r>', `private latents of two agents whose codes correlate ≥ r are a decoupled shared pair; 1 = off (default ${DEFAULT_SPLIT.pairCorrelation})`)
       .option('--rows <n>', `held-out rows sampled (default ${DEFAULT_SPLIT.sampleRows})`)
       .option('--write', 'store the new split.json and metrics.json in the checkpoint')
@@ -24,7 +25,7 @@ export const splitCommand: CommandModule = {
           'latent\'s evidence (latent scaling ν with a bootstrap interval, explained fraction, threshold, active rows)',
       )
       .action(
-        action(async (ctx, ckpt: string, flags: { backend?: BackendName | 'auto'; run?: string[]; minExplained?: string; nullSigmas?: string; minActive?: string; pairCorrelation?: string; rows?: string; write?: boolean }) => {
+        action(async (ctx, ckpt: string, flags: { backend?: BackendName | 'auto'; run?: string[]; minExplained?: string; nullSigmas?: string; minActive?: string; minEpisodeSpread?: string; pairCorrelation?: string; rows?: string; write?: boolean }) => {
           await selectBackend(flags.backend);
           ckpt = resolveCheckpointRef(ctx.workspace, ckpt);
           const model = loadCheckpoint(ckpt);
@@ -34,6 +35,7 @@ export const splitCommand: CommandModule = {
             ...(flags.minExplained !== undefined ? { minExplained: num(flags.minExplained) } : {}),
             ...(flags.nullSigmas !== undefined ? { nullSigmas: num(flags.nullSigmas) } : {}),
             ...(flags.minActive !== undefined ? { minActive: num(flags.minActive) } : {}),
+            ...(flags.minEpisodeSpread !== undefined ? { minEpisodeSpread: num(flags.minEpisodeSpread) } : {}),
             ...(flags.pairCorrelation !== undefined ? { pairCorrelation: num(flags.pairCorrelation) } : {}),
             ...(flags.rows !== undefined ? { sampleRows: num(flags.rows) } : {}),
           });
@@ -48,7 +50,7 @@ export const splitCommand: CommandModule = {
               `agreement α: ${[0, 1, 2, 3].map((a) => `${a}: ${split.alpha.filter((x) => x === a).length}`).join('  ')}`,
               `FVU ${Object.entries(metrics.fvu).map(([a, v]) => `${a} ${v.toFixed(4)}`).join('  ')}  L0 ${metrics.l0.toFixed(1)}  dead ${(100 * metrics.deadFraction).toFixed(1)}%  dense ${(100 * metrics.denseFraction).toFixed(1)}%`,
               `decided on ${split.sampleRows} rows of ${split.sampleEpisodes} ${split.sampleSet === 'heldout' ? 'held-out' : split.sampleSet} episodes: ` +
-                `used = R² ≥ max(${t.minExplained}, null μ₀ + ${t.nullSigmas}σ₀ over ${t.permutations} permutations); rare < ${t.minActive} rows or < ${t.rareFrequency} of rows`,
+                `used = R² ≥ max(${t.minExplained}, null μ₀ + ${t.nullSigmas}σ₀ over ${t.permutations} permutations); rare < ${t.minActive} rows, < ${t.rareFrequency} of rows or spread over < ${((t.minEpisodeSpread ?? 0) * split.sampleEpisodes).toFixed(1)} effective episodes`,
             ].join('\n'),
           );
         }),

@@ -6,7 +6,9 @@
 //   the floor  minExplained (an effect size: a significant but negligible use is not a use).
 // Classes, in order of precedence:
 //   'dead'      never fires on the held-out sample;
-//   'rare'      fires on fewer than minActive sample rows or under rareFrequency of them, or no
+//   'rare'      fires on fewer than minActive sample rows or under rareFrequency of them, or its
+//               activation comes from an effective number of episodes under minEpisodeSpread of the
+//               sample's episodes (a drift present in a few episodes only), or no
 //               agent's use clears the test, or a second dictionary trained with another seed (the
 //               witness) does not reproduce it (|r| of codes < minStability) and its own evidence
 //               is weak (it fires on < strongFrequency of the rows or explains < strongExplained
@@ -50,6 +52,8 @@ export interface SplitResult {
   /** Per latent: sample rows on which it fires, and that count over the sample rows. */
   activeRows: number[];
   frequency: number[];
+  /** Per latent: effective number of sample episodes its activation comes from (participation ratio). */
+  episodeSpread: number[];
   /** Per latent: the decoupled partner of a pair classed shared, else −1. */
   pair: number[];
   /** Per latent: |r| of its code with its match in the witness seed (null without a witness). */
@@ -96,7 +100,7 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     const al = use.filter(Boolean).length;
     let cls: LatentClass;
     if (n === 0) cls = 'dead';
-    else if (n < t.minActive || n / Math.max(1, rows) < t.rareFrequency || al === 0) cls = 'rare';
+    else if (n < t.minActive || n / Math.max(1, rows) < t.rareFrequency || al === 0 || stats.episodeSpread[j]! < (t.minEpisodeSpread ?? 0) * stats.episodes) cls = 'rare';
     else if (al === N) cls = 'shared';
     else if (al === 1) cls = `private-${agents[use.indexOf(true)]}`;
     else cls = `partial-${agents.filter((_, a) => use[a]).join('+')}`;
@@ -190,6 +194,7 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     threshold,
     activeRows: Array.from(stats.active),
     frequency: Array.from(stats.active, (n) => Math.round((n / Math.max(1, rows)) * 1e6) / 1e6),
+    episodeSpread: Array.from(stats.episodeSpread, (x) => Math.round(x * 100) / 100),
     pair,
     stability: witness ? Array.from(witness.r, r4) : null,
     seedAgreement,

@@ -35,6 +35,12 @@ export interface UsageStats {
   episodes: number;
   /** Per latent: rows with z_j > 0. */
   active: Int32Array;
+  /**
+   * Per latent: the effective number of episodes its activation mass comes from,
+   * (Σ_e s_e)² / Σ_e s_e² with s_e = Σ_{r ∈ e} z_rj (the participation ratio; E when it fires
+   * evenly in all E episodes, 1 when all of it sits in one episode).
+   */
+  episodeSpread: Float64Array;
   /** Mean active latents per row. */
   l0: number;
   /** Per agent, per latent. */
@@ -138,6 +144,21 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
     ep[r] = epIndex.get(e)!;
   }
   const E = epIndex.size;
+  const episodeSpread = new Float64Array(m);
+  {
+    const mass = new Float64Array(E);
+    for (let j = 0; j < m; j++) {
+      mass.fill(0);
+      for (let p = col[j]!; p < col[j + 1]!; p++) mass[ep[rowsOf[p]!]!]! += valsOf[p]!;
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = 0; i < E; i++) {
+        s1 += mass[i]!;
+        s2 += mass[i]! * mass[i]!;
+      }
+      episodeSpread[j] = s2 > 0 ? (s1 * s1) / s2 : 0;
+    }
+  }
   const rng = makeRng((o.seed ?? cfg.seed) + 0x5ca1e);
   const perms = Array.from({ length: K }, () => otherEpisodePermutation(sample.episode, rng));
   const boots = Array.from({ length: nBoot }, () => {
@@ -150,6 +171,7 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
     rows,
     episodes: E,
     active,
+    episodeSpread,
     l0,
     explained: [],
     nullMean: [],

@@ -11,6 +11,7 @@ function stats(used: boolean[][], active: number[], rows = 1000, codes?: Float32
     rows,
     episodes: 10,
     active: Int32Array.from(active),
+    episodeSpread: Float64Array.from(active, () => 8),
     l0: 2,
     explained: per((a, j) => (used[a]![j] ? 0.6 : 0.001)),
     nullMean: per(() => 0.001),
@@ -59,6 +60,18 @@ describe('classifyLatents', () => {
     // Under 0.1% of 10,000 rows is rare even with 9 > minActive… (minActive 5 here).
     const t = { ...DEFAULT_SPLIT, minActive: 5 };
     expect(classifyLatents(['A', 'B'], stats([[true], [true]], [9], 10_000), t).classes).toEqual(['rare']);
+  });
+
+  it('a latent whose activation sits in a few of the episodes is rare (a drift in some episodes only)', () => {
+    const s = stats([[true, true, true], [true, false, true]], [100, 100, 100]);
+    // 10 episodes, threshold 1/3 of them: spreads 3.2 and 1.5 are too narrow, 3.4 is enough.
+    s.episodeSpread[0] = 3.2;
+    s.episodeSpread[1] = 1.5;
+    s.episodeSpread[2] = 3.4;
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
+    expect(split.classes).toEqual(['rare', 'rare', 'shared']);
+    expect(split.episodeSpread).toEqual([3.2, 1.5, 3.4]);
+    expect(classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, minEpisodeSpread: 0 }).classes).toEqual(['shared', 'private-A', 'shared']);
   });
 
   it('two private latents of different agents that fire together are one decoupled shared pair', () => {
