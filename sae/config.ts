@@ -3,6 +3,7 @@
 // registry (model/modes.ts); the common fields here.
 import { ConfigError } from './errors.js';
 import { BACKEND_NAMES, type BackendName } from './backend.js';
+import { MATMUL_NAMES, type MatmulName } from './matmul.js';
 
 export const SAE_MODES = ['batchtopk', 'l1', 'partitioned', 'jacobian'] as const;
 export type SaeMode = (typeof SAE_MODES)[number];
@@ -70,6 +71,8 @@ interface CommonConfig {
   /** 'sparse' decodes only the active latents (batchtopk, partitioned); 'auto' picks it where it is faster. */
   engine: 'auto' | 'dense' | 'sparse';
   backend: BackendName | 'auto';
+  /** What runs the sparse engine's dense encoder product: native 'onnxruntime', 'tfjs' (the backend's), or 'auto' (native when it loads). */
+  matmul: MatmulName | 'auto';
   /** Train a second, differently seeded dictionary and label latents it does not reproduce 'rare' (split.minStability). */
   witness: boolean;
   /** Episodes with id ≡ holdoutEvery − 1 (mod holdoutEvery) are held out of training (0 = none; split/heldOut.ts). */
@@ -219,6 +222,7 @@ export function resolveSaeConfig(c: SaeConfig): ResolvedSaeConfig {
     checkpointEvery: int(c.checkpointEvery, 'checkpointEvery', 0, 0),
     engine: oneOf(c.engine, 'engine', 'auto', ['auto', 'dense', 'sparse'] as const),
     backend: oneOf(c.backend, 'backend', 'auto', ['auto', ...BACKEND_NAMES] as const),
+    matmul: oneOf(c.matmul, 'matmul', 'auto', ['auto', ...MATMUL_NAMES] as const),
     holdoutEvery: int(c.holdoutEvery, 'holdoutEvery', 5, 0),
     witness: bool(c.witness, 'witness', true),
     split: resolveSplitThresholds(s),
