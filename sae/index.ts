@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './backend.js';
+export * from './matmul.js';
 export * from './config.js';
 export * from './model/params.js';
 export * from './model/normalisation.js';

@@ -16,6 +16,7 @@ interface TrainFlags {
   seed?: string;
   backend?: string;
   engine?: string;
+  matmul?: string;
   threads?: string;
   resume?: boolean;
   checkpointEvery?: string;
@@ -38,6 +39,7 @@ export const trainCommand: CommandModule = {
       .option('--lr <lr>', 'peak learning rate of Adam (default 1e-3)')
       .option('--seed <n>', 'seed of initialisation and data order (default 0)')
       .option('--backend <name>', `tensor backend: auto | ${BACKEND_NAMES.join(' | ')} (default auto: fastest present)`)
+      .option('--matmul <name>', 'dense encoder product of the sparse engine: auto | onnxruntime | tfjs (default auto: native onnxruntime-node when it loads, else the tfjs backend)')
       .option('--engine <name>', 'auto | dense | sparse (sparse decodes only active latents; auto picks it on CPU backends)')
       .option('--threads <n>', 'threads of the sparse engine (default 1; 2 uses a second core: faster, equal to one thread up to float rounding)')
       .option('--checkpoint-every <n>', 'write a checkpoint every n steps (default: only at the end)')
@@ -69,6 +71,7 @@ export const trainCommand: CommandModule = {
             seed: n(flags.seed) ?? extra.seed,
             backend: (flags.backend as SaeConfig['backend']) ?? extra.backend,
             engine: (flags.engine as SaeConfig['engine']) ?? extra.engine,
+            matmul: (flags.matmul as SaeConfig['matmul']) ?? extra.matmul,
             checkpointEvery: n(flags.checkpointEvery) ?? extra.checkpointEvery,
           };
           let bar: ProgressBar | null = null;

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { ResolvedSaeConfig } from '../config.js';
 import { currentBackend } from '../backend.js';
 import { Arena } from '../kernels/arena.js';
+import type { NativeGemm } from '../kernels/nativeGemm.js';
 import { ConfigError } from '../errors.js';
 import { decoderRowMask, type ParamSet } from '../model/params.js';
 import type { StepStats, TrainEngine } from './engine.js';
@@ -26,6 +27,11 @@ export function sparseSupported(cfg: ResolvedSaeConfig): boolean {
 export interface SparseEngineOptions {
   /** Threads (shards of the latents); 1 runs everything on the calling thread. */
   threads?: number;
+  /**
+   * Native kernels for the dense encoder product (sae/matmul.ts selectMatmul), or null/absent
+   * for the tfjs backend's matmul. Worker threads load their own.
+   */
+  gemm?: NativeGemm | null;
 }
 
 export class SparseEngine implements TrainEngine {
@@ -38,6 +44,7 @@ export class SparseEngine implements TrainEngine {
   private workers: Worker[] = [];
   private arena = new Arena();
   private _t = 0;
+  private readonly gemm: NativeGemm | null;
 
   constructor(
     private readonly cfg: ResolvedSaeConfig,
@@ -47,6 +54,7 @@ export class SparseEngine implements TrainEngine {
     if (!sparseSupported(cfg)) throw new Error(`sparse engine: mode ${cfg.mode} is not supported`);
     this.ids = cfg.agents.map((a) => a.id);
     this.threads = Math.max(1, Math.min(opts.threads ?? 1, Math.floor(cfg.latents / 2)));
+    this.gemm = opts.gemm ?? null;
     this.L = {
       m: cfg.latents,
       dims: cfg.agents.map((a) => a.dim),
@@ -64,7 +72,7 @@ export class SparseEngine implements TrainEngine {
     };
     try {
       this.buf = allocBuffers(this.L, this.arena);
-      this.shard = new SparseShard(this.L, this.buf, 0, this.arena);
+      this.shard = new SparseShard(this.L, this.buf, 0, this.arena, this.gemm);
     } catch (err) {
       if (!(err instanceof RangeError)) throw err;
       throw new ConfigError(`${err.message}: parameters, Adam moments and gradients of ${cfg.latents} latents × ${this.L.dims.join('+')} dims do not fit; use --engine dense or fewer latents`);
@@ -75,6 +83,11 @@ export class SparseEngine implements TrainEngine {
   /** Milliseconds per phase on the calling thread since construction (benchmarks). */
   get phaseMs(): PhaseMs {
     return this.shard.phaseMs;
+  }
+
+  /** What runs the dense encoder product: 'onnxruntime' (native) or 'tfjs'. */
+  get matmul(): 'onnxruntime' | 'tfjs' {
+    return this.gemm ? 'onnxruntime' : 'tfjs';
   }
 
   get t(): number {
@@ -123,7 +136,7 @@ const fail = (e) => { const c = workerData.buffers.ctl; process.stderr.write(Str
   Atomics.store(c, ${CTL.ERROR}, 1); Atomics.add(c, ${CTL.GEN}, 1); Atomics.notify(c, ${CTL.GEN}); Atomics.notify(c, ${CTL.READY}); };
 (${ts} ? import(${JSON.stringify(tsx)}).then((m) => m.register()) : Promise.resolve()).then(() => import(${JSON.stringify(entry)})).catch(fail);`;
     for (let s = 1; s < this.threads; s++) {
-      const w = new Worker(boot, { eval: true, workerData: { layout: this.L, buffers: this.buf, memory: this.arena.memory, shard: s, backend } });
+      const w = new Worker(boot, { eval: true, workerData: { layout: this.L, buffers: this.buf, memory: this.arena.memory, shard: s, backend, matmul: this.matmul } });
       w.unref();
       this.workers.push(w);
     }
@@ -182,7 +195,7 @@ const fail = (e) => { const c = workerData.buffers.ctl; process.stderr.write(Str
     this.L = { ...this.L, maxRows: rows };
     this.arena = new Arena();
     this.buf = allocBuffers(this.L, this.arena);
-    this.shard = new SparseShard(this.L, this.buf, 0, this.arena);
+    this.shard = new SparseShard(this.L, this.buf, 0, this.arena, this.gemm);
     this.load(params, opt, t);
   }
 

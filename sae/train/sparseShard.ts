@@ -12,6 +12,7 @@
 // gradient, the code gradient and the encoder gradient over its active rows only; Adam.
 import * as tf from '@tensorflow/tfjs';
 import type { Arena } from '../kernels/arena.js';
+import type { NativeGemm } from '../kernels/nativeGemm.js';
 import { sparseKernels, type SparseKernels } from '../kernels/sparseKernels.js';
 import { BINS, bitsToFloat, findHighBin, findThresholdBits } from './radixSelect.js';
 import { SCALAR_BASE, SCALAR_STRIDE, shardCount, type SparseBuffers, type SparseLayout } from './sparseBuffers.js';
@@ -69,6 +70,8 @@ export class SparseShard {
     private readonly buf: SparseBuffers,
     readonly s: number,
     private readonly arena: Arena,
+    /** Native kernels for the encoder product (null: the tfjs backend's matmul). */
+    private readonly gemm: NativeGemm | null = null,
   ) {
     this.j0 = L.ranges[s]!;
     this.j1 = L.ranges[s + 1]!;
@@ -163,37 +166,11 @@ export class SparseShard {
 
   // 1. preᵀ[j, r] = b_j + Σ_a (Wᵀ_a · x̃_aᵀ)[j, r], summed in agent order like the dense engine.
   private encode(B: number, auxOn: boolean, cut: number): void {
-    const { L, buf, j0, j1 } = this;
+    const { buf, j0, j1 } = this;
     const ms = j1 - j0;
     const pre = this.pre;
-    L.dims.forEach((d, a) => {
-      const x = buf.x[a]!;
-      const xT = this.xT[a]!;
-      for (let r0 = 0; r0 < B; r0 += 32) {
-        const r1 = Math.min(B, r0 + 32);
-        for (let i0 = 0; i0 < d; i0 += 32) {
-          const i1 = Math.min(d, i0 + 32);
-          for (let r = r0; r < r1; r++) for (let i = i0; i < i1; i++) xT[i * B + r] = x[r * d + i]!;
-        }
-      }
-    });
-    const ys = L.dims.map((d, a) =>
-      tf.tidy(() => tf.matMul(tf.tensor2d(buf.WT[a]!.subarray(j0 * d, j1 * d), [ms, d]), tf.tensor2d(this.xT[a]!.subarray(0, d * B), [d, B]))),
-    );
-    // Both products into the arena (a memcpy each), then one SIMD pass: pre = (b + y₀) + y₁,
-    // scores, the high-bit histogram and the candidates above the cut.
-    const n = ms * B;
-    const views = ys.map(tensorView);
-    pre.set(views[0]!.subarray(0, n));
-    const y1 = this.y1;
-    if (views.length > 1) {
-      y1.set(views[1]!.subarray(0, n));
-      for (let a = 2; a < views.length; a++) {
-        const y = views[a]!;
-        for (let o = 0; o < n; o++) y1[o] = y1[o]! + y[o]!;
-      }
-    } else y1.fill(0, 0, n);
-    ys.forEach((y) => y.dispose());
+    if (this.gemm) this.nativeProducts(B, ms);
+    else this.tfjsProducts(B, ms);
     this.lap('encode');
     const base = this.s * 4 * BINS;
     const hm = buf.hist.subarray(base, base + BINS);
@@ -201,7 +178,9 @@ export class SparseShard {
     hm.fill(0);
     ha.fill(0);
     const cand = this.cand;
-    const count = this.K.scorePass(pre.byteOffset, y1.byteOffset, this.score.byteOffset, buf.b.byteOffset + 4 * j0, this.w.byteOffset, ms, B, cut, hm.byteOffset, cand.byteOffset, cand.length);
+    // One SIMD pass over both products: pre = (b + y₀) + y₁, scores, the high-bit histogram
+    // and the candidates above the cut.
+    const count = this.K.scorePass(pre.byteOffset, this.y1.byteOffset, this.score.byteOffset, buf.b.byteOffset + 4 * j0, this.w.byteOffset, ms, B, cut, hm.byteOffset, cand.byteOffset, cand.length);
     this.candOverflow = count > cand.length;
     this.nCand = Math.min(count, cand.length);
     // Keep the candidate list large enough for the next step when the cut kept many.
@@ -218,6 +197,61 @@ export class SparseShard {
       }
     }
   }
+
+  /** preᵀ = Wᵀ_0·x̃_0ᵀ into `pre` and the other agents' sum into `y1`, on the tfjs backend. */
+  private tfjsProducts(B: number, ms: number): void {
+    const { L, buf, j0, j1 } = this;
+    const pre = this.pre;
+    L.dims.forEach((d, a) => {
+      const x = buf.x[a]!;
+      const xT = this.xT[a]!;
+      for (let r0 = 0; r0 < B; r0 += 32) {
+        const r1 = Math.min(B, r0 + 32);
+        for (let i0 = 0; i0 < d; i0 += 32) {
+          const i1 = Math.min(d, i0 + 32);
+          for (let r = r0; r < r1; r++) for (let i = i0; i < i1; i++) xT[i * B + r] = x[r * d + i]!;
+        }
+      }
+    });
+    const ys = L.dims.map((d, a) =>
+      tf.tidy(() => tf.matMul(tf.tensor2d(buf.WT[a]!.subarray(j0 * d, j1 * d), [ms, d]), tf.tensor2d(this.xT[a]!.subarray(0, d * B), [d, B]))),
+    );
+    // Both products into the arena (a memcpy each).
+    const n = ms * B;
+    const views = ys.map(tensorView);
+    pre.set(views[0]!.subarray(0, n));
+    const y1 = this.y1;
+    if (views.length > 1) {
+      y1.set(views[1]!.subarray(0, n));
+      for (let a = 2; a < views.length; a++) {
+        const y = views[a]!;
+        for (let o = 0; o < n; o++) y1[o] = y1[o]! + y[o]!;
+      }
+    } else y1.fill(0, 0, n);
+    ys.forEach((y) => y.dispose());
+  }
+
+  /** The same products on native kernels: Wᵀ_a [ms, d]·(x̃_a [B, d])ᵀ, no transpose needed. */
+  private nativeProducts(B: number, ms: number): void {
+    const { L, buf, j0, j1 } = this;
+    const gemm = this.gemm!;
+    const n = ms * B;
+    L.dims.forEach((d, a) => {
+      const W = buf.WT[a]!.subarray(j0 * d, j1 * d);
+      if (a < 2) gemm.run(W, buf.x[a]!, a === 0 ? this.pre : this.y1, ms, B, d);
+      else {
+        if (this.extra.length < n) this.extra = new Float32Array(n);
+        const t = this.extra;
+        gemm.run(W, buf.x[a]!, t, ms, B, d);
+        const y1 = this.y1;
+        for (let o = 0; o < n; o++) y1[o] = y1[o]! + t[o]!;
+      }
+    });
+    if (L.dims.length === 1) this.y1.fill(0, 0, n);
+  }
+
+  /** The third and later agents' products before they are added into y1. */
+  private extra = new Float32Array(0);
 
   /** Σ_a ‖D_a[j]‖ over the shard's latents (the norm-aware selection weights). */
   private selectionWeights(): void {

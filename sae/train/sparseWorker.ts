@@ -2,16 +2,26 @@
 import { workerData } from 'node:worker_threads';
 import { Arena } from '../kernels/arena.js';
 import { selectBackend, type BackendName } from '../backend.js';
+import { selectMatmul, type MatmulName } from '../matmul.js';
 import type { SparseBuffers, SparseLayout } from './sparseBuffers.js';
 import { SparseShard } from './sparseShard.js';
 import { barrier, CMD_EXIT, CTL } from './shardSync.js';
 
-const { layout, buffers, memory, shard, backend } = workerData as { layout: SparseLayout; buffers: SparseBuffers; memory: WebAssembly.Memory; shard: number; backend: BackendName };
+const { layout, buffers, memory, shard, backend, matmul } = workerData as {
+  layout: SparseLayout;
+  buffers: SparseBuffers;
+  memory: WebAssembly.Memory;
+  shard: number;
+  backend: BackendName;
+  matmul: MatmulName;
+};
 const ctl = buffers.ctl;
 const parties = layout.ranges.length - 1;
 try {
   await selectBackend(backend);
-  const sh = new SparseShard(layout, buffers, shard, new Arena(memory));
+  // The same product as the calling thread (forced: a worker that cannot load it fails).
+  const { gemm } = await selectMatmul(matmul);
+  const sh = new SparseShard(layout, buffers, shard, new Arena(memory), gemm);
   Atomics.add(ctl, CTL.READY, 1);
   Atomics.notify(ctl, CTL.READY);
   let seen = 0;

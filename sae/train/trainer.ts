@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openRun } from '../../data/index.js';
 import { selectBackend, type BackendInfo } from '../backend.js';
+import { describeMatmul, selectMatmul, type MatmulInfo } from '../matmul.js';
 import {
   loadCheckpoint,
   loadOptimizerState,
@@ -88,10 +89,13 @@ function sameTraining(a: ResolvedSaeConfig, b: ResolvedSaeConfig): string | null
   return null;
 }
 
-/** `threads`: worker threads of the sparse engine (1: none; the dense engine ignores it). */
-export function makeEngine(cfg: ResolvedSaeConfig, params: ParamSet, backend: BackendInfo, opts: { threads?: number } = {}): TrainEngine {
+/**
+ * `threads`: worker threads of the sparse engine (1: none; the dense engine ignores it).
+ * `matmul`: what runs the sparse engine's dense encoder product (selectMatmul; default tfjs).
+ */
+export function makeEngine(cfg: ResolvedSaeConfig, params: ParamSet, backend: BackendInfo, opts: { threads?: number; matmul?: MatmulInfo } = {}): TrainEngine {
   const wantSparse = cfg.engine === 'sparse' || (cfg.engine === 'auto' && (backend.name === 'wasm' || backend.name === 'cpu'));
-  if (wantSparse && sparseSupported(cfg)) return new SparseEngine(cfg, params, { threads: opts.threads ?? 1 });
+  if (wantSparse && sparseSupported(cfg)) return new SparseEngine(cfg, params, { threads: opts.threads ?? 1, gemm: opts.matmul?.gemm ?? null });
   if (cfg.engine === 'sparse') throw new ConfigError(`engine 'sparse' supports modes batchtopk and partitioned, not '${cfg.mode}'`);
   return new DenseEngine(cfg, params);
 }
@@ -181,9 +185,13 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   // Threads also come as a config field (`--config '{"threads":2}'` on the command line).
   const threads = o.threads ?? (o.config as { threads?: unknown }).threads ?? 1;
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) throw new ConfigError(`config field 'threads' must be an integer ≥ 1, got ${JSON.stringify(threads)}`);
-  const engine = makeEngine(cfg, params, backend, { threads });
+  // Native kernels for the sparse engine's encoder product (the dense engine runs on tfjs).
+  const wantsMatmul = sparseSupported(cfg) && (cfg.engine === 'sparse' || (cfg.engine === 'auto' && (backend.name === 'wasm' || backend.name === 'cpu')));
+  const matmul = wantsMatmul ? await selectMatmul(cfg.matmul) : null;
+  const engine = makeEngine(cfg, params, backend, { threads, matmul: matmul ?? undefined });
   if (opt) engine.load(params, opt, state.step);
   log(`backend ${backend.name}, engine ${engine.kind}${threads > 1 && engine.kind === 'sparse' ? ` (${threads} threads)` : ''}, mode ${cfg.mode}, ${cfg.agents.map((a) => `${a.id}:${a.dim}`).join(' ')} → ${m} latents`);
+  if (engine.kind === 'sparse' && matmul) log(describeMatmul(matmul, backend.name));
 
   // Replay the data stream up to where the checkpoint left it: bit-for-bit resume.
   for (let s = 0; s < state.step; s++) stream.next();
