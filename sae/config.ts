@@ -25,13 +25,14 @@ export interface SplitThresholds {
   minActive: number;
   /** …or on fewer than this fraction of the sample rows. */
   rareFrequency: number;
-  /** A latent whose code the witness seed reproduces with |r| below this is 'rare' (not reproducible)… */
   /**
    * …or whose activation comes from an effective number of episodes (participation ratio) below
-   * this fraction of the sample's episodes: evidence from a few episodes (e.g. a drift that
-   * happens in some episodes only) is too little to decide who uses the latent.
+   * this fraction of the median over the dictionary's latents (those with ≥ minActive rows):
+   * evidence from a few episodes (e.g. a drift that happens in some episodes only) is too
+   * little to decide who uses the latent.
    */
   minEpisodeSpread: number;
+  /** A latent whose code the witness seed reproduces with |r| below this is 'rare' (not reproducible)… */
   minStability: number;
   /** …unless its own evidence is strong: it fires on at least this fraction of the sample rows… */
   strongFrequency: number;
@@ -133,10 +134,10 @@ export const DEFAULT_SPLIT: SplitThresholds = {
   permutations: 16,
   minActive: 20,
   rareFrequency: 1e-3,
+  minEpisodeSpread: 0.5,
   minStability: 0.8,
   strongFrequency: 0.02,
   strongExplained: 0.5,
-  minEpisodeSpread: 1 / 3,
   pairCorrelation: 0.8,
   sampleRows: 8192,
 };
@@ -177,10 +178,10 @@ export function resolveSplitThresholds(s: Partial<SplitThresholds> = {}): SplitT
     permutations: int(s.permutations, 'split.permutations', DEFAULT_SPLIT.permutations, 2),
     minActive: int(s.minActive, 'split.minActive', DEFAULT_SPLIT.minActive, 1),
     rareFrequency: frac(s.rareFrequency, 'split.rareFrequency', DEFAULT_SPLIT.rareFrequency),
+    minEpisodeSpread: frac(s.minEpisodeSpread, 'split.minEpisodeSpread', DEFAULT_SPLIT.minEpisodeSpread),
     minStability: frac(s.minStability, 'split.minStability', DEFAULT_SPLIT.minStability),
     strongFrequency: frac(s.strongFrequency, 'split.strongFrequency', DEFAULT_SPLIT.strongFrequency),
     strongExplained: frac(s.strongExplained, 'split.strongExplained', DEFAULT_SPLIT.strongExplained),
-    minEpisodeSpread: frac(s.minEpisodeSpread, 'split.minEpisodeSpread', DEFAULT_SPLIT.minEpisodeSpread),
     pairCorrelation: frac(s.pairCorrelation, 'split.pairCorrelation', DEFAULT_SPLIT.pairCorrelation),
     sampleRows: int(s.sampleRows, 'split.sampleRows', DEFAULT_SPLIT.sampleRows),
   };

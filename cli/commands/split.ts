@@ -13,7 +13,7 @@ export const splitCommand: CommandModule = {
       .option('--min-explained <x>', `effect floor: fraction of an agent's residual energy a latent must explain to count as used (default ${DEFAULT_SPLIT.minExplained})`)
       .option('--null-sigmas <x>', `standard deviations above the permutation null (default ${DEFAULT_SPLIT.nullSigmas})`)
       .option('--min-active <n>', `fewer active sample rows than this → 'rare' (default ${DEFAULT_SPLIT.minActive})`)
-      .option('--min-episode-spread <f>', `activation from fewer effective episodes than this fraction of the sample's episodes → 'rare' (default ${DEFAULT_SPLIT.minEpisodeSpread.toFixed(3)})`)
+      .option('--min-episode-spread <f>', `activation from fewer effective episodes than this fraction of the dictionary's median → 'rare'; 0 = off (default ${DEFAULT_SPLIT.minEpisodeSpread})`)
       .option('--pair-correlation <r>', `private latents of two agents whose codes correlate ≥ r are a decoupled shared pair; 1 = off (default ${DEFAULT_SPLIT.pairCorrelation})`)
       .option('--rows <n>', `held-out rows sampled (default ${DEFAULT_SPLIT.sampleRows})`)
       .option('--write', 'store the new split.json and metrics.json in the checkpoint')
@@ -50,7 +50,7 @@ export const splitCommand: CommandModule = {
               `agreement α: ${[0, 1, 2, 3].map((a) => `${a}: ${split.alpha.filter((x) => x === a).length}`).join('  ')}`,
               `FVU ${Object.entries(metrics.fvu).map(([a, v]) => `${a} ${v.toFixed(4)}`).join('  ')}  L0 ${metrics.l0.toFixed(1)}  dead ${(100 * metrics.deadFraction).toFixed(1)}%  dense ${(100 * metrics.denseFraction).toFixed(1)}%`,
               `decided on ${split.sampleRows} rows of ${split.sampleEpisodes} ${split.sampleSet === 'heldout' ? 'held-out' : split.sampleSet} episodes: ` +
-                `used = R² ≥ max(${t.minExplained}, null μ₀ + ${t.nullSigmas}σ₀ over ${t.permutations} permutations); rare < ${t.minActive} rows, < ${t.rareFrequency} of rows or spread over < ${((t.minEpisodeSpread ?? 0) * split.sampleEpisodes).toFixed(1)} effective episodes`,
+                `used = R² ≥ max(${t.minExplained}, null μ₀ + ${t.nullSigmas}σ₀ over ${t.permutations} permutations); rare < ${t.minActive} rows, < ${t.rareFrequency} of rows or spread over < ${t.minEpisodeSpread} × the median effective episodes`,
             ].join('\n'),
           );
         }),

@@ -7,8 +7,8 @@
 // Classes, in order of precedence:
 //   'dead'      never fires on the held-out sample;
 //   'rare'      fires on fewer than minActive sample rows or under rareFrequency of them, or its
-//               activation comes from an effective number of episodes under minEpisodeSpread of the
-//               sample's episodes (a drift present in a few episodes only), or no
+//               activation comes from an effective number of episodes under minEpisodeSpread × the
+//               median of the dictionary's latents (a drift present in a few episodes only), or no
 //               agent's use clears the test, or a second dictionary trained with another seed (the
 //               witness) does not reproduce it (|r| of codes < minStability) and its own evidence
 //               is weak (it fires on < strongFrequency of the rows or explains < strongExplained
@@ -85,6 +85,7 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
   const threshold = agents.map(() => new Array<number>(m));
   const relevance = agents.map(() => new Array<number>(m));
   const uses: boolean[][] = [];
+  const minSpread = (t.minEpisodeSpread ?? 0) * typicalSpread(stats, t.minActive);
   for (let j = 0; j < m; j++) {
     let max = 0;
     for (let a = 0; a < N; a++) max = Math.max(max, stats.blockNorm[a]![j]! || 0);
@@ -100,7 +101,7 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     const al = use.filter(Boolean).length;
     let cls: LatentClass;
     if (n === 0) cls = 'dead';
-    else if (n < t.minActive || n / Math.max(1, rows) < t.rareFrequency || al === 0 || stats.episodeSpread[j]! < (t.minEpisodeSpread ?? 0) * stats.episodes) cls = 'rare';
+    else if (n < t.minActive || n / Math.max(1, rows) < t.rareFrequency || al === 0 || stats.episodeSpread[j]! < minSpread) cls = 'rare';
     else if (al === N) cls = 'shared';
     else if (al === 1) cls = `private-${agents[use.indexOf(true)]}`;
     else cls = `partial-${agents.filter((_, a) => use[a]).join('+')}`;
@@ -199,6 +200,14 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     stability: witness ? Array.from(witness.r, r4) : null,
     seedAgreement,
   };
+}
+
+/** Median episode spread of the latents that fire on at least minActive sample rows (0 if none). */
+export function typicalSpread(stats: Pick<UsageStats, 'active' | 'episodeSpread'>, minActive: number): number {
+  const xs = Array.from(stats.episodeSpread).filter((_, j) => stats.active[j]! >= minActive).sort((a, b) => a - b);
+  if (!xs.length) return 0;
+  const h = xs.length >> 1;
+  return xs.length % 2 ? xs[h]! : (xs[h - 1]! + xs[h]!) / 2;
 }
 
 /** The latents of one class (e.g. 'shared', 'private-A'). */

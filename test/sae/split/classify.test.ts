@@ -63,15 +63,14 @@ describe('classifyLatents', () => {
   });
 
   it('a latent whose activation sits in a few of the episodes is rare (a drift in some episodes only)', () => {
-    const s = stats([[true, true, true], [true, false, true]], [100, 100, 100]);
-    // 10 episodes, threshold 1/3 of them: spreads 3.2 and 1.5 are too narrow, 3.4 is enough.
-    s.episodeSpread[0] = 3.2;
-    s.episodeSpread[1] = 1.5;
-    s.episodeSpread[2] = 3.4;
+    const s = stats([[true, true, true, true, true, true], [true, false, true, true, true, true]], [100, 100, 100, 100, 100, 5]);
+    // Median spread of the latents with ≥ 20 rows: 6 (of 2.9, 1.5, 6, 7, 8); threshold 0.5 × 6 = 3.
+    // Latent 5 (5 rows) is rare anyway and does not enter the median.
+    Object.assign(s.episodeSpread, [2.9, 1.5, 6, 7, 8, 0.1]);
     const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
-    expect(split.classes).toEqual(['rare', 'rare', 'shared']);
-    expect(split.episodeSpread).toEqual([3.2, 1.5, 3.4]);
-    expect(classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, minEpisodeSpread: 0 }).classes).toEqual(['shared', 'private-A', 'shared']);
+    expect(split.classes).toEqual(['rare', 'rare', 'shared', 'shared', 'shared', 'rare']);
+    expect(split.episodeSpread).toEqual([2.9, 1.5, 6, 7, 8, 0.1]);
+    expect(classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, minEpisodeSpread: 0 }).classes).toEqual(['shared', 'private-A', 'shared', 'shared', 'shared', 'rare']);
   });
 
   it('two private latents of different agents that fire together are one decoupled shared pair', () => {
