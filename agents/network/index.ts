@@ -17,3 +17,6 @@ export * from './scriptedProtocol.js';
 export * from './fault.js';
 export * from './runNetwork.js';
 export * from './propagation.js';
+export * from './consensusFeatures.js';
+export * from './gruConsensusPolicy.js';
+export * from './trainConsensusPolicy.js';

@@ -34,6 +34,8 @@ export interface Protocol<S> {
   answer(state: S): number;
   /** The value a fault corrupts and propagation follows (the colour, the believed leader, the agreed value…). */
   belief(state: S): number;
+  /** The wrong value a fault uses when none is given (default: fault.ts defaultWrongValue). */
+  wrongValue?(state: S): number;
   /** A state whose belief is `wrong` (a wrong-belief fault). */
   corrupt(state: S, wrong: number): S;
   /**

@@ -81,7 +81,8 @@ export function runNetwork<S>(inst: TaskInstance, protocol: Protocol<S>, opts: R
   for (let t = 0; t < R; t++) {
     if (opts.fault && t === opts.fault.round) {
       const f = opts.fault;
-      const value = f.value ?? defaultWrongValue(inst, f.node, protocol.belief(states[f.node]!));
+      const st = states[f.node]!;
+      const value = f.value ?? (protocol.wrongValue ? protocol.wrongValue(st) : defaultWrongValue(inst, f.node, protocol.belief(st)));
       fault = { kind: f.kind, node: f.node, round: f.round, value };
       if (f.kind === 'wrong-belief') states[f.node] = protocol.corrupt(states[f.node]!, value);
     }
