@@ -84,7 +84,8 @@ export function matchTruth(step: ArrayLike<number>, onsets: readonly number[], t
     const te = step[o]!;
     let best: TruthConflict | null = null;
     for (const c of truth) {
-      if (used.has(c) || Math.abs(c.divergenceStep - te) > tolerance || c.onsetStep >= te) continue;
+      // onset == divergence: matched with an empty window (no detection possible; an earlier flag is a false alarm)
+      if (used.has(c) || Math.abs(c.divergenceStep - te) > tolerance || c.onsetStep > te) continue;
       if (!best || Math.abs(c.divergenceStep - te) < Math.abs(best.divergenceStep - te)) best = c;
     }
     if (best) used.add(best);

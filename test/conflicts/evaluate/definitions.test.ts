@@ -45,6 +45,14 @@ describe('definitions that cannot flatter', () => {
     expect(hit.falseAlarms).toBe(1);
   });
 
+  it('a conflict whose behaviour diverges at its onset has an empty window: no detection, earlier flags are false alarms', () => {
+    const o = episodeOutcome(episode(0, 100, [50], [47]), 10, [truth(0, 50, 50)]);
+    expect(o.conflicts[0]!.windowStart).toBe(50);
+    expect(o.conflicts[0]!.flaggedBefore).toBe(false);
+    expect(o.falseAlarms).toBe(1);
+    expect([...o.labels].filter((y) => y === 1)).toHaveLength(0);
+  });
+
   it('with truth the window is onset..divergence even when it is longer than the horizon', () => {
     const o = episodeOutcome(episode(0, 100, [60], [35]), 10, [truth(0, 30, 60)]);
     expect(o.conflicts[0]!.flaggedBefore).toBe(true);
