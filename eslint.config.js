@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules plus the layering of ../shared/STYLE.md:
-// data → sae → conflicts → server/web; agents use data only; nothing imports cli/, test/ or bench/.
+// data → sae → conflicts → server/web; agents use data only; experiments/ (the
+// experiment runner) uses data, agents, sae and conflicts and is used by cli/ only; nothing imports cli/, test/ or bench/.
 import tseslint from 'typescript-eslint';
 
 const noImport = (...groups) => ({
@@ -18,11 +19,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  { files: ['util/**/*.ts'], rules: noImport('data', 'sae', 'conflicts', 'agents', 'server', 'web', 'cli', 'test', 'bench') },
-  { files: ['data/**/*.ts'], rules: noImport('sae', 'conflicts', 'agents', 'server', 'web', 'cli', 'test', 'bench') },
-  { files: ['sae/**/*.ts'], rules: noImport('conflicts', 'agents', 'server', 'web', 'cli', 'test', 'bench') },
-  { files: ['conflicts/**/*.ts'], rules: noImport('agents', 'server', 'web', 'cli', 'test', 'bench') },
-  { files: ['agents/**/*.ts'], rules: noImport('sae', 'conflicts', 'server', 'web', 'cli', 'test', 'bench') },
+  { files: ['util/**/*.ts'], rules: noImport('experiments', 'data', 'sae', 'conflicts', 'agents', 'server', 'web', 'cli', 'test', 'bench') },
+  { files: ['data/**/*.ts'], rules: noImport('experiments', 'sae', 'conflicts', 'agents', 'server', 'web', 'cli', 'test', 'bench') },
+  { files: ['sae/**/*.ts'], rules: noImport('experiments', 'conflicts', 'agents', 'server', 'web', 'cli', 'test', 'bench') },
+  { files: ['conflicts/**/*.ts'], rules: noImport('experiments', 'agents', 'server', 'web', 'cli', 'test', 'bench') },
+  { files: ['agents/**/*.ts'], rules: noImport('experiments', 'sae', 'conflicts', 'server', 'web', 'cli', 'test', 'bench') },
+  { files: ['experiments/**/*.ts'], rules: noImport('server', 'web', 'cli', 'test', 'bench') },
   { files: ['server/**/*.ts'], rules: noImport('web', 'cli', 'test', 'bench') },
-  { files: ['web/**/*.ts'], rules: noImport('sae', 'conflicts', 'agents', 'cli', 'test', 'bench') },
+  { files: ['web/**/*.ts'], rules: noImport('experiments', 'sae', 'conflicts', 'agents', 'cli', 'test', 'bench') },
 );

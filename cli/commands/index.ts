@@ -17,5 +17,6 @@ import { demoCommand } from './demo.js';
 import { checkpointCommand } from './checkpoint.js';
 import { compareCommand } from './compare.js';
 import { truthCommand } from './truth.js';
+import { experimentCommand } from './experiment.js';
 
-export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, truthCommand, encodeCommand, exportSaelensCommand, importSaeCommand, exportParquetCommand, checkpointCommand, compareCommand, detectCommand, serveCommand, demoCommand, agentsCommand];
+export const commands: CommandModule[] = [recordCommand, runsCommand, inspectCommand, trainCommand, splitCommand, evalTruthCommand, truthCommand, encodeCommand, exportSaelensCommand, importSaeCommand, exportParquetCommand, checkpointCommand, compareCommand, detectCommand, serveCommand, demoCommand, agentsCommand, experimentCommand];

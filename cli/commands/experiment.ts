@@ -1,0 +1,65 @@
+// `thoughtlens experiment <spec.json>`: conditions × seeds of in-context agents (train,
+// evaluate on held-out co-players), resumable, with a JSON/CSV/MD/HTML report (docs/EXPERIMENTS.md).
+import { join, resolve } from 'node:path';
+import { UsageError } from '../../data/index.js';
+import { buildExperimentReport, EXPERIMENT_FORMATS, loadExperimentSpec, runExperiment, writeExperimentReport, type ExperimentFormat } from '../../experiments/index.js';
+import { emit, type CliContext } from '../context.js';
+import type { CommandModule } from '../program.js';
+import { ProgressBar } from '../progress.js';
+
+interface ExperimentFlags {
+  out?: string;
+  format?: string;
+}
+
+export const experimentCommand: CommandModule = {
+  register(program, action) {
+    program
+      .command('experiment')
+      .argument('<spec.json>', 'experiment spec (docs/EXPERIMENTS.md; examples/experiments/)')
+      .description(
+        'run conditions × seeds: train the in-context agents each condition needs (burstiness: whole / partial / isolated ' +
+          'training contexts), evaluate them on held-out co-players under the condition\'s test context (peer-memory prefix, ' +
+          'shuffled or truncated history), and write a report with per-condition behaviour and the shift from the baseline. ' +
+          'Resumable: finished agents and cells in the output folder are reused.',
+      )
+      .option('-o, --out <dir>', 'output folder (default <workspace>/experiments/<spec name>)')
+      .option('--format <list>', `report formats, comma-separated (default ${EXPERIMENT_FORMATS.join(',')})`)
+      .addHelpText('after', '\nExamples:\n  thoughtlens experiment examples/experiments/burstiness.json\n  thoughtlens experiment examples/experiments/peer-memory.json --out exp/peer --json\n')
+      .action(
+        action((ctx: CliContext, file: string, flags: ExperimentFlags) => {
+          const formats = (flags.format ?? EXPERIMENT_FORMATS.join(',')).split(',').map((s) => s.trim()).filter(Boolean) as ExperimentFormat[];
+          for (const f of formats) if (!EXPERIMENT_FORMATS.includes(f)) throw new UsageError(`unknown report format '${f}' (formats: ${EXPERIMENT_FORMATS.join(', ')})`);
+          const spec = loadExperimentSpec(file);
+          const out = resolve(flags.out ?? join(ctx.workspace, 'experiments', spec.name));
+          const quiet = ctx.quiet || ctx.json;
+          let bar: ProgressBar | null = null;
+          let phase = '';
+          const run = runExperiment(spec, out, (p) => {
+            if (p.phase !== phase) {
+              bar?.finish();
+              phase = p.phase;
+              bar = new ProgressBar(ctx, { total: p.total, label: p.phase === 'train' ? 'train agents' : 'evaluate cells', unit: p.phase === 'train' ? 'agent' : 'cell', quiet });
+            }
+            bar!.update(p.done, `${p.label}${p.resumed ? ' (resumed)' : ''}`);
+          });
+          (bar as ProgressBar | null)?.finish();
+          const command = `thoughtlens experiment ${file}${flags.out ? ` --out ${flags.out}` : ''}`;
+          const report = buildExperimentReport(spec, run.cells, { seconds: run.seconds, command });
+          const files = writeExperimentReport(out, report, formats);
+          emit(ctx, { dir: out, files, resumedCells: run.resumedCells, report }, () =>
+            [
+              `experiment ${spec.name}: ${run.cells.length} cells (${run.resumedCells} resumed) in ${run.seconds.toFixed(1)} s`,
+              ...report.conditions.map(
+                (c) =>
+                  `  ${c.condition.padEnd(20)} fraction ${c.metrics.fraction.estimate.toFixed(3)} [${c.metrics.fraction.lo.toFixed(3)}, ${c.metrics.fraction.hi.toFixed(3)}]  ` +
+                  `best ${c.metrics.bestRate.estimate.toFixed(3)}  defect ${c.metrics.defection.estimate.toFixed(3)}  first D ${c.metrics.firstDefection.estimate.toFixed(1)}`,
+              ),
+              'report:',
+              ...files.map((f) => `  ${f}`),
+            ].join('\n'),
+          );
+        }),
+      );
+  },
+};

@@ -1,0 +1,34 @@
+// The experiment report as one self-contained HTML page: the Markdown tables as HTML plus the
+// best-response curve per condition as an inline SVG.
+import { escapeHtml as h } from '../conflicts/report/escape.js';
+import { fmtInterval } from './experimentMarkdown.js';
+import { METRIC_LABELS, METRICS, type ExperimentReport } from './experimentReport.js';
+
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+
+function curves(r: ExperimentReport): string {
+  const W = 640;
+  const H = 220;
+  const T = r.evaluate.steps;
+  const x = (t: number): number => 40 + (t / Math.max(1, T - 1)) * (W - 60);
+  const y = (v: number): number => H - 30 - v * (H - 50);
+  const lines = r.conditions.map((c, i) => {
+    const d = c.curve.map((v, t) => `${t ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`).join('');
+    return `<path d="${d}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="1.5"/><text x="${W - 15}" y="${20 + 14 * i}" font-size="11" text-anchor="end" fill="${COLORS[i % COLORS.length]}">${h(c.condition)}</text>`;
+  });
+  return `<svg width="${W}" height="${H}" role="img" aria-label="best-response rate per round"><line x1="40" y1="${y(0)}" x2="${W - 20}" y2="${y(0)}" stroke="#999"/><line x1="40" y1="${y(0)}" x2="40" y2="${y(1)}" stroke="#999"/><text x="4" y="${y(1) + 4}" font-size="10">1</text><text x="4" y="${y(0) + 4}" font-size="10">0</text><text x="${W / 2}" y="${H - 6}" font-size="11" text-anchor="middle">round</text>${lines.join('')}</svg>`;
+}
+
+export function experimentHtml(r: ExperimentReport): string {
+  const head = ['condition', 'train context', 'peer memory', 'history', ...METRICS.map((m) => METRIC_LABELS[m]), 'rounds to adapt'];
+  const rows = r.conditions.map((c) => [c.condition, c.context, c.prefix || '—', c.history || '—', ...METRICS.map((m) => fmtInterval(c.metrics[m], m === 'firstDefection' ? 1 : 3)), c.adaptRounds.join(', ')]);
+  const table = (hd: string[], rs: unknown[][]): string => `<table><tr>${hd.map((x) => `<th>${h(x)}</th>`).join('')}</tr>${rs.map((row) => `<tr>${row.map((x) => `<td>${h(x)}</td>`).join('')}</tr>`).join('')}</table>`;
+  const shifts = r.shifts.map((s) => [s.condition, METRIC_LABELS[s.metric], fmtInterval(s.delta, 3), s.p.toPrecision(2), s.q.toPrecision(2) + (s.q <= r.alpha ? ' *' : '')]);
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Experiment ${h(r.name)}</title><style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;font-size:12px}</style></head><body>
+<h1>Experiment ${h(r.name)}</h1><p>${h(r.description)}</p>
+<p>Seeds ${h(r.seeds.join(', '))}; ${r.evaluate.coPlayers} test-split co-players × ${r.evaluate.episodesPerCoPlayer} episodes of ${r.evaluate.steps} rounds. Baseline <b>${h(r.baseline)}</b>. <code>${h(r.command)}</code></p>
+<h2>Behaviour per condition</h2>${table(head, rows)}
+<h2>Best-response rate per round</h2>${curves(r)}
+<h2>Shift from ${h(r.baseline)}</h2>${table(['condition', 'metric', 'Δ [95% CI]', 'p', 'q (BH)'], shifts)}
+</body></html>\n`;
+}
