@@ -19,3 +19,5 @@ export * from './searchBrancher.js';
 export * from './fitPredictor.js';
 export * from './trainPlanner.js';
 export * from './trainPlannerToCheckpoints.js';
+export * from './delayedViewMatch.js';
+export * from './recordIpdDelayed.js';

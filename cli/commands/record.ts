@@ -4,11 +4,12 @@ import type { Command } from 'commander';
 import type { ActionFactory, CommandModule } from '../program.js';
 import { recordSyntheticSource } from './recordSynthetic.js';
 import { recordIpdSource } from './recordIpd.js';
+import { recordIpdDelayedSource } from './recordIpdDelayed.js';
 
 /** Adds one `record <source>` subcommand. */
 export type RecordSource = (record: Command, action: ActionFactory) => void;
 
-const sources: RecordSource[] = [recordSyntheticSource, recordIpdSource];
+const sources: RecordSource[] = [recordSyntheticSource, recordIpdSource, recordIpdDelayedSource];
 
 export const recordCommand: CommandModule = {
   register(program, action) {
