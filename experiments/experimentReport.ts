@@ -1,11 +1,11 @@
 // The experiment report: per condition the behaviour metrics pooled over seeds (intervals are
 // percentile bootstraps over (seed, co-player) groups), per seed the point values, and per
 // non-baseline condition the paired shift from the baseline (same seed, same co-player) with a
-// bootstrap interval and a permutation p-value, Benjamini–Hochberg corrected over all
+// bootstrap interval and a paired permutation (sign-flip) p-value, Benjamini–Hochberg corrected over all
 // condition × metric tests.
 import { benjaminiHochberg } from '../util/benjaminiHochberg.js';
 import { bootstrapGroups, type Interval } from '../util/bootstrap.js';
-import { permutationTest } from '../util/permutationTest.js';
+import { signFlipTest } from '../util/signFlipTest.js';
 import type { CoPlayerAdaptation } from '../agents/context/index.js';
 import type { ResolvedExperimentSpec } from './experimentSpec.js';
 import type { CellResult } from './runExperiment.js';
@@ -104,7 +104,7 @@ export function buildExperimentReport(spec: ResolvedExperimentSpec, cells: reado
         condition: c.name,
         metric: m,
         delta: bootstrapGroups(diffs, mean, { resamples: R, seed: 50_000 + 100 * ci + j }),
-        p: permutationTest(pairs.map(([a]) => a), pairs.map(([, b]) => b!), { permutations: o.permutations ?? 2000, seed: 90_000 + 100 * ci + j }),
+        p: signFlipTest(diffs, { permutations: o.permutations ?? 2000, seed: 90_000 + 100 * ci + j }),
       });
     });
   });

@@ -4,6 +4,7 @@ import { bootstrapTwoSample } from '../../util/bootstrapTwoSample.js';
 import { cohensD } from '../../util/cohensD.js';
 import { permutationTest } from '../../util/permutationTest.js';
 import { makeRng } from '../../util/random.js';
+import { signFlipTest } from '../../util/signFlipTest.js';
 
 describe('permutationTest', () => {
   it('rejects at about its level when both samples come from the same distribution', () => {
@@ -56,5 +57,23 @@ describe('cohensD and bootstrapTwoSample', () => {
     expect(ci.lo).toBeLessThan(0.5);
     expect(ci.hi).toBeGreaterThan(0.5);
     expect(ci.lo).toBeGreaterThan(0.2);
+  });
+});
+
+describe('signFlipTest', () => {
+  it('rejects at about its level on paired samples from the same distribution, and finds a paired shift', () => {
+    const rng = makeRng(17);
+    let rejected = 0;
+    const trials = 400;
+    for (let k = 0; k < trials; k++) {
+      const base = Array.from({ length: 30 }, () => rng.normal() * 3);
+      const d = base.map(() => rng.normal() - rng.normal());
+      if (signFlipTest(d, { permutations: 199, seed: k }) <= 0.05) rejected++;
+    }
+    expect(rejected / trials).toBeGreaterThan(0.015);
+    expect(rejected / trials).toBeLessThan(0.085);
+    const shifted = Array.from({ length: 30 }, () => 0.6 + rng.normal() * 0.5);
+    expect(signFlipTest(shifted, { permutations: 999, seed: 1 })).toBeLessThan(0.01);
+    expect(signFlipTest([])).toBeNaN();
   });
 });
