@@ -20,8 +20,8 @@ export function experimentMarkdown(r: ExperimentReport): string {
     L.push(`| ${md(c.condition)} | ${md(c.context)} | ${md(c.prefix || '—')} | ${md(c.history || '—')} | ${METRICS.map((m) => fmtInterval(c.metrics[m], m === 'firstDefection' ? 1 : 3)).join(' | ')} | ${c.adaptRounds.join(', ')} |`);
   }
   L.push('', `## Shift from ${md(r.baseline)} (paired by seed and co-player; p: paired sign-flip permutation test, q: Benjamini–Hochberg over all ${r.shifts.length} tests)`, '');
-  L.push('| condition | metric | Δ [95% CI] | p | q |', '|---|---|---|---|---|');
-  for (const s of r.shifts) L.push(`| ${md(s.condition)} | ${METRIC_LABELS[s.metric]} | ${fmtInterval(s.delta, s.metric === 'firstDefection' ? 2 : 3)} | ${s.p.toPrecision(2)} | ${s.q.toPrecision(2)}${s.q <= r.alpha ? ' *' : ''} |`);
+  L.push('| condition | metric | Δ [95% CI] | d_z | p | q |', '|---|---|---|---|---|---|');
+  for (const s of r.shifts) L.push(`| ${md(s.condition)} | ${METRIC_LABELS[s.metric]} | ${fmtInterval(s.delta, s.metric === 'firstDefection' ? 2 : 3)} | ${s.effectSize.toFixed(2)} | ${s.p.toPrecision(2)} | ${s.q.toPrecision(2)}${s.q <= r.alpha ? ' *' : ''} |`);
   L.push('', `\\* q ≤ ${r.alpha}.`, '');
   return L.join('\n');
 }

@@ -40,6 +40,8 @@ export interface Shift {
   metric: Metric;
   /** Mean over (seed, co-player) of condition − baseline, with its bootstrap interval. */
   delta: Interval;
+  /** Paired effect size d_z = mean(difference) / sd(difference) (NaN with < 2 pairs or no spread). */
+  effectSize: number;
   p: number;
   q: number;
 }
@@ -104,6 +106,7 @@ export function buildExperimentReport(spec: ResolvedExperimentSpec, cells: reado
         condition: c.name,
         metric: m,
         delta: bootstrapGroups(diffs, mean, { resamples: R, seed: 50_000 + 100 * ci + j }),
+        effectSize: pairedEffect(diffs),
         p: signFlipTest(diffs, { permutations: o.permutations ?? 2000, seed: 90_000 + 100 * ci + j }),
       });
     });
@@ -122,4 +125,11 @@ export function buildExperimentReport(spec: ResolvedExperimentSpec, cells: reado
     command: o.command,
     createdAt: new Date().toISOString(),
   };
+}
+
+function pairedEffect(d: readonly number[]): number {
+  if (d.length < 2) return NaN;
+  const m = mean(d);
+  const sd = Math.sqrt(d.reduce((a, x) => a + (x - m) ** 2, 0) / (d.length - 1));
+  return sd > 0 ? m / sd : NaN;
 }

@@ -45,6 +45,6 @@ describe('runExperiment', () => {
     const files = writeExperimentReport(dir, report);
     expect(files.map((f) => f.split('/').pop())).toEqual(['report.json', 'report.csv', 'report.md', 'report.html']);
     expect(readFileSync(files[2]!, 'utf8')).toContain('| exploited |');
-    expect(readFileSync(files[1]!, 'utf8').split('\n')[0]).toBe('condition,metric,estimate,lo,hi,delta,delta_lo,delta_hi,p,q');
+    expect(readFileSync(files[1]!, 'utf8').split('\n')[0]).toBe('condition,metric,estimate,lo,hi,delta,delta_lo,delta_hi,effect_size,p,q');
   }, 60_000);
 });
