@@ -50,7 +50,7 @@ export function recordIpdDelayedSource(record: Command, action: ActionFactory): 
     .option('--view-delay <d>', "rounds by which B's view of the co-player lags (default 3)", int)
     .option('--noise <p>', 'probability that a seen co-player move is flipped, privately for each learner (default 0)', Number)
     .option('-n, --episodes <n>', 'episodes (default 200)', int)
-    .option('--rounds <n>', 'rounds per episode (default 60)', int)
+    .option('--rounds <n>', 'rounds per episode (default 160: detect fits its views on steps ≥ 60 from any divergence, which shorter episodes barely have)', int)
     .option('-o, --out <run>', 'run id in the workspace, or a path to a new run folder (default: ipd-delayed-YYYYMMDD-HHMMSS)')
     .option('--seed <n>', 'seed of switch rounds, moves and noise (default 0)', int)
     .option('--pool <file.json>', 'co-player pool for style names (default: the shipped pool)')
@@ -58,7 +58,7 @@ export function recordIpdDelayedSource(record: Command, action: ActionFactory): 
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  thoughtlens record ipd-delayed --episodes 200 --rounds 60 --seed 1 --out natural\n' +
+        '  thoughtlens record ipd-delayed --episodes 200 --seed 1 --out natural\n' +
         '  thoughtlens record ipd-delayed --agents gru-stage3-a gru-stage3-b --switch always-cooperate:always-defect@20-40 --view-delay 5\n' +
         '  thoughtlens record ipd-delayed --view-delay 3 --noise 0.05\n' +
         '  thoughtlens train natural && thoughtlens detect natural --sae <checkpoint>\n',
@@ -88,7 +88,7 @@ export function recordIpdDelayedSource(record: Command, action: ActionFactory): 
           to: sw.to,
           switchAt: sw.at,
           episodes,
-          episodeLength: flags.rounds ?? 60,
+          episodeLength: flags.rounds ?? 160,
           pool,
           ...(flags.viewDelay !== undefined ? { delay: flags.viewDelay } : {}),
           ...(flags.noise !== undefined ? { noise: flags.noise } : {}),
@@ -97,7 +97,7 @@ export function recordIpdDelayedSource(record: Command, action: ActionFactory): 
           onProgress: (p) => bar.update(p.episodes),
         });
         bar.finish();
-        const leads = res.conflicts.filter((c) => !c.beforeOnset && c.divergenceStep < (flags.rounds ?? 60)).map((c) => c.divergenceStep - c.onsetStep);
+        const leads = res.conflicts.filter((c) => !c.beforeOnset && c.divergenceStep < (flags.rounds ?? 160)).map((c) => c.divergenceStep - c.onsetStep);
         const seen = res.episodes.filter((e) => e.onsetStep !== null).length;
         const stats = { episodes: res.episodes.length, sawSwitch: seen, conflicts: res.conflicts.length, leadsPositive: leads.filter((l) => l > 0).length, leads: leads.length };
         emit(ctx, { id, dir: res.dir, agents: res.manifest.agents.map((x) => x.id), stats }, () =>

@@ -33,8 +33,8 @@ describe('record ipd-delayed', () => {
     const cases: [string[], RegExp][] = [
       [['--switch', 'always-defect@50'], /--switch must look like tit-for-tat:always-defect@random/],
       [['--switch', 'tit-for-tat:nope@10'], /no style named 'nope'/],
-      [['--switch', 'tit-for-tat:always-defect@90'], /switch round must be an integer in \[1, 59\]/],
-      [['--view-delay', '60'], /view delay must be an integer in \[0, 59\]/],
+      [['--switch', 'tit-for-tat:always-defect@190'], /switch round must be an integer in \[1, 159\]/],
+      [['--view-delay', '160'], /view delay must be an integer in \[0, 159\]/],
       [['--noise', '0.9'], /probability in \[0, 0\.5\)/],
       [['--agents', 'tit-for-tat'], /learner A 'tit-for-tat' is neither a checkpoint folder nor a shipped checkpoint/],
       [['--agents', 'gru-stage1', 'gru-stage1', 'gru-planner'], /--agents takes one or two learners/],
