@@ -133,6 +133,8 @@ export interface ReportView {
   scoredEpisodes?: number;
   seriesEpisodes?: number;
   metrics?: Record<string, unknown>;
+  /** Whether the detector found a representational precursor on its reference data, and the sentence that says so. */
+  precursor?: { found: boolean; statement: string };
   files: string[];
   createdAt?: string;
 }

@@ -56,6 +56,9 @@ export function readReport(file: string, name: string, run: string, rows: RowLoo
     threshold,
     flags,
     metrics: isObj(json.metrics) ? json.metrics : isObj(json.evaluation) ? json.evaluation : undefined,
+    ...(isObj(json.precursor) && typeof json.precursor.found === 'boolean' && typeof json.precursor.statement === 'string'
+      ? { precursor: { found: json.precursor.found, statement: json.precursor.statement } }
+      : {}),
     files,
     createdAt: typeof json.createdAt === 'string' ? json.createdAt : undefined,
   };
