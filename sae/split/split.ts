@@ -19,6 +19,7 @@
 // (Minder et al.'s 'latent decoupling'): both are classed 'shared' and name each other in `pair`.
 // individual(A) = shared ∪ private-A ∪ partials that include A.
 import type { SplitThresholds } from '../config.js';
+import { median } from '../../util/quantile.js';
 import { pearsonMatrix } from '../eval/correlation.js';
 import type { UsageStats } from './usageStats.js';
 
@@ -204,10 +205,8 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
 
 /** Median episode spread of the latents that fire on at least minActive sample rows (0 if none). */
 export function typicalSpread(stats: Pick<UsageStats, 'active' | 'episodeSpread'>, minActive: number): number {
-  const xs = Array.from(stats.episodeSpread).filter((_, j) => stats.active[j]! >= minActive).sort((a, b) => a - b);
-  if (!xs.length) return 0;
-  const h = xs.length >> 1;
-  return xs.length % 2 ? xs[h]! : (xs[h - 1]! + xs[h]!) / 2;
+  const md = median(Array.from(stats.episodeSpread).filter((_, j) => stats.active[j]! >= minActive));
+  return Number.isNaN(md) ? 0 : md;
 }
 
 /** The latents of one class (e.g. 'shared', 'private-A'). */

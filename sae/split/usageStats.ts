@@ -15,6 +15,7 @@
 // Σ_r z_rj e_r instead of D̂, refitted in every null permutation (so the null carries the same
 // d_a fitted parameters).
 import * as tf from '@tensorflow/tfjs';
+import { quantileSorted } from '../../util/quantile.js';
 import { makeRng } from '../../util/random.js';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import { decodeAgent, encodeJoint } from '../model/inference.js';
@@ -114,14 +115,6 @@ function nullMoments(perms: Int32Array[], stat: (perm: Int32Array) => number): [
   }
   const mean = s1 / perms.length;
   return [mean, Math.sqrt(Math.max(0, s2 / perms.length - mean * mean))];
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  if (!sorted.length) return NaN;
-  const x = q * (sorted.length - 1);
-  const lo = Math.floor(x);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (x - lo);
 }
 
 export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: UsageOptions = {}): UsageStats {
@@ -266,8 +259,8 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
           nu[b] = a2 > 0 ? a1 / (a2 * nD) : NaN;
         });
         const sorted = nu.filter(Number.isFinite).sort();
-        lo[j] = quantile(sorted, 0.025);
-        hi[j] = quantile(sorted, 0.975);
+        lo[j] = quantileSorted(sorted, 0.025);
+        hi[j] = quantileSorted(sorted, 0.975);
       }
     } else {
       // Free direction: R² = ‖Σ z e‖² / (Σz² Σ‖e‖²), refitted under each permutation.

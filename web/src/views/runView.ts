@@ -511,8 +511,8 @@ export async function renderRunView(root: HTMLElement, runId: string): Promise<(
     if (r?.reference?.length) parts.push(`reference data (not scored): rows ${r.reference.map((g) => `${g.from}–${g.to - 1}`).slice(0, 4).join(', ')}${r.reference.length > 4 ? ', …' : ''}`);
     if (r && r.scoredEpisodes !== undefined && r.seriesEpisodes !== undefined && r.seriesEpisodes < r.scoredEpisodes) parts.push(`this report.json keeps the score of ${r.seriesEpisodes} of ${r.scoredEpisodes} scored episodes (written by an older thoughtlens detect; run it again for the whole curve)`);
     scoreNote.textContent = parts.join(' · ');
-    // A detector that found no precursor on its reference data says so above its flags.
-    scoreNote.querySelector('#no-precursor')?.remove();
+    // A detector that found no precursor on its reference data says so above its flags
+    // (the textContent above has already cleared an earlier one).
     if (r?.precursor && !r.precursor.found) scoreNote.prepend(el('div', { id: 'no-precursor', class: 'warning' }, r.precursor.statement));
   };
   fillScoreNote();
