@@ -54,7 +54,10 @@ export interface SparseBuffers {
 }
 
 export const SCALAR_BASE = 16;
-export const SCALAR_STRIDE = 16;
+/** Scalars per shard: sumsq, –, penalty, –, then shard 0's loss and aux loss per agent (so at least 4 + 2N). */
+export function scalarStride(agents: number): number {
+  return Math.max(16, 4 + 2 * agents);
+}
 export const CTL_WORDS = 16;
 
 export function shardCount(L: SparseLayout): number {
@@ -75,10 +78,10 @@ export function allocBuffers(L: SparseLayout, arena: Arena): SparseBuffers {
   const f32 = (n: number) => arena.f32(n);
   const perAgent = (size: (d: number) => number) => L.dims.map((d) => f32(size(d)));
   const md = (d: number) => L.m * d;
-  const scal = f32(2 * (SCALAR_BASE + S * SCALAR_STRIDE));
+  const scal = f32(2 * (SCALAR_BASE + S * scalarStride(N)));
   return {
     ctl: arena.i32(CTL_WORDS),
-    scal: new Float64Array(scal.buffer, scal.byteOffset, SCALAR_BASE + S * SCALAR_STRIDE),
+    scal: new Float64Array(scal.buffer, scal.byteOffset, SCALAR_BASE + S * scalarStride(N)),
     x: perAgent((d) => L.maxRows * d),
     WT: perAgent(md),
     WTm: perAgent(md),

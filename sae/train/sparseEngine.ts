@@ -16,7 +16,7 @@ import type { NativeGemm } from '../kernels/nativeGemm.js';
 import { ConfigError } from '../errors.js';
 import { decoderRowMask, type ParamSet } from '../model/params.js';
 import type { StepStats, TrainEngine } from './engine.js';
-import { allocBuffers, latentRanges, SCALAR_BASE, SCALAR_STRIDE, type SparseBuffers, type SparseLayout } from './sparseBuffers.js';
+import { allocBuffers, latentRanges, SCALAR_BASE, scalarStride, type SparseBuffers, type SparseLayout } from './sparseBuffers.js';
 import { SparseShard, type PhaseMs } from './sparseShard.js';
 import { barrier, CMD_EXIT, CMD_STEP, CTL, ShardError } from './shardSync.js';
 
@@ -181,7 +181,7 @@ const fail = (e) => { const c = workerData.buffers.ctl; process.stderr.write(Str
     let l0 = 0;
     for (let j = 0; j < L.m; j++) l0 += fired[j]!;
     let penalty = 0;
-    for (let s = 0; s < this.threads; s++) penalty += buf.scal[SCALAR_BASE + s * SCALAR_STRIDE + 2]!;
+    for (let s = 0; s < this.threads; s++) penalty += buf.scal[SCALAR_BASE + s * scalarStride(N) + 2]!;
     const loss = recon.reduce((s, x) => s + x, 0) + aux + penalty;
     return { loss, recon, aux, penalty, l0: l0 / rows, threshold: buf.scal[SCALAR_BASE + 1]!, fired, gradNorm: buf.scal[5]! };
   }

@@ -15,7 +15,7 @@ import type { Arena } from '../kernels/arena.js';
 import type { NativeGemm } from '../kernels/nativeGemm.js';
 import { sparseKernels, type SparseKernels } from '../kernels/sparseKernels.js';
 import { BINS, bitsToFloat, findHighBin, findThresholdBits } from './radixSelect.js';
-import { SCALAR_BASE, SCALAR_STRIDE, shardCount, type SparseBuffers, type SparseLayout } from './sparseBuffers.js';
+import { SCALAR_BASE, scalarStride, shardCount, type SparseBuffers, type SparseLayout } from './sparseBuffers.js';
 
 /** The values of a tensor without a copy where the backend allows it (wasm heap view). */
 export function tensorView(t: tf.Tensor): Float32Array {
@@ -144,7 +144,7 @@ export class SparseShard {
     const thrBits = this.threshold(main, 2);
     const auxBits = aux ? this.threshold(aux, 3) : -1;
     this.prevThrBits = thrBits;
-    const slot = SCALAR_BASE + this.s * SCALAR_STRIDE;
+    const slot = SCALAR_BASE + this.s * scalarStride(this.L.dims.length);
     buf.scal[slot + 1] = thrBits < 0 ? Infinity : bitsToFloat(thrBits);
     if (full || this.candOverflow) this.activeLists(B, thrBits, this.scoreU, null, this.col, 'main');
     else this.candidateLists(B, thrBits);
@@ -450,7 +450,7 @@ export class SparseShard {
     const { L, buf } = this;
     const N = L.dims.length;
     const S = shardCount(L);
-    const slot = SCALAR_BASE + this.s * SCALAR_STRIDE;
+    const slot = SCALAR_BASE + this.s * scalarStride(this.L.dims.length);
     for (let a = 0; a < N; a++) {
       const d = L.dims[a]!;
       const x = buf.x[a]!;
@@ -583,8 +583,8 @@ export class SparseShard {
       sumsq += this.gb[jl]! * this.gb[jl]!;
     }
     if (this.s === 0) for (const gc of this.gc) sumsq += K.sumsq(gc.byteOffset, gc.length);
-    buf.scal[SCALAR_BASE + this.s * SCALAR_STRIDE] = sumsq;
-    buf.scal[SCALAR_BASE + this.s * SCALAR_STRIDE + 2] = penalty;
+    buf.scal[SCALAR_BASE + this.s * scalarStride(this.L.dims.length)] = sumsq;
+    buf.scal[SCALAR_BASE + this.s * scalarStride(this.L.dims.length) + 2] = penalty;
   }
 
   // 8. Global-norm clipping and Adam over the shard's parameters (shard 0 also c_a).
@@ -592,7 +592,7 @@ export class SparseShard {
     const { L, buf, j0, j1 } = this;
     const S = shardCount(L);
     let sq = 0;
-    for (let s = 0; s < S; s++) sq += buf.scal[SCALAR_BASE + s * SCALAR_STRIDE]!;
+    for (let s = 0; s < S; s++) sq += buf.scal[SCALAR_BASE + s * scalarStride(this.L.dims.length)]!;
     const gnorm = Math.sqrt(sq);
     buf.scal[5] = gnorm;
     const clip = L.clipNorm > 0 ? Math.min(1, L.clipNorm / (gnorm + 1e-12)) : 1;

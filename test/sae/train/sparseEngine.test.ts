@@ -10,11 +10,12 @@ beforeAll(async () => {
   await selectBackend('cpu');
 });
 
-function compare(extra: Partial<SaeConfig>, withDead: boolean) {
-  const cfg = resolveSaeConfig({ agents: [{ id: 'A', dim: 7 }, { id: 'B', dim: 5 }], latents: 12, k: 3, seed: 2, auxK: 4, auxCoef: 0.5, ...extra });
+function compare(extra: Partial<SaeConfig>, withDead: boolean, dims = [7, 5]) {
+  const agents = dims.map((dim, a) => ({ id: dims.length === 2 ? 'AB'[a]! : `n${a}`, dim }));
+  const cfg = resolveSaeConfig({ agents, latents: 12, k: 3, seed: 2, auxK: 4, auxCoef: 0.5, ...extra });
   const rng = makeRng(8);
   const B = 16;
-  const xs = [7, 5].map((d) => Float32Array.from({ length: B * d }, () => rng.normal()));
+  const xs = dims.map((d) => Float32Array.from({ length: B * d }, () => rng.normal()));
   const dead = withDead ? Uint8Array.from({ length: 12 }, (_, j) => (j % 3 === 0 ? 1 : 0)) : null;
   const dense = new DenseEngine(cfg, initParams(cfg));
   const sparse = new SparseEngine(cfg, initParams(cfg));
@@ -52,6 +53,7 @@ function run(engine: DenseEngine | SparseEngine, data: Float32Array[][], B: numb
 
 describe('SparseEngine', () => {
   it('matches the dense engine (batchtopk)', () => compare({}, false));
+  it('matches the dense engine with many agents (per-agent losses fit the scalar slots)', () => compare({}, true, [5, 4, 6, 3, 5, 4, 3, 6, 5, 4]));
   it('matches the dense engine with the auxiliary-k loss', () => compare({}, true));
   it('matches the dense engine with the decoder-block penalty', () => compare({ blockPenalty: 0.3 }, true));
   it('matches the dense engine (partitioned)', () => compare({ mode: 'partitioned', blocks: { shared: 6, private: { A: 3, B: 3 } } }, true));
