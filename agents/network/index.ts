@@ -20,3 +20,6 @@ export * from './propagation.js';
 export * from './consensusFeatures.js';
 export * from './gruConsensusPolicy.js';
 export * from './trainConsensusPolicy.js';
+export * from './recordNetwork.js';
+export * from './edgeList.js';
+export * from './networkAgent.js';

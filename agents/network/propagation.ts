@@ -24,9 +24,10 @@ export interface Propagation {
   cleanSuccess: boolean;
 }
 
-export function measurePropagation<S>(inst: TaskInstance, protocol: Protocol<S>, fault: FaultSpec, verify = false): Propagation {
+/** `trace`: keep the faulty run's per-round trace (runNetwork's trace option). */
+export function measurePropagation<S>(inst: TaskInstance, protocol: Protocol<S>, fault: FaultSpec, verify = false, trace = false): Propagation {
   const clean = runNetwork(inst, protocol, { verify });
-  const faulty = runNetwork(inst, protocol, { verify, fault });
+  const faulty = runNetwork(inst, protocol, { verify, fault, trace });
   const n = inst.graph.n;
   const wrong = faulty.fault!.value;
   const affected: number[] = [];

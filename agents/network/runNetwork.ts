@@ -4,7 +4,8 @@
 // nodes verify each message before acting on it: a message whose claim contradicts what it
 // refers to (protocol.claimValid, else the sender's own state) is dropped and counted.
 // The trace keeps, per round, every node's state vector, message, answer and belief, and per
-// directed edge whether the receiver adopted the sender's claim and whether the edge disagrees.
+// directed edge whether the receiver adopted the sender's claim and whether the edge disagrees,
+// and each node's state as it was when it sent (after a fault is injected, before receiving).
 import { edgeConflict, checkSolution, type SolutionCheck } from './checkSolution.js';
 import { checkFault, defaultWrongValue, type FaultSpec, type ResolvedFault } from './fault.js';
 import type { Inbox, Protocol } from './protocol.js';
@@ -35,6 +36,13 @@ export interface RoundTrace {
   edgeDisagree: Uint8Array;
   /** Messages dropped by verification this round, per receiver. */
   rejected: Int32Array;
+  /** n × hiddenSize: each node's state when it sent this round's message (after any fault injection). */
+  sendHidden: Float32Array;
+  /** Answers and beliefs of those send-time states. */
+  sendAnswers: Int32Array;
+  sendBeliefs: Int32Array;
+  /** Per directed edge: the message fails verification (claimValid / the sender's own state), whether or not receivers verified. */
+  edgeInvalid: Uint8Array;
 }
 
 export interface NetworkRun {
@@ -98,15 +106,19 @@ export function runNetwork<S>(inst: TaskInstance, protocol: Protocol<S>, opts: R
     });
     const rejected = new Int32Array(n);
     const dropped = new Uint8Array(edgeList.length);
+    const invalid = opts.trace ? new Uint8Array(edgeList.length) : null;
+    const claimOk = (u: number, message: Int32Array) =>
+      protocol.claimValid
+        ? protocol.claimValid(message, before[u]!, inst) && message[0] === protocol.send(states[u]!, t)[0]
+        : message[0] === protocol.send(states[u]!, t)[0];
     const next = states.map((s, v) => {
       const inbox: Inbox[] = [];
       for (const u of g.neighbours[v]!) {
         const message = sent.subarray(u * W, (u + 1) * W);
+        const okClaim = verify || invalid ? claimOk(u, message) : true;
+        if (invalid && !okClaim) invalid[edgeIndex.get(u * n + v)!] = 1;
         if (verify) {
           verifications++;
-          const okClaim = protocol.claimValid
-            ? protocol.claimValid(message, before[u]!, inst) && message[0] === protocol.send(states[u]!, t)[0]
-            : message[0] === protocol.send(states[u]!, t)[0];
           if (!okClaim) {
             rejected[v]!++;
             dropped[edgeIndex.get(u * n + v)!] = 1;
@@ -118,6 +130,12 @@ export function runNetwork<S>(inst: TaskInstance, protocol: Protocol<S>, opts: R
       }
       return protocol.receive(s, inbox, t);
     });
+    let sendHidden: Float32Array | null = null;
+    if (opts.trace) {
+      sendHidden = new Float32Array(n * H);
+      states.forEach((s, u) => sendHidden!.set(protocol.hidden(s), u * H));
+    }
+    const sendAnswers = opts.trace ? Int32Array.from(states, (s) => protocol.answer(s)) : null;
     states = next;
     const beliefs = Int32Array.from(states, (s) => protocol.belief(s));
     beliefHistory.set(beliefs, t * n);
@@ -141,7 +159,7 @@ export function runNetwork<S>(inst: TaskInstance, protocol: Protocol<S>, opts: R
           }
         }
       }
-      trace.push({ hidden, messages: sent, answers, beliefs, adoptedFrom, edgeAdopted, edgeDisagree, rejected });
+      trace.push({ hidden, messages: sent, answers, beliefs, adoptedFrom, edgeAdopted, edgeDisagree, rejected, sendHidden: sendHidden!, sendAnswers: sendAnswers!, sendBeliefs: Int32Array.from(before), edgeInvalid: invalid! });
     }
   }
   const answers = Int32Array.from(states, (s) => protocol.answer(s));

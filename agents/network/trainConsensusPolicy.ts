@@ -41,11 +41,15 @@ export interface ConsensusTrainInfo {
 
 /** Binary initial values with a per-instance bias p ~ U(0, 1). */
 export function biasedConsensusInstance(family: string, n: number, seed: number): TaskInstance {
-  const g = generateGraph(family, n, seed);
-  const inst = makeTaskInstance('consensus', g, seed);
+  return withBiasedInitial(makeTaskInstance('consensus', generateGraph(family, n, seed), seed), seed);
+}
+
+/** The instance with binary initial values of a seeded bias p ~ U(0, 1) (any graph). */
+export function withBiasedInitial(inst: TaskInstance, seed: number): TaskInstance {
+  const n = inst.graph.n;
   const rng = makeRng((Math.imul(seed | 0, 0x68e31da4) ^ n) >>> 0);
   const p = rng.next();
-  return { ...inst, initial: Int32Array.from({ length: n }, () => (rng.next() < p ? 1 : 0)) };
+  return { ...inst, values: 2, initial: Int32Array.from({ length: n }, () => (rng.next() < p ? 1 : 0)) };
 }
 
 export function trainConsensusPolicy(c: Partial<ConsensusTrainConfig> = {}, onUpdate?: (i: ConsensusTrainInfo) => void): { model: Gru; history: ConsensusTrainInfo[]; config: ConsensusTrainConfig } {

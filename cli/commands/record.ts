@@ -5,11 +5,12 @@ import type { ActionFactory, CommandModule } from '../program.js';
 import { recordSyntheticSource } from './recordSynthetic.js';
 import { recordIpdSource } from './recordIpd.js';
 import { recordIpdDelayedSource } from './recordIpdDelayed.js';
+import { recordNetworkSource } from './recordNetwork.js';
 
 /** Adds one `record <source>` subcommand. */
 export type RecordSource = (record: Command, action: ActionFactory) => void;
 
-const sources: RecordSource[] = [recordSyntheticSource, recordIpdSource, recordIpdDelayedSource];
+const sources: RecordSource[] = [recordSyntheticSource, recordIpdSource, recordIpdDelayedSource, recordNetworkSource];
 
 export const recordCommand: CommandModule = {
   register(program, action) {
