@@ -30,3 +30,8 @@ export * from './detectRun.js';
 export * from './score/featureMap.js';
 export * from './input/truth.js';
 export * from './evaluate/attribution.js';
+export * from './input/networkTruth.js';
+export * from './fit/fitNodeViews.js';
+export * from './score/edgeScores.js';
+export * from './evaluate/evaluateEdgeFaults.js';
+export * from './detectEdges.js';

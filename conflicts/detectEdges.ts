@@ -1,0 +1,120 @@
+// Per-edge conflict detection over the N agents of a network run (record network): each
+// node's reading of the latents it shares with a neighbour (fitNodeViews.ts), the edge's
+// divergence against clean episodes at the same step (edgeScores.ts), a threshold calibrated
+// to a false-alarm rate per edge-step on other clean episodes (calibrate.ts), and evaluation
+// against the injected faults (evaluateEdgeFaults.ts). Clean episodes, in episode order, are
+// split into fit (½: views and baselines), calibration (¼) and test (¼: false alarms); faulty
+// episodes are only scored. Truth is read to choose the clean episodes and to evaluate; the
+// scores never see it.
+import { openRun } from '../data/index.js';
+import { readCheckpointJson } from '../sae/checkpoint/checkpoint.js';
+import type { SplitResult } from '../sae/split/split.js';
+import { calibrateThreshold, type Calibration } from './calibrate/calibrate.js';
+import { DetectorDataError } from './errors.js';
+import { cleanFlags, evaluateEdgeFault, summariseEdgeFaults, type EdgeFaultOutcome, type EdgeFaultSummary } from './evaluate/evaluateEdgeFaults.js';
+import { fitDictionaryNodeViews, rawNodeViews, type NodeViews } from './fit/fitNodeViews.js';
+import { dictionaryCoder } from './input/dictionaryCoder.js';
+import { loadEpisodes, type Episode } from './input/episodes.js';
+import type { LatentCoder } from './input/latentCoder.js';
+import { readNetworkTruth } from './input/networkTruth.js';
+import { EdgeBaseline, edgeCoords, edgeDivergences, nodeReadings } from './score/edgeScores.js';
+
+export interface NetworkDictionary {
+  coder: LatentCoder;
+  /** split.json `individual`: per node, the latents relevant to it. */
+  individual: Record<string, number[]>;
+}
+
+/** A trained checkpoint (thoughtlens train) over a network run's nodes. */
+export function networkDictionary(checkpointDir: string): NetworkDictionary {
+  const split = readCheckpointJson<SplitResult>(checkpointDir, 'split.json');
+  if (!split) throw new DetectorDataError(`checkpoint ${checkpointDir} has no split.json: run \`thoughtlens split\` on it first`);
+  return { coder: dictionaryCoder(checkpointDir), individual: split.individual };
+}
+
+export interface DetectEdgesOptions {
+  runDir: string;
+  /** Absent: the raw baseline (standardised states compared coordinate by coordinate). */
+  dictionary?: NetworkDictionary;
+  /** False alarms per edge-step on calibration episodes (default 0.01). */
+  far?: number;
+  /** Steps below threshold before an edge re-arms (default 2). */
+  rearm?: number;
+  ridge?: number;
+  seed?: number;
+  /** Keep every episode's z-scores (for views). */
+  keepScores?: boolean;
+}
+
+export interface DetectEdgesResult {
+  views: string;
+  edges: [number, number][];
+  /** Edges without a coordinate both nodes read (never scored). */
+  unscoredEdges: number;
+  threshold: number;
+  calibration: Calibration;
+  episodes: { fit: number[]; calibration: number[]; test: number[]; faulty: number[] };
+  outcomes: EdgeFaultOutcome[];
+  summary: EdgeFaultSummary;
+  scores?: { episode: number; z: Float64Array[] }[];
+  seconds: number;
+}
+
+export function detectEdges(o: DetectEdgesOptions): DetectEdgesResult {
+  const t0 = performance.now();
+  const truth = readNetworkTruth(o.runDir);
+  const set = loadEpisodes(openRun(o.runDir));
+  if (set.agents.join(',') !== truth.agents.join(',')) throw new DetectorDataError('the run\'s agents are not the nodes truth/network.json lists');
+  const clean = set.episodes.map((e, i) => ({ e, i })).filter(({ e }) => !truth.faultyEpisodes.has(e.episode));
+  if (clean.length < 4) throw new DetectorDataError(`per-edge detection needs at least 4 clean episodes (fit, calibration, test); the run has ${clean.length}`);
+  const nFit = Math.max(1, Math.floor(clean.length / 2));
+  const nCal = Math.max(1, Math.floor(clean.length / 4));
+  const fit = clean.slice(0, nFit).map((c) => c.i);
+  const cal = clean.slice(nFit, nFit + nCal).map((c) => c.i);
+  const test = clean.slice(nFit + nCal).map((c) => c.i);
+  const views: NodeViews = o.dictionary ? fitDictionaryNodeViews(set, o.dictionary.coder, o.dictionary.individual, fit, o.ridge) : rawNodeViews(set, fit);
+  const ec = edgeCoords(views, truth.edges);
+  const divergence = (e: Episode) => edgeDivergences(views, ec, nodeReadings(views, e), e.length);
+  const T = Math.max(...set.episodes.map((e) => e.length));
+  const baseline = EdgeBaseline.fit(fit.map((i) => divergence(set.episodes[i]!)), T);
+  const zOf = new Map<number, Float64Array[]>();
+  const z = (i: number) => {
+    let s = zOf.get(i);
+    if (!s) zOf.set(i, (s = baseline.score(divergence(set.episodes[i]!))));
+    return s;
+  };
+  const far = o.far ?? 0.01;
+  const rearm = o.rearm ?? 2;
+  const calibration = calibrateThreshold(
+    cal.flatMap((i) => z(i).map((scores) => ({ scores, labels: new Int8Array(scores.length) }))),
+    far,
+    rearm,
+  );
+  const thr = calibration.threshold;
+  const byEpisode = new Map(set.episodes.map((e, i) => [e.episode, i]));
+  const outcomes = truth.faults.flatMap((f) => {
+    const i = byEpisode.get(f.episode);
+    return i === undefined ? [] : [evaluateEdgeFault(f, truth.edges, z(i), set.episodes[i]!.step, thr, rearm)];
+  });
+  let flags = 0;
+  let edgeSteps = 0;
+  for (const i of test) {
+    const c = cleanFlags(z(i), thr, rearm);
+    flags += c.flags;
+    edgeSteps += c.edgeSteps;
+  }
+  const summary = summariseEdgeFaults(outcomes, { flags, edgeSteps }, o.seed ?? 0);
+  const faulty = set.episodes.map((e, i) => ({ e, i })).filter(({ e }) => truth.faultyEpisodes.has(e.episode)).map((c) => c.i);
+  return {
+    views: views.kind,
+    edges: truth.edges,
+    unscoredEdges: ec.common.filter((c) => c.j.length === 0).length,
+    threshold: thr,
+    calibration,
+    episodes: { fit: fit.map((i) => set.episodes[i]!.episode), calibration: cal.map((i) => set.episodes[i]!.episode), test: test.map((i) => set.episodes[i]!.episode), faulty: faulty.map((i) => set.episodes[i]!.episode) },
+    outcomes,
+    summary,
+    ...(o.keepScores ? { scores: set.episodes.map((e, i) => ({ episode: e.episode, z: z(i) })) } : {}),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
