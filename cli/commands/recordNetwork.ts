@@ -96,7 +96,7 @@ export function recordNetworkSource(record: Command, action: ActionFactory): voi
     .option('--graph-seed <n>', 'seed of the generated graph (default: --seed)', intArg)
     .option('--edges <file>', "your own graph instead: lines 'u v' (and optionally 'nodes N'), or JSON {nodes, edges: [[u, v], …]}")
     .option('--agent <kind>', `${NETWORK_AGENTS.join(' | ')}: scripted baselines, or the learned GRU consensus policy (trained here from --policy-seed; consensus only) (default scripted)`)
-    .option('-n, --episodes <n>', 'episodes: task instances on the graph (default 40)', intArg)
+    .option('-n, --episodes <n>', 'episodes: task instances on the graph (default 200: enough that train can hold every 5th out)', intArg)
     .option('--fault <spec>', `kind@node:round[=value] with kind ${FAULT_KINDS.join(' | ')}, node and round a number or 'random' (per episode), or none (default ${DEFAULT_NETWORK_FAULT})`)
     .option('--fault-share <p>', 'share of episodes with the fault, spread evenly; the rest are clean (default 0.5)', floatArg)
     .option('--verify', 'nodes verify every message before acting on it (drop claims that contradict their origin)')
@@ -120,7 +120,7 @@ export function recordNetworkSource(record: Command, action: ActionFactory): voi
         const seed = flags.seed ?? 0;
         const { graph, info } = loadGraph(flags, seed);
         const fault = parseFaultPlan(flags.fault ?? DEFAULT_NETWORK_FAULT, flags.faultShare);
-        const episodes = flags.episodes ?? 40;
+        const episodes = flags.episodes ?? 200;
         const kind = flags.agent ?? 'scripted';
         const quiet = ctx.quiet || ctx.json;
         const train = {
