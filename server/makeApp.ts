@@ -25,6 +25,7 @@ import { healthRoute } from './routes/health.js';
 import { heatmapRoute } from './routes/heatmap.js';
 import { latentRoute } from './routes/latent.js';
 import { latentPageRoute } from './routes/latentPage.js';
+import { networkRoute } from './routes/network.js';
 import { reportsRoute } from './routes/reports.js';
 import { runDetailRoute } from './routes/runDetail.js';
 import { runsListRoute } from './routes/runsList.js';
@@ -40,6 +41,7 @@ const ROUTES = [
   heatmapRoute,
   latentRoute,
   latentPageRoute,
+  networkRoute,
   reportsRoute,
   checkpointsRoute,
   compareRoute,

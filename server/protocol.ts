@@ -285,3 +285,27 @@ export type LiveEvent =
   | { type: 'report'; run: string; report: string }
   | { type: 'codes'; run: string; codes: string; rows: number }
   | { type: 'ping'; time: number };
+
+/** GET /api/runs/:id/network?episode=E: one episode of a network run (record network) as a graph over steps. */
+export interface NetworkView {
+  run: string;
+  task: string;
+  nodes: number;
+  /** Undirected edges [u, v]. */
+  edges: [number, number][];
+  episodes: number[];
+  episode: number;
+  steps: number;
+  /** Per step, per node: belief (what faults corrupt and propagation follows) and answer. */
+  beliefs: number[][];
+  answers: number[][];
+  /** Per step, per node: an edge of the node violates the task's constraint (the recorded `disagree` event). */
+  disagree: boolean[][];
+  /** The episode's injected fault (null: a clean episode). */
+  fault: { node: number; kind: string; step: number; neighbourActedStep: number | null; affectedPerStep: number[] } | null;
+  /** Per edge, per step: representational divergence z-score (conflicts/detectEdges.ts, raw node views; null where unscored). */
+  alignment: (number | null)[][];
+  /** The calibrated flag threshold of those z-scores (1 % false alarms per edge-step on clean episodes); null when too few clean steps to calibrate. */
+  threshold: number | null;
+  views: string;
+}

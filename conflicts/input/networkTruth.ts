@@ -15,6 +15,8 @@ export interface NetworkFault {
   neighbourActedStep: number | null;
   maxAffected: number;
   depth: number;
+  /** Per step: other nodes whose belief differs from the clean run. */
+  affectedPerStep?: number[];
 }
 
 export interface NetworkTruth {

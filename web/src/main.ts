@@ -4,6 +4,7 @@ import { readState } from './viewState.js';
 import { renderRunsList } from './views/runsList.js';
 import { renderRunView } from './views/runView.js';
 import { renderCompare } from './views/compareView.js';
+import { renderNetworkView } from './views/networkView.js';
 
 const app = document.getElementById('app')!;
 let dispose: (() => void) | null = null;
@@ -13,9 +14,10 @@ async function route(): Promise<void> {
   const s = readState();
   dispose?.();
   dispose = null;
-  document.querySelectorAll<HTMLAnchorElement>('nav a').forEach((a) => a.classList.toggle('active', a.dataset.nav === (s.view === 'run' ? 'runs' : s.view)));
+  document.querySelectorAll<HTMLAnchorElement>('nav a').forEach((a) => a.classList.toggle('active', a.dataset.nav === (s.view === 'run' || s.view === 'network' ? 'runs' : s.view)));
   try {
     if (s.view === 'run' && s.run) dispose = await renderRunView(app, s.run);
+    else if (s.view === 'network' && s.run) dispose = await renderNetworkView(app, s.run);
     else if (s.view === 'compare') dispose = await renderCompare(app);
     else dispose = await renderRunsList(app);
   } catch (err) {

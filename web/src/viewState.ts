@@ -4,7 +4,7 @@
 // which replaces the history entry (no history spam while brushing).
 
 export interface ViewState {
-  view: 'runs' | 'run' | 'compare';
+  view: 'runs' | 'run' | 'compare' | 'network';
   run?: string;
   params: Record<string, string>;
 }
@@ -15,13 +15,14 @@ export function readState(hash = location.hash): ViewState {
   const params = Object.fromEntries(new URLSearchParams(query));
   if (parts[0] === 'run' && parts[1]) return { view: 'run', run: parts[1], params };
   if (parts[0] === 'runs' && parts[1] && parts[2] === 'latents' && /^\d+$/.test(parts[3] ?? '')) return { view: 'run', run: parts[1], params: { ...params, latent: parts[3]! } };
+  if (parts[0] === 'network' && parts[1]) return { view: 'network', run: parts[1], params };
   if (parts[0] === 'compare') return { view: 'compare', params };
   return { view: 'runs', params };
 }
 
 export function stateToHash(s: ViewState): string {
   const q = new URLSearchParams(Object.entries(s.params).filter(([, v]) => v !== '' && v !== undefined)).toString();
-  const path = s.view === 'run' ? `/run/${encodeURIComponent(s.run ?? '')}` : s.view === 'compare' ? '/compare' : '/';
+  const path = s.view === 'run' || s.view === 'network' ? `/${s.view}/${encodeURIComponent(s.run ?? '')}` : s.view === 'compare' ? '/compare' : '/';
   return `#${path}${q ? `?${q}` : ''}`;
 }
 
