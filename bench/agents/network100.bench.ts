@@ -1,15 +1,19 @@
 // Networks (issue 19): the 100-node probe on this machine — wall-clock seconds to record a
 // 100-node network run (record network), train the dictionary over its 100 agents
 // (thoughtlens train with the given --steps, latents and k; witness and split at their
-// defaults), and score every edge (conflicts/detectEdges.ts, dictionary and raw views), with
-// the detection result. Writes artifacts/agents/network100-<tag>.json.
+// defaults), score every edge (conflicts/detectEdges.ts, dictionary and raw views), and render
+// the graph view in Chromium (server start → first view ready, which includes the server's
+// per-edge scoring; then a scrub to the last round), with the detection result. Writes
+// artifacts/agents/network100-<tag>.json.
 //   npx tsx bench/agents/network100.bench.ts [--agent gru] [--task consensus] [--fault liar] [--nodes 100]
 //     [--episodes 200] [--steps 200] [--latents 256] [--k 8] [--seed 1] [--tag default]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateGraph, makeNetworkAgent, recordNetwork, type FaultKind, type TaskName } from '../../agents/network/index.js';
 import { detectEdges, networkDictionary } from '../../conflicts/index.js';
+import { startServer } from '../../server/index.js';
 import { trainDictionary } from '../../sae/index.js';
+import { buildWeb, haveChromium, launchChromium } from '../../test/helpers/webBrowser.js';
 import { benchArgs } from './benchArgs.js';
 
 const a = benchArgs();
@@ -31,7 +35,7 @@ const t0 = performance.now();
 const agent = makeNetworkAgent(agentKind, task, { seed });
 const t1 = performance.now();
 const graph = generateGraph('small-world', n, seed);
-const rec = recordNetwork(join(work, 'run'), {
+const rec = recordNetwork(join(work, 'runs', 'net100'), {
   graph, graphInfo: { family: 'small-world', n, seed }, task, protocol: agent.protocol, model: agent.model, hiddenDescription: agent.hiddenDescription,
   episodes, seed, fault: { kind, node: 'random', round: 'random', share: 0.5 }, params: agent.params,
 });
@@ -42,11 +46,37 @@ const d = detectEdges({ runDir: rec.dir, dictionary: networkDictionary(join(work
 const t4 = performance.now();
 const raw = detectEdges({ runDir: rec.dir, seed });
 const t5 = performance.now();
+let render: { firstViewSeconds: number; scrubMs: number } | null = null;
+if (haveChromium()) {
+  buildWeb(join(import.meta.dirname, '../..'));
+  const server = await startServer({ host: '127.0.0.1', port: 0, workspace: work });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+    const r0 = performance.now();
+    await page.goto(`${server.url}/#/network/net100`);
+    await page.waitForFunction(() => document.body.getAttribute('data-ready') === 'network', undefined, { timeout: 120_000 });
+    const r1 = performance.now();
+    const last = await page.locator('#network-step').getAttribute('max');
+    const scrubMs = await page.evaluate((v) => {
+      const input = document.getElementById('network-step') as HTMLInputElement;
+      const a = performance.now();
+      input.value = v!;
+      input.dispatchEvent(new Event('input'));
+      return performance.now() - a;
+    }, last);
+    render = { firstViewSeconds: Math.round((r1 - r0) / 100) / 10, scrubMs: Math.round(scrubMs) };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
 const s = (x: number, y: number) => Math.round((y - x) / 100) / 10;
 const result = {
   task, agent: agentKind, fault: kind, nodes: n, edges: graph.edges.length, rounds: rec.episodes[0]!.rounds, episodes, steps, latents, k, seed,
   rows: episodes * (rec.episodes[0]!.rounds + 1),
   seconds: { policy: s(t0, t1), record: s(t1, t2), train: s(t2, t3), detectDictionary: s(t3, t4), detectRaw: s(t4, t5), total: s(t0, t5) },
+  render,
   pairsPerSec: tr.pairsPerSec,
   fvuMedian: tr.analysis ? Object.values(tr.analysis.metrics.fvu).sort((x, y) => x - y)[Math.floor(n / 2)] : null,
   split: tr.analysis?.split.counts ? Object.fromEntries(Object.entries(tr.analysis.split.counts).filter(([c, v]) => v > 0 && !c.startsWith('partial-'))) : null,
