@@ -14,9 +14,10 @@
 //               is weak (it fires on < strongFrequency of the rows or explains < strongExplained
 //               of every agent's residual): too little evidence to decide;
 //   'shared'    used by every agent;  'private-<A>' by A only;  'partial-<A>+<B>' by a subset (N > 2).
-// A private latent of A and a private latent of B that fire together (Pearson ≥ pairCorrelation
-// of their codes) read one variable that the dictionary decoupled into one latent per agent
-// (Minder et al.'s 'latent decoupling'): both are classed 'shared' and name each other in `pair`.
+// A private latent whose code moves with a latent other agents use (Pearson ≥ pairCorrelation)
+// reads one variable that the dictionary decoupled into one latent per agent (Minder et al.'s
+// 'latent decoupling') or duplicated beside a shared latent: it takes the union of both latents'
+// users (a private partner too) and names its partner in `pair`.
 // individual(A) = shared ∪ private-A ∪ partials that include A.
 import type { SplitThresholds } from '../config.js';
 import { median } from '../../util/quantile.js';
@@ -55,7 +56,7 @@ export interface SplitResult {
   frequency: number[];
   /** Per latent: effective number of sample episodes its activation comes from (participation ratio). */
   episodeSpread: number[];
-  /** Per latent: the decoupled partner of a pair classed shared, else −1. */
+  /** Per latent: the latent whose users it joined (decoupled reading, see above), else −1. */
   pair: number[];
   /** Per latent: |r| of its code with its match in the witness seed (null without a witness). */
   stability: number[] | null;
@@ -109,35 +110,47 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     classes.push(cls);
     alpha.push(cls === 'dead' || cls === 'rare' ? 0 : al);
   }
-  // Decoupled pairs: private latents of different agents whose codes move together.
+  // Decoupled readings: a private latent whose code moves with a latent that other agents use
+  // (Pearson ≥ pairCorrelation) reads the same variable — the dictionary gave one agent a copy of
+  // its own (Minder et al.'s 'latent decoupling', or a duplicate beside a shared latent). It takes
+  // the union of both latents' users; a private partner takes it too. Strongest pairs first; a
+  // private latent joins at most one partner.
   const pair = new Array<number>(m).fill(-1);
   if (t.pairCorrelation < 1) {
-    const priv = classes.map((c, j) => (c.startsWith('private-') ? j : -1)).filter((j) => j >= 0);
-    const p = priv.length;
+    const kept = classes.map((c, j) => (c === 'dead' || c === 'rare' ? -1 : j)).filter((j) => j >= 0);
+    const p = kept.length;
     const sub = new Float32Array(rows * p);
-    for (let r = 0; r < rows; r++) priv.forEach((j, c) => (sub[r * p + c] = stats.codes[r * m + j]!));
+    for (let r = 0; r < rows; r++) kept.forEach((j, c) => (sub[r * p + c] = stats.codes[r * m + j]!));
     const C = pearsonMatrix(sub, p, sub, p, rows);
+    const adds = (i: number, j: number) => uses[j]!.some((u, a) => u && !uses[i]![a]);
     const cand: { i: number; j: number; r: number }[] = [];
     for (let x = 0; x < p; x++) {
-      for (let y = x + 1; y < p; y++) {
-        const i = priv[x]!;
-        const j = priv[y]!;
-        if (classes[i] === classes[j]) continue;
+      const i = kept[x]!;
+      if (!classes[i]!.startsWith('private-')) continue;
+      for (let y = 0; y < p; y++) {
+        const j = kept[y]!;
         const r = C[x * p + y]!;
-        if (r >= t.pairCorrelation) cand.push({ i, j, r });
+        if (x !== y && r >= t.pairCorrelation && adds(i, j)) cand.push({ i, j, r });
       }
     }
     cand.sort((p, q) => q.r - p.r);
+    const union: boolean[][] = uses.map((u) => [...u]);
     for (const { i, j } of cand) {
-      if (pair[i]! >= 0 || pair[j]! >= 0) continue;
+      if (pair[i]! >= 0) continue;
+      const privatePartner = classes[j]!.startsWith('private-');
+      if (privatePartner && pair[j]! >= 0) continue;
+      const both = uses[i]!.map((u, a) => u || uses[j]![a]!);
       pair[i] = j;
-      pair[j] = i;
+      union[i] = both;
+      if (privatePartner) {
+        pair[j] = i;
+        union[j] = both;
+      }
     }
     for (let j = 0; j < m; j++) {
       if (pair[j]! < 0) continue;
-      const both = uses[j]!.map((u, a) => u || uses[pair[j]!]![a]!);
-      const al = both.filter(Boolean).length;
-      classes[j] = al === N ? 'shared' : `partial-${agents.filter((_, a) => both[a]).join('+')}`;
+      const al = union[j]!.filter(Boolean).length;
+      classes[j] = al === N ? 'shared' : al === 1 ? `private-${agents[union[j]!.indexOf(true)]}` : `partial-${agents.filter((_, a) => union[j]![a]).join('+')}`;
       alpha[j] = al;
     }
   }

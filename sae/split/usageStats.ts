@@ -4,9 +4,11 @@
 //   contribution  c_r = z_rj·D_a[j]                 residual without j   e_r = x̃_a,r − x̂_a,r + c_r
 //   scaling       ν_a,j = ⟨Σ_r z_rj e_r, D_a[j]⟩ / (Σ_r z_rj²·‖D_a[j]‖²)   (≈ 1: a reads j at its
 //                 trained scale; ≈ 0: a's state does not move along j's direction when j fires)
-//   explained     R²_a,j = ⟨Σ_r z_rj e_r, D̂_a[j]⟩² / (Σ_r z_rj² · Σ_r ‖e_r‖²)
+//   explained     R²_a,j = ⟨Σ_r z_rj e_r, D̂_a[j]⟩² / (Σ_r z_rj² · Σ_r ‖e_r‖²) · cap(ν)
 //                 the fraction of a's residual energy on j's rows (j excluded) that z_j explains
-//                 along j's direction D̂ = D/‖D‖.
+//                 along j's direction D̂ = D/‖D‖, at most at the trained scale: cap(ν) = 1 for
+//                 ν ≤ 1 and 2/ν − 1/ν² above (the residual reduction at scale ‖D‖), so a
+//                 near-zero block (ν ≫ 1) explains ≈ 0 however its leftover direction points.
 //   null          R² recomputed with a's rows re-paired to rows of *other episodes* (a random
 //                 permutation, K times): z_j from the true rows, a's residual from unrelated ones.
 //                 Its mean μ₀ and standard deviation σ₀ per latent and agent calibrate the test.
@@ -115,6 +117,16 @@ function nullMoments(perms: Int32Array[], stat: (perm: Int32Array) => number): [
   }
   const mean = s1 / perms.length;
   return [mean, Math.sqrt(Math.max(0, s2 / perms.length - mean * mean))];
+}
+
+/**
+ * R² along a latent's direction, counted only up to its trained scale: for ν > 1 (the state moves
+ * along D̂ by more than the decoder delivers) the residual reduction at scale ‖D‖ is
+ * R²·(2/ν − 1/ν²); ν ≤ 1 keeps R².
+ */
+export function cappedExplained(r2: number, nu: number): number {
+  if (!Number.isFinite(nu)) return 0;
+  return nu > 1 ? r2 * (2 / nu - 1 / (nu * nu)) : r2;
 }
 
 export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: UsageOptions = {}): UsageStats {
@@ -228,7 +240,12 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
           szp += v * (ps + vs * nD);
           e0 += q[s]! + 2 * vs * ps * nD + vs * vs * nD * nD;
         }
-        return { r2: szz > 0 && e0 > 0 ? (szp * szp) / (szz * e0) : 0, szp, szz };
+        if (!(szz > 0 && e0 > 0 && nD > 0)) return { r2: 0, szp, szz };
+        // Capped at the trained scale: when a's state moves along D̂ by more than the decoder
+        // delivers (ν > 1), only what the decoder delivers counts — the reduction of a's residual
+        // at scale ‖D‖ is R²·(2/ν − 1/ν²). A block the penalty zeroed (ν → ∞) then explains ≈ 0,
+        // whatever its leftover direction happens to align with.
+        return { r2: cappedExplained((szp * szp) / (szz * e0), szp / (szz * nD)), szp, szz };
       };
       const epZP = new Float64Array(E);
       const epZZ = new Float64Array(E);

@@ -2,6 +2,7 @@
 // rare and dead latents, decoupled pairs and the witness seed.
 import { describe, expect, it } from 'vitest';
 import { classifyLatents, DEFAULT_SPLIT, latentsOfClass, type UsageStats } from '../../../sae/index.js';
+import { cappedExplained } from '../../../sae/split/usageStats.js';
 
 /** Evidence for m latents × 2 agents; `used[a][j]` sets R² well above (0.6) or at (0.001) the null. */
 function stats(used: boolean[][], active: number[], rows = 1000, codes?: Float32Array): UsageStats {
@@ -87,6 +88,29 @@ describe('classifyLatents', () => {
     expect(split.classes).toEqual(['shared', 'shared', 'private-A']);
     expect(split.pair).toEqual([1, 0, -1]);
     expect(classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, pairCorrelation: 1 }).classes).toEqual(['private-A', 'private-B', 'private-A']);
+  });
+
+  it('a private latent that fires with a shared latent is a duplicate reading of it: shared', () => {
+    const rows = 200;
+    const codes = new Float32Array(rows * 3);
+    for (let r = 0; r < rows; r++) {
+      const on = r % 4 === 0 ? 1 + (r % 7) / 7 : 0;
+      codes[r * 3 + 0] = on;
+      codes[r * 3 + 1] = on * 0.8;
+      codes[r * 3 + 2] = r % 5 === 0 ? 1 : 0;
+    }
+    const s = stats([[true, true, false], [true, false, true]], [50, 50, 40], rows, codes);
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
+    expect(split.classes).toEqual(['shared', 'shared', 'private-B']);
+    expect(split.pair).toEqual([-1, 0, -1]);
+  });
+
+  it('explained energy counts only up to the trained scale (a zeroed block explains ≈ 0)', () => {
+    expect(cappedExplained(0.4, 0.5)).toBe(0.4);
+    expect(cappedExplained(0.4, 1)).toBeCloseTo(0.4, 12);
+    expect(cappedExplained(0.4, 2)).toBeCloseTo(0.3, 12);
+    expect(cappedExplained(0.4, 1e4)).toBeLessThan(1e-4);
+    expect(cappedExplained(0.4, NaN)).toBe(0);
   });
 
   it('latents the witness seed does not reproduce are rare unless their own evidence is strong', () => {
