@@ -14,3 +14,12 @@ export function experimentCsv(r: ExperimentReport): string {
   }
   return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
+
+/** The top shifting latents per condition as CSV (report.latents.csv; empty without a representational shift). */
+export function experimentLatentCsv(r: ExperimentReport): string {
+  const rep = r.representation;
+  if (!rep) return '';
+  const rows: unknown[][] = [['condition', 'same_agent', 'latent', 'mean', 'base_mean', 'delta_mean', 'rate', 'base_rate', 'delta_rate', 'd', 'd_lo', 'd_hi', 'p', 'q']];
+  for (const c of rep.conditions) for (const s of c.top) rows.push([c.condition, c.sameAgent, s.latent, s.mean, s.baseMean, s.deltaMean, s.rate, s.baseRate, s.deltaRate, s.d.estimate, s.d.lo, s.d.hi, s.p, s.q]);
+  return rows.map((x) => x.map(csvField).join(',')).join('\n') + '\n';
+}

@@ -19,6 +19,16 @@ function curves(r: ExperimentReport): string {
   return `<svg width="${W}" height="${H}" role="img" aria-label="best-response rate per round"><line x1="40" y1="${y(0)}" x2="${W - 20}" y2="${y(0)}" stroke="#999"/><line x1="40" y1="${y(0)}" x2="40" y2="${y(1)}" stroke="#999"/><text x="4" y="${y(1) + 4}" font-size="10">1</text><text x="4" y="${y(0) + 4}" font-size="10">0</text><text x="${W / 2}" y="${H - 6}" font-size="11" text-anchor="middle">round</text>${lines.join('')}</svg>`;
 }
 
+function latents(r: ExperimentReport, table: (hd: string[], rs: unknown[][]) => string): string {
+  const rep = r.representation;
+  if (!rep) return '';
+  const rows = rep.conditions.flatMap((c) =>
+    c.top.map((s) => [c.condition, c.sameAgent ? 'yes' : 'no', s.latent, s.deltaMean.toFixed(4), s.deltaRate.toFixed(3), fmtInterval(s.d, 2), s.p.toPrecision(2), s.q.toPrecision(2) + (s.q <= rep.alpha ? ' *' : '')]),
+  );
+  return `<h2>Representational shift from ${h(rep.baseline)}</h2><p>One dictionary across conditions (${rep.dictionary.latents} latents, k ${rep.dictionary.k}); held-out episodes: ${h(rep.heldOut)}; q: Benjamini–Hochberg over ${rep.tests} tests.</p>${table(['condition', 'same agent', 'latent', 'Δ mean', 'Δ rate', "Cohen's d [95% CI]", 'p', 'q (BH)'], rows)}
+`;
+}
+
 export function experimentHtml(r: ExperimentReport): string {
   const head = ['condition', 'train context', 'peer memory', 'history', ...METRICS.map((m) => METRIC_LABELS[m]), 'rounds to adapt'];
   const rows = r.conditions.map((c) => [c.condition, c.context, c.prefix || '—', c.history || '—', ...METRICS.map((m) => fmtInterval(c.metrics[m], m === 'firstDefection' ? 1 : 3)), c.adaptRounds.join(', ')]);
@@ -30,5 +40,5 @@ export function experimentHtml(r: ExperimentReport): string {
 <h2>Behaviour per condition</h2>${table(head, rows)}
 <h2>Best-response rate per round</h2>${curves(r)}
 <h2>Shift from ${h(r.baseline)}</h2>${table(['condition', 'metric', 'Δ [95% CI]', 'p', 'q (BH)'], shifts)}
-</body></html>\n`;
+${latents(r, table)}</body></html>\n`;
 }

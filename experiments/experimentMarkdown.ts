@@ -23,5 +23,27 @@ export function experimentMarkdown(r: ExperimentReport): string {
   L.push('| condition | metric | Δ [95% CI] | d_z | p | q |', '|---|---|---|---|---|---|');
   for (const s of r.shifts) L.push(`| ${md(s.condition)} | ${METRIC_LABELS[s.metric]} | ${fmtInterval(s.delta, s.metric === 'firstDefection' ? 2 : 3)} | ${s.effectSize.toFixed(2)} | ${s.p.toPrecision(2)} | ${s.q.toPrecision(2)}${s.q <= r.alpha ? ' *' : ''} |`);
   L.push('', `\\* q ≤ ${r.alpha}.`, '');
+  const rep = r.representation;
+  if (rep) {
+    const dz = rep.dictionary;
+    L.push(
+      `## Representational shift from ${md(rep.baseline)}`,
+      '',
+      `One dictionary across all conditions' runs (${dz.latents} latents, k ${dz.k}, ${dz.steps} steps${dz.resumed ? ', resumed' : `, ${dz.seconds.toFixed(0)} s`}), ` +
+        `encoded on held-out episodes (${md(rep.heldOut)}). Per latent: Δ mean activation and Δ firing rate (condition − baseline), Cohen's d of the per-episode mean ` +
+        `activation with a 95% bootstrap interval over episodes, p from a permutation test over episodes, q: Benjamini–Hochberg over all ${rep.tests} condition × latent tests.`,
+      '',
+      '| condition | same agent | episodes (cond / base) | latents with q ≤ α | latent | Δ mean | Δ rate | d [95% CI] | p | q |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const c of rep.conditions) {
+      c.top.forEach((s, i) =>
+        L.push(
+          `| ${i ? '' : md(c.condition)} | ${i ? '' : c.sameAgent ? 'yes' : 'no'} | ${i ? '' : `${c.episodes} / ${c.baseEpisodes}`} | ${i ? '' : c.significant} | ${s.latent} | ${s.deltaMean.toFixed(4)} | ${s.deltaRate.toFixed(3)} | ${fmtInterval(s.d, 2)} | ${s.p.toPrecision(2)} | ${s.q.toPrecision(2)}${s.q <= rep.alpha ? ' *' : ''} |`,
+        ),
+      );
+    }
+    L.push('');
+  }
   return L.join('\n');
 }

@@ -8,6 +8,7 @@ import { bootstrapGroups, type Interval } from '../util/bootstrap.js';
 import { signFlipTest } from '../util/signFlipTest.js';
 import type { CoPlayerAdaptation } from '../agents/context/index.js';
 import type { ResolvedExperimentSpec } from './experimentSpec.js';
+import type { RepresentationShift } from './representationShift.js';
 import type { CellResult } from './runExperiment.js';
 
 export const METRICS = ['fraction', 'bestRate', 'bestRateAfter', 'defection', 'firstDefection'] as const;
@@ -54,6 +55,8 @@ export interface ExperimentReport {
   evaluate: ResolvedExperimentSpec['evaluate'];
   conditions: ConditionSummary[];
   shifts: Shift[];
+  /** Latent-level shift from the baseline under one dictionary across conditions (null when not computed). */
+  representation: RepresentationShift | null;
   alpha: number;
   seconds: number;
   command: string;
@@ -62,7 +65,7 @@ export interface ExperimentReport {
 
 const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
-export function buildExperimentReport(spec: ResolvedExperimentSpec, cells: readonly CellResult[], o: { seconds: number; command: string; alpha?: number; permutations?: number }): ExperimentReport {
+export function buildExperimentReport(spec: ResolvedExperimentSpec, cells: readonly CellResult[], o: { seconds: number; command: string; alpha?: number; permutations?: number; representation?: RepresentationShift | null }): ExperimentReport {
   const R = spec.evaluate.resamples;
   const byCond = (name: string): CellResult[] => spec.seeds.map((s) => cells.find((c) => c.condition === name && c.seed === s)!).filter(Boolean);
   const groups = (name: string): (CoPlayerAdaptation & { seed: number })[] => byCond(name).flatMap((c) => c.eval.perCoPlayer.map((p) => ({ ...p, seed: c.seed })));
@@ -120,6 +123,7 @@ export function buildExperimentReport(spec: ResolvedExperimentSpec, cells: reado
     evaluate: spec.evaluate,
     conditions,
     shifts: raw.map((s, i) => ({ ...s, q: q[i]! })),
+    representation: o.representation ?? null,
     alpha: o.alpha ?? 0.05,
     seconds: o.seconds,
     command: o.command,

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ThoughtlensError } from '../data/index.js';
 import { HISTORY_TRANSFORMS, PEER_MEMORIES, resolveContextAgentConfig, type ContextAgentConfig, type HistoryTransform, type PeerPrefixSpec } from '../agents/context/index.js';
+import { resolveSaeConfig, type SaeConfig } from '../sae/index.js';
 import { ExperimentSpecError } from './errors.js';
 
 export interface EvaluateSpec {
@@ -24,6 +25,12 @@ export interface ConditionSpec {
   history?: HistoryTransform;
 }
 
+/** Dictionary config across conditions (sae/ config without agents, which come from the runs). */
+export type DictionarySpec = Omit<SaeConfig, 'agents'>;
+
+/** Small, fast settings (sizes given, so no size probes; no witness seed); the spec's `dictionary` overrides them. */
+export const DEFAULT_DICTIONARY: Readonly<DictionarySpec> = Object.freeze({ latents: 128, k: 8, steps: 400, batchSize: 256, witness: false });
+
 export interface ExperimentSpec {
   name: string;
   description?: string;
@@ -33,6 +40,8 @@ export interface ExperimentSpec {
   /** The condition the others are compared with. */
   baseline: string;
   conditions: ConditionSpec[];
+  /** The dictionary across conditions (overrides of DEFAULT_DICTIONARY), or false for none. */
+  dictionary?: DictionarySpec | false;
 }
 
 export interface ResolvedCondition {
@@ -49,12 +58,14 @@ export interface ResolvedExperimentSpec {
   evaluate: EvaluateSpec;
   baseline: string;
   conditions: ResolvedCondition[];
+  /** DEFAULT_DICTIONARY with the spec's overrides, or null (no representational shift). */
+  dictionary: DictionarySpec | null;
 }
 
 export const DEFAULT_EVALUATE: Readonly<EvaluateSpec> = Object.freeze({ coPlayers: 60, episodesPerCoPlayer: 8, steps: 50, resamples: 1000 });
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const TOP = ['name', 'description', 'seeds', 'agent', 'evaluate', 'baseline', 'conditions'];
+const TOP = ['name', 'description', 'seeds', 'agent', 'evaluate', 'baseline', 'conditions', 'dictionary'];
 const COND = ['name', 'agent', 'prefix', 'history'];
 
 function fields(o: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
@@ -121,7 +132,19 @@ export function resolveExperimentSpec(raw: unknown): ResolvedExperimentSpec {
     throw new ExperimentSpecError(`spec field 'baseline' must name a condition (${[...names].join(', ')}), got ${JSON.stringify(s.baseline)}`);
   }
   if (s.description !== undefined && typeof s.description !== 'string') throw new ExperimentSpecError(`spec field 'description' must be a string`);
-  return { name: s.name, description: (s.description as string | undefined) ?? '', seeds, evaluate, baseline: s.baseline, conditions };
+  let dictionary: DictionarySpec | null = null;
+  if (s.dictionary !== false) {
+    const d = s.dictionary === undefined ? {} : fields(s.dictionary, Object.keys(s.dictionary as object), 'dictionary');
+    if ('agents' in d) throw new ExperimentSpecError(`spec field 'dictionary.agents': the agents come from the recorded runs`);
+    dictionary = Object.freeze({ ...DEFAULT_DICTIONARY, ...(d as DictionarySpec) });
+    try {
+      resolveSaeConfig({ ...dictionary, agents: [{ id: 'agent', dim: 1 }, { id: 'unprimed', dim: 1 }] } as SaeConfig);
+    } catch (err) {
+      if (err instanceof ThoughtlensError) throw new ExperimentSpecError(`spec field 'dictionary': ${err.message}`);
+      throw err;
+    }
+  }
+  return { name: s.name, description: (s.description as string | undefined) ?? '', seeds, evaluate, baseline: s.baseline, conditions, dictionary };
 }
 
 /** Reads and validates a spec file. */

@@ -6,3 +6,5 @@ export * from './experimentMarkdown.js';
 export * from './experimentCsv.js';
 export * from './experimentHtml.js';
 export * from './writeExperimentReport.js';
+export * from './recordConditionRuns.js';
+export * from './representationShift.js';

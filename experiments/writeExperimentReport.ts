@@ -1,7 +1,7 @@
 // Writes the experiment report in the requested formats into the experiment folder (atomically).
 import { join } from 'node:path';
 import { writeFileAtomic } from '../data/index.js';
-import { experimentCsv } from './experimentCsv.js';
+import { experimentCsv, experimentLatentCsv } from './experimentCsv.js';
 import { experimentHtml } from './experimentHtml.js';
 import { experimentMarkdown } from './experimentMarkdown.js';
 import type { ExperimentReport } from './experimentReport.js';
@@ -15,5 +15,11 @@ export function writeExperimentReport(dir: string, r: ExperimentReport, formats:
     const file = join(dir, EXPERIMENT_FILES[f]);
     writeFileAtomic(file, f === 'json' ? JSON.stringify(r, null, 1) + '\n' : f === 'csv' ? experimentCsv(r) : f === 'md' ? experimentMarkdown(r) : experimentHtml(r), false);
     return file;
-  });
+  }).concat(formats.includes('csv') && r.representation ? [writeLatentCsv(dir, r)] : []);
+}
+
+function writeLatentCsv(dir: string, r: ExperimentReport): string {
+  const file = join(dir, 'report.latents.csv');
+  writeFileAtomic(file, experimentLatentCsv(r), false);
+  return file;
 }

@@ -2,7 +2,7 @@
 // evaluate on held-out co-players), resumable, with a JSON/CSV/MD/HTML report (docs/EXPERIMENTS.md).
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../data/index.js';
-import { buildExperimentReport, EXPERIMENT_FORMATS, loadExperimentSpec, runExperiment, writeExperimentReport, type ExperimentFormat } from '../../experiments/index.js';
+import { buildExperimentReport, EXPERIMENT_FORMATS, loadExperimentSpec, recordConditionRuns, representationShift, runExperiment, writeExperimentReport, type ExperimentFormat } from '../../experiments/index.js';
 import { emit, type CliContext } from '../context.js';
 import type { CommandModule } from '../program.js';
 import { ProgressBar } from '../progress.js';
@@ -27,7 +27,7 @@ export const experimentCommand: CommandModule = {
       .option('--format <list>', `report formats, comma-separated (default ${EXPERIMENT_FORMATS.join(',')})`)
       .addHelpText('after', '\nExamples:\n  thoughtlens experiment examples/experiments/burstiness.json\n  thoughtlens experiment examples/experiments/peer-memory.json --out exp/peer --json\n')
       .action(
-        action((ctx: CliContext, file: string, flags: ExperimentFlags) => {
+        action(async (ctx: CliContext, file: string, flags: ExperimentFlags) => {
           const formats = (flags.format ?? EXPERIMENT_FORMATS.join(',')).split(',').map((s) => s.trim()).filter(Boolean) as ExperimentFormat[];
           for (const f of formats) if (!EXPERIMENT_FORMATS.includes(f)) throw new UsageError(`unknown report format '${f}' (formats: ${EXPERIMENT_FORMATS.join(', ')})`);
           const spec = loadExperimentSpec(file);
@@ -44,8 +44,18 @@ export const experimentCommand: CommandModule = {
             bar!.update(p.done, `${p.label}${p.resumed ? ' (resumed)' : ''}`);
           });
           (bar as ProgressBar | null)?.finish();
+          let representation = null;
+          if (spec.dictionary) {
+            const rb = new ProgressBar(ctx, { total: spec.seeds.length * spec.conditions.length, label: 'record runs', unit: 'run', quiet });
+            const runs = recordConditionRuns(spec, out, run.cells, (done, _t, label, resumed) => rb.update(done, `${label}${resumed ? ' (resumed)' : ''}`));
+            rb.finish();
+            const steps = (spec.dictionary as { steps?: number }).steps ?? 0;
+            const tb = new ProgressBar(ctx, { total: steps, label: 'train dictionary', unit: 'step', quiet });
+            representation = await representationShift(spec, out, runs, { dictionary: spec.dictionary, resamples: spec.evaluate.resamples, onTrain: (p) => tb.update(p.step, `loss ${p.loss.toFixed(3)}`) });
+            tb.finish();
+          }
           const command = `thoughtlens experiment ${file}${flags.out ? ` --out ${flags.out}` : ''}`;
-          const report = buildExperimentReport(spec, run.cells, { seconds: run.seconds, command });
+          const report = buildExperimentReport(spec, run.cells, { seconds: run.seconds, command, representation });
           const files = writeExperimentReport(out, report, formats);
           emit(ctx, { dir: out, files, resumedCells: run.resumedCells, report }, () =>
             [
@@ -55,6 +65,12 @@ export const experimentCommand: CommandModule = {
                   `  ${c.condition.padEnd(20)} fraction ${c.metrics.fraction.estimate.toFixed(3)} [${c.metrics.fraction.lo.toFixed(3)}, ${c.metrics.fraction.hi.toFixed(3)}]  ` +
                   `best ${c.metrics.bestRate.estimate.toFixed(3)}  defect ${c.metrics.defection.estimate.toFixed(3)}  first D ${c.metrics.firstDefection.estimate.toFixed(1)}`,
               ),
+              ...(representation
+                ? representation.conditions.map((c) => {
+                    const t = c.top[0];
+                    return `  latents ${c.condition.padEnd(12)} ${c.significant} with q ≤ ${representation!.alpha}${t ? `; top latent ${t.latent}: d ${t.d.estimate.toFixed(2)} [${t.d.lo.toFixed(2)}, ${t.d.hi.toFixed(2)}], Δ rate ${t.deltaRate.toFixed(3)}, q ${t.q.toPrecision(2)}` : ''}`;
+                  })
+                : []),
               'report:',
               ...files.map((f) => `  ${f}`),
             ].join('\n'),
