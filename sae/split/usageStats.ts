@@ -7,8 +7,8 @@
 //   explained     R²_a,j = ⟨Σ_r z_rj e_r, D̂_a[j]⟩² / (Σ_r z_rj² · Σ_r ‖e_r‖²) · cap(ν)
 //                 the fraction of a's residual energy on j's rows (j excluded) that z_j explains
 //                 along j's direction D̂ = D/‖D‖, at most at the trained scale: cap(ν) = 1 for
-//                 ν ≤ 1 and 2/ν − 1/ν² above (the residual reduction at scale ‖D‖), so a
-//                 near-zero block (ν ≫ 1) explains ≈ 0 however its leftover direction points.
+//                 |ν| ≤ 1 and 2/|ν| − 1/ν² above (the residual reduction at scale ‖D‖), so a
+//                 near-zero block (|ν| ≫ 1) explains ≈ 0 however its leftover direction points.
 //   null          R² recomputed with a's rows re-paired to rows of *other episodes* (a random
 //                 permutation, K times): z_j from the true rows, a's residual from unrelated ones.
 //                 Its mean μ₀ and standard deviation σ₀ per latent and agent calibrate the test.
@@ -120,13 +120,15 @@ function nullMoments(perms: Int32Array[], stat: (perm: Int32Array) => number): [
 }
 
 /**
- * R² along a latent's direction, counted only up to its trained scale: for ν > 1 (the state moves
- * along D̂ by more than the decoder delivers) the residual reduction at scale ‖D‖ is
- * R²·(2/ν − 1/ν²); ν ≤ 1 keeps R².
+ * R² along a latent's direction, counted only up to its trained scale: for |ν| > 1 (the state moves
+ * along ±D̂ by more than the decoder delivers) the residual reduction at scale ‖D‖ is
+ * R²·(2/|ν| − 1/ν²); |ν| ≤ 1 keeps R². The sign does not matter (R² is symmetric): a zeroed block
+ * gives |ν| ≫ 1 of either sign.
  */
 export function cappedExplained(r2: number, nu: number): number {
   if (!Number.isFinite(nu)) return 0;
-  return nu > 1 ? r2 * (2 / nu - 1 / (nu * nu)) : r2;
+  const a = Math.abs(nu);
+  return a > 1 ? r2 * (2 / a - 1 / (a * a)) : r2;
 }
 
 export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: UsageOptions = {}): UsageStats {

@@ -110,6 +110,8 @@ describe('classifyLatents', () => {
     expect(cappedExplained(0.4, 1)).toBeCloseTo(0.4, 12);
     expect(cappedExplained(0.4, 2)).toBeCloseTo(0.3, 12);
     expect(cappedExplained(0.4, 1e4)).toBeLessThan(1e-4);
+    expect(cappedExplained(0.4, -1e4)).toBeLessThan(1e-4);
+    expect(cappedExplained(0.4, -2)).toBeCloseTo(0.3, 12);
     expect(cappedExplained(0.4, NaN)).toBe(0);
   });
 
