@@ -104,9 +104,7 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     let cls: LatentClass;
     if (n === 0) cls = 'dead';
     else if (n < t.minActive || n / Math.max(1, rows) < t.rareFrequency || al === 0 || stats.episodeSpread[j]! < minSpread) cls = 'rare';
-    else if (al === N) cls = 'shared';
-    else if (al === 1) cls = `private-${agents[use.indexOf(true)]}`;
-    else cls = `partial-${agents.filter((_, a) => use[a]).join('+')}`;
+    else cls = classOfUsers(agents, use);
     classes.push(cls);
     alpha.push(cls === 'dead' || cls === 'rare' ? 0 : al);
   }
@@ -149,9 +147,8 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     }
     for (let j = 0; j < m; j++) {
       if (pair[j]! < 0) continue;
-      const al = union[j]!.filter(Boolean).length;
-      classes[j] = al === N ? 'shared' : al === 1 ? `private-${agents[union[j]!.indexOf(true)]}` : `partial-${agents.filter((_, a) => union[j]![a]).join('+')}`;
-      alpha[j] = al;
+      classes[j] = classOfUsers(agents, union[j]!);
+      alpha[j] = union[j]!.filter(Boolean).length;
     }
   }
   // Latents the witness seed does not reproduce are not trusted: 'rare'.
@@ -214,6 +211,14 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     stability: witness ? Array.from(witness.r, r4) : null,
     seedAgreement,
   };
+}
+
+/** The class of a latent used by the agents marked in `use` (at least one): shared, private or partial. */
+function classOfUsers(agents: string[], use: readonly boolean[]): LatentClass {
+  const al = use.filter(Boolean).length;
+  if (al === agents.length) return 'shared';
+  if (al === 1) return `private-${agents[use.indexOf(true)]}`;
+  return `partial-${agents.filter((_, a) => use[a]).join('+')}`;
 }
 
 /** Median episode spread of the latents that fire on at least minActive sample rows (0 if none). */

@@ -243,10 +243,7 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
           e0 += q[s]! + 2 * vs * ps * nD + vs * vs * nD * nD;
         }
         if (!(szz > 0 && e0 > 0 && nD > 0)) return { r2: 0, szp, szz };
-        // Capped at the trained scale: when a's state moves along D̂ by more than the decoder
-        // delivers (ν > 1), only what the decoder delivers counts — the reduction of a's residual
-        // at scale ‖D‖ is R²·(2/ν − 1/ν²). A block the penalty zeroed (ν → ∞) then explains ≈ 0,
-        // whatever its leftover direction happens to align with.
+        // Counted only up to the trained scale (cappedExplained): a zeroed block explains ≈ 0.
         return { r2: cappedExplained((szp * szp) / (szz * e0), szp / (szz * nD)), szp, szz };
       };
       const epZP = new Float64Array(E);
