@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../data/index.js';
 import type { EcologyResult } from './ecological.js';
+import type { MoranResult } from './moran.js';
 import type { TournamentResult } from './tournament.js';
 
 export const TOURNAMENT_FORMATS = ['json', 'csv', 'md', 'html'] as const;
@@ -20,6 +21,8 @@ export interface TournamentReport {
   payoffs: { T: number; R: number; P: number; S: number };
   tournament: TournamentResult;
   ecology: EcologyResult;
+  /** Present when the Moran process was run. */
+  moran?: MoranResult;
 }
 
 const COLUMNS = ['rank', 'name', 'kind', 'median_score', 'mean_score', 'cooperation_rating', 'CC_rate', 'CD_rate', 'DC_rate', 'DD_rate', 'wins', 'ecology_final_share'] as const;
@@ -37,6 +40,23 @@ export function standingsCsv(r: TournamentReport): string {
 function setup(r: TournamentReport): string {
   const t = r.tournament;
   return `round robin of ${t.players.length} players, ${t.turns} turns, ${t.repetitions} repetitions, noise ${t.noise}, seed ${t.seed}; payoffs T=${r.payoffs.T}, R=${r.payoffs.R}, P=${r.payoffs.P}, S=${r.payoffs.S}; self-interactions played (payoff matrix diagonal) but not scored`;
+}
+
+const MORAN_HEADER = ['invader', 'resident', 'ρ invader (simulated [95% CI])', 'ρ invader (exact)', 'ρ resident back (exact)', 'selection'];
+
+function moranIntro(m: MoranResult): string {
+  return `population ${m.size}, ${m.runs} runs per pair, intensity of selection ${m.selection}, seed ${m.seed}, payoffs shifted by +${m.payoffShift}; ρ = probability that one mutant takes over (neutral drift: 1/N = ${m.neutral.toFixed(3)})`;
+}
+
+function moranRows(m: MoranResult): string[][] {
+  return m.pairs.map((p) => [
+    p.invader,
+    p.resident,
+    `${p.invades.simulated.toFixed(3)} [${p.invades.lo.toFixed(3)}, ${p.invades.hi.toFixed(3)}]`,
+    p.invades.exact.toFixed(3),
+    p.resisted.exact.toFixed(3),
+    `${p.favoured ? 'invades' : 'does not invade'}; ${p.resists ? 'resists' : 'does not resist'}`,
+  ]);
 }
 
 function ecologyLines(r: TournamentReport): { uniform: string; invasions: [string, string, string, string][] } {
@@ -69,6 +89,7 @@ export function markdownTournament(r: TournamentReport): string {
     md(['---', '---', '---', '---']),
     ...eco.invasions.map(md),
     '',
+    ...(r.moran ? ['## Moran process', '', moranIntro(r.moran) + '.', '', md(MORAN_HEADER), md(MORAN_HEADER.map(() => '---')), ...moranRows(r.moran).map(md), ''] : []),
   ].join('\n');
 }
 
@@ -94,7 +115,7 @@ ${matrix}
 <h2>Ecological run</h2>
 <p>${esc(eco.uniform)}.</p>
 <table>${tr(['invader', 'start share', `share after ${r.ecology.generations} generations`, 'outcome'], 'th')}${eco.invasions.map((row) => tr(row)).join('')}</table>
-</body></html>
+${r.moran ? `<h2>Moran process</h2>\n<p>${esc(moranIntro(r.moran))}.</p>\n<table>${tr(MORAN_HEADER, 'th')}${moranRows(r.moran).map((row) => tr(row)).join('')}</table>\n` : ''}</body></html>
 `;
 }
 

@@ -8,7 +8,7 @@ import { UsageError } from '../../data/index.js';
 import { findCheckpoint, P, R, S, shippedCheckpoints, T, type SeqModel } from '../../agents/ipd/index.js';
 import { compileStyle, loadPool, type CompiledStyle } from '../../agents/pool/index.js';
 import { BayesAgent, evaluateOptimum, MachineAgent, populationPool, populationSpec, SPLITS, type OptimumPlayer, type Split } from '../../agents/population/index.js';
-import { ecology, runTournament, TOURNAMENT_FORMATS, writeTournamentReport, type TournamentFormat, type TournamentPlayer, type TournamentReport } from '../../agents/tournament/index.js';
+import { ecology, moran, runTournament, TOURNAMENT_FORMATS, writeTournamentReport, type TournamentFormat, type TournamentPlayer, type TournamentReport } from '../../agents/tournament/index.js';
 import { emit, type CliContext } from '../context.js';
 import { table } from '../format.js';
 import type { ActionFactory } from '../program.js';
@@ -75,7 +75,15 @@ interface TournamentFlags {
   bayes: boolean;
   out?: string;
   formats: string;
+  moran?: boolean;
+  moranSize: number;
+  moranRuns: number;
+  moranResidents?: string;
+  selection: number;
 }
+
+/** Residents of the Moran process when --moran-residents is not given (those that play). */
+export const MORAN_RESIDENTS = ['always-defect', 'tit-for-tat', 'win-stay-lose-shift', 'grim-trigger', 'always-cooperate'];
 
 export function registerStrangerCommands(agents: Command, action: ActionFactory): void {
   agents
@@ -145,7 +153,7 @@ export function registerStrangerCommands(agents: Command, action: ActionFactory)
     .argument('[ckpts...]', 'agents: checkpoint folders or shipped names (default: every shipped checkpoint)')
     .description(
       'Axelrod-style round robin among the agents and a strategy set: rank, median score, cooperation rating, CC/CD/DC/DD rates, wins; ' +
-        'plus an ecological (replicator) run and invasion runs; report.json, standings.csv, report.md, report.html',
+        'plus an ecological (replicator) run and invasion runs, and with --moran a finite-population Moran process (fixation probabilities); report.json, standings.csv, report.md, report.html',
     )
     .option('--pool <file.json>', 'strategy set (default: the shipped pool)')
     .option('--population <split:count>', 'also enter generated strategies, e.g. test:20')
@@ -158,11 +166,22 @@ export function registerStrangerCommands(agents: Command, action: ActionFactory)
     .option('--no-bayes', 'leave out the Bayesian-posterior baseline')
     .option('-o, --out <dir>', 'report folder (default <workspace>/tournament)')
     .option('--formats <list>', `comma list of ${TOURNAMENT_FORMATS.join(', ')} (default all)`, TOURNAMENT_FORMATS.join(','))
-    .addHelpText('after', '\nExamples:\n  thoughtlens agents tournament --out report\n  thoughtlens agents tournament gru-planner --pool papers.json --noise 0.05 --repetitions 20\n')
+    .option('--moran', 'also run a Moran process on the payoff matrix: the probability that one agent among N − 1 residents takes over, and one resident among N − 1 copies of the agent (exact and simulated)')
+    .option('--moran-size <n>', 'Moran: population size N (default 20)', int, 20)
+    .option('--moran-runs <n>', 'Moran: simulated runs per pair (default 1000)', int, 1000)
+    .option('--moran-residents <list>', `Moran: comma list of resident players (default: those of ${MORAN_RESIDENTS.join(', ')} that play)`)
+    .option('--selection <w>', 'Moran: intensity of selection in [0, 1]; fitness = 1 − w + w·(payoff + 1) (default 1)', float, 1)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  thoughtlens agents tournament --out report\n  thoughtlens agents tournament gru-planner --pool papers.json --noise 0.05 --repetitions 20\n  thoughtlens agents tournament --moran --moran-size 20 --moran-residents always-defect,tit-for-tat --out report\n',
+    )
     .action(
       action((ctx: CliContext, refs: string[], flags: TournamentFlags) => {
         const formats = parseFormats(flags.formats);
         if (!(flags.noise >= 0 && flags.noise <= 0.5)) throw new UsageError(`--noise must be in [0, 0.5], got ${flags.noise}`);
+        if (flags.moran && !(flags.moranSize >= 2)) throw new UsageError(`--moran-size must be at least 2, got ${flags.moranSize}`);
+        if (flags.moran && !(flags.moranRuns >= 1)) throw new UsageError(`--moran-runs must be at least 1, got ${flags.moranRuns}`);
+        if (flags.moran && !(flags.selection >= 0 && flags.selection <= 1)) throw new UsageError(`--selection must be in [0, 1], got ${flags.selection}`);
         const pool = loadPool(flags.pool);
         const strategies: CompiledStyle[] = [...pool.styles];
         if (flags.population) {
@@ -186,12 +205,24 @@ export function registerStrangerCommands(agents: Command, action: ActionFactory)
           if (names.has(p.name)) throw new UsageError(`two players are named '${p.name}'`);
           names.add(p.name);
         }
+        const residents = flags.moran ? moranResidents(flags.moranResidents, names) : [];
         const t = runTournament(players, { turns: flags.turns, repetitions: flags.repetitions, noise: flags.noise, seed: flags.seed });
         const eco = ecology(t, players, { generations: flags.generations });
-        const report: TournamentReport = { schema: 'thoughtlens-tournament', version: 1, createdAt: new Date().toISOString(), sources, payoffs: { T, R, P, S }, tournament: t, ecology: eco };
+        const invaders = players.filter((p) => p.kind === 'agent').map((p) => p.name);
+        const mor = flags.moran ? moran(t, invaders, residents, { size: flags.moranSize, runs: flags.moranRuns, selection: flags.selection, seed: flags.seed }) : undefined;
+        const report: TournamentReport = {
+          schema: 'thoughtlens-tournament',
+          version: 1,
+          createdAt: new Date().toISOString(),
+          sources,
+          payoffs: { T, R, P, S },
+          tournament: t,
+          ecology: eco,
+          ...(mor ? { moran: mor } : {}),
+        };
         const outDir = resolve(flags.out ?? join(ctx.workspace, 'tournament'));
         const files = writeTournamentReport(outDir, report, formats);
-        emit(ctx, { files, standings: t.standings, invasions: eco.invasions }, () =>
+        emit(ctx, { files, standings: t.standings, invasions: eco.invasions, ...(mor ? { moran: mor } : {}) }, () =>
           [
             `${players.length} players, ${t.turns} turns × ${t.repetitions} repetitions, noise ${t.noise}, seed ${t.seed}`,
             table(
@@ -199,12 +230,40 @@ export function registerStrangerCommands(agents: Command, action: ActionFactory)
               t.standings.map((s) => [s.rank, s.name, s.kind, s.medianScore.toFixed(3), s.cooperationRating.toFixed(2), s.CC.toFixed(2), s.CD.toFixed(2), s.DC.toFixed(2), s.DD.toFixed(2), s.wins]),
             ),
             `invasion from 1% over ${eco.generations} generations: ${eco.invasions.map((v) => `${v.player} ${v.invades ? 'invades' : 'fails to invade'} (${v.final.toFixed(3)})`).join(', ')}`,
+            ...(mor
+              ? [
+                  `Moran process: N = ${mor.size}, ${mor.runs} runs per pair, selection ${mor.selection}; ρ = P(one mutant takes over), neutral 1/N = ${mor.neutral.toFixed(3)}`,
+                  table(
+                    ['invader', 'resident', 'ρ invader sim [95% CI]', 'ρ invader exact', 'ρ resident back exact', 'selection'],
+                    mor.pairs.map((p) => [
+                      p.invader,
+                      p.resident,
+                      `${p.invades.simulated.toFixed(3)} [${p.invades.lo.toFixed(3)}, ${p.invades.hi.toFixed(3)}]`,
+                      p.invades.exact.toFixed(3),
+                      p.resisted.exact.toFixed(3),
+                      `${p.favoured ? 'invades' : 'does not invade'}; ${p.resists ? 'resists' : 'does not resist'}`,
+                    ]),
+                  ),
+                ]
+              : []),
             'files:',
             ...files.map((f) => `  ${f}`),
           ].join('\n'),
         );
       }),
     );
+}
+
+function moranResidents(list: string | undefined, names: ReadonlySet<string>): string[] {
+  if (list === undefined) {
+    const found = MORAN_RESIDENTS.filter((n) => names.has(n));
+    if (found.length === 0) throw new UsageError(`--moran: none of the default residents (${MORAN_RESIDENTS.join(', ')}) plays; name some with --moran-residents`);
+    return found;
+  }
+  const out = [...new Set(list.split(',').map((x) => x.trim()).filter(Boolean))];
+  if (out.length === 0) throw new UsageError('--moran-residents names no player');
+  for (const n of out) if (!names.has(n)) throw new UsageError(`--moran-residents: '${n}' is not a player of this tournament (players: ${[...names].join(', ')})`);
+  return out;
 }
 
 function parseFormats(s: string): TournamentFormat[] {

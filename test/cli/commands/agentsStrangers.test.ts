@@ -47,4 +47,22 @@ describe('agents population, optimum and tournament commands', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/unknown report format 'xml'/);
   });
+
+  it('runs a Moran process with --moran: fixation of each agent among residents, in JSON and the reports', async () => {
+    const ws = tempDir();
+    const out = join(ws, 'moran');
+    const args = ['--json', '-q', 'agents', 'tournament', 'gru-stage1', '--no-bayes', '--turns', '20', '--repetitions', '2', '--generations', '5', '--out', out];
+    const r = await runCliCapture([...args, '--moran', '--moran-size', '10', '--moran-runs', '200', '--moran-residents', 'always-defect,tit-for-tat']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { moran: { size: number; neutral: number; pairs: { invader: string; resident: string; invades: { simulated: number; exact: number } }[] } };
+    expect(j.moran.size).toBe(10);
+    expect(j.moran.neutral).toBeCloseTo(0.1, 12);
+    expect(j.moran.pairs.map((p) => `${p.invader}>${p.resident}`)).toEqual(['gru-stage1>always-defect', 'gru-stage1>tit-for-tat']);
+    for (const p of j.moran.pairs) expect(p.invades.exact).toBeGreaterThanOrEqual(0);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Moran process');
+    expect((JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { moran?: unknown }).moran).toBeDefined();
+    const bad = await runCliCapture([...args, '--moran', '--moran-residents', 'nobody']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/'nobody' is not a player/);
+  });
 });
