@@ -131,6 +131,12 @@ export function registerStrangerCommands(agents: Command, action: ActionFactory)
         const styles = flags.pool ? loadPool(flags.pool).styles : populationPool(flags.split, flags.count).styles;
         const players: OptimumPlayer[] = agentRefs(refs).map((a) => ({ name: a.name, model: a.make(), identity: a.identity }));
         if (flags.bayes) players.push({ name: BAYES_NAME, model: new BayesAgent(populationPool('train', flags.trainCount).styles, { horizon: flags.horizon }) });
+        // results are keyed by name: two checkpoints both named e.g. 'gru-planner' would be merged
+        const seen = new Set<string>();
+        for (const p of players) {
+          if (seen.has(p.name)) throw new UsageError(`two players are named '${p.name}' (a checkpoint's name is in its config.json; rename one)`);
+          seen.add(p.name);
+        }
         const r = evaluateOptimum(players, styles, { horizon: flags.horizon, episodes: flags.episodes, seed: flags.seed, tolerance: flags.tolerance });
         const against = flags.pool ? `pool ${flags.pool}` : `${flags.count} ${flags.split} strategies (generator seeds)`;
         emit(ctx, { against, ...r }, () =>

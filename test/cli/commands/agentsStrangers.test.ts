@@ -24,6 +24,12 @@ describe('agents population, optimum and tournament commands', () => {
     for (const p of j.players) expect(Math.abs(p.meanFraction.estimate - 0.5)).toBeLessThanOrEqual(0.5);
   });
 
+  it('refuses two agents with the same name (results are keyed by name)', async () => {
+    const r = await runCliCapture(['agents', 'optimum', 'gru-stage1', 'gru-stage1', '--count', '2', '--episodes', '1', '--no-bayes']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/two players are named 'gru-stage1'/);
+  });
+
   it('refuses a pool file with a malformed FSM table in one line', async () => {
     const ws = tempDir();
     const f = join(ws, 'papers.json');
