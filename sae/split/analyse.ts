@@ -5,28 +5,39 @@ import type { SplitThresholds } from '../config.js';
 import { episodeFilter, readEpisodeSample, type EpisodeSample, type EpisodeSet } from './heldOut.js';
 import { computeMetrics, type DictionaryMetrics } from './metrics.js';
 import { classifyLatents, type SplitResult, type Witness } from './split.js';
-import { collectUsageStats } from './usageStats.js';
+import { collectUsageStats, episodeSpreadOnSample } from './usageStats.js';
 
 export interface Analysis {
   split: SplitResult;
   metrics: DictionaryMetrics;
 }
 
-export function analyseModel(model: SaeModel, sample: EpisodeSample, thresholds?: SplitThresholds, set: SplitResult['sampleSet'] = 'heldout', witness?: Witness): Analysis {
+/**
+ * `spreadSample` (rows from every episode of the runs, training ones included) replaces the
+ * sample's own episode spread: the few-episodes rule needs more episodes than are held out.
+ */
+export function analyseModel(model: SaeModel, sample: EpisodeSample, thresholds?: SplitThresholds, set: SplitResult['sampleSet'] = 'heldout', witness?: Witness, spreadSample?: EpisodeSample): Analysis {
   const agents = model.cfg.agents.map((a) => a.id);
   const t = thresholds ?? model.cfg.split;
   const stats = collectUsageStats(model, sample, { permutations: t.permutations, seed: model.cfg.seed });
+  if (spreadSample && spreadSample !== sample) {
+    const s = episodeSpreadOnSample(model, spreadSample);
+    stats.episodeSpread = s.spread;
+    stats.spreadEpisodes = s.episodes;
+  }
   const split = classifyLatents(agents, stats, t, set, witness);
   return { split, metrics: computeMetrics(agents, stats, split) };
 }
 
 /** The sample the split is decided on: held-out episodes when the checkpoint holds some out, else all. */
-export function analysisSample(model: SaeModel, runs?: string[], rows?: number): { sample: EpisodeSample; set: SplitResult['sampleSet'] } {
+export function analysisSample(model: SaeModel, runs?: string[], rows?: number): { sample: EpisodeSample; set: SplitResult['sampleSet']; spreadSample: EpisodeSample } {
   const dirs = runs ?? model.meta.training.runs.map((r) => r.dir);
   const every = model.cfg.holdoutEvery;
   const set: EpisodeSet = every >= 2 ? 'heldout' : 'all';
-  const sample = readEpisodeSample(dirs, model.cfg.agents.map((a) => a.id), rows ?? model.cfg.split.sampleRows, episodeFilter(set, every));
-  return { sample, set };
+  const ids = model.cfg.agents.map((a) => a.id);
+  const n = rows ?? model.cfg.split.sampleRows;
+  const sample = readEpisodeSample(dirs, ids, n, episodeFilter(set, every));
+  return { sample, set, spreadSample: set === 'all' ? sample : readEpisodeSample(dirs, ids, n, null) };
 }
 
 /**
@@ -35,7 +46,7 @@ export function analysisSample(model: SaeModel, runs?: string[], rows?: number):
  * over, so a recomputed split applies the same reproducibility check as training did.
  */
 export function analyseOnRuns(model: SaeModel, runs?: string[], thresholds?: SplitThresholds, previous?: Pick<SplitResult, 'stability' | 'seedAgreement'> | null): Analysis {
-  const { sample, set } = analysisSample(model, runs, (thresholds ?? model.cfg.split).sampleRows);
+  const { sample, set, spreadSample } = analysisSample(model, runs, (thresholds ?? model.cfg.split).sampleRows);
   const witness: Witness | undefined = previous?.stability ? { r: previous.stability.map((x) => x ?? 0), agreement: previous.seedAgreement } : undefined;
-  return analyseModel(model, sample, thresholds, set, witness);
+  return analyseModel(model, sample, thresholds, set, witness, spreadSample);
 }

@@ -34,6 +34,8 @@ export interface SplitResult {
   sampleRows: number;
   /** Episodes the sample came from and which set ('heldout' unless the runs had too few episodes). */
   sampleEpisodes: number;
+  /** Episodes the episode spread was computed over (every episode of the runs, training ones included). */
+  spreadEpisodes: number;
   sampleSet: 'heldout' | 'train' | 'all';
   /** Per latent class. */
   classes: LatentClass[];
@@ -56,12 +58,17 @@ export interface SplitResult {
   frequency: number[];
   /** Per latent: effective number of sample episodes its activation comes from (participation ratio). */
   episodeSpread: number[];
-  /** Per latent: the latent whose users it joined (decoupled reading, see above), else −1. */
+  /** Per latent: the (first) latent whose users it joined (decoupled reading, see above), else −1. */
   pair: number[];
+  /** Per latent: all latents whose users it joined (decoupled reading; empty if none). */
+  partners?: number[][];
   /** Per latent: |r| of its code with its match in the witness seed (null without a witness). */
   stability: number[] | null;
-  /** Of the latents kept (not dead or rare) and matched in the witness, how many the witness classes alike. */
-  seedAgreement: { matched: number; agree: number; fraction: number } | null;
+  /**
+   * Of the latents kept (not dead or rare) that the witness reproduces (|r| ≥ minStability), how
+   * many it classes alike; `allMatched`: the same over every Hungarian match, however weak.
+   */
+  seedAgreement: { matched: number; agree: number; fraction: number; allMatched?: { matched: number; agree: number; fraction: number } } | null;
 }
 
 const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null) as number;
@@ -108,41 +115,57 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     classes.push(cls);
     alpha.push(cls === 'dead' || cls === 'rare' ? 0 : al);
   }
-  // Decoupled readings: a private latent whose code moves with a latent that other agents use
-  // (Pearson ≥ pairCorrelation) reads the same variable — the dictionary gave one agent a copy of
-  // its own (Minder et al.'s 'latent decoupling', or a duplicate beside a shared latent). It takes
-  // the union of both latents' users; a private partner takes it too. Strongest pairs first; a
-  // private latent joins at most one partner.
+  // Decoupled readings: a private latent whose code is explained by latents other agents use
+  // (R² ≥ pairCorrelation², by least squares on at most maxPartners of them, chosen greedily) reads
+  // a variable they read too — the dictionary gave one agent a copy of its own (Minder et al.'s
+  // 'latent decoupling'), or one agent's reading was split over several latents. It takes the union
+  // of its users and its partners' users; a lone private partner takes it too. With one partner
+  // this is a Pearson r ≥ pairCorrelation between two codes. Best-explained latents first; a
+  // private latent joins at most once.
   const pair = new Array<number>(m).fill(-1);
+  const partners: number[][] = Array.from({ length: m }, () => []);
   if (t.pairCorrelation < 1) {
     const kept = classes.map((c, j) => (c === 'dead' || c === 'rare' ? -1 : j)).filter((j) => j >= 0);
     const p = kept.length;
     const sub = new Float32Array(rows * p);
     for (let r = 0; r < rows; r++) kept.forEach((j, c) => (sub[r * p + c] = stats.codes[r * m + j]!));
     const C = pearsonMatrix(sub, p, sub, p, rows);
-    const adds = (i: number, j: number) => uses[j]!.some((u, a) => u && !uses[i]![a]);
-    const cand: { i: number; j: number; r: number }[] = [];
+    const corr = (x: number, y: number) => (Number.isFinite(C[x * p + y]!) ? C[x * p + y]! : 0);
+    const bar = t.pairCorrelation * t.pairCorrelation;
+    const found: { i: number; with: number[]; r2: number }[] = [];
     for (let x = 0; x < p; x++) {
       const i = kept[x]!;
       if (!classes[i]!.startsWith('private-')) continue;
-      for (let y = 0; y < p; y++) {
-        const j = kept[y]!;
-        const r = C[x * p + y]!;
-        if (x !== y && r >= t.pairCorrelation && adds(i, j)) cand.push({ i, j, r });
+      const pool = [...Array(p).keys()].filter((y) => y !== x && uses[kept[y]!]!.some((u, a) => u && !uses[i]![a]));
+      const chosen: number[] = [];
+      let r2 = 0;
+      while (chosen.length < MAX_PARTNERS && r2 < bar) {
+        let best = -1;
+        let bestR2 = r2;
+        for (const y of pool) {
+          if (chosen.includes(y)) continue;
+          const v = explainedByCodes(x, [...chosen, y], corr);
+          if (v > bestR2 + 1e-9) [best, bestR2] = [y, v];
+        }
+        if (best < 0) break;
+        chosen.push(best);
+        r2 = bestR2;
       }
+      if (r2 >= bar) found.push({ i, with: chosen.map((y) => kept[y]!), r2 });
     }
-    cand.sort((p, q) => q.r - p.r);
+    found.sort((a, b) => b.r2 - a.r2);
     const union: boolean[][] = uses.map((u) => [...u]);
-    for (const { i, j } of cand) {
+    for (const { i, with: js } of found) {
       if (pair[i]! >= 0) continue;
-      const privatePartner = classes[j]!.startsWith('private-');
-      if (privatePartner && pair[j]! >= 0) continue;
-      const both = uses[i]!.map((u, a) => u || uses[j]![a]!);
-      pair[i] = j;
+      const both = uses[i]!.map((u, a) => u || js.some((j) => uses[j]![a]!));
+      pair[i] = js[0]!;
+      partners[i] = js;
       union[i] = both;
-      if (privatePartner) {
-        pair[j] = i;
-        union[j] = both;
+      const lone = js.length === 1 ? js[0]! : -1;
+      if (lone >= 0 && classes[lone]!.startsWith('private-') && pair[lone]! < 0) {
+        pair[lone] = i;
+        partners[lone] = [i];
+        union[lone] = both;
       }
     }
     for (let j = 0; j < m; j++) {
@@ -165,16 +188,22 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
       }
     }
     if (witness.match && witness.classes) {
-      let matched = 0;
-      let agree = 0;
-      for (let j = 0; j < m; j++) {
-        if (classes[j] === 'dead' || classes[j] === 'rare') continue;
-        const w = witness.match[j]!;
-        if (w < 0) continue;
-        matched++;
-        if (witness.classes[w] === classes[j]) agree++;
-      }
-      seedAgreement = { matched, agree, fraction: matched ? agree / matched : NaN };
+      // Over the latents the witness reproduces (|r| ≥ minStability: the same latent by the split's
+      // own test) and, beside it, over every Hungarian match however weak (allMatched).
+      const tally = (reproducedOnly: boolean) => {
+        let matched = 0;
+        let agree = 0;
+        for (let j = 0; j < m; j++) {
+          if (classes[j] === 'dead' || classes[j] === 'rare') continue;
+          const w = witness.match![j]!;
+          if (w < 0 || (reproducedOnly && !(witness.r[j]! >= t.minStability))) continue;
+          matched++;
+          if (witness.classes![w] === classes[j]) agree++;
+        }
+        return { matched, agree, fraction: matched ? agree / matched : NaN };
+      };
+      const all = tally(false);
+      seedAgreement = { ...tally(true), allMatched: all };
     } else seedAgreement = witness.agreement ?? null;
   }
   const counts: Record<string, number> = { shared: 0, ...Object.fromEntries(agents.map((a) => [`private-${a}`, 0])), rare: 0, dead: 0 };
@@ -193,6 +222,7 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     thresholds: t,
     sampleRows: rows,
     sampleEpisodes: stats.episodes,
+    spreadEpisodes: stats.spreadEpisodes,
     sampleSet,
     classes,
     alpha,
@@ -208,9 +238,36 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     frequency: Array.from(stats.active, (n) => Math.round((n / Math.max(1, rows)) * 1e6) / 1e6),
     episodeSpread: Array.from(stats.episodeSpread, (x) => Math.round(x * 100) / 100),
     pair,
+    partners,
     stability: witness ? Array.from(witness.r, r4) : null,
     seedAgreement,
   };
+}
+
+/** At most this many partner latents explain a decoupled reading (a reading split over a few latents). */
+const MAX_PARTNERS = 3;
+
+/**
+ * R² of the least-squares fit of code x on the codes in `ys`, from their Pearson correlations:
+ * r_xy' R_yy⁻¹ r_xy (a tiny ridge keeps duplicated partners solvable).
+ */
+function explainedByCodes(x: number, ys: number[], corr: (a: number, b: number) => number): number {
+  const n = ys.length;
+  const A = ys.map((a, i) => [...ys.map((b, k) => (i === k ? 1 + 1e-6 : corr(a, b))), corr(a, x)]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(A[r]![c]!) > Math.abs(A[piv]![c]!)) piv = r;
+    [A[c], A[piv]] = [A[piv]!, A[c]!];
+    if (Math.abs(A[c]![c]!) < 1e-12) return 0;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = A[r]![c]! / A[c]![c]!;
+      for (let k = c; k <= n; k++) A[r]![k]! -= f * A[c]![k]!;
+    }
+  }
+  let r2 = 0;
+  for (let i = 0; i < n; i++) r2 += corr(ys[i]!, x) * (A[i]![n]! / A[i]![i]!);
+  return Math.min(1, Math.max(0, r2));
 }
 
 /** The class of a latent used by the agents marked in `use` (at least one): shared, private or partial. */

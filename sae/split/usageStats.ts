@@ -44,6 +44,8 @@ export interface UsageStats {
    * evenly in all E episodes, 1 when all of it sits in one episode).
    */
   episodeSpread: Float64Array;
+  /** Episodes the spread was computed over (the sample's own unless replaced by analyseModel). */
+  spreadEpisodes: number;
   /** Mean active latents per row. */
   l0: number;
   /** Per agent, per latent. */
@@ -131,6 +133,54 @@ export function cappedExplained(r2: number, nu: number): number {
   return a > 1 ? r2 * (2 / a - 1 / (a * a)) : r2;
 }
 
+/**
+ * Per latent, the effective number of episodes its activation mass comes from: the participation
+ * ratio (Σ_e s_e)² / Σ_e s_e² of its per-episode mass s_e (E when it fires evenly in E episodes,
+ * 1 when all of it sits in one). `ep` gives each row's dense episode index (0…E−1).
+ */
+function spreadOverEpisodes(col: Int32Array, rowsOf: Int32Array, valsOf: Float64Array, ep: Int32Array, E: number): Float64Array {
+  const m = col.length - 1;
+  const out = new Float64Array(m);
+  const mass = new Float64Array(E);
+  for (let j = 0; j < m; j++) {
+    mass.fill(0);
+    for (let p = col[j]!; p < col[j + 1]!; p++) mass[ep[rowsOf[p]!]!]! += valsOf[p]!;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < E; i++) {
+      s1 += mass[i]!;
+      s2 += mass[i]! * mass[i]!;
+    }
+    out[j] = s2 > 0 ? (s1 * s1) / s2 : 0;
+  }
+  return out;
+}
+
+/** Dense episode indices (0…E−1, in order of first appearance) of a sample's rows, and E. */
+function denseEpisodes(episode: Int32Array): { ep: Int32Array; E: number } {
+  const index = new Map<number, number>();
+  const ep = new Int32Array(episode.length);
+  for (let r = 0; r < episode.length; r++) {
+    const e = episode[r]!;
+    if (!index.has(e)) index.set(e, index.size);
+    ep[r] = index.get(e)!;
+  }
+  return { ep, E: index.size };
+}
+
+/**
+ * The episode spread of every latent on a sample of its own (the split takes it over all episodes
+ * of the runs, training ones included: 9 held-out episodes cannot tell a thought present in every
+ * episode from a drift present in a few). Returns the spreads and the number of episodes seen.
+ */
+export function episodeSpreadOnSample(model: SaeModel, sample: EpisodeSample): { spread: Float64Array; episodes: number } {
+  const m = model.cfg.latents;
+  const z = encodeJoint(model, sample.xs, sample.rows);
+  const { col, rowsOf, valsOf } = columns(z, sample.rows, m);
+  const { ep, E } = denseEpisodes(sample.episode);
+  return { spread: spreadOverEpisodes(col, rowsOf, valsOf, ep, E), episodes: E };
+}
+
 export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: UsageOptions = {}): UsageStats {
   const cfg = model.cfg;
   const m = cfg.latents;
@@ -143,29 +193,8 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
   for (let j = 0; j < m; j++) active[j] = col[j + 1]! - col[j]!;
   const l0 = rowsOf.length / Math.max(1, rows);
   // Episodes as dense indices for the bootstrap.
-  const epIndex = new Map<number, number>();
-  const ep = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const e = sample.episode[r]!;
-    if (!epIndex.has(e)) epIndex.set(e, epIndex.size);
-    ep[r] = epIndex.get(e)!;
-  }
-  const E = epIndex.size;
-  const episodeSpread = new Float64Array(m);
-  {
-    const mass = new Float64Array(E);
-    for (let j = 0; j < m; j++) {
-      mass.fill(0);
-      for (let p = col[j]!; p < col[j + 1]!; p++) mass[ep[rowsOf[p]!]!]! += valsOf[p]!;
-      let s1 = 0;
-      let s2 = 0;
-      for (let i = 0; i < E; i++) {
-        s1 += mass[i]!;
-        s2 += mass[i]! * mass[i]!;
-      }
-      episodeSpread[j] = s2 > 0 ? (s1 * s1) / s2 : 0;
-    }
-  }
+  const { ep, E } = denseEpisodes(sample.episode);
+  const episodeSpread = spreadOverEpisodes(col, rowsOf, valsOf, ep, E);
   const rng = makeRng((o.seed ?? cfg.seed) + 0x5ca1e);
   const perms = Array.from({ length: K }, () => otherEpisodePermutation(sample.episode, rng));
   const boots = Array.from({ length: nBoot }, () => {
@@ -179,6 +208,7 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
     episodes: E,
     active,
     episodeSpread,
+    spreadEpisodes: E,
     l0,
     explained: [],
     nullMean: [],

@@ -116,6 +116,8 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   let heldSample: EpisodeSample | null = null;
   const sampleSet = holdoutEvery >= 2 ? 'heldout' : 'all';
   const analysisSample = () => (heldSample ??= readEpisodeSample(runs, ids, asked.split.sampleRows, episodeFilter(sampleSet, holdoutEvery)));
+  // Rows of every episode, for the split's episode spread (analyseModel).
+  const spreadSample = () => (sampleSet === 'all' ? analysisSample() : readEpisodeSample(runs, ids, asked.split.sampleRows, null));
   let size: SizeChoice | null = null;
   if (!resuming && asked.mode === 'batchtopk' && (given.latents === undefined || given.k === undefined)) {
     // Size from the data: short probes on the training episodes, scored on the held-out ones.
@@ -254,6 +256,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   let analysis: Analysis | null = null;
   if (!o.skipAnalysis) {
     const sample = analysisSample();
+    const spread = spreadSample();
     let witness: Parameters<typeof analyseModel>[4] = undefined;
     if (cfg.witness && finished) {
       // A second dictionary, seeded differently: latents it does not reproduce are not trusted.
@@ -270,7 +273,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
           onProgress: o.onProgress ? (p) => o.onProgress!({ ...p, phase: 'witness' }) : undefined,
         });
         const st = crossSeedStability(model, w.model, sample);
-        const wa = analyseModel(w.model, sample, undefined, sampleSet);
+        const wa = analyseModel(w.model, sample, undefined, sampleSet, undefined, spread);
         releaseModel(w.model);
         witness = { r: st.r, match: st.match, classes: wa.split.classes };
         state.witness = { seed: wseed, reproduced: Array.from(st.r).filter((r) => r >= cfg.split.minStability).length, latents: cfg.latents, minStability: cfg.split.minStability };
@@ -279,7 +282,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
         rmSync(wdir, { recursive: true, force: true });
       }
     }
-    analysis = analyseModel(model, sample, undefined, sampleSet, witness);
+    analysis = analyseModel(model, sample, undefined, sampleSet, witness, spread);
     releaseModel(model);
   }
   snapshot(finished, analysis ?? undefined, model);

@@ -13,6 +13,7 @@ function stats(used: boolean[][], active: number[], rows = 1000, codes?: Float32
     episodes: 10,
     active: Int32Array.from(active),
     episodeSpread: Float64Array.from(active, () => 8),
+    spreadEpisodes: 10,
     l0: 2,
     explained: per((a, j) => (used[a]![j] ? 0.6 : 0.001)),
     nullMean: per(() => 0.001),
@@ -105,6 +106,34 @@ describe('classifyLatents', () => {
     expect(split.pair).toEqual([-1, 0, -1]);
   });
 
+  it('a private latent explained by several latents the other agent uses is a split reading of them: shared', () => {
+    // Latent 2 (B only) = latent 0 + latent 1 (both shared), each alone r ≈ 0.7 < 0.8; together R² ≈ 1.
+    // Latent 3 (B only) fires on its own: stays private.
+    const rows = 400;
+    const codes = new Float32Array(rows * 4);
+    for (let r = 0; r < rows; r++) {
+      const a = r % 3 === 0 ? 1 + (r % 7) / 7 : 0;
+      const b = r % 4 === 1 ? 1 + (r % 5) / 5 : 0;
+      codes[r * 4 + 0] = a;
+      codes[r * 4 + 1] = b;
+      codes[r * 4 + 2] = a + b;
+      codes[r * 4 + 3] = r % 5 === 2 ? 1 : 0;
+    }
+    const s = stats([[true, true, false, false], [true, true, true, true]], [100, 100, 200, 80], rows, codes);
+    const one = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
+    expect(one.classes).toEqual(['shared', 'shared', 'shared', 'private-B']);
+    expect([...one.partners![2]!].sort()).toEqual([0, 1]);
+    expect(one.partners![3]).toEqual([]);
+    // Either partner alone explains too little: with at most one partner (the old pair rule) it stays private.
+    const lone = [0, 1].map((q) => {
+      let sxy = 0, sxx = 0, syy = 0, mx = 0, my = 0;
+      for (let r = 0; r < rows; r++) { mx += codes[r * 4 + q]! / rows; my += codes[r * 4 + 2]! / rows; }
+      for (let r = 0; r < rows; r++) { const dx = codes[r * 4 + q]! - mx, dy = codes[r * 4 + 2]! - my; sxy += dx * dy; sxx += dx * dx; syy += dy * dy; }
+      return sxy / Math.sqrt(sxx * syy);
+    });
+    for (const r of lone) expect(r).toBeLessThan(0.8);
+  });
+
   it('explained energy counts only up to the trained scale (a zeroed block explains ≈ 0)', () => {
     expect(cappedExplained(0.4, 0.5)).toBe(0.4);
     expect(cappedExplained(0.4, 1)).toBeCloseTo(0.4, 12);
@@ -124,15 +153,16 @@ describe('classifyLatents', () => {
     expect(classifyLatents(['A', 'B'], strong, DEFAULT_SPLIT, 'heldout', lone).classes).toEqual(['rare']);
   });
 
-  it('agreement with the witness counts matched latents classed alike', () => {
-    const s = stats([[true, true, false], [true, false, true]], [100, 100, 100]);
-    // Weak evidence (R² 0.3 < strongExplained), so the witness decides.
-    for (const e of s.explained) for (let j = 0; j < e.length; j++) if (e[j]! > 0.01) e[j] = 0.3;
-    const witness = { match: Int32Array.from([2, 0, 1]), r: Float64Array.from([0.95, 0.5, 0.9]), classes: ['private-B' as const, 'private-A' as const, 'shared' as const] };
+  it('agreement with the witness counts reproduced latents classed alike (all matches beside it)', () => {
+    const s = stats([[true, true, false, true], [true, false, true, true]], [100, 100, 100, 100]);
+    // Weak evidence (R² 0.3 < strongExplained) on latents 0–2, so the witness decides; latent 3 is
+    // strong (R² 0.6 on 10% of rows): kept although the witness matches it only at r 0.6.
+    for (const e of s.explained) for (let j = 0; j < 3; j++) if (e[j]! > 0.01) e[j] = 0.3;
+    const witness = { match: Int32Array.from([2, 0, 1, 3]), r: Float64Array.from([0.95, 0.5, 0.9, 0.6]), classes: ['private-B' as const, 'private-A' as const, 'shared' as const, 'private-A' as const] };
     const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT, 'heldout', witness);
-    expect(split.classes).toEqual(['shared', 'rare', 'private-B']);
-    expect(split.seedAgreement).toEqual({ matched: 2, agree: 1, fraction: 0.5 });
-    expect(split.stability).toEqual([0.95, 0.5, 0.9]);
+    expect(split.classes).toEqual(['shared', 'rare', 'private-B', 'shared']);
+    expect(split.seedAgreement).toEqual({ matched: 2, agree: 1, fraction: 0.5, allMatched: { matched: 3, agree: 1, fraction: 1 / 3 } });
+    expect(split.stability).toEqual([0.95, 0.5, 0.9, 0.6]);
   });
 
   it('N = 3 agents: a latent used by two of three is partial', () => {
