@@ -38,7 +38,7 @@ export interface SplitThresholds {
   strongFrequency: number;
   /** …and explains at least this fraction of some agent's residual on its rows. */
   strongExplained: number;
-  /** Private latents of different agents whose codes correlate at least this much are a decoupled shared pair (1 = off). */
+  /** A private latent whose code is explained at R² ≥ this² by up to 3 latents other agents use reads what they read: it joins their users (1 = off). */
   pairCorrelation: number;
   /** Rows sampled from the held-out episodes for the split and the metrics. */
   sampleRows: number;

@@ -14,7 +14,7 @@ export const splitCommand: CommandModule = {
       .option('--null-sigmas <x>', `standard deviations above the permutation null (default ${DEFAULT_SPLIT.nullSigmas})`)
       .option('--min-active <n>', `fewer active sample rows than this → 'rare' (default ${DEFAULT_SPLIT.minActive})`)
       .option('--min-episode-spread <f>', `activation from fewer effective episodes than this fraction of the dictionary's median → 'rare'; 0 = off (default ${DEFAULT_SPLIT.minEpisodeSpread})`)
-      .option('--pair-correlation <r>', `a private latent whose code correlates ≥ r with a latent other agents use joins its users (a decoupled or duplicate reading); 1 = off (default ${DEFAULT_SPLIT.pairCorrelation})`)
+      .option('--pair-correlation <r>', `a private latent whose code is explained (R² ≥ r², least squares on up to 3 latents other agents use) joins their users (a decoupled, duplicate or split reading); 1 = off (default ${DEFAULT_SPLIT.pairCorrelation})`)
       .option('--rows <n>', `held-out rows sampled (default ${DEFAULT_SPLIT.sampleRows})`)
       .option('--write', 'store the new split.json and metrics.json in the checkpoint')
       .option('--backend <name>', 'tensor backend (default auto)')
