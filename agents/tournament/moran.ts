@@ -13,7 +13,8 @@
 //   ρ = 1 / (1 + Σ_{k=1}^{N−1} Π_{j=1}^{k} f_B(j) / f_A(j)),
 // neutral drift gives ρ = 1/N. `moran` reports both ρ and a seeded simulation of the
 // process (its embedded chain: from i, the next change is i + 1 with probability
-// f_A(i) / (f_A(i) + f_B(i))). ρ > 1/N means selection favours the invader.
+// f_A(i) / (f_A(i) + f_B(i))). ρ > 1/N means selection favours the invader; within a band
+// of ±5 % of 1/N a pair is called neutral.
 import { makeRng, type Rng } from '../../util/random.js';
 import { wilsonInterval } from '../../util/wilsonInterval.js';
 import { S } from '../ipd/payoffs.js';
@@ -27,6 +28,11 @@ export interface MoranOptions {
   /** Intensity of selection w in [0, 1] (default 1). */
   selection?: number;
   seed?: number;
+  /**
+   * Relative band around 1/N called neutral (default 0.05: ρ within 5 % of 1/N), so that two
+   * players who play alike (every payoff equal up to rounding) are not called selected.
+   */
+  neutralBand?: number;
 }
 
 /** Payoffs of a two-type game, shifted to be ≥ 0: a = A vs A, b = A vs B, c = B vs A, d = B vs B. */
@@ -53,11 +59,14 @@ export interface MoranPair {
   invades: Fixation;
   /** The other way round: one `resident` among N − 1 `invader`s. */
   resisted: Fixation;
-  /** Selection favours the invader replacing the resident (ρ > 1/N). */
-  favoured: boolean;
-  /** Selection opposes the resident replacing the invader (its ρ < 1/N). */
-  resists: boolean;
+  /** Selection on one invader among residents: ρ above, within or below 1/N ± the neutral band. */
+  invasion: Selection;
+  /** Selection on one resident among invaders (the invader's resistance when 'opposed'). */
+  reverse: Selection;
 }
+
+/** 'favoured': ρ > (1 + band)/N; 'opposed': ρ < (1 − band)/N; else 'neutral'. */
+export type Selection = 'favoured' | 'neutral' | 'opposed';
 
 export interface MoranResult {
   size: number;
@@ -67,6 +76,7 @@ export interface MoranResult {
   payoffShift: number;
   /** 1/N: the fixation probability under neutral drift. */
   neutral: number;
+  neutralBand: number;
   pairs: MoranPair[];
 }
 
@@ -124,6 +134,8 @@ export function moran(t: TournamentResult, invaders: readonly string[], resident
   const runs = opts.runs ?? 1000;
   const w = opts.selection ?? 1;
   const seed = opts.seed ?? 1;
+  const band = opts.neutralBand ?? 0.05;
+  const select = (rho: number): Selection => (rho > (1 + band) / N ? 'favoured' : rho < (1 - band) / N ? 'opposed' : 'neutral');
   const rng = makeRng(seed * 7919 + 17);
   const index = (name: string): number => {
     const k = t.players.indexOf(name);
@@ -144,8 +156,8 @@ export function moran(t: TournamentResult, invaders: readonly string[], resident
       const pr = rng.fork();
       const invades = fix(twoTypeGame(t.payoffMatrix, i, j), pr);
       const resisted = fix(twoTypeGame(t.payoffMatrix, j, i), pr);
-      pairs.push({ invader: inv, resident: res, invades, resisted, favoured: invades.exact > 1 / N, resists: resisted.exact < 1 / N });
+      pairs.push({ invader: inv, resident: res, invades, resisted, invasion: select(invades.exact), reverse: select(resisted.exact) });
     }
   }
-  return { size: N, runs, selection: w, seed, payoffShift: -S, neutral: 1 / N, pairs };
+  return { size: N, runs, selection: w, seed, payoffShift: -S, neutral: 1 / N, neutralBand: band, pairs };
 }

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../data/index.js';
 import type { EcologyResult } from './ecological.js';
-import type { MoranResult } from './moran.js';
+import type { MoranPair, MoranResult } from './moran.js';
 import type { TournamentResult } from './tournament.js';
 
 export const TOURNAMENT_FORMATS = ['json', 'csv', 'md', 'html'] as const;
@@ -44,8 +44,15 @@ function setup(r: TournamentReport): string {
 
 const MORAN_HEADER = ['invader', 'resident', 'ρ invader (simulated [95% CI])', 'ρ invader (exact)', 'ρ resident back (exact)', 'selection'];
 
+/** invader: favoured → invades, opposed → fails; reverse: opposed → resists, favoured → is replaced. */
+export function moranVerdict(p: MoranPair): string {
+  const inv = p.invasion === 'favoured' ? 'invades' : p.invasion === 'opposed' ? 'fails to invade' : 'neutral in';
+  const back = p.reverse === 'opposed' ? 'resists' : p.reverse === 'favoured' ? 'is invaded back' : 'neutral back';
+  return `${inv}; ${back}`;
+}
+
 function moranIntro(m: MoranResult): string {
-  return `population ${m.size}, ${m.runs} runs per pair, intensity of selection ${m.selection}, seed ${m.seed}, payoffs shifted by +${m.payoffShift}; ρ = probability that one mutant takes over (neutral drift: 1/N = ${m.neutral.toFixed(3)})`;
+  return `population ${m.size}, ${m.runs} runs per pair, intensity of selection ${m.selection}, seed ${m.seed}, payoffs shifted by +${m.payoffShift}; ρ = probability that one mutant takes over (neutral drift: 1/N = ${m.neutral.toFixed(3)}; within ±${100 * m.neutralBand} % of it called neutral)`;
 }
 
 function moranRows(m: MoranResult): string[][] {
@@ -55,7 +62,7 @@ function moranRows(m: MoranResult): string[][] {
     `${p.invades.simulated.toFixed(3)} [${p.invades.lo.toFixed(3)}, ${p.invades.hi.toFixed(3)}]`,
     p.invades.exact.toFixed(3),
     p.resisted.exact.toFixed(3),
-    `${p.favoured ? 'invades' : 'does not invade'}; ${p.resists ? 'resists' : 'does not resist'}`,
+    moranVerdict(p),
   ]);
 }
 

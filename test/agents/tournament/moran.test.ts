@@ -44,20 +44,23 @@ describe('Moran process', () => {
     const pair = (inv: string, res: string) => r.pairs.find((p) => p.invader === inv && p.resident === res)!;
     // always-defect among always-cooperators: strictly dominant, fixes far above 1/N
     const dInC = pair('always-defect', 'always-cooperate');
-    expect(dInC.favoured).toBe(true);
+    expect(dInC.invasion).toBe('favoured');
     expect(dInC.invades.simulated).toBeGreaterThan(0.3);
     expect(dInC.invades.lo).toBeLessThanOrEqual(dInC.invades.exact);
     expect(dInC.invades.hi).toBeGreaterThanOrEqual(dInC.invades.exact);
     // …and one cooperator among defectors almost never fixes
     expect(dInC.resisted.exact).toBeLessThan(0.01);
-    expect(dInC.resists).toBe(true);
+    expect(dInC.reverse).toBe('opposed');
     // a pair of a player with itself is skipped
     expect(r.pairs.some((p) => p.invader === p.resident)).toBe(false);
     expect(r.pairs).toHaveLength(3);
     // tit-for-tat as the resident: one always-defect mutant is selected against
     const tftVsD = pair('tit-for-tat', 'always-defect');
     expect(tftVsD.resisted.exact).toBeLessThan(0.1);
-    expect(tftVsD.resists).toBe(true);
+    expect(tftVsD.reverse).toBe('opposed');
+    // tit-for-tat and always-cooperate play alike without noise: neutral both ways
+    const tftVsC = moran(t, ['tit-for-tat'], ['always-cooperate'], { size: 10, runs: 10 }).pairs[0]!;
+    expect([tftVsC.invasion, tftVsC.reverse]).toEqual(['neutral', 'neutral']);
     // deterministic for a seed
     const again = moran(t, ['always-defect', 'tit-for-tat'], ['always-cooperate', 'always-defect'], { size: 10, runs: 4000, seed: 3 });
     expect(again).toEqual(r);
