@@ -19,6 +19,8 @@ export interface MixingSummary {
   layers: MixingLayerSummary[];
   /** Maps with memory: h_t = φ(leak·R·h_{t−1} + …). */
   recurrence?: { leak: number; matrix: string };
+  /** Maps of rank below their thought count (the superposed family): k directions in an m-dim subspace. */
+  superposition?: { subspace: number; thoughts: number; maxAbsCosine: number; meanAbsCosine: number };
 }
 
 export interface HiddenMap {

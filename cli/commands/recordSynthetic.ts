@@ -88,6 +88,7 @@ export function recordSyntheticSource(record: Command, action: ActionFactory): v
         '  thoughtlens record synthetic --episodes 500 --steps 200 --dims 256,256 --seed 7 --out syn-256\n' +
         '  thoughtlens record synthetic --family recurrent --family-params leak=0.4 --seed 3\n' +
         '  thoughtlens record synthetic --family heavy-tailed --agents A,B --seed 5   # hidden sizes 48 and 80\n' +
+        '  thoughtlens record synthetic --family superposed --shared 16 --private 8 --seed 2   # 24 thoughts per agent in 16 dims\n' +
         '  thoughtlens record synthetic --agents A,B,C --dims 64 --groups \'[{"name":"all","agents":["A","B","C"],"size":4},' +
         '{"name":"AB","agents":["A","B"],"size":4},{"name":"BC","agents":["B","C"],"size":4},{"name":"pA","agents":["A"],"size":3}]\'\n',
     )

@@ -2,13 +2,22 @@
 import { SyntheticConfigError } from '../errors.js';
 import type { SyntheticFamily } from './family.js';
 import { heavyTailedFamily } from './heavyTailed.js';
+import { hierarchicalFamily } from './hierarchical.js';
 import { linearCorrelatedFamily } from './linearCorrelated.js';
 import { mixingFamily } from './mixing.js';
 import { recurrentFamily } from './recurrent.js';
+import { superposedFamily } from './superposed.js';
 
 export const DEFAULT_FAMILY = 'mixing';
 
-export const SYNTHETIC_FAMILIES: readonly SyntheticFamily[] = registerAll([mixingFamily, linearCorrelatedFamily, recurrentFamily, heavyTailedFamily]);
+export const SYNTHETIC_FAMILIES: readonly SyntheticFamily[] = registerAll([
+  mixingFamily,
+  linearCorrelatedFamily,
+  recurrentFamily,
+  heavyTailedFamily,
+  hierarchicalFamily,
+  superposedFamily,
+]);
 
 export function syntheticFamily(name: string): SyntheticFamily {
   const f = SYNTHETIC_FAMILIES.find((x) => x.name === name);
