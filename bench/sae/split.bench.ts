@@ -55,6 +55,7 @@ interface Row {
   fvu: number;
   minPrecision: number;
   minPrecisionWithDrift: number;
+  minPrecisionByRank: number;
   seedAgreement: number | null;
   seedAgreementAll: number | null;
   seconds: number;
@@ -81,7 +82,9 @@ try {
         const precision: Record<string, number> = {};
         const precisionWithDrift: Record<string, number | null> = {};
         const recall: Record<string, number> = {};
+        const byRank: number[] = [];
         for (const [c, e] of Object.entries(rep.classes)) {
+          byRank.push(e.labelled === 0 && e.truth > 0 ? 0 : e.precisionByRank);
           precision[c] = e.labelled === 0 && e.truth > 0 ? 0 : e.precision;
           precisionWithDrift[c] = e.labelled === 0 && e.truth > 0 ? 0 : e.precisionWithDrift;
           recall[c] = e.recall;
@@ -106,6 +109,7 @@ try {
           fvu: fvus.reduce((s, x) => s + x, 0) / fvus.length,
           minPrecision: Math.min(...Object.values(precision).filter(Number.isFinite)),
           minPrecisionWithDrift: Math.min(...Object.values(precisionWithDrift).filter((x): x is number => x !== null && Number.isFinite(x))),
+          minPrecisionByRank: Math.min(...byRank.filter(Number.isFinite)),
           seconds: (performance.now() - t0) / 1000,
         };
         rows.push(row);
@@ -130,8 +134,8 @@ function meanCi(xs: number[]): string {
 }
 const lines: string[] = [];
 const classes = [...new Set(rows.flatMap((r) => Object.keys(r.precision)))].sort();
-lines.push(`| family | size | latents / k | labelled (${classes.join(' / ')}, rare, dead) vs truth | ${classes.map((c) => `prec ${c}`).join(' | ')} | ${classes.map((c) => `rec ${c}`).join(' | ')} | min prec | min prec (drift counted) | F1 | MCC | FVU | seed agreement (reproduced / all matches) | cells meeting target (strict / drift counted) |`);
-lines.push(`|${'---|'.repeat(11 + 2 * classes.length)}`);
+lines.push(`| family | size | latents / k | labelled (${classes.join(' / ')}, rare, dead) vs truth | ${classes.map((c) => `prec ${c}`).join(' | ')} | ${classes.map((c) => `rec ${c}`).join(' | ')} | min prec | min prec (drift counted) | min prec (rank ρ) | F1 | MCC | FVU | seed agreement (reproduced / all matches) | cells meeting target (strict / drift counted) |`);
+lines.push(`|${'---|'.repeat(12 + 2 * classes.length)}`);
 for (const family of families) {
   for (const over of overs) {
     const g = rows.filter((r) => r.family === family && r.over === over);
@@ -141,7 +145,7 @@ for (const family of families) {
     const ok = g.filter((r) => r.minPrecision >= 0.9 && r.f1 >= 0.95 && r.mcc >= 0.85).length;
     const okD = g.filter((r) => r.minPrecisionWithDrift >= 0.9 && r.f1 >= 0.95 && r.mcc >= 0.85).length;
     lines.push(
-      `| ${family} | ${over === 'auto' ? 'auto' : `${over}×`} | ${[...new Set(g.map((r) => `${r.latents}/${r.k}`))].join(', ')} | ${g.map(lab).join('; ')} vs ${tru} | ${classes.map((c) => meanCi(g.map((r) => r.precision[c]!))).join(' | ')} | ${classes.map((c) => meanCi(g.map((r) => r.recall[c]!))).join(' | ')} | ${meanCi(g.map((r) => r.minPrecision))} | ${meanCi(g.map((r) => r.minPrecisionWithDrift))} | ${meanCi(g.map((r) => r.f1))} | ${meanCi(g.map((r) => r.mcc))} | ${meanCi(g.map((r) => r.fvu))} | ${meanCi(g.map((r) => r.seedAgreement ?? NaN))} / ${meanCi(g.map((r) => r.seedAgreementAll ?? NaN))} | ${ok}/${g.length} · ${okD}/${g.length} |`,
+      `| ${family} | ${over === 'auto' ? 'auto' : `${over}×`} | ${[...new Set(g.map((r) => `${r.latents}/${r.k}`))].join(', ')} | ${g.map(lab).join('; ')} vs ${tru} | ${classes.map((c) => meanCi(g.map((r) => r.precision[c]!))).join(' | ')} | ${classes.map((c) => meanCi(g.map((r) => r.recall[c]!))).join(' | ')} | ${meanCi(g.map((r) => r.minPrecision))} | ${meanCi(g.map((r) => r.minPrecisionWithDrift))} | ${meanCi(g.map((r) => r.minPrecisionByRank))} | ${meanCi(g.map((r) => r.f1))} | ${meanCi(g.map((r) => r.mcc))} | ${meanCi(g.map((r) => r.fvu))} | ${meanCi(g.map((r) => r.seedAgreement ?? NaN))} / ${meanCi(g.map((r) => r.seedAgreementAll ?? NaN))} | ${ok}/${g.length} · ${okD}/${g.length} |`,
     );
   }
 }

@@ -34,17 +34,18 @@ export const evalTruthCommand: CommandModule = {
             [
               `scored ${rep.rows} steps of ${rep.episodesScored} ${rep.episodeSet === 'heldout' ? 'held-out' : rep.episodeSet} episodes`,
               table(
-                ['class', 'labelled', 'true', 'precision', 'precision (drift counted)', 'recall'],
+                ['class', 'labelled', 'true', 'precision', 'precision (drift counted)', 'precision (rank ρ)', 'recall'],
                 Object.entries(rep.classes).map(([c, e]) => [
                   c,
                   e.labelled,
                   e.truth,
                   Number.isFinite(e.precision) ? e.precision.toFixed(3) : '–',
                   e.precisionWithDrift !== null && Number.isFinite(e.precisionWithDrift) ? e.precisionWithDrift.toFixed(3) : '–',
+                  Number.isFinite(e.precisionByRank) ? e.precisionByRank.toFixed(3) : '–',
                   Number.isFinite(e.recall) ? e.recall.toFixed(3) : '–',
                 ]),
               ),
-              `rare ${split.counts.rare ?? 0}  dead ${split.counts.dead ?? 0}   class precision (macro) ${rep.classPrecision.toFixed(3)}  recall ${rep.classRecall.toFixed(3)}`,
+              `rare ${split.counts.rare ?? 0}  dead ${split.counts.dead ?? 0}   class precision (macro) ${rep.classPrecision.toFixed(3)} (by rank ρ ${rep.classPrecisionByRank.toFixed(3)})  recall ${rep.classRecall.toFixed(3)}`,
               `structure F1 ${rep.structure.f1.toFixed(3)}  (accuracy ${rep.structure.accuracy.toFixed(3)}; ${rep.trueLatents} true latents, ${rep.liveLatents} live latents)`,
               `MCC          Pearson ${rep.mcc.pearson.toFixed(3)}  Spearman ${rep.mcc.spearman.toFixed(3)}`,
               '',

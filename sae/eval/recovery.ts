@@ -12,11 +12,15 @@
 //   precision with drift: the same, but a latent's best match may also be a drift variable (an
 //     agent's copy of a shared thought minus the common value, private to that agent) where the
 //     truth has per-agent copies. Reported next to the strict figure, never instead of it.
+//   precision by rank: the same as class precision with the best match by |Spearman ρ| (ρ ≥ 0.3):
+//     a latent reading the bulk of a heavy-tailed thought (its top values 100× its median) can
+//     have |Pearson r| 0.1–0.3 with it, all of Pearson sitting in the tail, and ρ ≈ 0.5. Reported
+//     next to the strict (Pearson) figure, never instead of it; the targets are on the strict one.
 //   block R²: for true block t and recovered class c, the mean held-out R² of predicting each
 //     true latent of t from all codes of class c with RBF kernel ridge (train/test split of rows).
 import type { LatentClass } from '../split/split.js';
 import { kernelRidgeR2 } from './kernelRidge.js';
-import { pearsonMatrix } from './correlation.js';
+import { pearsonMatrix, spearmanMatrix } from './correlation.js';
 import { matchByCorrelation, mcc, type MatchResult } from './mcc.js';
 
 export interface TruthLatents {
@@ -37,14 +41,16 @@ export interface RecoveryReport {
   mcc: { pearson: number; spearman: number };
   matches: { truth: number; latent: number; corr: number; trueClass: string; latentClass: string }[];
   /** Per class: latents labelled with it, true thoughts of it, class precision and recall (NaN where undefined). */
-  classes: Record<string, { labelled: number; truth: number; precision: number; recall: number; correct: number; matched: number; precisionWithDrift: number | null }>;
+  classes: Record<string, { labelled: number; truth: number; precision: number; recall: number; correct: number; matched: number; precisionWithDrift: number | null; precisionByRank: number }>;
   /** Macro means over the classes that have thoughts or labelled latents (dead and rare excluded). */
   classPrecision: number;
   classRecall: number;
   /** Macro class precision when drift variables count as private true variables (null without per-agent copies). */
   classPrecisionWithDrift: number | null;
+  /** Macro class precision with the best match by |Spearman ρ| (see the header). */
+  classPrecisionByRank: number;
   /** Per labelled latent (not dead or rare): its best-matched thought, |r|, and whether the label is right. */
-  latentMatches: { latent: number; label: string; thought: number; r: number; thoughtClass: string; fires: number; correct: boolean; second: number; secondR: number; drift: { agent: string; thought: number; r: number } | null; correctWithDrift: boolean }[];
+  latentMatches: { latent: number; label: string; thought: number; r: number; thoughtClass: string; fires: number; correct: boolean; second: number; secondR: number; drift: { agent: string; thought: number; r: number } | null; correctWithDrift: boolean; rankThought: number; rho: number; correctByRank: boolean }[];
   blockR2: { trueBlocks: string[]; latentClasses: string[]; r2: number[][] };
 }
 
@@ -113,10 +119,12 @@ export function evaluateRecovery(
   const labelled = [...new Set(classes.filter((c) => c !== 'dead' && c !== 'rare'))];
   const classNames = [...new Set([...present, ...labelled])];
   const cls: RecoveryReport['classes'] = {};
-  for (const c of classNames) cls[c] = { labelled: 0, truth: tc.filter((x) => x === c).length, precision: NaN, recall: NaN, correct: 0, matched: 0, precisionWithDrift: null };
+  for (const c of classNames) cls[c] = { labelled: 0, truth: tc.filter((x) => x === c).length, precision: NaN, recall: NaN, correct: 0, matched: 0, precisionWithDrift: null, precisionByRank: NaN };
   const q = truth.drift?.agents.length ?? 0;
   const corrD = q ? pearsonMatrix(truth.drift!.values, q, sub, L, rows) : null;
   const correctD: Record<string, number> = {};
+  const corrS = spearmanMatrix(truth.values, n, sub, L, rows);
+  const correctS: Record<string, number> = {};
   const liveIndex = new Map(live.map((j, c) => [j, c]));
   const latentMatches: RecoveryReport['latentMatches'] = [];
   for (let j = 0; j < m; j++) {
@@ -158,7 +166,17 @@ export function evaluateRecovery(
     const driftWins = drift !== null && drift.r > bestR;
     const correctWithDrift = driftWins ? fires >= FREQ_MIN * rows && drift!.r >= R_MIN && c === `private-${drift!.agent}` : correct;
     if (correctWithDrift) correctD[c] = (correctD[c] ?? 0) + 1;
-    latentMatches.push({ latent: j, label: c, thought: best, r: r4(bestR), thoughtClass: best >= 0 ? tc[best]! : 'none', fires: fires / rows, correct, second, secondR: r4(secondR), drift, correctWithDrift });
+    let rankThought = -1;
+    let rho = 0;
+    if (col !== undefined) {
+      for (let i = 0; i < n; i++) {
+        const r = Math.abs(corrS[i * L + col]!);
+        if (r > rho) [rho, rankThought] = [r, i];
+      }
+    }
+    const correctByRank = fires >= FREQ_MIN * rows && rankThought >= 0 && rho >= R_MIN && tc[rankThought] === c;
+    if (correctByRank) correctS[c] = (correctS[c] ?? 0) + 1;
+    latentMatches.push({ latent: j, label: c, thought: best, r: r4(bestR), thoughtClass: best >= 0 ? tc[best]! : 'none', fires: fires / rows, correct, second, secondR: r4(secondR), drift, correctWithDrift, rankThought, rho: r4(rho), correctByRank });
   }
   for (let i = 0; i < n; i++) {
     const c = tc[i]!;
@@ -170,6 +188,7 @@ export function evaluateRecovery(
     e.precision = e.labelled > 0 ? e.correct / e.labelled : NaN;
     e.recall = e.truth > 0 ? e.matched / e.truth : NaN;
     if (corrD) e.precisionWithDrift = e.labelled > 0 ? (correctD[c] ?? 0) / e.labelled : NaN;
+    e.precisionByRank = e.labelled > 0 ? (correctS[c] ?? 0) / e.labelled : NaN;
   }
   const mean = (xs: number[]) => {
     const f = xs.filter(Number.isFinite);
@@ -179,6 +198,7 @@ export function evaluateRecovery(
   const classPrecision = mean(classNames.map((c) => (cls[c]!.labelled === 0 && cls[c]!.truth > 0 ? 0 : cls[c]!.precision)));
   const classRecall = mean(classNames.map((c) => cls[c]!.recall));
   const classPrecisionWithDrift = corrD ? mean(classNames.map((c) => (cls[c]!.labelled === 0 && cls[c]!.truth > 0 ? 0 : (cls[c]!.precisionWithDrift ?? NaN)))) : null;
+  const classPrecisionByRank = mean(classNames.map((c) => (cls[c]!.labelled === 0 && cls[c]!.truth > 0 ? 0 : cls[c]!.precisionByRank)));
   const accuracy = matches.filter((mt) => mt.trueClass === mt.latentClass).length / Math.max(1, n);
 
   // Block R² on a held-out split (first rows train, last rows test; rows are subsampled evenly).
@@ -222,6 +242,7 @@ export function evaluateRecovery(
     classPrecision,
     classRecall,
     classPrecisionWithDrift,
+    classPrecisionByRank,
     latentMatches,
     blockR2: { trueBlocks: present, latentClasses, r2 },
   };
