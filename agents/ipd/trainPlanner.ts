@@ -46,6 +46,11 @@ export interface PlannerTrainOptions {
    * memory-1 policy (P(C) per observation drawn uniformly) instead of the plan.
    */
   exploreEpisodes?: number;
+  /**
+   * Stage 'planner' only: share of each iteration's collection episodes (not the bootstrap's)
+   * in which the learner plays a copy of itself instead of a pool style (default 0).
+   */
+  selfPlay?: number;
   planner?: Partial<Omit<PlannerConfig, 'explore'>>;
   fit?: Partial<FitConfig>;
   /** Bootstrap epochs (default 3× fit epochs). */
@@ -165,6 +170,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
     window: o.window ?? 1056,
     explore: o.explore ?? 0.1,
     exploreEpisodes: o.exploreEpisodes ?? 0,
+    selfPlay: o.selfPlay ?? 0,
     valueTarget: o.valueTarget ?? 'search',
     bootstrap: o.bootstrap ?? 'constant',
     planner: o.planner ?? {},
@@ -173,6 +179,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
     initCoop: o.initCoop ?? 0.15,
     episodeLength: o.episodeLength ?? 100,
   };
+  if (!(opts.selfPlay >= 0 && opts.selfPlay <= 1)) throw new RangeError(`selfPlay must be in [0, 1], got ${opts.selfPlay}`);
   const fitCfg: Partial<FitConfig> = { epochs: 3, batch: 32, ...opts.fit };
   const rng = makeRng(seed * 104729 + 3);
   const pool = o.pool;
@@ -208,10 +215,14 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
   const history: PlannerIteration[] = [];
 
   // One round of collection: every table plays, each learner seat's episodes join its data.
-  const collect = (total: number, seatModel: (li: number, n: number) => SeqModel): PlannerIteration['groups'] => {
+  const collect = (total: number, seatModel: (li: number, n: number) => SeqModel, selfShare = 0): PlannerIteration['groups'] => {
     const groups: PlannerIteration['groups'] = {};
     const tables: { a: number; b: number | 'pool'; n: number }[] = [];
-    if (!two) tables.push({ a: 0, b: 'pool', n: total });
+    const nSelf = two ? 0 : Math.round(total * selfShare);
+    if (!two) {
+      if (nSelf > 0) tables.push({ a: 0, b: 0, n: nSelf });
+      if (total - nSelf > 0) tables.push({ a: 0, b: 'pool', n: total - nSelf });
+    }
     else if (!withPool) tables.push({ a: 0, b: 1, n: total });
     else {
       const third = Math.max(1, Math.round(total / 3));
@@ -287,7 +298,7 @@ export function trainPlanner(o: PlannerTrainOptions, onIteration?: (it: PlannerI
       const p = learners[li]!.planner;
       p.behaviour = randomBehaviour(n, opts.exploreEpisodes, rng);
       return p;
-    });
+    }, opts.selfPlay);
     const loss = refit(fitCfg.epochs ?? 3, it);
     const ev = measure(it);
     const info: PlannerIteration = { iteration: it, seconds: (performance.now() - t0) / 1000, agentSteps, loss, groups, ...(ev ? { eval: ev } : {}) };

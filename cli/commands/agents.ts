@@ -29,6 +29,7 @@ interface TrainFlags {
   agent: string;
   depth?: number;
   explore?: number;
+  selfPlay?: number;
   seed?: number;
   steps?: number;
   episodes?: number;
@@ -95,6 +96,7 @@ export const agentsCommand: CommandModule = {
       .option('--save-every <n>', 'also save <name>@<update> every n updates', int)
       .option('--depth <n>', 'planner: own moves searched ahead before the value head takes over (default 2)', int)
       .option('--explore <p>', 'planner: probability of a random move while collecting (default 0.1)', float)
+      .option('--self-play <p>', 'planner, stage 1: share of collected episodes played against a copy of itself instead of the pool (default 0)', float)
       .option('--pool <file.json>', 'co-player pool (default: the shipped pool; styles with "heldOut": true are not trained on, "weight": k deals a style k× as often; docs/POOL.md)')
       .addHelpText('after', '\nExamples:\n  thoughtlens agents train --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --agent planner --stage 1 --seed 1 --out ckpts\n  thoughtlens agents train --agent planner --arch transformer --stage 1 --out ckpts\n  thoughtlens agents train --stage 2 --from ckpts/gru-stage1 --out ckpts\n  thoughtlens agents train --stage 3 --from ckpts/gru-stage1 --with ckpts/gru-stage2 --out ckpts\n')
       .action(
@@ -223,6 +225,7 @@ function trainPlannerCommand(ctx: CliContext, stage: Stage, flags: TrainFlags, p
       ...(flags.hidden !== undefined ? { hidden: flags.hidden } : {}),
       ...(flags.episodes !== undefined ? { episodes: flags.episodes } : {}),
       ...(flags.explore !== undefined ? { explore: flags.explore } : {}),
+      ...(flags.selfPlay !== undefined ? { selfPlay: flags.selfPlay } : {}),
       ...(flags.initCoop !== undefined ? { initCoop: flags.initCoop } : {}),
       ...(flags.lr !== undefined ? { fit: { lr: flags.lr } } : {}),
       planner: { ...(flags.depth !== undefined ? { depth: flags.depth } : {}), ...(flags.gamma !== undefined ? { gamma: flags.gamma } : {}) },

@@ -63,6 +63,18 @@ describe('planner', () => {
     expect(again.map((e) => e.coop)).toEqual(ev.map((e) => e.coop));
   });
 
+  it('selfPlay: a share of the collected episodes is played against a copy of itself', () => {
+    const dir = tempDir();
+    const out = trainPlannerToCheckpoints({ stage: 'planner', pool, seed: 3, hidden: 8, iterations: 2, episodes: 40, bootstrapEpisodes: 40, window: 80, episodeLength: 20, selfPlay: 0.25, outDir: dir });
+    const g = out.result.history[2]!.groups['A']!;
+    // 10 self-play episodes, each seen from both seats; the other 30 against the pool
+    expect(g['learner']!.episodes).toBe(20);
+    expect(Object.entries(g).filter(([k]) => k !== 'learner').reduce((a, [, v]) => a + v.episodes, 0)).toBe(30);
+    expect(out.result.history[0]!.groups['A']!['learner']).toBeUndefined();
+    expect(out.result.options.selfPlay).toBe(0.25);
+    expect(() => trainPlannerToCheckpoints({ stage: 'planner', pool, iterations: 1, episodes: 8, bootstrapEpisodes: 8, selfPlay: 1.5, outDir: dir })).toThrow(/selfPlay must be in \[0, 1\]/);
+  });
+
   it('plans from the predictor: a predictor certain the co-player cooperates makes it defect (no value leaves)', () => {
     const g = new Gru(cfg, makeRng(3));
     g.params.find((p) => p.name === 'head.wp')!.data.fill(0);
