@@ -1,7 +1,7 @@
 // The experiment report as one self-contained HTML page: the Markdown tables as HTML plus the
 // best-response curve per condition as an inline SVG.
 import { escapeHtml as h } from '../conflicts/report/escape.js';
-import { fmtInterval } from './experimentMarkdown.js';
+import { fmtInterval, fmtScore, fmtTop, predictionRows, WINDOW_LABELS } from './experimentMarkdown.js';
 import { METRIC_LABELS, METRICS, type ExperimentReport } from './experimentReport.js';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
@@ -25,7 +25,18 @@ function latents(r: ExperimentReport, table: (hd: string[], rs: unknown[][]) => 
   const rows = rep.conditions.flatMap((c) =>
     c.top.map((s) => [c.condition, c.sameAgent ? 'yes' : 'no', s.latent, s.deltaMean.toFixed(4), s.deltaRate.toFixed(3), fmtInterval(s.d, 2), s.p.toPrecision(2), s.q.toPrecision(2) + (s.q <= rep.alpha ? ' *' : '')]),
   );
+  const p = rep.prediction;
+  const pred = p
+    ? `<h2>Do the shifting latents predict defection? (each condition vs ${h(p.baseline)})</h2><p>Ridge (λ from {${p.lambdas.join(', ')}} by inner CV), ${p.folds} folds of (seed, co-player) groups; ${p.latentsPerModel} shifting latents chosen on the training folds; AUROC for defection above the median; 95% bootstrap over groups. Window: episode mean or round 0 (after the memory, before any move). Within: the condition's episodes alone.</p>${table(
+        ['condition', 'window', 'scope (episodes)', 'model', 'features', 'R² defection [95% CI]', 'AUROC [95% CI]', 'R² first defection [95% CI]'],
+        predictionRows(p).map((r) => [r.condition, WINDOW_LABELS[r.window as 'episode' | 'start'], `${r.scope} (${r.scores.episodes})`, r.model, r.s.features, fmtScore(r.s.r2), fmtScore(r.s.auroc), fmtScore(r.s.r2First)]),
+      )}${table(
+        ['condition', 'window', 'scope', 'ΔR² beyond the label', 'ΔR² latents − raw', 'most predictive latents (R², r, d)'],
+        p.conditions.flatMap((c) => (['pooled', 'within'] as const).map((sc) => [c.condition, WINDOW_LABELS[c.window], sc, c[sc].gain ? fmtScore(c[sc].gain!) : '—', fmtScore(c[sc].latentsMinusRaw), fmtTop(c[sc])])),
+      )}`
+    : '';
   return `<h2>Representational shift from ${h(rep.baseline)}</h2><p>One dictionary across conditions (${rep.dictionary.latents} latents, k ${rep.dictionary.k}); held-out episodes: ${h(rep.heldOut)}; q: Benjamini–Hochberg over ${rep.tests} tests.</p>${table(['condition', 'same agent', 'latent', 'Δ mean', 'Δ rate', "Cohen's d [95% CI]", 'p', 'q (BH)'], rows)}
+${pred}
 `;
 }
 

@@ -8,3 +8,4 @@ export * from './experimentHtml.js';
 export * from './writeExperimentReport.js';
 export * from './recordConditionRuns.js';
 export * from './representationShift.js';
+export * from './latentPrediction.js';

@@ -4,12 +4,15 @@
 // the cell's moves). The dictionary trainer needs ≥ 2 agents per row, so each row pairs the
 // conditioned agent ('agent') with an unprimed copy of itself ('unprimed': same weights, same
 // co-players and seed, no prefix and no history edit), which is the same in every condition of
-// an agent. Resumable: a complete run is kept; an incomplete one is removed and re-recorded.
+// an agent. Every row carries the agent's move that round (column `move`: 0 = C, 1 = D), so the
+// behaviour of each episode can be read beside its hidden states (latentPrediction.ts).
+// Resumable: a complete run is kept; an incomplete one, or one recorded before the `move`
+// column, is removed and re-recorded.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRun, type AgentSpec } from '../data/index.js';
 import { makeRng } from '../util/random.js';
-import { peerPrefix, playInContext, type ContextPlayOptions } from '../agents/context/index.js';
+import { peerPrefix, playInContext, type ContextPlayOptions, type ContextPlayRecord } from '../agents/context/index.js';
 import { loadCheckpoint, type SeqModel } from '../agents/ipd/index.js';
 import type { CompiledStyle } from '../agents/pool/index.js';
 import { hasExactOptimum, populationPool } from '../agents/population/index.js';
@@ -25,17 +28,27 @@ export interface ConditionRun {
   resumed: boolean;
 }
 
-function play(model: SeqModel, c: Pick<ResolvedCondition, 'prefix' | 'history'>, n: number, assign: Int32Array, styles: readonly CompiledStyle[], seed: number, steps: number, onRound: ContextPlayOptions['onRound']): void {
+function play(model: SeqModel, c: Pick<ResolvedCondition, 'prefix' | 'history'>, n: number, assign: Int32Array, styles: readonly CompiledStyle[], seed: number, steps: number, onRound: ContextPlayOptions['onRound']): ContextPlayRecord {
   // the random streams as in evaluateAdaptation: the prefix's fork first (when there is one), then the play's
   const rng = makeRng(seed);
   const prefix = c.prefix ? peerPrefix(c.prefix, n, rng.fork()) : null;
-  playInContext(model, { kind: 'styles', styles, assign }, n, rng.fork(), {
+  return playInContext(model, { kind: 'styles', styles, assign }, n, rng.fork(), {
     steps,
     ...(prefix ? { prefix, prefixLength: c.prefix!.length } : {}),
     history: c.history ?? null,
     greedy: true,
     onRound,
   });
+}
+
+interface RunManifestLike {
+  status?: string;
+  agents?: { id: string; columns?: { name: string }[] }[];
+}
+
+/** A complete run recorded with the `move` column (older runs lack it and are re-recorded). */
+function isCurrentRun(m: RunManifestLike): boolean {
+  return m.status === 'complete' && (m.agents ?? []).length > 0 && (m.agents ?? []).every((a) => (a.columns ?? []).some((c) => c.name === 'move'));
 }
 
 export function recordConditionRuns(spec: ResolvedExperimentSpec, dir: string, cells: readonly CellResult[], onProgress?: (done: number, total: number, label: string, resumed: boolean) => void): ConditionRun[] {
@@ -51,7 +64,7 @@ export function recordConditionRuns(spec: ResolvedExperimentSpec, dir: string, c
       const name = cellName(c.name, seed);
       const runDir = join(dir, 'runs', name);
       const manifest = join(runDir, 'run.json');
-      if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { status?: string }).status === 'complete') {
+      if (existsSync(manifest) && isCurrentRun(JSON.parse(readFileSync(manifest, 'utf8')) as RunManifestLike)) {
         out.push({ condition: c.name, seed, dir: runDir, resumed: true });
         onProgress?.(out.length, total, name, true);
         continue;
@@ -65,7 +78,7 @@ export function recordConditionRuns(spec: ResolvedExperimentSpec, dir: string, c
       const evalSeed = 7919 * (seed + 1);
       // the unprimed copy first: its hidden states per round, [t][episode·H]
       const plain: Float32Array[] = [];
-      play(model, { prefix: null, history: null }, n, assign, styles, evalSeed, T, (t, ro) => {
+      const plainRec = play(model, { prefix: null, history: null }, n, assign, styles, evalSeed, T, (t, ro) => {
         const h = new Float32Array(n * H);
         model.hiddenAt(ro, ro.t - 1, h);
         plain[t] = h;
@@ -76,7 +89,10 @@ export function recordConditionRuns(spec: ResolvedExperimentSpec, dir: string, c
         model: `${model.cfg.arch}-${H}`,
         layer: model.cfg.arch === 'gru' ? 'gru.h' : 'tf.block.out',
         checkpoint: agentDir,
-        columns: [{ name: 'co_player', type: 'int32', role: 'other', description: `test-split co-player index (${what})` }],
+        columns: [
+          { name: 'co_player', type: 'int32', role: 'other', description: `test-split co-player index (${what})` },
+          { name: 'move', type: 'int32', role: 'action', description: `the move played this round, 0 = C, 1 = D (${what})` },
+        ],
       });
       const writer = createRun(runDir, {
         source: {
@@ -88,13 +104,20 @@ export function recordConditionRuns(spec: ResolvedExperimentSpec, dir: string, c
       });
       try {
         const episode = Int32Array.from({ length: n }, (_, i) => i);
-        play(model, c, n, assign, styles, evalSeed, T, (t, ro) => {
+        // the hidden state at round t is the one the round's move is read from (after the
+        // round's observation); the moves are known once the play is over
+        const primed: Float32Array[] = [];
+        const rec = play(model, c, n, assign, styles, evalSeed, T, (t, ro) => {
           const h = new Float32Array(n * H);
           model.hiddenAt(ro, ro.t - 1, h);
-          const step = new Int32Array(n).fill(t);
-          writer.append('agent', { episode, step, hidden: h, columns: { co_player: assign } });
-          writer.append('unprimed', { episode, step, hidden: plain[t]!, columns: { co_player: assign } });
+          primed[t] = h;
         });
+        for (let t = 0; t < T; t++) {
+          const step = new Int32Array(n).fill(t);
+          const moves = (r: ContextPlayRecord): Int32Array => Int32Array.from(r.actions.subarray(t * n, (t + 1) * n));
+          writer.append('agent', { episode, step, hidden: primed[t]!, columns: { co_player: assign, move: moves(rec) } });
+          writer.append('unprimed', { episode, step, hidden: plain[t]!, columns: { co_player: assign, move: moves(plainRec) } });
+        }
       } catch (err) {
         writer.abort(`recording failed: ${(err as Error).message}`);
         throw err;

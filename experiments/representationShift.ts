@@ -14,6 +14,7 @@ import { cohensD } from '../util/cohensD.js';
 import { permutationTest } from '../util/permutationTest.js';
 import { encodeJoint, episodeFilter, loadCheckpoint, readEpisodeSample, trainDictionary, type SaeModel, type TrainProgress } from '../sae/index.js';
 import { DEFAULT_DICTIONARY, type DictionarySpec, type ResolvedExperimentSpec } from './experimentSpec.js';
+import { latentPrediction, type LatentPrediction } from './latentPrediction.js';
 import { CONDITION_AGENTS, type ConditionRun } from './recordConditionRuns.js';
 import { agentKey } from './runExperiment.js';
 
@@ -55,6 +56,8 @@ export interface RepresentationShift {
   tests: number;
   alpha: number;
   conditions: ConditionLatentShift[];
+  /** Whether the shifting latents predict each episode's defection (experiments/latentPrediction.ts); null for runs recorded without moves. */
+  prediction: LatentPrediction | null;
 }
 
 export interface RepresentationOptions {
@@ -112,7 +115,7 @@ const column = (x: Float64Array, episodes: number, m: number, j: number): Float6
 const avg = (x: Float64Array): number => (x.length ? x.reduce((a, b) => a + b, 0) / x.length : NaN);
 
 /** Per condition (other than the baseline) the latents whose activation shifts most from the baseline. */
-export function latentShifts(spec: ResolvedExperimentSpec, model: SaeModel, runs: readonly ConditionRun[], o: { top?: number; resamples?: number; permutations?: number; alpha?: number } = {}): Omit<RepresentationShift, 'dictionary'> {
+export function latentShifts(spec: ResolvedExperimentSpec, model: SaeModel, runs: readonly ConditionRun[], o: { top?: number; resamples?: number; permutations?: number; alpha?: number } = {}): Omit<RepresentationShift, 'dictionary' | 'prediction'> {
   const m = model.cfg.latents;
   const stats = new Map(spec.conditions.map((c) => [c.name, episodeStats(model, runs.filter((r) => r.condition === c.name))]));
   const base = stats.get(spec.baseline)!;
@@ -175,5 +178,6 @@ export async function representationShift(spec: ResolvedExperimentSpec, dir: str
   return {
     dictionary: { dir: join(dir, 'dictionary'), latents: cfg.latents, k: cfg.k ?? NaN, steps: cfg.steps, holdoutEvery: cfg.holdoutEvery, resumed: t.resumed, seconds: t.seconds },
     ...latentShifts(spec, t.model, runs, o),
+    prediction: latentPrediction(spec, t.model, runs, { resamples: o.resamples }),
   };
 }

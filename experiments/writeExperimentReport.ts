@@ -1,7 +1,7 @@
 // Writes the experiment report in the requested formats into the experiment folder (atomically).
 import { join } from 'node:path';
 import { writeFileAtomic } from '../data/index.js';
-import { experimentCsv, experimentLatentCsv } from './experimentCsv.js';
+import { experimentCsv, experimentLatentCsv, experimentPredictionCsv } from './experimentCsv.js';
 import { experimentHtml } from './experimentHtml.js';
 import { experimentMarkdown } from './experimentMarkdown.js';
 import type { ExperimentReport } from './experimentReport.js';
@@ -15,7 +15,15 @@ export function writeExperimentReport(dir: string, r: ExperimentReport, formats:
     const file = join(dir, EXPERIMENT_FILES[f]);
     writeFileAtomic(file, f === 'json' ? JSON.stringify(r, null, 1) + '\n' : f === 'csv' ? experimentCsv(r) : f === 'md' ? experimentMarkdown(r) : experimentHtml(r), false);
     return file;
-  }).concat(formats.includes('csv') && r.representation ? [writeLatentCsv(dir, r)] : []);
+  })
+    .concat(formats.includes('csv') && r.representation ? [writeLatentCsv(dir, r)] : [])
+    .concat(formats.includes('csv') && r.representation?.prediction ? [writePredictionCsv(dir, r)] : []);
+}
+
+function writePredictionCsv(dir: string, r: ExperimentReport): string {
+  const file = join(dir, 'report.prediction.csv');
+  writeFileAtomic(file, experimentPredictionCsv(r), false);
+  return file;
 }
 
 function writeLatentCsv(dir: string, r: ExperimentReport): string {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openRun } from '../../data/index.js';
 import { buildExperimentReport, recordConditionRuns, representationShift, resolveExperimentSpec, runExperiment, writeExperimentReport } from '../../experiments/index.js';
 
 // A planted difference: a long defecting peer memory against the neutral control (same agent,
@@ -29,6 +30,16 @@ describe('representationShift', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'runs', 'defecting--s1', 'run.json'), 'utf8'));
     expect(manifest.source.params.condition).toBe('defecting');
     expect(manifest.agents.map((a: { id: string }) => a.id)).toEqual(['agent', 'unprimed']);
+    // the recorded moves are the evaluation's moves
+    let d = 0;
+    let rows = 0;
+    for (const b of openRun(join(dir, 'runs', 'defecting--s1')).joined({ agents: ['agent', 'unprimed'] })) {
+      const mv = b.columns[0]!['move']!;
+      for (let r = 0; r < b.length; r++) d += Number(mv[r]);
+      rows += b.length;
+    }
+    const cell = run.cells.find((c) => c.condition === 'defecting' && c.seed === 1)!;
+    expect(d / rows).toBeCloseTo(cell.eval.defectionRate.estimate, 9);
 
     const rep = await representationShift(spec, dir, runs, { dictionary: spec.dictionary!, resamples: 200, permutations: 999 });
     expect(rep.dictionary.latents).toBe(16);
@@ -65,10 +76,20 @@ describe('representationShift', () => {
 
     const report = buildExperimentReport(spec, run.cells, { seconds: run.seconds, command: 'test', permutations: 99, representation: rep2 });
     const files = writeExperimentReport(dir, report);
-    expect(files.map((f) => f.split('/').pop())).toEqual(['report.json', 'report.csv', 'report.md', 'report.html', 'report.latents.csv']);
+    expect(files.map((f) => f.split('/').pop())).toEqual(['report.json', 'report.csv', 'report.md', 'report.html', 'report.latents.csv', 'report.prediction.csv']);
     expect(JSON.parse(readFileSync(files[0]!, 'utf8')).representation.conditions[1].top[0].latent).toBe(top.latent);
     expect(readFileSync(files[2]!, 'utf8')).toContain('## Representational shift from neutral');
     expect(readFileSync(files[3]!, 'utf8')).toContain('Representational shift');
+    // the prediction of defection from the shifting latents: per condition × window, pooled and within
+    const pred = rep2.prediction!;
+    expect(pred.conditions.map((c) => `${c.condition}/${c.window}`)).toEqual(['neutral-copy/episode', 'neutral-copy/start', 'defecting/episode', 'defecting/start']);
+    const dp = pred.conditions[2]!.pooled;
+    expect(dp.episodes).toBe(2 * coop.episodes);
+    expect(dp.label!.features).toBe(1);
+    expect(dp.raw.features).toBe(16); // two agents × hidden 8
+    expect(pred.conditions[2]!.within.episodes).toBe(coop.episodes);
+    expect(readFileSync(files[2]!, 'utf8')).toContain('## Do the shifting latents predict defection?');
+    expect(readFileSync(files[5]!, 'utf8').split('\n')[0]).toMatch(/^condition,window,scope,episodes,model,features,r2,/);
     expect(readFileSync(files[4]!, 'utf8').split('\n')[0]).toBe('condition,same_agent,latent,mean,base_mean,delta_mean,rate,base_rate,delta_rate,d,d_lo,d_hi,p,q');
   }, 120_000);
 });
