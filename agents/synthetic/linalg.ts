@@ -1,4 +1,5 @@
 // Small dense linear algebra for building the mixing networks (row-major Float64Arrays).
+import { symmetricEigen } from '../../util/symmetricEigen.js';
 import type { Rng } from '../../util/random.js';
 import { matMul, transpose } from '../../util/matrix.js';
 
@@ -58,33 +59,5 @@ export function randomOrthonormalColumns(rng: Rng, rows: number, cols: number): 
 
 /** Eigenvalues (descending) of a symmetric n×n matrix, by cyclic Jacobi rotations. */
 export function symmetricEigenvalues(s: ArrayLike<number>, n: number): Float64Array {
-  const a = Float64Array.from(s);
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q]! * a[p * n + q]!;
-    if (off < 1e-30) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q]!;
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const sn = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p]!;
-          const akq = a[k * n + q]!;
-          a[k * n + p] = c * akp - sn * akq;
-          a[k * n + q] = sn * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k]!;
-          const aqk = a[q * n + k]!;
-          a[p * n + k] = c * apk - sn * aqk;
-          a[q * n + k] = sn * apk + c * aqk;
-        }
-      }
-    }
-  }
-  return Float64Array.from({ length: n }, (_, i) => a[i * n + i]!).sort().reverse();
+  return symmetricEigen(Float64Array.from(s), n, 100).values;
 }

@@ -55,7 +55,8 @@ function moranIntro(m: MoranResult): string {
   return `population ${m.size}, ${m.runs} runs per pair, intensity of selection ${m.selection}, seed ${m.seed}, payoffs shifted by +${m.payoffShift}; ρ = probability that one mutant takes over (neutral drift: 1/N = ${m.neutral.toFixed(3)}; within ±${100 * m.neutralBand} % of it called neutral)`;
 }
 
-function moranRows(m: MoranResult): string[][] {
+/** One row per Moran pair: invader, resident, simulated ρ with its interval, exact ρ both ways, verdict. */
+export function moranRows(m: MoranResult): string[][] {
   return m.pairs.map((p) => [
     p.invader,
     p.resident,

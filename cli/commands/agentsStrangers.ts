@@ -8,7 +8,7 @@ import { UsageError } from '../../data/index.js';
 import { findCheckpoint, P, R, S, shippedCheckpoints, T, type SeqModel } from '../../agents/ipd/index.js';
 import { compileStyle, loadPool, type CompiledStyle } from '../../agents/pool/index.js';
 import { BayesAgent, evaluateOptimum, MachineAgent, populationPool, populationSpec, SPLITS, type OptimumPlayer, type Split } from '../../agents/population/index.js';
-import { ecology, moran, moranVerdict, runTournament, TOURNAMENT_FORMATS, writeTournamentReport, type TournamentFormat, type TournamentPlayer, type TournamentReport } from '../../agents/tournament/index.js';
+import { ecology, moran, moranRows, runTournament, TOURNAMENT_FORMATS, writeTournamentReport, type TournamentFormat, type TournamentPlayer, type TournamentReport } from '../../agents/tournament/index.js';
 import { emit, type CliContext } from '../context.js';
 import { table } from '../format.js';
 import type { ActionFactory } from '../program.js';
@@ -241,14 +241,7 @@ export function registerStrangerCommands(agents: Command, action: ActionFactory)
                   `Moran process: N = ${mor.size}, ${mor.runs} runs per pair, selection ${mor.selection}; ρ = P(one mutant takes over), neutral 1/N = ${mor.neutral.toFixed(3)}`,
                   table(
                     ['invader', 'resident', 'ρ invader sim [95% CI]', 'ρ invader exact', 'ρ resident back exact', 'selection'],
-                    mor.pairs.map((p) => [
-                      p.invader,
-                      p.resident,
-                      `${p.invades.simulated.toFixed(3)} [${p.invades.lo.toFixed(3)}, ${p.invades.hi.toFixed(3)}]`,
-                      p.invades.exact.toFixed(3),
-                      p.resisted.exact.toFixed(3),
-                      moranVerdict(p),
-                    ]),
+                    moranRows(mor),
                   ),
                 ]
               : []),
