@@ -18,7 +18,10 @@ export interface Analysis {
  */
 export function analyseModel(model: SaeModel, sample: EpisodeSample, thresholds?: SplitThresholds, set: SplitResult['sampleSet'] = 'heldout', witness?: Witness, spreadSample?: EpisodeSample): Analysis {
   const agents = model.cfg.agents.map((a) => a.id);
-  const t = thresholds ?? model.cfg.split;
+  // A partitioned dictionary fixes by construction which agents can read each latent (its private
+  // blocks decode to one agent only): the decoupled-readings union does not apply there.
+  const t0 = thresholds ?? model.cfg.split;
+  const t = model.cfg.mode === 'partitioned' ? { ...t0, pairCorrelation: 1 } : t0;
   const stats = collectUsageStats(model, sample, { permutations: t.permutations, seed: model.cfg.seed });
   if (spreadSample && spreadSample !== sample) {
     const s = episodeSpreadOnSample(model, spreadSample);
