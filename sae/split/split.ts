@@ -22,6 +22,7 @@
 import type { SplitThresholds } from '../config.js';
 import { median } from '../../util/quantile.js';
 import { pearsonMatrix } from '../eval/correlation.js';
+import { choleskySolve } from '../../util/choleskySolve.js';
 import type { UsageStats } from './usageStats.js';
 
 export type LatentClass = 'dead' | 'rare' | 'shared' | `private-${string}` | `partial-${string}`;
@@ -253,20 +254,12 @@ const MAX_PARTNERS = 3;
  */
 function explainedByCodes(x: number, ys: number[], corr: (a: number, b: number) => number): number {
   const n = ys.length;
-  const A = ys.map((a, i) => [...ys.map((b, k) => (i === k ? 1 + 1e-6 : corr(a, b))), corr(a, x)]);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(A[r]![c]!) > Math.abs(A[piv]![c]!)) piv = r;
-    [A[c], A[piv]] = [A[piv]!, A[c]!];
-    if (Math.abs(A[c]![c]!) < 1e-12) return 0;
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = A[r]![c]! / A[c]![c]!;
-      for (let k = c; k <= n; k++) A[r]![k]! -= f * A[c]![k]!;
-    }
-  }
+  const A = Float64Array.from({ length: n * n }, (_, q) => (q % n === Math.floor(q / n) ? 1 + 1e-6 : corr(ys[Math.floor(q / n)]!, ys[q % n]!)));
+  const b = Float64Array.from(ys, (y) => corr(y, x));
+  const w = choleskySolve(A, n, b, 1);
+  if (!w) return 0;
   let r2 = 0;
-  for (let i = 0; i < n; i++) r2 += corr(ys[i]!, x) * (A[i]![n]! / A[i]![i]!);
+  for (let i = 0; i < n; i++) r2 += b[i]! * w[i]!;
   return Math.min(1, Math.max(0, r2));
 }
 
