@@ -20,6 +20,7 @@ import { codesRoute } from './routes/codes.js';
 import { compareRoute } from './routes/compare.js';
 import { createRunRoute } from './routes/createRun.js';
 import { eventsRoute } from './routes/events.js';
+import { experimentsRoute } from './routes/experiments.js';
 import { finishRunRoute } from './routes/finishRun.js';
 import { healthRoute } from './routes/health.js';
 import { heatmapRoute } from './routes/heatmap.js';
@@ -45,6 +46,7 @@ const ROUTES = [
   reportsRoute,
   checkpointsRoute,
   compareRoute,
+  experimentsRoute,
   appendStepsRoute,
   finishRunRoute,
   eventsRoute,

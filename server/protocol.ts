@@ -309,3 +309,110 @@ export interface NetworkView {
   threshold: number | null;
   views: string;
 }
+
+/** An estimate with its 95 % interval (null: not a number in the report, e.g. NaN written as null). */
+export interface IntervalView {
+  estimate: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+/** GET /api/experiments: the experiment folders of the workspace (`thoughtlens experiment` writes them). */
+export interface ExperimentsResponse {
+  experiments: { name: string; hasReport: boolean; createdAt: string | null; conditions: number; error?: string }[];
+}
+
+/** One recorded run of a condition × seed, addressable by the run view as `#/run/<id>`. */
+export interface ConditionRunRef {
+  id: string;
+  seed: number;
+}
+
+/** A condition of an experiment report (experiments/experimentReport.ts ConditionSummary). */
+export interface ConditionView {
+  condition: string;
+  context: string;
+  prefix: string;
+  history: string;
+  /** Metric key → pooled estimate with its bootstrap interval over (seed, co-player). */
+  metrics: Record<string, IntervalView>;
+  perSeed: { seed: number; fraction: number | null; bestRate: number | null; defection: number | null; firstDefection: number | null; adaptRounds: number | null }[];
+  adaptRounds: (number | null)[];
+  /** Mean best-response rate per round over seeds. */
+  curve: (number | null)[];
+  runs: ConditionRunRef[];
+  /** Per recorded episode (every seed's run), the conditioned agent's defection rate (the `move` column); null when the condition has no runs. */
+  defectionByEpisode: number[] | null;
+}
+
+/** A latent's shift from the baseline in one condition (experiments/representationShift.ts LatentShift). */
+export interface LatentShiftView {
+  condition: string;
+  latent: number;
+  mean: number | null;
+  baseMean: number | null;
+  deltaMean: number | null;
+  rate: number | null;
+  baseRate: number | null;
+  deltaRate: number | null;
+  d: IntervalView;
+  p: number | null;
+  q: number | null;
+}
+
+/** GET /api/experiments/:name: the experiment report, read-only, for the conditions view. */
+export interface ExperimentView {
+  name: string;
+  description: string;
+  baseline: string;
+  seeds: number[];
+  command: string;
+  createdAt: string;
+  alpha: number;
+  /** Metric key → label, in the report's order. */
+  metrics: { key: string; label: string }[];
+  conditions: ConditionView[];
+  /** Behaviour shift from the baseline, paired by (seed, co-player). */
+  shifts: { condition: string; metric: string; delta: IntervalView; effectSize: number | null; p: number | null; q: number | null }[];
+  /** Latent shift: every condition's top latents, ranked by |d| over all conditions; null without a dictionary. */
+  representation: {
+    latents: number | null;
+    heldOut: string;
+    tests: number;
+    conditions: { condition: string; sameAgent: boolean; episodes: number; baseEpisodes: number; significant: number }[];
+    ranked: LatentShiftView[];
+  } | null;
+}
+
+/** An example episode of a condition: the moves of the conditioned agent and its unprimed copy, 0 = C, 1 = D. */
+export interface ConditionEpisode {
+  run: string;
+  seed: number;
+  episode: number;
+  /** The episode's mean activation of the latent. */
+  value: number;
+  coPlayer: number | null;
+  moves: number[];
+  unprimed: number[];
+  /** Rows of the run view (#/run/<run>?from=&to=) that span the episode. */
+  from: number;
+  to: number;
+}
+
+/** GET /api/experiments/:name/latents/:n: the latent's activation per held-out episode, per condition. */
+export interface ConditionLatentView {
+  experiment: string;
+  latent: number;
+  latents: number;
+  heldOut: string;
+  conditions: {
+    condition: string;
+    /** Per held-out episode (all seeds), the latent's mean activation over the episode's rounds. */
+    values: number[];
+    /** Per held-out episode, the share of rounds on which the latent fires. */
+    rates: number[];
+    mean: number | null;
+    /** Episodes with the highest activation first (up to 3), and the lowest (1). */
+    examples: ConditionEpisode[];
+  }[];
+}

@@ -9,6 +9,7 @@ import { BadRequestError } from './errors.js';
 export const CODES_DIR = 'codes';
 export const REPORTS_DIR = 'reports';
 export const CHECKPOINTS_DIR = 'checkpoints';
+export const EXPERIMENTS_DIR = 'experiments';
 export const REPORT_FILES = ['report.json', 'flags.csv', 'report.md', 'report.html'] as const;
 
 export class WorkspacePaths {
@@ -34,12 +35,83 @@ export class WorkspacePaths {
     return real;
   }
 
+  /**
+   * A run folder: runs/<id>, or else a run an experiment recorded, addressed as
+   * `<experiment>--<condition>--s<seed>` (experiments/<experiment>/runs/<condition>--s<seed>).
+   */
   runDir(id: string): string {
     WorkspacePaths.checkName('run id', id);
     try {
       return this.inside(RUNS_DIR, id);
     } catch (err) {
-      if (err instanceof NotFoundError) throw new NotFoundError(`no run '${id}' in this workspace`);
+      if (!(err instanceof NotFoundError)) throw err;
+      const found = this.experimentRunOf(id);
+      if (found) return found;
+      throw new NotFoundError(`no run '${id}' in this workspace`);
+    }
+  }
+
+  /** The folder of an experiment's run addressed as `<experiment>--<cell>`, or null. */
+  private experimentRunOf(id: string): string | null {
+    for (const exp of this.experimentNames()) {
+      if (!id.startsWith(`${exp}--`)) continue;
+      const cell = id.slice(exp.length + 2);
+      if (!ID_PATTERN.test(cell)) continue;
+      try {
+        return this.inside(EXPERIMENTS_DIR, exp, RUNS_DIR, cell);
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    }
+    return null;
+  }
+
+  /** Experiment folders (experiments/<name>/, written by `thoughtlens experiment`). */
+  experimentNames(): string[] {
+    return this.list([EXPERIMENTS_DIR], (f) => statSync(f).isDirectory());
+  }
+
+  experimentDir(name: string): string {
+    WorkspacePaths.checkName('experiment name', name);
+    try {
+      return this.inside(EXPERIMENTS_DIR, name);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError(`no experiment '${name}' in this workspace (thoughtlens experiment writes experiments/<name>/)`);
+      throw err;
+    }
+  }
+
+  /** experiments/<name>/report.json. */
+  experimentReport(name: string): string {
+    this.experimentDir(name);
+    try {
+      return this.inside(EXPERIMENTS_DIR, name, 'report.json');
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError(`experiment '${name}' has no report.json yet (run thoughtlens experiment with --format json)`);
+      throw err;
+    }
+  }
+
+  /** The recorded runs of an experiment (experiments/<name>/runs/<condition>--s<seed>), by folder name. */
+  experimentRuns(name: string): string[] {
+    this.experimentDir(name);
+    return this.list([EXPERIMENTS_DIR, name, RUNS_DIR], (f) => statSync(f).isDirectory());
+  }
+
+  experimentRunDir(name: string, cell: string): string {
+    WorkspacePaths.checkName('run name', cell);
+    return this.inside(EXPERIMENTS_DIR, name, RUNS_DIR, cell);
+  }
+
+  /** The dictionary trained across the experiment's conditions (experiments/<name>/dictionary), or null. */
+  experimentDictionary(name: string): string | null {
+    this.experimentDir(name);
+    try {
+      const d = this.inside(EXPERIMENTS_DIR, name, 'dictionary');
+      this.inside(EXPERIMENTS_DIR, name, 'dictionary', 'cfg.json');
+      return d;
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
       throw err;
     }
   }

@@ -1,0 +1,120 @@
+// The latent activations behind an experiment's representational shift, per held-out episode:
+// each condition's recorded runs (experiments/<name>/runs/<condition>--s<seed>, seeds in the
+// report's order) encoded with the experiment's dictionary, and per episode the mean activation
+// and firing rate of every latent — the per-episode values whose averages report.json gives as
+// `mean` / `baseMean` (experiments/representationShift.ts computes them the same way, in the
+// same order). Computed once per experiment and dictionary/run version, then cached.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { NotFoundError } from '../data/index.js';
+import { currentBackend, encodeJoint, episodeFilter, loadCheckpoint, readEpisodeSample, releaseModel, selectBackend } from '../sae/index.js';
+import type { ExperimentReportView } from './experimentReader.js';
+import type { Workbench } from './workbench.js';
+
+/** The two agents of every experiment run (experiments/recordConditionRuns.ts CONDITION_AGENTS). */
+export const CONDITION_RUN_AGENTS = ['agent', 'unprimed'] as const;
+
+export interface ConditionRunDir {
+  /** Run id the run view opens: `<experiment>--<condition>--s<seed>` (WorkspacePaths.runDir). */
+  id: string;
+  seed: number;
+  dir: string;
+}
+
+export interface ConditionEpisodeStats {
+  condition: string;
+  runs: ConditionRunDir[];
+  /** Per held-out episode: its run and episode id. */
+  episodes: { run: string; seed: number; episode: number }[];
+  /** [episode · latents + j]: mean activation and firing rate of latent j over the episode's rounds. */
+  mean: Float64Array;
+  rate: Float64Array;
+}
+
+export interface ExperimentLatentStats {
+  latents: number;
+  holdoutEvery: number;
+  conditions: ConditionEpisodeStats[];
+}
+
+/** The recorded runs of each condition, seeds in the report's order (missing ones skipped). */
+export function conditionRuns(wb: Workbench, name: string, report: Pick<ExperimentReportView, 'seeds' | 'conditions'>): Map<string, ConditionRunDir[]> {
+  const cells = new Set(wb.paths.experimentRuns(name));
+  const out = new Map<string, ConditionRunDir[]>();
+  for (const c of report.conditions) {
+    const runs: ConditionRunDir[] = [];
+    for (const seed of report.seeds) {
+      const cell = `${c.condition}--s${seed}`;
+      if (!cells.has(cell)) continue;
+      runs.push({ id: `${name}--${cell}`, seed, dir: wb.paths.experimentRunDir(name, cell) });
+    }
+    out.set(c.condition, runs);
+  }
+  return out;
+}
+
+const cache = new Map<string, { key: string; stats: ExperimentLatentStats }>();
+
+function versionKey(files: string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const s = statSync(f);
+        return `${s.size}:${s.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join('|');
+}
+
+/** Per condition, per held-out episode, every latent's mean activation and firing rate. */
+export async function experimentLatentStats(wb: Workbench, name: string, report: ExperimentReportView): Promise<ExperimentLatentStats> {
+  const dict = wb.paths.experimentDictionary(name);
+  if (!dict) throw new NotFoundError(`experiment '${name}' has no dictionary (its spec had "dictionary": false, or it was not trained yet)`);
+  const byCond = conditionRuns(wb, name, report);
+  const all = [...byCond.values()].flat();
+  const key = versionKey([join(dict, 'cfg.json'), join(dict, 'model.safetensors'), ...all.map((r) => join(r.dir, 'run.json'))]);
+  const hit = cache.get(name + '\u0000' + wb.paths.root);
+  if (hit && hit.key === key) return hit.stats;
+  if (!currentBackend()) await selectBackend();
+  const model = loadCheckpoint(dict);
+  try {
+    const m = model.cfg.latents;
+    const every = model.cfg.holdoutEvery;
+    const conditions = report.conditions.map((c): ConditionEpisodeStats => {
+      const runs = byCond.get(c.condition) ?? [];
+      const episodes: ConditionEpisodeStats['episodes'] = [];
+      const means: number[] = [];
+      const rates: number[] = [];
+      for (const r of runs) {
+        const s = readEpisodeSample([r.dir], [...CONDITION_RUN_AGENTS], Number.MAX_SAFE_INTEGER, episodeFilter('heldout', every));
+        const z = encodeJoint(model, s.xs, s.rows);
+        const byEp = new Map<number, { sum: Float64Array; fire: Float64Array; rows: number }>();
+        for (let i = 0; i < s.rows; i++) {
+          const e = s.episode[i]!;
+          let acc = byEp.get(e);
+          if (!acc) byEp.set(e, (acc = { sum: new Float64Array(m), fire: new Float64Array(m), rows: 0 }));
+          acc.rows++;
+          for (let j = 0; j < m; j++) {
+            const v = z[i * m + j]!;
+            acc.sum[j] = acc.sum[j]! + v;
+            if (v > 0) acc.fire[j] = acc.fire[j]! + 1;
+          }
+        }
+        for (const [e, acc] of byEp) {
+          episodes.push({ run: r.id, seed: r.seed, episode: e });
+          for (let j = 0; j < m; j++) means.push(acc.sum[j]! / acc.rows);
+          for (let j = 0; j < m; j++) rates.push(acc.fire[j]! / acc.rows);
+        }
+      }
+      return { condition: c.condition, runs, episodes, mean: Float64Array.from(means), rate: Float64Array.from(rates) };
+    });
+    const stats: ExperimentLatentStats = { latents: m, holdoutEvery: every, conditions };
+    if (cache.size > 8) cache.clear();
+    cache.set(name + '\u0000' + wb.paths.root, { key, stats });
+    return stats;
+  } finally {
+    releaseModel(model);
+  }
+}
