@@ -21,6 +21,12 @@ export interface MixingSummary {
   recurrence?: { leak: number; matrix: string };
   /** Maps of rank below their thought count (the superposed family): k directions in an m-dim subspace. */
   superposition?: { subspace: number; thoughts: number; maxAbsCosine: number; meanAbsCosine: number };
+  /**
+   * Transformer-like maps (the layernorm-residual family): the bias RMS relative to the
+   * embedding's (`offset`), the MLP branch's RMS relative to the stream's (`mlp`), the bound
+   * ‖W₂‖·‖W₁‖ on the branch's Lipschitz constant, and whether `inverse` recovers the thoughts.
+   */
+  layerNorm?: { epsilon: number; offset: number; mlp: number; lipschitzBound: number; invertible: boolean };
 }
 
 export interface HiddenMap {

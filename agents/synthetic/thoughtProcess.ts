@@ -2,8 +2,9 @@
 // off by a two-state Markov chain (stationary on-probability = sparsity, mean on-run =
 // persistence) and, while on, has a smoothly varying positive magnitude exp(spread·u) with
 // u an AR(1) process of unit stationary variance. Off thoughts are exactly 0. Sparsity may
-// differ per thought (1 = always on), and a caller may force thoughts on for a step (the
-// correlated family's shared factors do).
+// differ per thought (1 = always on), and so may the mean on-run; a family may replace the value
+// exp(spread·u) by another function of u (layernorm-residual's signed thoughts do), and a
+// caller may force thoughts on for a step (the correlated family's shared factors do).
 import type { Rng } from '../../util/random.js';
 
 export interface ThoughtProcessParams {
@@ -25,6 +26,10 @@ export interface ThoughtSource {
 export interface ThoughtProcessOptions {
   /** Per-thought stationary on-probability (default `sparsity` for all); 1 = always on. */
   sparsity?: ArrayLike<number>;
+  /** Per-thought mean on-run in steps (default `persistence` for all). */
+  persistence?: ArrayLike<number>;
+  /** The value of an active thought from its AR(1) state u (default exp(spread·u)). */
+  value?: (u: number) => number;
 }
 
 export class ThoughtProcess implements ThoughtSource {
@@ -35,7 +40,7 @@ export class ThoughtProcess implements ThoughtSource {
   private readonly pOn: Float64Array;
   private readonly rho: number;
   private readonly innov: number;
-  private readonly spread: number;
+  private readonly value: (u: number) => number;
   private readonly sparsity: Float64Array;
   private started = false;
 
@@ -48,13 +53,14 @@ export class ThoughtProcess implements ThoughtSource {
     this.pOn = new Float64Array(count);
     for (let j = 0; j < count; j++) {
       const s = this.sparsity[j]!;
-      const off = s >= 1 ? 0 : 1 / p.persistence;
+      const off = s >= 1 ? 0 : 1 / (opts.persistence?.[j] ?? p.persistence);
       this.pOff[j] = off;
       this.pOn[j] = s >= 1 ? 1 : (s * off) / (1 - s);
     }
     this.rho = p.smoothness;
     this.innov = Math.sqrt(1 - p.smoothness * p.smoothness);
-    this.spread = p.spread;
+    const spread = p.spread;
+    this.value = opts.value ?? ((x) => Math.exp(spread * x));
   }
 
   reset(): void {
@@ -81,6 +87,6 @@ export class ThoughtProcess implements ThoughtSource {
         u[j] = this.rho * u[j]! + this.innov * rng.normal();
       }
     }
-    for (let j = 0; j < count; j++) out[offset + j] = on[j] || force?.[j] ? Math.exp(this.spread * u[j]!) : 0;
+    for (let j = 0; j < count; j++) out[offset + j] = on[j] || force?.[j] ? this.value(u[j]!) : 0;
   }
 }

@@ -5,4 +5,5 @@ export * from './recurrent.js';
 export * from './heavyTailed.js';
 export * from './hierarchical.js';
 export * from './superposed.js';
+export * from './layerNormResidual.js';
 export * from './registry.js';

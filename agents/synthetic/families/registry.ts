@@ -3,6 +3,7 @@ import { SyntheticConfigError } from '../errors.js';
 import type { SyntheticFamily } from './family.js';
 import { heavyTailedFamily } from './heavyTailed.js';
 import { hierarchicalFamily } from './hierarchical.js';
+import { layerNormResidualFamily } from './layerNormResidual.js';
 import { linearCorrelatedFamily } from './linearCorrelated.js';
 import { mixingFamily } from './mixing.js';
 import { recurrentFamily } from './recurrent.js';
@@ -17,6 +18,7 @@ export const SYNTHETIC_FAMILIES: readonly SyntheticFamily[] = registerAll([
   heavyTailedFamily,
   hierarchicalFamily,
   superposedFamily,
+  layerNormResidualFamily,
 ]);
 
 export function syntheticFamily(name: string): SyntheticFamily {

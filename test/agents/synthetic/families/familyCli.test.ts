@@ -20,7 +20,7 @@ describe('thoughtlens record synthetic --family', () => {
   it('names the field of a bad family or parameter, and lists the families in --help', async () => {
     const bad = await runCliCapture(['-w', tempDir(), 'record', 'synthetic', '--family', 'lstm']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/'family' names unknown family 'lstm' \(families: mixing, linear-correlated, recurrent, heavy-tailed, hierarchical, superposed\)/);
+    expect(bad.stderr).toMatch(/'family' names unknown family 'lstm' \(families: mixing, linear-correlated, recurrent, heavy-tailed, hierarchical, superposed, layernorm-residual\)/);
     const param = await runCliCapture(['-w', tempDir(), 'record', 'synthetic', '--family', 'heavy-tailed', '--family-params', 'leak=0.3']);
     expect(param.code).toBe(2);
     expect(param.stderr).toMatch(/'family\.params\.leak' is not a known field \(known: tail, dense\)/);

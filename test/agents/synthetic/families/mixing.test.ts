@@ -15,7 +15,7 @@ describe('mixing family (the default)', () => {
   it('is deterministic by seed', () => expectDeterministic({ ...cfg, family: 'mixing' }));
 
   it('lists every family once, each with a summary', () => {
-    expect(SYNTHETIC_FAMILIES.map((f) => f.name)).toEqual(['mixing', 'linear-correlated', 'recurrent', 'heavy-tailed', 'hierarchical', 'superposed']);
+    expect(SYNTHETIC_FAMILIES.map((f) => f.name)).toEqual(['mixing', 'linear-correlated', 'recurrent', 'heavy-tailed', 'hierarchical', 'superposed', 'layernorm-residual']);
     for (const f of SYNTHETIC_FAMILIES) expect(f.summary.length).toBeGreaterThan(20);
   });
 
