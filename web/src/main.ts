@@ -5,6 +5,7 @@ import { renderRunsList } from './views/runsList.js';
 import { renderRunView } from './views/runView.js';
 import { renderCompare } from './views/compareView.js';
 import { renderNetworkView } from './views/networkView.js';
+import { renderConditions } from './views/conditionsView.js';
 
 const app = document.getElementById('app')!;
 let dispose: (() => void) | null = null;
@@ -19,6 +20,7 @@ async function route(): Promise<void> {
     if (s.view === 'run' && s.run) dispose = await renderRunView(app, s.run);
     else if (s.view === 'network' && s.run) dispose = await renderNetworkView(app, s.run);
     else if (s.view === 'compare') dispose = await renderCompare(app);
+    else if (s.view === 'conditions') dispose = await renderConditions(app);
     else dispose = await renderRunsList(app);
   } catch (err) {
     clear(app);

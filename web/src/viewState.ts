@@ -1,10 +1,11 @@
-// The view state lives in the URL hash (#/run/<id>?from=…&to=…&latent=…), so a view can be
+// The view state lives in the URL hash (#/run/<id>?from=…&to=…&latent=…,
+// #/conditions?experiment=<name>&latent=<n>), so a view can be
 // shared and reloaded. #/runs/<id>/latents/<n> is a latent's own address: the run view with
 // that latent's panel open (the server redirects /runs/<id>/latents/<n> there). Views read it with `readState()` and change it with `setState()`,
 // which replaces the history entry (no history spam while brushing).
 
 export interface ViewState {
-  view: 'runs' | 'run' | 'compare' | 'network';
+  view: 'runs' | 'run' | 'compare' | 'network' | 'conditions';
   run?: string;
   params: Record<string, string>;
 }
@@ -17,12 +18,13 @@ export function readState(hash = location.hash): ViewState {
   if (parts[0] === 'runs' && parts[1] && parts[2] === 'latents' && /^\d+$/.test(parts[3] ?? '')) return { view: 'run', run: parts[1], params: { ...params, latent: parts[3]! } };
   if (parts[0] === 'network' && parts[1]) return { view: 'network', run: parts[1], params };
   if (parts[0] === 'compare') return { view: 'compare', params };
+  if (parts[0] === 'conditions') return { view: 'conditions', params };
   return { view: 'runs', params };
 }
 
 export function stateToHash(s: ViewState): string {
   const q = new URLSearchParams(Object.entries(s.params).filter(([, v]) => v !== '' && v !== undefined)).toString();
-  const path = s.view === 'run' || s.view === 'network' ? `/${s.view}/${encodeURIComponent(s.run ?? '')}` : s.view === 'compare' ? '/compare' : '/';
+  const path = s.view === 'run' || s.view === 'network' ? `/${s.view}/${encodeURIComponent(s.run ?? '')}` : s.view === 'compare' || s.view === 'conditions' ? `/${s.view}` : '/';
   return `#${path}${q ? `?${q}` : ''}`;
 }
 
