@@ -1,6 +1,7 @@
 // Regenerates docs/img/web-*.png, a screenshot of every view, from a fresh demo workspace
 // (thoughtlens demo --no-serve: a synthetic run with planted conflicts, two dictionaries,
-// codes and a conflict report). Each page is opened with ?static=1 (no live updates) and
+// codes and a conflict report; plus the tiny experiment of experimentFixture.ts for the
+// conditions view). Each page is opened with ?static=1 (no live updates) and
 // shot once body[data-quiescent] says everything is drawn (docs/VIEWS.md).
 //   npm run docs:img            (needs /usr/bin/chromium; about a minute)
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../cli/program.js';
 import { startServer } from '../../server/index.js';
+import { makeExperimentFixture, TINY_CONDITIONS_SPEC } from './experimentFixture.js';
 import { buildWeb, haveChromium, launchChromium } from './webBrowser.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,6 +22,7 @@ export const DOC_SHOTS: [string, string, string][] = [
   ['web-latent.png', '/runs/demo-synthetic/latents/LATENT?static=1', 'run'],
   ['web-structure.png', '/?static=1#/run/demo-synthetic?tab=structure', 'structure'],
   ['web-compare.png', '/?static=1#/compare?a=demo-dictionary&b=demo-dictionary-seed1', 'compare'],
+  ['web-conditions.png', `/?static=1#/conditions?experiment=${TINY_CONDITIONS_SPEC.name}`, 'conditions'],
 ];
 
 async function main(): Promise<void> {
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
   for (const d of ['demo-dictionary', 'demo-dictionary-seed1']) {
     if (!existsSync(join(ws, 'checkpoints', d))) throw new Error(`the demo wrote no checkpoint ${d} (see its output above)`);
   }
+  await makeExperimentFixture(ws);
   const server = await startServer({ workspace: ws, host: '127.0.0.1', port: 0, watchMs: 50 });
   const browser = await launchChromium();
   try {
@@ -44,7 +48,8 @@ async function main(): Promise<void> {
     for (const [file, path, view] of DOC_SHOTS) {
       await page.goto(`${server.url}${path.replace('LATENT', String(latent))}`);
       await page.waitForFunction((v) => document.body.getAttribute('data-quiescent') === v, view, { timeout: 60_000 });
-      await page.screenshot({ path: join(ROOT, 'docs', 'img', file) });
+      // the conditions page is long (behaviour, ranked shift, latent per condition, examples): shot whole
+      await page.screenshot({ path: join(ROOT, 'docs', 'img', file), fullPage: view === 'conditions' });
       console.log(`wrote docs/img/${file}`);
     }
   } finally {
