@@ -109,6 +109,7 @@ export class WorkspacePaths {
     try {
       const d = this.inside(EXPERIMENTS_DIR, name, 'dictionary');
       this.inside(EXPERIMENTS_DIR, name, 'dictionary', 'cfg.json');
+      this.inside(EXPERIMENTS_DIR, name, 'dictionary', 'model.safetensors');
       return d;
     } catch (err) {
       if (err instanceof NotFoundError) return null;

@@ -30,6 +30,14 @@ describe('GET /api/experiments', () => {
     writeFileSync(join(exp('broken'), 'report.json'), '{"name": "broken", "conditions": [');
     exp('unfinished');
     writeFileSync(join(exp('wrong-shape'), 'report.json'), JSON.stringify({ baseline: 'a', seeds: [1], conditions: [{ condition: 'a', metrics: 3 }], shifts: [] }));
+    // a report alone: no dictionary ("dictionary": false), no runs, NaN written as null
+    const m = { estimate: 0.5, lo: 0.25, hi: 0.75 };
+    writeFileSync(join(exp('report-only'), 'report.json'), JSON.stringify({
+      name: 'report-only', baseline: 'a', seeds: [1], alpha: 0.05,
+      conditions: [{ condition: 'a', metrics: { defection: m }, perSeed: [{ seed: 1, defection: 0.5 }] }, { condition: 'b', metrics: { defection: { ...m, lo: null } }, perSeed: [] }],
+      shifts: [{ condition: 'b', metric: 'defection', delta: m, effectSize: null, p: 1, q: 1 }],
+      representation: null,
+    }));
     writeFileSync(join(outside, 'report.json'), JSON.stringify({ secret: true }));
     symlinkSync(outside, join(ws, 'experiments', 'escape'));
     server = await startTestServer({ workspace: ws });
@@ -44,7 +52,7 @@ describe('GET /api/experiments', () => {
     const r = await getJson<ExperimentsResponse>(`${server.url}/api/experiments`);
     expect(r.status).toBe(200);
     const by = Object.fromEntries(r.body.experiments.map((e) => [e.name, e]));
-    expect(Object.keys(by).sort()).toEqual(['broken', name, 'unfinished', 'wrong-shape']); // the symlink out is not listed
+    expect(Object.keys(by).sort()).toEqual(['broken', 'report-only', name, 'unfinished', 'wrong-shape']); // the symlink out is not listed
     expect(by[name]).toMatchObject({ hasReport: true, conditions: 3 });
     expect(by.unfinished).toMatchObject({ hasReport: false });
     expect(by.broken!.error).toMatch(/^experiment 'broken': report\.json is not valid JSON/);
@@ -103,6 +111,17 @@ describe('GET /api/experiments', () => {
     expect(ex[0]!.moves).toHaveLength(6);
     expect(ex[0]!.run).toMatch(new RegExp(`^${name}--cooperating--s[12]$`));
     expect(ex[0]!.episode % 5).toBe(4); // held out: id ≡ 4 (mod 5)
+  });
+
+  it('serves a report without dictionary or runs; its latents are refused with a reason', async () => {
+    const r = await getJson<ExperimentView>(`${server.url}/api/experiments/report-only`);
+    expect(r.status).toBe(200);
+    expect(r.body.representation).toBeNull();
+    expect(r.body.metrics.map((m) => m.key)).toEqual(['defection']);
+    expect(r.body.conditions[1]).toMatchObject({ condition: 'b', runs: [], defectionByEpisode: null, metrics: { defection: { estimate: 0.5, lo: null, hi: 0.75 } } });
+    const l = await getJson<{ error: { message: string } }>(`${server.url}/api/experiments/report-only/latents/0`);
+    expect(l.status).toBe(404);
+    expect(l.body.error.message).toMatch(/has no dictionary/);
   });
 
   it('answers bad input with one line and keeps serving', async () => {
