@@ -16,6 +16,7 @@ export * from './checkpoint/checkpointInfo.js';
 export * from './checkpoint/checkpointRef.js';
 export * from './checkpoint/matchLatents.js';
 export * from './split/split.js';
+export * from './split/witnessLeftover.js';
 export * from './split/metrics.js';
 export * from './split/usageStats.js';
 export * from './split/heldOut.js';

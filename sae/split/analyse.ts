@@ -46,10 +46,10 @@ export function analysisSample(model: SaeModel, runs?: string[], rows?: number):
 /**
  * Split and metrics on the held-out episodes of the given runs (default: the training runs).
  * `previous` (the checkpoint's stored split) carries the witness seed's per-latent stability
- * over, so a recomputed split applies the same reproducibility check as training did.
+ * and leftover over, so a recomputed split applies the same reproducibility check as training did.
  */
-export function analyseOnRuns(model: SaeModel, runs?: string[], thresholds?: SplitThresholds, previous?: Pick<SplitResult, 'stability' | 'seedAgreement'> | null): Analysis {
+export function analyseOnRuns(model: SaeModel, runs?: string[], thresholds?: SplitThresholds, previous?: Pick<SplitResult, 'stability' | 'seedAgreement' | 'witnessLeftover'> | null): Analysis {
   const { sample, set, spreadSample } = analysisSample(model, runs, (thresholds ?? model.cfg.split).sampleRows);
-  const witness: Witness | undefined = previous?.stability ? { r: previous.stability.map((x) => x ?? 0), agreement: previous.seedAgreement } : undefined;
+  const witness: Witness | undefined = previous?.stability ? { r: previous.stability.map((x) => x ?? 0), leftover: previous.witnessLeftover?.map((x) => x ?? 0) ?? null, agreement: previous.seedAgreement } : undefined;
   return analyseModel(model, sample, thresholds, set, witness, spreadSample);
 }

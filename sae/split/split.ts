@@ -66,6 +66,12 @@ export interface SplitResult {
   /** Per latent: |r| of its code with its match in the witness seed (null without a witness). */
   stability: number[] | null;
   /**
+   * Per latent: the share of its evidence the witness leaves in its own residual (witnessLeftover.ts;
+   * ≈ 1: the witness never learned this content, ≈ 0: it explains it its own way); null without a
+   * witness, or from a checkpoint written before it was recorded.
+   */
+  witnessLeftover?: number[] | null;
+  /**
    * Of the latents kept (not dead or rare) that the witness reproduces (|r| ≥ minStability), how
    * many it classes alike; `allMatched`: the same over every Hungarian match, however weak.
    */
@@ -81,6 +87,8 @@ const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null
  */
 export interface Witness {
   r: ArrayLike<number>;
+  /** Per latent: the share of its evidence the witness leaves unexplained (witnessLeftover.ts). */
+  leftover?: ArrayLike<number> | null;
   match?: Int32Array;
   classes?: LatentClass[];
   agreement?: SplitResult['seedAgreement'];
@@ -182,8 +190,12 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
       if (classes[j] === 'dead' || classes[j] === 'rare') continue;
       let best = 0;
       for (let a = 0; a < N; a++) best = Math.max(best, stats.explained[a]![j]!);
-      const strong = stats.active[j]! >= t.strongFrequency * rows && best >= t.strongExplained;
-      if (!(witness.r[j]! >= t.minStability) && !strong) {
+      const frequent = stats.active[j]! >= t.strongFrequency * rows;
+      const strong = frequent && best >= t.strongExplained;
+      // Missed, not contradicted: the witness left most of j's content in its residual, and j's own
+      // evidence is at least half the strong bar.
+      const missed = frequent && best >= t.strongExplained / 2 && (witness.leftover?.[j] ?? 0) >= WITNESS_LEFTOVER;
+      if (!(witness.r[j]! >= t.minStability) && !strong && !missed) {
         classes[j] = 'rare';
         alpha[j] = 0;
       }
@@ -241,9 +253,16 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     pair,
     partners,
     stability: witness ? Array.from(witness.r, r4) : null,
+    witnessLeftover: witness?.leftover ? Array.from(witness.leftover, r4) : null,
     seedAgreement,
   };
 }
+
+/**
+ * A latent the witness does not reproduce is kept when the witness leaves at least this share of its
+ * evidence unexplained (it missed the content rather than explaining it another way).
+ */
+export const WITNESS_LEFTOVER = 0.5;
 
 /** At most this many partner latents explain a decoupled reading (a reading split over a few latents). */
 const MAX_PARTNERS = 3;

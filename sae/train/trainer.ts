@@ -29,6 +29,7 @@ import { DenseEngine } from './denseEngine.js';
 import type { StepStats, TrainEngine } from './engine.js';
 import { learningRate } from './schedule.js';
 import { SparseEngine, sparseSupported } from './sparseEngine.js';
+import { witnessLeftover } from '../split/witnessLeftover.js';
 
 export interface TrainProgress {
   step: number;
@@ -273,9 +274,10 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
           onProgress: o.onProgress ? (p) => o.onProgress!({ ...p, phase: 'witness' }) : undefined,
         });
         const st = crossSeedStability(model, w.model, sample);
+        const leftover = witnessLeftover(model, w.model, sample);
         const wa = analyseModel(w.model, sample, undefined, sampleSet, undefined, spread);
         releaseModel(w.model);
-        witness = { r: st.r, match: st.match, classes: wa.split.classes };
+        witness = { r: st.r, match: st.match, classes: wa.split.classes, leftover };
         state.witness = { seed: wseed, reproduced: Array.from(st.r).filter((r) => r >= cfg.split.minStability).length, latents: cfg.latents, minStability: cfg.split.minStability };
         model.meta.training.witness = state.witness;
       } finally {

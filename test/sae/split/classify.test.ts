@@ -153,6 +153,21 @@ describe('classifyLatents', () => {
     expect(classifyLatents(['A', 'B'], strong, DEFAULT_SPLIT, 'heldout', lone).classes).toEqual(['rare']);
   });
 
+  it('a latent the witness missed (its content left in the witness residual) is kept; one it explains otherwise is rare', () => {
+    // R² 0.4: under the strong bar (0.5), at least half of it; fires on 10% of rows.
+    const s = stats([[true, true, true], [false, false, false]], [100, 100, 100]);
+    for (let j = 0; j < 3; j++) s.explained[0]![j] = 0.4;
+    s.explained[0]![2] = 0.2; // under half the strong bar: the witness decides
+    const witness = { match: Int32Array.from([0, 1, 2]), r: Float64Array.from([0.1, 0.1, 0.1]), leftover: Float64Array.from([0.8, 0.2, 0.9]), classes: ['private-A' as const, 'private-A' as const, 'private-A' as const] };
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT, 'heldout', witness);
+    expect(split.classes).toEqual(['private-A', 'rare', 'rare']);
+    expect(split.witnessLeftover).toEqual([0.8, 0.2, 0.9]);
+    // Rare by frequency: too few rows for the strong-evidence exemptions (under 2% of 1000 rows).
+    const few = stats([[true], [false]], [15]);
+    few.explained[0]![0] = 0.4;
+    expect(classifyLatents(['A', 'B'], few, { ...DEFAULT_SPLIT, minActive: 10 }, 'heldout', { r: [0.1], leftover: [0.9] }).classes).toEqual(['rare']);
+  });
+
   it('agreement with the witness counts reproduced latents classed alike (all matches beside it)', () => {
     const s = stats([[true, true, false, true], [true, false, true, true]], [100, 100, 100, 100]);
     // Weak evidence (R² 0.3 < strongExplained) on latents 0–2, so the witness decides; latent 3 is
