@@ -12,7 +12,8 @@ import type { Interval } from '../util/bootstrap.js';
 import { bootstrapTwoSample } from '../util/bootstrapTwoSample.js';
 import { cohensD } from '../util/cohensD.js';
 import { permutationTest } from '../util/permutationTest.js';
-import { encodeJoint, episodeFilter, loadCheckpoint, readEpisodeSample, trainDictionary, type SaeModel, type TrainProgress } from '../sae/index.js';
+import { loadCheckpoint, trainDictionary, type SaeModel, type TrainProgress } from '../sae/index.js';
+import { episodeLatentStats } from './episodeLatentStats.js';
 import { DEFAULT_DICTIONARY, type DictionarySpec, type ResolvedExperimentSpec } from './experimentSpec.js';
 import { latentPrediction, type LatentPrediction } from './latentPrediction.js';
 import { CONDITION_AGENTS, type ConditionRun } from './recordConditionRuns.js';
@@ -84,28 +85,13 @@ export async function trainConditionDictionary(runs: readonly ConditionRun[], di
 
 /** Per held-out episode (of every seed's run of a condition), per latent: mean activation and firing rate, [episode·m + j]. */
 function episodeStats(model: SaeModel, runs: readonly ConditionRun[]): { mean: Float64Array; rate: Float64Array; episodes: number } {
-  const m = model.cfg.latents;
   const means: number[][] = [];
   const rates: number[][] = [];
   const ids = [...CONDITION_AGENTS];
   for (const r of runs) {
-    const s = readEpisodeSample([r.dir], ids, Number.MAX_SAFE_INTEGER, episodeFilter('heldout', model.cfg.holdoutEvery));
-    const z = encodeJoint(model, s.xs, s.rows);
-    const byEp = new Map<number, { sum: Float64Array; fire: Float64Array; rows: number }>();
-    for (let i = 0; i < s.rows; i++) {
-      const e = s.episode[i]!;
-      let acc = byEp.get(e);
-      if (!acc) byEp.set(e, (acc = { sum: new Float64Array(m), fire: new Float64Array(m), rows: 0 }));
-      acc.rows++;
-      for (let j = 0; j < m; j++) {
-        const v = z[i * m + j]!;
-        acc.sum[j] = acc.sum[j]! + v;
-        if (v > 0) acc.fire[j] = acc.fire[j]! + 1;
-      }
-    }
-    for (const acc of byEp.values()) {
-      means.push(Array.from(acc.sum, (v) => v / acc.rows));
-      rates.push(Array.from(acc.fire, (v) => v / acc.rows));
+    for (const st of episodeLatentStats(model, r.dir, ids)) {
+      means.push(Array.from(st.mean));
+      rates.push(Array.from(st.rate));
     }
   }
   return { mean: Float64Array.from(means.flat()), rate: Float64Array.from(rates.flat()), episodes: means.length };

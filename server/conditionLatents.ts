@@ -7,7 +7,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '../data/index.js';
-import { currentBackend, encodeJoint, episodeFilter, loadCheckpoint, readEpisodeSample, releaseModel, selectBackend } from '../sae/index.js';
+import { episodeLatentStats } from '../experiments/episodeLatentStats.js';
+import { currentBackend, loadCheckpoint, releaseModel, selectBackend } from '../sae/index.js';
 import type { ExperimentReportView } from './experimentReader.js';
 import type { Workbench } from './workbench.js';
 
@@ -88,24 +89,10 @@ export async function experimentLatentStats(wb: Workbench, name: string, report:
       const means: number[] = [];
       const rates: number[] = [];
       for (const r of runs) {
-        const s = readEpisodeSample([r.dir], [...CONDITION_RUN_AGENTS], Number.MAX_SAFE_INTEGER, episodeFilter('heldout', every));
-        const z = encodeJoint(model, s.xs, s.rows);
-        const byEp = new Map<number, { sum: Float64Array; fire: Float64Array; rows: number }>();
-        for (let i = 0; i < s.rows; i++) {
-          const e = s.episode[i]!;
-          let acc = byEp.get(e);
-          if (!acc) byEp.set(e, (acc = { sum: new Float64Array(m), fire: new Float64Array(m), rows: 0 }));
-          acc.rows++;
-          for (let j = 0; j < m; j++) {
-            const v = z[i * m + j]!;
-            acc.sum[j] = acc.sum[j]! + v;
-            if (v > 0) acc.fire[j] = acc.fire[j]! + 1;
-          }
-        }
-        for (const [e, acc] of byEp) {
-          episodes.push({ run: r.id, seed: r.seed, episode: e });
-          for (let j = 0; j < m; j++) means.push(acc.sum[j]! / acc.rows);
-          for (let j = 0; j < m; j++) rates.push(acc.fire[j]! / acc.rows);
+        for (const st of episodeLatentStats(model, r.dir, CONDITION_RUN_AGENTS)) {
+          episodes.push({ run: r.id, seed: r.seed, episode: st.episode });
+          for (let j = 0; j < m; j++) means.push(st.mean[j]!);
+          for (let j = 0; j < m; j++) rates.push(st.rate[j]!);
         }
       }
       return { condition: c.condition, runs, episodes, mean: Float64Array.from(means), rate: Float64Array.from(rates) };
