@@ -14,6 +14,7 @@ export * from './greedyMatching.js';
 export * from './maxIdLeader.js';
 export * from './floodingConsensus.js';
 export * from './scriptedProtocol.js';
+export * from './credulousAgent.js';
 export * from './fault.js';
 export * from './runNetwork.js';
 export * from './propagation.js';

@@ -1,7 +1,9 @@
-// Which agents run a network, by name: 'scripted' (each task's baseline, scriptedProtocol.ts)
-// or 'gru' (the shared learned consensus policy, trained here from a seed: ≈ 7 s at the
-// defaults). Also says, in words, what each recorded hidden coordinate is.
+// Which agents run a network, by name: 'scripted' (each task's baseline, scriptedProtocol.ts),
+// 'gru' (the shared learned consensus policy, trained here from a seed: ≈ 7 s at the
+// defaults) or 'credulous' (the baseline with the LLM-like failure mechanisms of
+// credulousAgent.ts at their defaults, seeded from the training seed). Also says, in words, what each recorded hidden coordinate is.
 import type { Gru } from '../ipd/index.js';
+import { CREDULOUS_DEFAULTS, credulousProtocol } from './credulousAgent.js';
 import { NetworkConfigError } from './errors.js';
 import { gruConsensusPolicy } from './gruConsensusPolicy.js';
 import type { Protocol } from './protocol.js';
@@ -9,7 +11,7 @@ import { scriptedProtocol } from './scriptedProtocol.js';
 import type { TaskName } from './task.js';
 import { trainConsensusPolicy, type ConsensusTrainConfig, type ConsensusTrainInfo } from './trainConsensusPolicy.js';
 
-export const NETWORK_AGENTS = ['scripted', 'gru'] as const;
+export const NETWORK_AGENTS = ['scripted', 'gru', 'credulous'] as const;
 export type NetworkAgentKind = (typeof NETWORK_AGENTS)[number];
 
 /** The recorded state vector of each scripted protocol (stateVector.ts), coordinate by coordinate. */
@@ -35,6 +37,17 @@ export function makeNetworkAgent(kind: string, task: TaskName, train: Partial<Co
   if (kind === 'scripted') {
     const p = scriptedProtocol(task);
     return { protocol: p, model: `scripted:${p.name}`, hiddenDescription: SCRIPTED_HIDDEN[p.name] ?? `${p.hiddenSize}: protocol state vector`, params: { agent: 'scripted' } };
+  }
+  if (kind === 'credulous') {
+    const params = { ...CREDULOUS_DEFAULTS, seed: train.seed ?? CREDULOUS_DEFAULTS.seed };
+    const p = credulousProtocol(task, params) as Protocol<unknown>;
+    const base = scriptedProtocol(task);
+    return {
+      protocol: p,
+      model: `credulous:${base.name}`,
+      hiddenDescription: SCRIPTED_HIDDEN[base.name] ?? `${base.hiddenSize}: protocol state vector`,
+      params: { agent: 'credulous', credulous: { ...params, budget: Number.isFinite(params.budget) ? params.budget : null } },
+    };
   }
   if (kind !== 'gru') throw new NetworkConfigError('agent', `must be one of ${NETWORK_AGENTS.join(', ')}, got '${kind}'`);
   if (task !== 'consensus') throw new NetworkConfigError('agent', `'gru' is a learned consensus policy; task '${task}' has only the scripted agent`);

@@ -1,6 +1,9 @@
-// Networks (issue 19): success rate per task × graph family × size for the scripted baselines
-// and the learned GRU consensus policy (trained once from --policy-seed on 4–8 node graphs,
-// tested on every size), and the spread of injected faults. One graph per (family, size,
+// Networks (issue 19): success rate per task × graph family × size for the scripted baselines,
+// the learned GRU consensus policy (trained once from --policy-seed on 4–8 node graphs,
+// tested on every size) and the credulous agents (credulousAgent.ts at their defaults, agent
+// seed = the instance's seed), and the spread of injected faults; then an ablation of the
+// credulous agents at --ablation-sizes (each mechanism alone, all but one, all), pooled over
+// the three families, on --ablation-seeds per family. One graph per (family, size,
 // seed) and one task instance on it (recordNetwork's episodeInstance: the inputs a recorded
 // run's episode 0 gets; binary inputs of a random bias for consensus). Intervals: 95 %
 // percentile bootstrap over seeds. Faults: at a random node and round in the first half
@@ -9,11 +12,18 @@
 // nodes ever affected, speed = depth / rounds from the fault to the last new depth.
 // Writes artifacts/agents/network-success.json and prints Markdown tables.
 //   npx tsx bench/agents/networkSuccess.bench.ts [--seeds 1,…,10] [--sizes 4,8,16,100] [--big-seeds 1,…,5] [--policy-seed 1]
+//     [--ablation-sizes 16,100] [--ablation-seeds 1,…,10]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CREDULOUS_DEFAULTS,
+  CREDULOUS_MECHANISMS,
   GRAPH_FAMILIES,
   TASKS,
+  credulousOnly,
+  credulousProtocol,
+  scriptedProtocol,
+  type CredulousMechanism,
   bfsDistances,
   episodeInstance,
   generateGraph,
@@ -34,13 +44,19 @@ const bigSeeds = seedList(args['big-seeds'], '1,2,3,4,5');
 const sizes = seedList(args.sizes, '4,8,16,100');
 const policySeed = Number(args['policy-seed'] ?? 1);
 const out = args.out ?? 'artifacts/agents';
+const ablationSizes = seedList(args['ablation-sizes'], '16,100');
+const ablationSeeds = seedList(args['ablation-seeds'], '1,2,3,4,5,6,7,8,9,10');
 
 const t0 = performance.now();
 const gru = makeNetworkAgent('gru', 'consensus', { seed: policySeed });
 const trainSeconds = (performance.now() - t0) / 1000;
-const agents: { name: string; task: TaskName; protocol: Protocol<unknown> }[] = [
-  ...TASKS.map((task) => ({ name: 'scripted', task, protocol: makeNetworkAgent('scripted', task).protocol })),
-  { name: 'gru', task: 'consensus', protocol: gru.protocol },
+const agents: { name: string; task: TaskName; protocol: (seed: number) => Protocol<unknown> }[] = [
+  ...TASKS.map((task) => {
+    const p = makeNetworkAgent('scripted', task).protocol;
+    return { name: 'scripted', task, protocol: () => p };
+  }),
+  { name: 'gru', task: 'consensus', protocol: () => gru.protocol },
+  ...TASKS.map((task) => ({ name: 'credulous', task, protocol: (seed: number) => makeNetworkAgent('credulous', task, { seed }).protocol })),
 ];
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN);
 const ci = (xs: number[]): Interval => bootstrapGroups(xs, mean, { seed: 0, resamples: 1000 });
@@ -65,14 +81,15 @@ for (const a of agents) {
       for (const seed of ss) {
         const g = generateGraph(family, n, seed);
         const inst = episodeInstance(a.task, g, seed, 0);
-        ok.push(runNetwork(inst, a.protocol).check.ok ? 1 : 0);
+        const protocol = a.protocol(seed);
+        ok.push(runNetwork(inst, protocol).check.ok ? 1 : 0);
         const rng = makeRng(seed * 7919 + n);
         const node = rng.int(n);
         const round = rng.int(Math.floor((inst.rounds - 1) / 2) + 1);
         for (const kind of ['wrong-belief', 'liar'] as FaultKind[]) {
           for (const verify of [false, true]) {
             const key = `${kind}${verify ? '+verify' : ''}`;
-            const p = measurePropagation(inst, a.protocol, { kind, node, round }, verify);
+            const p = measurePropagation(inst, protocol, { kind, node, round }, verify);
             const dist = bfsDistances(g, node);
             let depth = 0;
             let lastNew = round;
@@ -109,9 +126,49 @@ for (const a of agents) {
     }
   }
 }
+// Ablation of the credulous agents: which mechanism drives failure at size.
+// Then each mechanism alone at half and twice its default (budget rounded), to show how much a
+// reading depends on the a-priori defaults.
+const scaled = (m: CredulousMechanism, k: number) => {
+  const v = CREDULOUS_DEFAULTS[m] * k;
+  return m === 'budget' ? Math.round(v) : Math.min(1, v);
+};
+const configs: { name: string; on: readonly CredulousMechanism[]; params?: Partial<Record<CredulousMechanism, number>> }[] = [
+  { name: 'none (scripted)', on: [] },
+  ...CREDULOUS_MECHANISMS.map((m) => ({ name: `${m} alone`, on: [m] })),
+  ...CREDULOUS_MECHANISMS.map((m) => ({ name: `all but ${m}`, on: CREDULOUS_MECHANISMS.filter((x) => x !== m) })),
+  { name: 'all (default)', on: CREDULOUS_MECHANISMS },
+  ...CREDULOUS_MECHANISMS.flatMap((m) => [0.5, 2].map((k) => ({ name: `${m} alone = ${scaled(m, k)}`, on: [m], params: { [m]: scaled(m, k) } }))),
+];
+interface AblationRow {
+  config: string;
+  task: string;
+  n: number;
+  instances: number;
+  success: Interval;
+}
+const ablation: AblationRow[] = [];
+for (const c of configs) {
+  for (const task of TASKS) {
+    for (const n of ablationSizes) {
+      const ok: number[] = [];
+      for (const family of GRAPH_FAMILIES) {
+        for (const seed of ablationSeeds) {
+          const inst = episodeInstance(task, generateGraph(family, n, seed), seed, 0);
+          const protocol = c.on.length ? credulousProtocol(task, credulousOnly(c.on, { ...c.params, seed })) : scriptedProtocol(task);
+          ok.push(runNetwork(inst, protocol).check.ok ? 1 : 0);
+        }
+      }
+      ablation.push({ config: c.name, task, n, instances: ok.length, success: ci(ok) });
+    }
+  }
+}
 mkdirSync(out, { recursive: true });
 const file = join(out, 'network-success.json');
-writeFileSync(file, JSON.stringify({ seeds, bigSeeds, sizes, policySeed, policyTrainSeconds: trainSeconds, policy: gru.params, rows }, null, 1));
+writeFileSync(
+  file,
+  JSON.stringify({ seeds, bigSeeds, sizes, policySeed, policyTrainSeconds: trainSeconds, policy: gru.params, rows, ablationSizes, ablationSeeds, ablation }, null, 1),
+);
 const f = (x: Interval, d = 2) => (Number.isNaN(x.estimate) ? '–' : `${x.estimate.toFixed(d)} [${x.lo.toFixed(d)}, ${x.hi.toFixed(d)}]`);
 console.log(`policy trained in ${trainSeconds.toFixed(1)} s; ${file}\n`);
 console.log('| agent | task | family | ' + sizes.map((n) => `n=${n}`).join(' | ') + ' |');
@@ -136,4 +193,11 @@ for (const a of agents) {
       console.log(`| ${a.name} | ${a.task} | ${key} | ${n} | ${avg(pool('success')).toFixed(2)} | ${avg(pool('reach')).toFixed(2)} | ${avg(pool('depth')).toFixed(1)} | ${avg(pool('speed')).toFixed(2)} | ${cont}/${tot} |`);
     }
   }
+}
+console.log(`\nCredulous agents, ablation: success pooled over ${GRAPH_FAMILIES.length} families × ${ablationSeeds.length} seeds\n`);
+console.log('| mechanisms on | ' + TASKS.flatMap((t) => ablationSizes.map((n) => `${t} n=${n}`)).join(' | ') + ' |');
+console.log('|---|' + TASKS.flatMap(() => ablationSizes.map(() => '---')).join('|') + '|');
+for (const c of configs) {
+  const cells = TASKS.flatMap((t) => ablationSizes.map((n) => f(ablation.find((r) => r.config === c.name && r.task === t && r.n === n)!.success)));
+  console.log(`| ${c.name} | ${cells.join(' | ')} |`);
 }

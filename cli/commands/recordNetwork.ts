@@ -95,7 +95,7 @@ export function recordNetworkSource(record: Command, action: ActionFactory): voi
     .option('--nodes <n>', 'nodes of the generated graph (default 16)', intArg)
     .option('--graph-seed <n>', 'seed of the generated graph (default: --seed)', intArg)
     .option('--edges <file>', "your own graph instead: lines 'u v' (and optionally 'nodes N'), or JSON {nodes, edges: [[u, v], …]}")
-    .option('--agent <kind>', `${NETWORK_AGENTS.join(' | ')}: scripted baselines, or the learned GRU consensus policy (trained here from --policy-seed; consensus only) (default scripted)`)
+    .option('--agent <kind>', `${NETWORK_AGENTS.join(' | ')}: scripted baselines, the learned GRU consensus policy (trained here from --policy-seed; consensus only), or the baselines with the LLM-like failure mechanisms of docs/NETWORKS.md at their defaults (seeded by --policy-seed) (default scripted)`)
     .option('-n, --episodes <n>', 'episodes: task instances on the graph (default 200: enough that train can hold every 5th out)', intArg)
     .option('--fault <spec>', `kind@node:round[=value] with kind ${FAULT_KINDS.join(' | ')}, node and round a number or 'random' (per episode), or none (default ${DEFAULT_NETWORK_FAULT})`)
     .option('--fault-share <p>', 'share of episodes with the fault, spread evenly; the rest are clean (default 0.5)', floatArg)
