@@ -8,12 +8,10 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '../data/index.js';
 import { episodeLatentStats } from '../experiments/episodeLatentStats.js';
+import { CONDITION_AGENTS } from '../experiments/recordConditionRuns.js';
 import { currentBackend, loadCheckpoint, releaseModel, selectBackend } from '../sae/index.js';
 import type { ExperimentReportView } from './experimentReader.js';
 import type { Workbench } from './workbench.js';
-
-/** The two agents of every experiment run (experiments/recordConditionRuns.ts CONDITION_AGENTS). */
-export const CONDITION_RUN_AGENTS = ['agent', 'unprimed'] as const;
 
 export interface ConditionRunDir {
   /** Run id the run view opens: `<experiment>--<condition>--s<seed>` (WorkspacePaths.runDir). */
@@ -89,7 +87,7 @@ export async function experimentLatentStats(wb: Workbench, name: string, report:
       const means: number[] = [];
       const rates: number[] = [];
       for (const r of runs) {
-        for (const st of episodeLatentStats(model, r.dir, CONDITION_RUN_AGENTS)) {
+        for (const st of episodeLatentStats(model, r.dir, CONDITION_AGENTS)) {
           episodes.push({ run: r.id, seed: r.seed, episode: st.episode });
           for (let j = 0; j < m; j++) means.push(st.mean[j]!);
           for (let j = 0; j < m; j++) rates.push(st.rate[j]!);
