@@ -40,6 +40,12 @@ export interface SplitThresholds {
   strongExplained: number;
   /** A private latent whose code is explained at R² ≥ this² by up to 3 latents other agents use reads what they read: it joins their users (1 = off). */
   pairCorrelation: number;
+  /**
+   * Two latents whose decoder directions have cosine ≤ −signedCosine, that (almost) never fire
+   * together and whose encoder pre-activations are anti-correlated read the two sides of one
+   * signed variable: they are one signed latent (split.json `signed`; 1 = off).
+   */
+  signedCosine: number;
   /** Rows sampled from the held-out episodes for the split and the metrics. */
   sampleRows: number;
 }
@@ -139,6 +145,7 @@ export const DEFAULT_SPLIT: SplitThresholds = {
   strongFrequency: 0.02,
   strongExplained: 0.5,
   pairCorrelation: 0.8,
+  signedCosine: 0.6,
   sampleRows: 8192,
 };
 
@@ -183,6 +190,7 @@ export function resolveSplitThresholds(s: Partial<SplitThresholds> = {}): SplitT
     strongFrequency: frac(s.strongFrequency, 'split.strongFrequency', DEFAULT_SPLIT.strongFrequency),
     strongExplained: frac(s.strongExplained, 'split.strongExplained', DEFAULT_SPLIT.strongExplained),
     pairCorrelation: frac(s.pairCorrelation, 'split.pairCorrelation', DEFAULT_SPLIT.pairCorrelation),
+    signedCosine: frac(s.signedCosine, 'split.signedCosine', DEFAULT_SPLIT.signedCosine),
     sampleRows: int(s.sampleRows, 'split.sampleRows', DEFAULT_SPLIT.sampleRows),
   };
 }

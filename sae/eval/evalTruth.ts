@@ -9,7 +9,13 @@ import { CheckpointError } from '../errors.js';
 import { encodeJoint } from '../model/inference.js';
 import type { SplitResult } from '../split/split.js';
 import { episodeFilter, type EpisodeSet } from '../split/heldOut.js';
-import { evaluateRecovery, trueClass, type RecoveryOptions, type RecoveryReport } from './recovery.js';
+import { decoderNorms, signedCodes } from '../split/signedPairs.js';
+import {
+  evaluateRecovery,
+  trueClass,
+  type RecoveryOptions,
+  type RecoveryReport,
+} from './recovery.js';
 
 export interface RunTruth {
   owners: string[][];
@@ -37,18 +43,26 @@ interface StructureJson {
 export function readRunTruth(runDir: string): RunTruth {
   const st = readTruthJson<StructureJson>(runDir, 'structure.json');
   const list = st.thoughts ?? st.latents;
-  if (!Array.isArray(list)) throw new CheckpointError(`truth/structure.json has no 'thoughts' (or 'latents') list`, { file: runDir });
+  if (!Array.isArray(list))
+    throw new CheckpointError(`truth/structure.json has no 'thoughts' (or 'latents') list`, {
+      file: runDir,
+    });
   const owners = [...list].sort((a, b) => a.id - b.id).map((t) => [...t.agents]);
   const n = owners.length;
   const table: Table = readTruthTable(runDir, 'latents.arrows');
   const ep = table.getChild('episode');
   const stp = table.getChild('step');
-  if (!ep || !stp) throw new CheckpointError(`truth/latents.arrows needs columns 'episode' and 'step'`, { file: runDir });
+  if (!ep || !stp)
+    throw new CheckpointError(`truth/latents.arrows needs columns 'episode' and 'step'`, {
+      file: runDir,
+    });
   const rows = table.numRows;
   const values = new Float32Array(rows * n);
   const fields = table.schema.fields.filter((f) => f.name !== 'episode' && f.name !== 'step');
   // Synthetic runs carry the common thoughts in 'thoughts' (and per-agent copies after it).
-  const list1 = fields.find((f) => f.name === 'thoughts' && f.type.typeId === Type.FixedSizeList) ?? fields.find((f) => f.type.typeId === Type.FixedSizeList);
+  const list1 =
+    fields.find((f) => f.name === 'thoughts' && f.type.typeId === Type.FixedSizeList) ??
+    fields.find((f) => f.type.typeId === Type.FixedSizeList);
   const readList = (name: string, into: Float32Array) => {
     const field = fields.find((f) => f.name === name)!;
     const col = table.getChild(name)!;
@@ -56,7 +70,11 @@ export function readRunTruth(runDir: string): RunTruth {
     for (const data of col.data) {
       const child = data.children[0]!;
       const width = (field.type as { listSize: number }).listSize;
-      if (width !== n) throw new CheckpointError(`truth/latents.arrows column '${name}' has ${width} values per row, structure.json lists ${n}`, { file: runDir });
+      if (width !== n)
+        throw new CheckpointError(
+          `truth/latents.arrows column '${name}' has ${width} values per row, structure.json lists ${n}`,
+          { file: runDir },
+        );
       const vals = child.values as Float32Array | Float64Array;
       const off = (data.offset + child.offset) * width;
       for (let i = 0; i < data.length * width; i++) into[r * n + i] = vals[off + i]!;
@@ -67,24 +85,35 @@ export function readRunTruth(runDir: string): RunTruth {
   if (list1) {
     readList(list1.name, values);
     const agents = [...new Set(owners.flat())];
-    const copies = agents.filter((a) => fields.some((f) => f.name === `thoughts_${a}` && f.type.typeId === Type.FixedSizeList));
+    const copies = agents.filter((a) =>
+      fields.some((f) => f.name === `thoughts_${a}` && f.type.typeId === Type.FixedSizeList),
+    );
     if (list1.name === 'thoughts' && copies.length) {
       const cols: { agent: string; thought: number; copy: Float32Array }[] = [];
       for (const a of copies) {
         const copy = new Float32Array(rows * n);
         readList(`thoughts_${a}`, copy);
-        owners.forEach((ow, t) => ow.length > 1 && ow.includes(a) && cols.push({ agent: a, thought: t, copy }));
+        owners.forEach(
+          (ow, t) => ow.length > 1 && ow.includes(a) && cols.push({ agent: a, thought: t, copy }),
+        );
       }
       const q = cols.length;
       const dv = new Float32Array(rows * q);
       cols.forEach((c, k) => {
-        for (let r = 0; r < rows; r++) dv[r * q + k] = c.copy[r * n + c.thought]! - values[r * n + c.thought]!;
+        for (let r = 0; r < rows; r++)
+          dv[r * q + k] = c.copy[r * n + c.thought]! - values[r * n + c.thought]!;
       });
       drift = { agent: cols.map((c) => c.agent), thought: cols.map((c) => c.thought), values: dv };
     }
   } else {
-    const numeric = fields.filter((f) => f.type.typeId === Type.Float || f.type.typeId === Type.Int);
-    if (numeric.length !== n) throw new CheckpointError(`truth/latents.arrows has ${numeric.length} value columns, structure.json lists ${n} latents`, { file: runDir });
+    const numeric = fields.filter(
+      (f) => f.type.typeId === Type.Float || f.type.typeId === Type.Int,
+    );
+    if (numeric.length !== n)
+      throw new CheckpointError(
+        `truth/latents.arrows has ${numeric.length} value columns, structure.json lists ${n} latents`,
+        { file: runDir },
+      );
     numeric.forEach((f, j) => {
       const col = table.getChild(f.name)!;
       for (let r = 0; r < rows; r++) values[r * n + j] = Number(col.get(r));
@@ -109,18 +138,47 @@ export interface TruthEvaluation extends RecoveryReport {
   /** The episode set scored and how many episodes it held. */
   episodeSet: EpisodeSet;
   episodesScored: number;
-  /** Per class: latents the split labels with it and true thoughts of it. */
-  countsVsTruth: Record<string, { labelled: number; truth: number }>;
+  /**
+   * Per class: variables the split labels with it (a signed pair once) and true thoughts of it;
+   * `latents`: the latents labelled with it (a signed pair twice).
+   */
+  countsVsTruth: Record<string, { labelled: number; truth: number; latents: number }>;
+  /**
+   * Signed pairs the split found (split.json `signed`). The figures above score each pair as one
+   * signed latent, z_j‖D_j‖ − z_k‖D_k‖; `perLatent` scores every latent on its own, each half of a
+   * pair matched separately (null when there are no pairs: the figures above are already that).
+   */
+  signedPairs: number;
+  perLatent: {
+    mcc: RecoveryReport['mcc'];
+    structureF1: number;
+    classPrecision: number;
+    classRecall: number;
+  } | null;
 }
 
 /** Encodes the run's steps and scores the recovery against its truth. */
-export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: string, o: EvalTruthOptions = {}): TruthEvaluation {
+export function evaluateOnRun(
+  model: SaeModel,
+  split: SplitResult,
+  runDir: string,
+  o: EvalTruthOptions = {},
+): TruthEvaluation {
   const truth = readRunTruth(runDir);
   const run = openRun(runDir);
   const ids = model.cfg.agents.map((a) => a.id);
   const trainedOn = model.meta.training.runs.some((r) => resolve(r.dir) === resolve(runDir));
-  const set: EpisodeSet = o.episodes === undefined || o.episodes === 'auto' ? (trainedOn && model.cfg.holdoutEvery >= 2 ? 'heldout' : 'all') : o.episodes;
-  if (set !== 'all' && model.cfg.holdoutEvery < 2) throw new CheckpointError(`the checkpoint held no episodes out of training (holdoutEvery ${model.cfg.holdoutEvery}); use --episodes all`, { file: runDir });
+  const set: EpisodeSet =
+    o.episodes === undefined || o.episodes === 'auto'
+      ? trainedOn && model.cfg.holdoutEvery >= 2
+        ? 'heldout'
+        : 'all'
+      : o.episodes;
+  if (set !== 'all' && model.cfg.holdoutEvery < 2)
+    throw new CheckpointError(
+      `the checkpoint held no episodes out of training (holdoutEvery ${model.cfg.holdoutEvery}); use --episodes all`,
+      { file: runDir },
+    );
   const keep = episodeFilter(set, model.cfg.holdoutEvery) ?? (() => true);
   let total = 0;
   const scored = new Set<number>();
@@ -131,7 +189,8 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
       scored.add(b.episode[r]!);
     }
   }
-  if (total === 0) throw new CheckpointError(`the run has no steps in the '${set}' episodes`, { file: runDir });
+  if (total === 0)
+    throw new CheckpointError(`the run has no steps in the '${set}' episodes`, { file: runDir });
   const want = Math.min(o.maxRows ?? 4096, total);
   const every = Math.max(1, Math.floor(total / Math.max(1, want)));
   const m = model.cfg.latents;
@@ -145,7 +204,11 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
   const keys: number[] = [];
   const flush = (k: number) => {
     if (!k) return;
-    const z = encodeJoint(model, buf.map((b, a) => b.subarray(0, k * model.cfg.agents[a]!.dim)), k);
+    const z = encodeJoint(
+      model,
+      buf.map((b, a) => b.subarray(0, k * model.cfg.agents[a]!.dim)),
+      k,
+    );
     codes.set(z, (got - k) * m);
     keys.length = 0;
   };
@@ -156,7 +219,9 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
       if (seen++ % every !== 0) continue;
       const tr = truth.rowOf.get(key(b.episode[r]!, b.step[r]!));
       if (tr === undefined) continue;
-      model.cfg.agents.forEach((a, i) => buf[i]!.set(b.hidden[i]!.subarray(r * a.dim, (r + 1) * a.dim), pending * a.dim));
+      model.cfg.agents.forEach((a, i) =>
+        buf[i]!.set(b.hidden[i]!.subarray(r * a.dim, (r + 1) * a.dim), pending * a.dim),
+      );
       tv.set(truth.values.subarray(tr * truth.n, (tr + 1) * truth.n), got * truth.n);
       if (q) dv.set(truth.drift!.values.subarray(tr * q, (tr + 1) * q), got * q);
       got++;
@@ -169,15 +234,62 @@ export function evaluateOnRun(model: SaeModel, split: SplitResult, runDir: strin
     if (got >= want) break;
   }
   flush(pending);
-  if (got < 10) throw new CheckpointError(`only ${got} steps of the run have ground truth; cannot score`, { file: runDir });
-  const drift = q ? { agents: truth.drift!.agent, thoughts: truth.drift!.thought, values: dv.subarray(0, got * q) } : undefined;
-  const rep = evaluateRecovery({ owners: truth.owners, values: tv.subarray(0, got * truth.n), rows: got, drift }, codes.subarray(0, got * m), m, split.classes, ids, o);
+  if (got < 10)
+    throw new CheckpointError(`only ${got} steps of the run have ground truth; cannot score`, {
+      file: runDir,
+    });
+  const drift = q
+    ? {
+        agents: truth.drift!.agent,
+        thoughts: truth.drift!.thought,
+        values: dv.subarray(0, got * q),
+      }
+    : undefined;
+  const truthLatents = {
+    owners: truth.owners,
+    values: tv.subarray(0, got * truth.n),
+    rows: got,
+    drift,
+  };
+  const z = codes.subarray(0, got * m);
+  const signed = split.signed ?? [];
+  const pairs = signed.filter((k, j) => k > j).length;
+  let rep: RecoveryReport;
+  let perLatent: TruthEvaluation['perLatent'] = null;
+  if (pairs) {
+    // The signed pair's partner leaves the scoring (its column folded into the pair's first latent).
+    const classes = split.classes.map((c, j) => (signed[j]! >= 0 && signed[j]! < j ? 'dead' : c));
+    rep = evaluateRecovery(
+      truthLatents,
+      signedCodes(z, m, got, signed, decoderNorms(model)),
+      m,
+      classes,
+      ids,
+      o,
+    );
+    const each = evaluateRecovery(truthLatents, z, m, split.classes, ids, o);
+    perLatent = {
+      mcc: each.mcc,
+      structureF1: each.structure.f1,
+      classPrecision: each.classPrecision,
+      classRecall: each.classRecall,
+    };
+  } else rep = evaluateRecovery(truthLatents, z, m, split.classes, ids, o);
   const countsVsTruth: TruthEvaluation['countsVsTruth'] = {};
-  for (const [c, k] of Object.entries(split.counts)) countsVsTruth[c] = { labelled: k, truth: 0 };
+  const variables = split.signedCounts ?? split.counts;
+  for (const [c, k] of Object.entries(split.counts))
+    countsVsTruth[c] = { labelled: variables[c] ?? k, truth: 0, latents: k };
   truth.owners.forEach((ow) => {
     const c = trueClass(ow, ids);
-    countsVsTruth[c] ??= { labelled: 0, truth: 0 };
+    countsVsTruth[c] ??= { labelled: 0, truth: 0, latents: 0 };
     countsVsTruth[c].truth++;
   });
-  return { ...rep, episodeSet: set, episodesScored: scored.size, countsVsTruth };
+  return {
+    ...rep,
+    episodeSet: set,
+    episodesScored: scored.size,
+    countsVsTruth,
+    signedPairs: pairs,
+    perLatent,
+  };
 }

@@ -75,7 +75,19 @@ export interface SplitResult {
    * Of the latents kept (not dead or rare) that the witness reproduces (|r| ≥ minStability), how
    * many it classes alike; `allMatched`: the same over every Hungarian match, however weak.
    */
-  seedAgreement: { matched: number; agree: number; fraction: number; allMatched?: { matched: number; agree: number; fraction: number } } | null;
+  seedAgreement: {
+    matched: number;
+    agree: number;
+    fraction: number;
+    allMatched?: { matched: number; agree: number; fraction: number };
+  } | null;
+  /**
+   * Per latent: the other half of its signed pair (signedPairs.ts: the two latents read the two
+   * sides of one signed variable and share a class), else −1; absent in older checkpoints.
+   */
+  signed?: number[];
+  /** `counts` with each signed pair counted once (the number of variables per class). */
+  signedCounts?: Record<string, number>;
 }
 
 const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null) as number;
@@ -94,7 +106,14 @@ export interface Witness {
   agreement?: SplitResult['seedAgreement'];
 }
 
-export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThresholds, sampleSet: SplitResult['sampleSet'] = 'heldout', witness?: Witness): SplitResult {
+export function classifyLatents(
+  agents: string[],
+  stats: UsageStats,
+  t: SplitThresholds,
+  sampleSet: SplitResult['sampleSet'] = 'heldout',
+  witness?: Witness,
+  signedPartner?: ArrayLike<number>,
+): SplitResult {
   const m = stats.active.length;
   const N = agents.length;
   const rows = stats.rows;
@@ -109,7 +128,10 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     for (let a = 0; a < N; a++) max = Math.max(max, stats.blockNorm[a]![j]! || 0);
     const use: boolean[] = [];
     for (let a = 0; a < N; a++) {
-      const thr = Math.max(t.minExplained, stats.nullMean[a]![j]! + t.nullSigmas * stats.nullSd[a]![j]!);
+      const thr = Math.max(
+        t.minExplained,
+        stats.nullMean[a]![j]! + t.nullSigmas * stats.nullSd[a]![j]!,
+      );
       threshold[a]![j] = r4(thr);
       relevance[a]![j] = r4(max > 0 ? stats.blockNorm[a]![j]! / max : 0);
       use.push(stats.explained[a]![j]! >= thr);
@@ -119,7 +141,13 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     const al = use.filter(Boolean).length;
     let cls: LatentClass;
     if (n === 0) cls = 'dead';
-    else if (n < t.minActive || n / Math.max(1, rows) < t.rareFrequency || al === 0 || stats.episodeSpread[j]! < minSpread) cls = 'rare';
+    else if (
+      n < t.minActive ||
+      n / Math.max(1, rows) < t.rareFrequency ||
+      al === 0 ||
+      stats.episodeSpread[j]! < minSpread
+    )
+      cls = 'rare';
     else cls = classOfUsers(agents, use);
     classes.push(cls);
     alpha.push(cls === 'dead' || cls === 'rare' ? 0 : al);
@@ -134,10 +162,13 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
   const pair = new Array<number>(m).fill(-1);
   const partners: number[][] = Array.from({ length: m }, () => []);
   if (t.pairCorrelation < 1) {
-    const kept = classes.map((c, j) => (c === 'dead' || c === 'rare' ? -1 : j)).filter((j) => j >= 0);
+    const kept = classes
+      .map((c, j) => (c === 'dead' || c === 'rare' ? -1 : j))
+      .filter((j) => j >= 0);
     const p = kept.length;
     const sub = new Float32Array(rows * p);
-    for (let r = 0; r < rows; r++) kept.forEach((j, c) => (sub[r * p + c] = stats.codes[r * m + j]!));
+    for (let r = 0; r < rows; r++)
+      kept.forEach((j, c) => (sub[r * p + c] = stats.codes[r * m + j]!));
     const C = pearsonMatrix(sub, p, sub, p, rows);
     const corr = (x: number, y: number) => (Number.isFinite(C[x * p + y]!) ? C[x * p + y]! : 0);
     const bar = t.pairCorrelation * t.pairCorrelation;
@@ -145,7 +176,9 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     for (let x = 0; x < p; x++) {
       const i = kept[x]!;
       if (!classes[i]!.startsWith('private-')) continue;
-      const pool = [...Array(p).keys()].filter((y) => y !== x && uses[kept[y]!]!.some((u, a) => u && !uses[i]![a]));
+      const pool = [...Array(p).keys()].filter(
+        (y) => y !== x && uses[kept[y]!]!.some((u, a) => u && !uses[i]![a]),
+      );
       const chosen: number[] = [];
       let r2 = 0;
       while (chosen.length < MAX_PARTNERS && r2 < bar) {
@@ -194,7 +227,10 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
       const strong = frequent && best >= t.strongExplained;
       // Missed, not contradicted: the witness left most of j's content in its residual, and j's own
       // evidence is at least half the strong bar.
-      const missed = frequent && best >= t.strongExplained / 2 && (witness.leftover?.[j] ?? 0) >= WITNESS_LEFTOVER;
+      const missed =
+        frequent &&
+        best >= t.strongExplained / 2 &&
+        (witness.leftover?.[j] ?? 0) >= WITNESS_LEFTOVER;
       if (!(witness.r[j]! >= t.minStability) && !strong && !missed) {
         classes[j] = 'rare';
         alpha[j] = 0;
@@ -219,14 +255,38 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
       seedAgreement = { ...tally(true), allMatched: all };
     } else seedAgreement = witness.agreement ?? null;
   }
-  const counts: Record<string, number> = { shared: 0, ...Object.fromEntries(agents.map((a) => [`private-${a}`, 0])), rare: 0, dead: 0 };
+  // Signed pairs (signedPairs.ts): two kept latents reading the two sides of one signed variable
+  // are one variable: both take the union of their users, and count once in `signedCounts`.
+  const signed = new Array<number>(m).fill(-1);
+  if (signedPartner) {
+    const kept = (j: number) => classes[j] !== 'dead' && classes[j] !== 'rare';
+    for (let j = 0; j < m; j++) {
+      const k = signedPartner[j]!;
+      if (!(k > j) || !kept(j) || !kept(k)) continue;
+      const users = agents.map(
+        (a) =>
+          membersOf(agents, classes[j]!).includes(a) || membersOf(agents, classes[k]!).includes(a),
+      );
+      classes[j] = classes[k] = classOfUsers(agents, users);
+      alpha[j] = alpha[k] = users.filter(Boolean).length;
+      signed[j] = k;
+      signed[k] = j;
+    }
+  }
+  const counts: Record<string, number> = {
+    shared: 0,
+    ...Object.fromEntries(agents.map((a) => [`private-${a}`, 0])),
+    rare: 0,
+    dead: 0,
+  };
   const individual: Record<string, number[]> = Object.fromEntries(agents.map((a) => [a, []]));
   classes.forEach((cls, j) => {
     counts[cls] = (counts[cls] ?? 0) + 1;
     if (cls === 'dead' || cls === 'rare') return;
-    const members = cls === 'shared' ? agents : cls.startsWith('private-') ? [cls.slice(8)] : cls.slice(8).split('+');
-    for (const a of members) individual[a]!.push(j);
+    for (const a of membersOf(agents, cls)) individual[a]!.push(j);
   });
+  const signedCounts = { ...counts };
+  signed.forEach((k, j) => k >= 0 && k < j && signedCounts[classes[j]!]!--);
   const r4s = (xs: Float64Array[]) => xs.map((x) => Array.from(x, r4));
   return {
     format: 'thoughtlens-split',
@@ -255,6 +315,8 @@ export function classifyLatents(agents: string[], stats: UsageStats, t: SplitThr
     stability: witness ? Array.from(witness.r, r4) : null,
     witnessLeftover: witness?.leftover ? Array.from(witness.leftover, r4) : null,
     seedAgreement,
+    signed,
+    signedCounts,
   };
 }
 
@@ -273,13 +335,25 @@ const MAX_PARTNERS = 3;
  */
 function explainedByCodes(x: number, ys: number[], corr: (a: number, b: number) => number): number {
   const n = ys.length;
-  const A = Float64Array.from({ length: n * n }, (_, q) => (q % n === Math.floor(q / n) ? 1 + 1e-6 : corr(ys[Math.floor(q / n)]!, ys[q % n]!)));
+  const A = Float64Array.from({ length: n * n }, (_, q) =>
+    q % n === Math.floor(q / n) ? 1 + 1e-6 : corr(ys[Math.floor(q / n)]!, ys[q % n]!),
+  );
   const b = Float64Array.from(ys, (y) => corr(y, x));
   const w = choleskySolve(A, n, b, 1);
   if (!w) return 0;
   let r2 = 0;
   for (let i = 0; i < n; i++) r2 += b[i]! * w[i]!;
   return Math.min(1, Math.max(0, r2));
+}
+
+/** The agents a kept class names (shared: all; private-A: A; partial-A+B: A and B). */
+function membersOf(agents: string[], cls: LatentClass): string[] {
+  if (cls === 'dead' || cls === 'rare') return [];
+  return cls === 'shared'
+    ? agents
+    : cls.startsWith('private-')
+      ? [cls.slice(8)]
+      : cls.slice(8).split('+');
 }
 
 /** The class of a latent used by the agents marked in `use` (at least one): shared, private or partial. */
@@ -291,8 +365,13 @@ function classOfUsers(agents: string[], use: readonly boolean[]): LatentClass {
 }
 
 /** Median episode spread of the latents that fire on at least minActive sample rows (0 if none). */
-export function typicalSpread(stats: Pick<UsageStats, 'active' | 'episodeSpread'>, minActive: number): number {
-  const md = median(Array.from(stats.episodeSpread).filter((_, j) => stats.active[j]! >= minActive));
+export function typicalSpread(
+  stats: Pick<UsageStats, 'active' | 'episodeSpread'>,
+  minActive: number,
+): number {
+  const md = median(
+    Array.from(stats.episodeSpread).filter((_, j) => stats.active[j]! >= minActive),
+  );
   return Number.isNaN(md) ? 0 : md;
 }
 

@@ -1,0 +1,143 @@
+// Signed pairs: two latents reading the two sides of one signed variable are found from the
+// decoder, co-firing and the encoder, take one class, count once, and score as one signed latent.
+import { describe, expect, it } from 'vitest';
+import {
+  classifyLatents,
+  DEFAULT_SPLIT,
+  resolveSaeConfig,
+  type UsageStats,
+} from '../../../sae/index.js';
+import type { SaeModel } from '../../../sae/checkpoint/checkpoint.js';
+import { findSignedPairs, signedCodes } from '../../../sae/split/signedPairs.js';
+import { makeRng } from '../../../util/random.js';
+
+/**
+ * A hand-built dictionary over a 2-d agent A (B's state is always 0): rows x = (s, t) with s signed (standard normal) and t ≥ 0 half the
+ * time. Latents: 0 reads +s, 1 reads −s (decoder (−1, 0)), 2 reads t, 3 has decoder (−1, 0) but
+ * encoder along t (fires with 2, not against 0).
+ */
+function model(): SaeModel {
+  const cfg = resolveSaeConfig({
+    agents: [
+      { id: 'A', dim: 2 },
+      { id: 'B', dim: 1 },
+    ],
+    latents: 4,
+    k: 1,
+    seed: 1,
+  });
+  const enc = Float32Array.from([1, -1, 0, 0, 0, 0, 1, 1]); // d × m, row-major (input i, latent j)
+  const dec = Float32Array.from([1, 0, -1, 0, 0, 1, -1, 0]); // m × d
+  return {
+    cfg,
+    params: {
+      'enc.A.W': { data: enc, shape: [2, 4] },
+      'enc.b': { data: new Float32Array(4), shape: [4] },
+      'dec.A.W': { data: dec, shape: [4, 2] },
+      'dec.A.b': { data: new Float32Array(2), shape: [2] },
+      // Agent B holds nothing (zero state, zero weights).
+      'enc.B.W': { data: new Float32Array(4), shape: [1, 4] },
+      'dec.B.W': { data: new Float32Array(4), shape: [4, 1] },
+      'dec.B.b': { data: new Float32Array(1), shape: [1] },
+    },
+    norms: [
+      { mean: new Float32Array(2), scale: 1 },
+      { mean: new Float32Array(1), scale: 1 },
+    ],
+    threshold: NaN,
+    meta: {} as SaeModel['meta'],
+  };
+}
+
+function sample(rows: number) {
+  const rng = makeRng(7);
+  const x = new Float32Array(rows * 2);
+  for (let r = 0; r < rows; r++) {
+    x[r * 2] = rng.normal();
+    x[r * 2 + 1] = rng.next() < 0.5 ? rng.next() + 0.1 : 0;
+  }
+  const codes = new Float32Array(rows * 4);
+  for (let r = 0; r < rows; r++) {
+    const [s, t] = [x[r * 2]!, x[r * 2 + 1]!];
+    codes.set([Math.max(0, s), Math.max(0, -s), t, t], r * 4);
+  }
+  return { xs: [x, new Float32Array(rows)], rows, episode: new Int32Array(rows), codes };
+}
+
+describe('findSignedPairs', () => {
+  it('pairs the two sides of a signed variable and nothing else', () => {
+    const s = sample(2000);
+    const partner = findSignedPairs(model(), s, s.codes, () => true, DEFAULT_SPLIT.signedCosine);
+    // 0 and 1: opposite decoders, never together, pre-activations r = −1. 3 has 1's decoder
+    // direction opposite 0's too, but fires with 0 on half of 0's rows and its encoder reads t.
+    expect(Array.from(partner)).toEqual([1, 0, -1, -1]);
+  });
+
+  it('signedCosine 1 turns it off; ineligible latents never pair', () => {
+    const s = sample(500);
+    expect(Array.from(findSignedPairs(model(), s, s.codes, () => true, 1))).toEqual([
+      -1, -1, -1, -1,
+    ]);
+    expect(Array.from(findSignedPairs(model(), s, s.codes, (j) => j !== 1, 0.6))).toEqual([
+      -1, -1, -1, -1,
+    ]);
+  });
+
+  it('folds a pair into one signed code: z_j‖D_j‖ − z_k‖D_k‖', () => {
+    const codes = Float32Array.from([2, 0, 5, 0, 3, 1]); // 2 rows × 3 latents
+    const out = signedCodes(codes, 3, 2, [1, 0, -1], [1, 2, 1]);
+    expect(Array.from(out)).toEqual([2, 0, 5, -6, 0, 1]);
+  });
+});
+
+function stats(used: boolean[][], active: number[]): UsageStats {
+  const m = active.length;
+  const per = (f: (a: number, j: number) => number) =>
+    used.map((_, a) => Float64Array.from({ length: m }, (_, j) => f(a, j)));
+  return {
+    rows: 1000,
+    episodes: 10,
+    active: Int32Array.from(active),
+    episodeSpread: Float64Array.from(active, () => 8),
+    spreadEpisodes: 10,
+    l0: 2,
+    explained: per((a, j) => (used[a]![j] ? 0.6 : 0.001)),
+    nullMean: per(() => 0.001),
+    nullSd: per(() => 0.001),
+    scaling: per((a, j) => (used[a]![j] ? 1 : 0)),
+    scalingLo: per(() => 0),
+    scalingHi: per(() => 1),
+    blockNorm: per((a, j) => (used[a]![j] ? 1 : 0)),
+    fvu: [0.1, 0.1],
+    codes: new Float32Array(1000 * m),
+  };
+}
+
+describe('classifyLatents with signed pairs', () => {
+  it('a pair takes the union of its halves’ users and counts once; a rare half is not merged', () => {
+    const s = stats(
+      [
+        [true, true, false, true, false],
+        [false, true, true, false, true],
+      ],
+      [100, 100, 100, 100, 5],
+    );
+    const split = classifyLatents(
+      ['A', 'B'],
+      s,
+      { ...DEFAULT_SPLIT, pairCorrelation: 1 },
+      'heldout',
+      undefined,
+      [1, 0, -1, 4, 3],
+    );
+    expect(split.classes).toEqual(['shared', 'shared', 'private-B', 'private-A', 'rare']);
+    expect(split.signed).toEqual([1, 0, -1, -1, -1]);
+    expect(split.counts).toMatchObject({ shared: 2, 'private-A': 1, 'private-B': 1, rare: 1 });
+    expect(split.signedCounts).toMatchObject({
+      shared: 1,
+      'private-A': 1,
+      'private-B': 1,
+      rare: 1,
+    });
+  });
+});
