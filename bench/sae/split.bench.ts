@@ -52,6 +52,10 @@ interface Row {
   classRecall: number;
   f1: number;
   mcc: number;
+  /** F1 and MCC with every latent scored on its own (each half of a signed pair matched separately). */
+  f1PerLatent: number;
+  mccPerLatent: number;
+  signedPairs: number;
   fvu: number;
   minPrecision: number;
   minPrecisionWithDrift: number;
@@ -106,6 +110,9 @@ try {
           classRecall: rep.classRecall,
           f1: rep.structure.f1,
           mcc: rep.mcc.pearson,
+          f1PerLatent: rep.perLatent?.structureF1 ?? rep.structure.f1,
+          mccPerLatent: rep.perLatent?.mcc.pearson ?? rep.mcc.pearson,
+          signedPairs: rep.signedPairs,
           fvu: fvus.reduce((s, x) => s + x, 0) / fvus.length,
           minPrecision: Math.min(...Object.values(precision).filter(Number.isFinite)),
           minPrecisionWithDrift: Math.min(...Object.values(precisionWithDrift).filter((x): x is number => x !== null && Number.isFinite(x))),
@@ -134,8 +141,8 @@ function meanCi(xs: number[]): string {
 }
 const lines: string[] = [];
 const classes = [...new Set(rows.flatMap((r) => Object.keys(r.precision)))].sort();
-lines.push(`| family | size | latents / k | labelled (${classes.join(' / ')}, rare, dead) vs truth | ${classes.map((c) => `prec ${c}`).join(' | ')} | ${classes.map((c) => `rec ${c}`).join(' | ')} | min prec | min prec (drift counted) | min prec (rank ρ) | F1 | MCC | FVU | seed agreement (reproduced / all matches) | cells meeting target (strict / drift counted) |`);
-lines.push(`|${'---|'.repeat(12 + 2 * classes.length)}`);
+lines.push(`| family | size | latents / k | labelled (${classes.join(' / ')}, rare, dead) vs truth | ${classes.map((c) => `prec ${c}`).join(' | ')} | ${classes.map((c) => `rec ${c}`).join(' | ')} | min prec | min prec (drift counted) | min prec (rank ρ) | F1 | MCC | signed pairs | F1 / MCC per latent (pairs unmerged) | FVU | seed agreement (reproduced / all matches) | cells meeting target (strict / drift counted) |`);
+lines.push(`|${'---|'.repeat(14 + 2 * classes.length)}`);
 for (const family of families) {
   for (const over of overs) {
     const g = rows.filter((r) => r.family === family && r.over === over);
@@ -145,7 +152,7 @@ for (const family of families) {
     const ok = g.filter((r) => r.minPrecision >= 0.9 && r.f1 >= 0.95 && r.mcc >= 0.85).length;
     const okD = g.filter((r) => r.minPrecisionWithDrift >= 0.9 && r.f1 >= 0.95 && r.mcc >= 0.85).length;
     lines.push(
-      `| ${family} | ${over === 'auto' ? 'auto' : `${over}×`} | ${[...new Set(g.map((r) => `${r.latents}/${r.k}`))].join(', ')} | ${g.map(lab).join('; ')} vs ${tru} | ${classes.map((c) => meanCi(g.map((r) => r.precision[c]!))).join(' | ')} | ${classes.map((c) => meanCi(g.map((r) => r.recall[c]!))).join(' | ')} | ${meanCi(g.map((r) => r.minPrecision))} | ${meanCi(g.map((r) => r.minPrecisionWithDrift))} | ${meanCi(g.map((r) => r.minPrecisionByRank))} | ${meanCi(g.map((r) => r.f1))} | ${meanCi(g.map((r) => r.mcc))} | ${meanCi(g.map((r) => r.fvu))} | ${meanCi(g.map((r) => r.seedAgreement ?? NaN))} / ${meanCi(g.map((r) => r.seedAgreementAll ?? NaN))} | ${ok}/${g.length} · ${okD}/${g.length} |`,
+      `| ${family} | ${over === 'auto' ? 'auto' : `${over}×`} | ${[...new Set(g.map((r) => `${r.latents}/${r.k}`))].join(', ')} | ${g.map(lab).join('; ')} vs ${tru} | ${classes.map((c) => meanCi(g.map((r) => r.precision[c]!))).join(' | ')} | ${classes.map((c) => meanCi(g.map((r) => r.recall[c]!))).join(' | ')} | ${meanCi(g.map((r) => r.minPrecision))} | ${meanCi(g.map((r) => r.minPrecisionWithDrift))} | ${meanCi(g.map((r) => r.minPrecisionByRank))} | ${meanCi(g.map((r) => r.f1))} | ${meanCi(g.map((r) => r.mcc))} | ${g.map((r) => r.signedPairs).join(', ')} | ${meanCi(g.map((r) => r.f1PerLatent))} / ${meanCi(g.map((r) => r.mccPerLatent))} | ${meanCi(g.map((r) => r.fvu))} | ${meanCi(g.map((r) => r.seedAgreement ?? NaN))} / ${meanCi(g.map((r) => r.seedAgreementAll ?? NaN))} | ${ok}/${g.length} · ${okD}/${g.length} |`,
     );
   }
 }
