@@ -47,15 +47,22 @@ export function hasExactOptimum(style: CompiledStyle): boolean {
 }
 
 export function optimum(style: CompiledStyle, horizon: number): Optimum {
-  const m = exactMachine(style);
-  const q = solve(m, horizon, Math.max);
-  const worst = solve(m, horizon, Math.min);
+  return machineOptimum(exactMachine(style), horizon, PAYOFF, style.name);
+}
+
+/**
+ * The exact optimum against any co-player machine in any 2-action repeated game: `payoff` is
+ * the agent's reward indexed 2·own + other (the prisoner's dilemma's PAYOFF by default).
+ */
+export function machineOptimum(m: ExactMachine, horizon: number, payoff: readonly number[] = PAYOFF, name = ''): Optimum {
+  const q = solve(m, horizon, Math.max, payoff);
+  const worst = solve(m, horizon, Math.min, payoff);
   const value = (qq: Float64Array, pick: (a: number, b: number) => number): number => pick(qq[m.initial * 2]!, qq[m.initial * 2 + 1]!);
-  return { style: style.name, horizon, best: horizon === 0 ? 0 : value(q, Math.max), worst: horizon === 0 ? 0 : value(worst, Math.min), nStates: m.nStates, q };
+  return { style: name, horizon, best: horizon === 0 ? 0 : value(q, Math.max), worst: horizon === 0 ? 0 : value(worst, Math.min), nStates: m.nStates, q };
 }
 
 /** Backward induction; pick = max (best response) or min (worst response). */
-function solve(m: ExactMachine, horizon: number, pick: (a: number, b: number) => number): Float64Array {
+function solve(m: ExactMachine, horizon: number, pick: (a: number, b: number) => number, payoff: readonly number[]): Float64Array {
   const k = m.nStates;
   const q = new Float64Array(horizon * k * 2);
   let vNext = new Float64Array(k); // value with 0 rounds left
@@ -65,8 +72,8 @@ function solve(m: ExactMachine, horizon: number, pick: (a: number, b: number) =>
       const pc = m.coop[s]!;
       for (let a = 0; a < 2; a++) {
         // co-player's outcome index: own (co-player) move first, then ours
-        const afterC = PAYOFF[2 * a]! + vNext[m.next[s * 4 + a]!]!;
-        const afterD = PAYOFF[2 * a + 1]! + vNext[m.next[s * 4 + 2 + a]!]!;
+        const afterC = payoff[2 * a]! + vNext[m.next[s * 4 + a]!]!;
+        const afterD = payoff[2 * a + 1]! + vNext[m.next[s * 4 + 2 + a]!]!;
         q[(t * k + s) * 2 + a] = pc * afterC + (1 - pc) * afterD;
       }
       v[s] = pick(q[(t * k + s) * 2]!, q[(t * k + s) * 2 + 1]!);
