@@ -12,3 +12,4 @@ export * from './evaluateGames.js';
 export * from './logisticProbe.js';
 export * from './probeFeatures.js';
 export * from './styleProbes.js';
+export * from './familyPosterior.js';

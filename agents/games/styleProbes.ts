@@ -3,13 +3,15 @@
 // co-players and scored (balanced accuracy, chance 1/3) on episodes against the held-out
 // co-players, for the trained agent's hidden state, the same architecture with random weights
 // fed the same inputs, and the counting baselines of probeFeatures.ts. The margin is the
-// trained state's accuracy minus the best baseline's.
+// trained state's accuracy minus the best baseline's; the Bayes classifier with the true
+// held-out machines (familyPosterior.ts) is the ceiling for anything read from the history.
 import type { Rng } from '../../util/random.js';
 import { makeModel, type SeqModel } from '../ipd/index.js';
 import { STYLE_FAMILIES, type GameCoPlayer } from './coPlayer.js';
 import { GAME_FEATURES_PER_STEP, type GamePlayRecord } from './playGames.js';
 import { probeFeatures, rowsOf } from './probeFeatures.js';
 import { GAMES } from './games.js';
+import { bayesFamilies } from './familyPosterior.js';
 import { balancedAccuracy, fitLogisticProbe, type LogisticProbeOptions } from './logisticProbe.js';
 
 export interface ProbeRound {
@@ -24,8 +26,10 @@ export interface ProbeRound {
   marginOverCounts: number;
   /** The n-gram features and the trained hidden state together: what the state adds to the counts. */
   ngramPlusTrained: number;
+  /** The ceiling: the Bayes classifier with the held-out co-players' true machines (familyPosterior.ts). */
+  bayes: number;
   /** Per game (test rows of that game only, probes fitted on all games). */
-  perGame: Record<string, { trained: number; counts: number; ngram: number }>;
+  perGame: Record<string, { trained: number; counts: number; ngram: number; bayes: number }>;
 }
 
 /** Hidden states of `model` fed the features of a record, at the given rounds. */
@@ -94,7 +98,8 @@ export function styleProbes(
     const counts = acc(pred.counts);
     const ngram = acc(pred.ngram);
     const counting = Math.max(counts, ngram);
-    const perGame = Object.fromEntries(games.map((g) => [GAMES[g]!.name, { trained: acc(pred.trained, g), counts: acc(pred.counts, g), ngram: acc(pred.ngram, g) }]));
-    return { round: t, trained, random: rnd, counts, ngram, margin: trained - Math.max(rnd, counting), marginOverCounts: trained - counting, ngramPlusTrained: acc(both), perGame };
+    const bayes = bayesFamilies(test, testCoPlayers, t);
+    const perGame = Object.fromEntries(games.map((g) => [GAMES[g]!.name, { trained: acc(pred.trained, g), counts: acc(pred.counts, g), ngram: acc(pred.ngram, g), bayes: acc(bayes, g) }]));
+    return { round: t, trained, random: rnd, counts, ngram, margin: trained - Math.max(rnd, counting), marginOverCounts: trained - counting, ngramPlusTrained: acc(both), bayes: acc(bayes), perGame };
   });
 }

@@ -76,13 +76,13 @@ const perFamily = STYLE_FAMILIES.map((f) => `${f} ${ci(results.map((r) => mean(r
 const perGame = GAMES.map((g) => `${g.name} ${ci(results.map((r) => mean(r.agent.filter((c) => c.game === g.name && Number.isFinite(c.fraction)).map((c) => c.fraction))))}`);
 md.push('', `Agent's fraction of optimum by style (mean over games): ${perFamily.join(', ')}.`, `By game (mean over styles): ${perGame.join(', ')}.`);
 md.push('', `Style probes (3 families, balanced accuracy, chance 0.33; fitted on ${episodesPerCoPlayer} episodes per training co-player, scored on the held-out co-players' episodes):`, '');
-md.push('| round | trained GRU | random-init GRU | outcome counts | n-grams (1–2 + last) | margin over best counting baseline | n-grams + trained state |', '|---|---|---|---|---|---|---|');
+md.push('| round | trained GRU | random-init GRU | outcome counts | n-grams (1–2 + last) | margin over best counting baseline | n-grams + trained state | Bayes ceiling (true machines) |', '|---|---|---|---|---|---|---|---|');
 results[0]!.probes.forEach((p0, k) => {
   const col = (f: keyof ProbeRound): string => ci(results.map((r) => r.probes[k]![f] as number));
-  md.push(`| ${p0.round} | ${col('trained')} | ${col('random')} | ${col('counts')} | ${col('ngram')} | ${col('marginOverCounts')} | ${col('ngramPlusTrained')} |`);
+  md.push(`| ${p0.round} | ${col('trained')} | ${col('random')} | ${col('counts')} | ${col('ngram')} | ${col('marginOverCounts')} | ${col('ngramPlusTrained')} | ${col('bayes')} |`);
 });
 const last = results[0]!.probes.length - 1;
-md.push('', `Per game at round ${results[0]!.probes[last]!.round} (trained / n-grams): ` + GAMES.map((g) => `${g.name} ${ci(results.map((r) => r.probes[last]!.perGame[g.name]!.trained))} / ${ci(results.map((r) => r.probes[last]!.perGame[g.name]!.ngram))}`).join('; ') + '.');
+md.push('', `Per game at round ${results[0]!.probes[last]!.round} (trained / n-grams / Bayes ceiling): ` + GAMES.map((g) => `${g.name} ${ci(results.map((r) => r.probes[last]!.perGame[g.name]!.trained))} / ${ci(results.map((r) => r.probes[last]!.perGame[g.name]!.ngram))} / ${ci(results.map((r) => r.probes[last]!.perGame[g.name]!.bayes))}`).join('; ') + '.');
 md.push('', `PERF: training ${ci(results.map((r) => r.trainSeconds))} s per seed, evaluation ${ci(results.map((r) => r.evalSeconds))} s, probes ${ci(results.map((r) => r.probeSeconds))} s.`);
 writeFileSync(join(out, 'games.md'), md.join('\n') + '\n');
 console.log(md.join('\n'));

@@ -84,3 +84,19 @@ describe('logistic probe and balanced accuracy', () => {
     expect(balancedAccuracy([0, 1, 2, 2], [0, 1, 2, 2])).toBe(1);
   });
 });
+
+describe('bayesFamilies', () => {
+  it('names the family whose machines explain the co-player’s moves, and cannot split identical play', async () => {
+    const { bayesFamilies, minimaxPlayer, trustPlayer, levelKPlayer, STYLE_FAMILIES } = await import('../../../agents/games/index.js');
+    const pd = gameIndex('prisoners-dilemma');
+    const cps = [minimaxPlayer(pd), trustPlayer(pd, 0), levelKPlayer(pd, 1)];
+    // the agent cooperates; a co-player that cooperates back is trust-based
+    const rec = recordOf(pd, [[[0, 0, 0], [0, 0, 0]], [[0, 0, 0], [1, 1, 1]]]);
+    const fam = bayesFamilies(rec, cps, 3).map((f) => STYLE_FAMILIES[f]);
+    expect(fam[0]).toBe('trust');
+    // always-defect play: minimax and level-k (both always defect in the PD) tie; the first wins
+    expect(fam[1]).toBe('minimax');
+    // before any round every family is equally likely
+    expect(bayesFamilies(rec, cps, 0)).toEqual([0, 0]);
+  });
+});
