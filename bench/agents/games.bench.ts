@@ -5,10 +5,14 @@
 // from hidden states against the counting baselines (styleProbes). One JSON per seed under
 // --out, then the markdown tables of docs/RESULTS.md (mean ± 95% t-interval over seeds) on
 // stdout and in <out>/games.md.
+// --target co-player-move trains the same network to predict the co-player's move instead (a
+// predictor, no DAgger) and probes it on episodes played by the exact best response
+// (games-predictor-*.json, games-predictor.md).
 //   npx tsx bench/agents/games.bench.ts --seeds 1,2,3,4,5 --out artifacts/agents/games
+//   npx tsx bench/agents/games.bench.ts --seeds 1,2,3,4,5 --out artifacts/agents/games --target co-player-move
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { coPlayerPopulation, evaluateGames, GAMES, resolveGameAgentConfig, STYLE_FAMILIES, styleProbes, trainGameAgent, type GameStyleCell, type ProbeRound } from '../../agents/games/index.js';
+import { coPlayerPopulation, evaluateGames, GAMES, replayHidden, resolveGameAgentConfig, STYLE_FAMILIES, styleProbes, trainGameAgent, type GameAgent, type GameAgentTarget, type GameStyleCell, type ProbeRound } from '../../agents/games/index.js';
 import { makeRng } from '../../util/random.js';
 import { benchArgs, seedList } from './benchArgs.js';
 
@@ -17,7 +21,12 @@ const out = resolve(args.out ?? 'artifacts/agents/games');
 const seeds = seedList(args.seeds, '1,2,3,4,5');
 const episodesPerCoPlayer = Number(args['eval-episodes'] ?? 50);
 const rounds = (args.rounds ?? '1,2,3,5,10,19').split(',').map(Number);
+const target = (args.target ?? 'best-response') as GameAgentTarget;
+const predictor = target === 'co-player-move';
+const tag = predictor ? 'games-predictor' : 'games';
 const overrides = {
+  target,
+  ...(predictor ? { onPolicyEpisodes: 0 } : {}),
   ...(args.hidden ? { hidden: Number(args.hidden) } : {}),
   ...(args.episodes ? { episodes: Number(args.episodes) } : {}),
   ...(args.epochs ? { epochs: Number(args.epochs) } : {}),
@@ -45,14 +54,17 @@ for (const seed of seeds) {
   const tr = trainGameAgent(cfg, (e, l) => console.error(`seed ${seed} epoch ${e} loss ${l.toFixed(4)}`));
   const t1 = performance.now();
   const steps = cfg.steps;
-  const ev = evaluateGames({ kind: 'model', model: tr.model }, heldOut, { episodesPerCoPlayer, steps, seed: 1000 + seed, hiddenRounds: rounds });
-  const evTrain = evaluateGames({ kind: 'model', model: tr.model }, trainCo, { episodesPerCoPlayer, steps, seed: 2000 + seed, hiddenRounds: rounds });
+  // a predictor does not act: its episodes are played by the exact best response and it reads them
+  const actor: GameAgent = predictor ? { kind: 'expert', explore: 0 } : { kind: 'model', model: tr.model };
+  const ev = evaluateGames(actor, heldOut, { episodesPerCoPlayer, steps, seed: 1000 + seed, hiddenRounds: rounds });
+  const evTrain = evaluateGames(actor, trainCo, { episodesPerCoPlayer, steps, seed: 2000 + seed, hiddenRounds: rounds });
+  if (predictor) for (const e of [ev, evTrain]) e.record.hidden = replayHidden(tr.model, e.record, rounds);
   const rnd = evaluateGames({ kind: 'random' }, heldOut, { episodesPerCoPlayer, steps, seed: 1000 + seed });
   const t2 = performance.now();
   const probes = styleProbes(tr.model, evTrain.record, trainCo, ev.record, heldOut, rounds, makeRng(3000 + seed));
   const t3 = performance.now();
   const r: SeedResult = { seed, config: cfg, trainSeconds: tr.seconds, evalSeconds: (t2 - t1) / 1000, probeSeconds: (t3 - t2) / 1000, loss: tr.loss, agent: ev.cells, trainMembers: evTrain.cells, random: rnd.cells, probes };
-  writeFileSync(join(out, `games-seed-${seed}.json`), JSON.stringify(r, null, 1));
+  writeFileSync(join(out, `${tag}-seed-${seed}.json`), JSON.stringify(r, null, 1));
   console.error(`seed ${seed}: train ${r.trainSeconds.toFixed(0)} s, eval ${r.evalSeconds.toFixed(1)} s, probes ${r.probeSeconds.toFixed(1)} s`);
   results.push(r);
 }
@@ -67,6 +79,7 @@ const ci = (xs: number[]): string => {
 };
 const md: string[] = [];
 md.push(`Seeds ${seeds.join(', ')}; ${heldOut.length / GAMES.length} held-out co-players per game × ${episodesPerCoPlayer} episodes × ${resolveGameAgentConfig(overrides).steps} rounds per seed; mean ± 95% t-interval over seeds.`, '');
+if (predictor) md.push('Network fitted to predict the co-player\'s move; the episodes below are played by the exact best response (its table is ≈ 1 by construction).', '');
 md.push('| game | style | agent: fraction of optimum | agent: best-response rate | random player: fraction | agent vs training members: fraction |', '|---|---|---|---|---|---|');
 results[0]!.agent.forEach((c0, k) => {
   const col = (key: 'agent' | 'random' | 'trainMembers', f: keyof GameStyleCell): string => ci(results.map((r) => r[key][k]![f] as number));
@@ -84,5 +97,5 @@ results[0]!.probes.forEach((p0, k) => {
 const last = results[0]!.probes.length - 1;
 md.push('', `Per game at round ${results[0]!.probes[last]!.round} (trained / n-grams / Bayes ceiling): ` + GAMES.map((g) => `${g.name} ${ci(results.map((r) => r.probes[last]!.perGame[g.name]!.trained))} / ${ci(results.map((r) => r.probes[last]!.perGame[g.name]!.ngram))} / ${ci(results.map((r) => r.probes[last]!.perGame[g.name]!.bayes))}`).join('; ') + '.');
 md.push('', `PERF: training ${ci(results.map((r) => r.trainSeconds))} s per seed, evaluation ${ci(results.map((r) => r.evalSeconds))} s, probes ${ci(results.map((r) => r.probeSeconds))} s.`);
-writeFileSync(join(out, 'games.md'), md.join('\n') + '\n');
+writeFileSync(join(out, `${tag}.md`), md.join('\n') + '\n');
 console.log(md.join('\n'));

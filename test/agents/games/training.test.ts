@@ -56,4 +56,22 @@ describe('trainGameAgent', () => {
     expect(fr(agent.cells)).toBeGreaterThan(fr(rnd.cells) + 0.1);
     expect(mean(agent.cells.map((c) => c.bestRate))).toBeGreaterThan(mean(rnd.cells.map((c) => c.bestRate)) + 0.1);
   }, 60_000);
+
+  it('fits the co-player’s moves with target co-player-move (a predictor, which takes no DAgger)', () => {
+    expect(() => resolveGameAgentConfig({ target: 'co-player-move' })).toThrow(/onPolicyEpisodes/);
+    const cfg = resolveGameAgentConfig({ target: 'co-player-move', hidden: 12, episodes: 300, steps: 8, epochs: 3, onPolicyEpisodes: 0, games: ['prisoners-dilemma'], seed: 2 });
+    const r = trainGameAgent(cfg);
+    expect(r.loss[r.loss.length - 1]!).toBeLessThan(r.loss[0]!);
+    // after a few rounds of mutual defection the predictor expects defection (P(C) low)
+    const m = r.model;
+    const ro = m.start(1, 4);
+    const f = new Int32Array(2);
+    for (let t = 0; t < 4; t++) {
+      f[0] = t === 0 ? 0 : 4; // start, then DD
+      f[1] = 5 + gameIndex('prisoners-dilemma');
+      m.step(ro, f);
+    }
+    expect(ro.logit[3]!).toBeLessThan(0);
+  }, 60_000);
 });
+
