@@ -1,0 +1,124 @@
+"""A generator of paired hidden states written outside thoughtlens, for checking the split on
+data none of its own generators produced (docs/RESULTS.md, "A foreign generator").
+
+It shares no code with agents/synthetic/: numpy + pyarrow only, the run written per
+docs/FORMAT.md section 10 and its truth attached with `thoughtlens truth attach`.
+
+Model (per seed):
+  thoughts   K = shared + 2·private. Each is on/off by a two-state Markov chain (mean on-run
+             `run` steps, on-probability p_i drawn in [0.06, 0.2]). While on, its value is
+             signed (N(0,1)·scale) for half the thoughts and positive (Gamma(2)·scale) for the
+             others, redrawn with probability 0.2 per step (otherwise it keeps its value).
+  agent a    x_a = M_a z_a + r·V_a tanh(U_a z_a + c_a) + 0.05·noise, where z_a are the
+             thoughts agent a holds, M_a, U_a, V_a Gaussian with unit-norm columns, hidden size
+             d_a; tanh width 2·d_a; r = --residual (0.4).
+No conflicts are planted (the split is what is checked).
+
+Usage:
+  python3 bench/sae/foreign_generator.py --out DIR --seed S [--episodes 48] [--steps 200]
+      [--shared 8] [--private 4] [--dims 40,72] [--residual 0.4]
+Writes DIR (the run, truth not yet attached), DIR.structure.json and DIR.latents.arrows; then
+  thoughtlens truth attach DIR --structure DIR.structure.json --latents DIR.latents.arrows
+"""
+
+import argparse
+import datetime
+import json
+import os
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+
+def thoughts(rng, K, episodes, steps, run):
+    p_on = rng.uniform(0.06, 0.2, size=K)
+    signed = np.arange(K) % 2 == 0
+    rng.shuffle(signed)
+    scale = rng.uniform(0.7, 1.5, size=K)
+    z = np.zeros((episodes, steps, K), np.float32)
+    for e in range(episodes):
+        on = rng.random(K) < p_on
+        val = np.zeros(K)
+        for t in range(steps):
+            # Markov chain with stationary probability p_on and mean on-run `run`.
+            leave = 1.0 / run
+            enter = leave * p_on / (1 - p_on)
+            flip = rng.random(K)
+            on = np.where(on, flip >= leave, flip < enter)
+            redraw = (rng.random(K) < 0.2) | (val == 0)
+            fresh = np.where(signed, rng.normal(size=K), rng.gamma(2.0, 0.5, size=K)) * scale
+            val = np.where(redraw, fresh, val)
+            val = np.where(on, val, 0.0)
+            z[e, t] = val
+    return z, signed
+
+
+def unit_columns(rng, rows, cols):
+    W = rng.normal(size=(rows, cols))
+    return W / np.linalg.norm(W, axis=0, keepdims=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seed", type=int, required=True)
+    ap.add_argument("--episodes", type=int, default=48)
+    ap.add_argument("--steps", type=int, default=200)
+    ap.add_argument("--shared", type=int, default=8)
+    ap.add_argument("--private", type=int, default=4)
+    ap.add_argument("--dims", default="40,72")
+    ap.add_argument("--run", type=float, default=6.0)
+    ap.add_argument("--residual", type=float, default=0.4, help="weight of the tanh residual")
+    a = ap.parse_args()
+    rng = np.random.default_rng(10_000 + a.seed)
+    dims = [int(x) for x in a.dims.split(",")]
+    ids = ["A", "B"]
+    K = a.shared + 2 * a.private
+    owners = [ids[:] for _ in range(a.shared)] + [["A"]] * a.private + [["B"]] * a.private
+    z, signed = thoughts(rng, K, a.episodes, a.steps, a.run)
+    os.makedirs(os.path.join(a.out, "agents"), exist_ok=False)
+    now = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+    counts = {}
+    flat = z.reshape(-1, K)
+    ep = np.repeat(np.arange(a.episodes, dtype=np.int32), a.steps)
+    st = np.tile(np.arange(a.steps, dtype=np.int32), a.episodes)
+    for agent, d in zip(ids, dims):
+        held = [i for i, ow in enumerate(owners) if agent in ow]
+        za = flat[:, held]
+        M = unit_columns(rng, d, len(held))
+        U = unit_columns(rng, 2 * d, len(held))
+        V = unit_columns(rng, d, 2 * d)
+        c = rng.normal(scale=0.3, size=2 * d)
+        x = za @ M.T + a.residual * np.tanh(za @ U.T + c) @ V.T + 0.05 * rng.normal(size=(za.shape[0], d))
+        x = x.astype(np.float32)
+        hidden = pa.FixedSizeListArray.from_arrays(pa.array(x.ravel(), pa.float32()), d)
+        table = pa.table({"episode": pa.array(ep), "step": pa.array(st), "hidden": hidden})
+        path = os.path.join(a.out, "agents", f"{agent}.arrows")
+        with ipc.new_stream(path, table.schema) as w:
+            for b in table.to_batches(max_chunksize=1000):
+                w.write_batch(b)
+        counts[agent] = {"rows": int(x.shape[0]), "batches": 0, "bytes": 0}
+    manifest = {
+        "format": "thoughtlens-run",
+        "version": 1,
+        "id": os.path.basename(os.path.normpath(a.out)),
+        "createdAt": now,
+        "updatedAt": now,
+        "source": {"kind": "external", "params": {"generator": "bench/sae/foreign_generator.py", **vars(a)}},
+        "agents": [{"id": i, "hiddenSize": d, "model": "foreign-tanh-residual", "columns": []} for i, d in zip(ids, dims)],
+        "status": "complete",
+        "counts": counts,
+    }
+    with open(os.path.join(a.out, "run.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+    structure = {"thoughts": [{"id": i, "agents": ow} for i, ow in enumerate(owners)], "signed": [bool(s) for s in signed]}
+    with open(a.out.rstrip("/") + ".structure.json", "w") as f:
+        json.dump(structure, f)
+    lt = pa.table({"episode": pa.array(ep), "step": pa.array(st), "thoughts": pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel(), pa.float32()), K)})
+    with ipc.new_stream(a.out.rstrip("/") + ".latents.arrows", lt.schema) as w:
+        w.write_table(lt)
+
+
+if __name__ == "__main__":
+    main()
