@@ -12,13 +12,19 @@ Model (per seed):
   agent a    x_a = M_a z_a + r·V_a tanh(U_a z_a + c_a) + 0.05·noise, where z_a are the
              thoughts agent a holds, M_a, U_a, V_a Gaussian with unit-norm columns, hidden size
              d_a; tanh width 2·d_a; r = --residual (0.4).
-No conflicts are planted (the split is what is checked).
+conflicts  with --conflicts F, that fraction of episodes carries one: from an onset step (uniform in
+             [40, steps − lag − 20]) one agent's copy of 2 shared thoughts drifts by +0.05 per
+             step; `lag` steps later behaviour diverges (event column `diverged` true from then on,
+             the drifting agent's `action` flipped). `action` is otherwise 1 when the common
+             thoughts 0 + 1 exceed 0.3, the same for both agents.
 
 Usage:
   python3 bench/sae/foreign_generator.py --out DIR --seed S [--episodes 48] [--steps 200]
-      [--shared 8] [--private 4] [--dims 40,72] [--residual 0.4]
-Writes DIR (the run, truth not yet attached), DIR.structure.json and DIR.latents.arrows; then
+      [--shared 8] [--private 4] [--dims 40,72] [--residual 0.4] [--conflicts 0.5 --lag 10]
+Writes DIR (the run, truth not yet attached), DIR.structure.json, DIR.latents.arrows (and
+DIR.conflicts.json with --conflicts); then
   thoughtlens truth attach DIR --structure DIR.structure.json --latents DIR.latents.arrows
+      [--conflicts DIR.conflicts.json]
 """
 
 import argparse
@@ -70,6 +76,8 @@ def main():
     ap.add_argument("--dims", default="40,72")
     ap.add_argument("--run", type=float, default=6.0)
     ap.add_argument("--residual", type=float, default=0.4, help="weight of the tanh residual")
+    ap.add_argument("--conflicts", type=float, default=0.0, help="fraction of episodes with a planted conflict")
+    ap.add_argument("--lag", type=int, default=10, help="steps from the drift's onset to behaviour diverging")
     a = ap.parse_args()
     rng = np.random.default_rng(10_000 + a.seed)
     dims = [int(x) for x in a.dims.split(",")]
@@ -83,9 +91,28 @@ def main():
     flat = z.reshape(-1, K)
     ep = np.repeat(np.arange(a.episodes, dtype=np.int32), a.steps)
     st = np.tile(np.arange(a.steps, dtype=np.int32), a.episodes)
+    copies = {agent: z.copy() for agent in ids}
+    diverged = np.zeros((a.episodes, a.steps), bool)
+    drifting = np.full(a.episodes, -1)
+    conflicts = []
+    crng = np.random.default_rng(20_000 + a.seed)
+    for e in range(a.episodes):
+        if crng.random() >= a.conflicts:
+            continue
+        onset = int(crng.integers(40, a.steps - a.lag - 20 + 1))
+        who = int(crng.integers(len(ids)))
+        th = sorted(int(t) for t in crng.choice(a.shared, size=2, replace=False))
+        ramp = 0.05 * np.maximum(0, np.arange(a.steps) - onset + 1) * (np.arange(a.steps) >= onset)
+        for t in th:
+            copies[ids[who]][e, :, t] += ramp.astype(np.float32)
+        diverged[e, onset + a.lag:] = True
+        drifting[e] = who
+        conflicts.append({"episode": e, "agent": ids[who], "thoughts": th, "onsetStep": onset, "divergenceStep": onset + a.lag,
+                          "counterparties": [x for x in ids if x != ids[who]]})
+    common_action = ((z[:, :, 0] + z[:, :, 1]) > 0.3).astype(np.int32)
     for agent, d in zip(ids, dims):
         held = [i for i, ow in enumerate(owners) if agent in ow]
-        za = flat[:, held]
+        za = copies[agent].reshape(-1, K)[:, held]
         M = unit_columns(rng, d, len(held))
         U = unit_columns(rng, 2 * d, len(held))
         V = unit_columns(rng, d, 2 * d)
@@ -93,7 +120,11 @@ def main():
         x = za @ M.T + a.residual * np.tanh(za @ U.T + c) @ V.T + 0.05 * rng.normal(size=(za.shape[0], d))
         x = x.astype(np.float32)
         hidden = pa.FixedSizeListArray.from_arrays(pa.array(x.ravel(), pa.float32()), d)
-        table = pa.table({"episode": pa.array(ep), "step": pa.array(st), "hidden": hidden})
+        act = common_action.copy()
+        mine = drifting == ids.index(agent)
+        act[mine] = np.where(diverged[mine], 1 - act[mine], act[mine])
+        table = pa.table({"episode": pa.array(ep), "step": pa.array(st), "hidden": hidden,
+                          "action": pa.array(act.ravel(), pa.int32()), "diverged": pa.array(diverged.ravel(), pa.bool_())})
         path = os.path.join(a.out, "agents", f"{agent}.arrows")
         with ipc.new_stream(path, table.schema) as w:
             for b in table.to_batches(max_chunksize=1000):
@@ -106,7 +137,9 @@ def main():
         "createdAt": now,
         "updatedAt": now,
         "source": {"kind": "external", "params": {"generator": "bench/sae/foreign_generator.py", **vars(a)}},
-        "agents": [{"id": i, "hiddenSize": d, "model": "foreign-tanh-residual", "columns": []} for i, d in zip(ids, dims)],
+        "agents": [{"id": i, "hiddenSize": d, "model": "foreign-tanh-residual", "columns": [
+            {"name": "action", "type": "int32", "role": "action"},
+            {"name": "diverged", "type": "bool", "role": "event", "description": "behaviour diverged from the partner"}]} for i, d in zip(ids, dims)],
         "status": "complete",
         "counts": counts,
     }
@@ -115,7 +148,14 @@ def main():
     structure = {"thoughts": [{"id": i, "agents": ow} for i, ow in enumerate(owners)], "signed": [bool(s) for s in signed]}
     with open(a.out.rstrip("/") + ".structure.json", "w") as f:
         json.dump(structure, f)
-    lt = pa.table({"episode": pa.array(ep), "step": pa.array(st), "thoughts": pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel(), pa.float32()), K)})
+    fsl = lambda v: pa.FixedSizeListArray.from_arrays(pa.array(v.ravel(), pa.float32()), K)
+    cols = {"episode": pa.array(ep), "step": pa.array(st), "thoughts": fsl(flat)}
+    if conflicts:
+        for agent in ids:
+            cols[f"thoughts_{agent}"] = fsl(copies[agent])
+        with open(a.out.rstrip("/") + ".conflicts.json", "w") as f:
+            json.dump({"conflicts": conflicts}, f)
+    lt = pa.table(cols)
     with ipc.new_stream(a.out.rstrip("/") + ".latents.arrows", lt.schema) as w:
         w.write_table(lt)
 
