@@ -3,8 +3,10 @@
 // the likelihood of a history under a co-player is the product over rounds of P(its move |
 // its state); a family's likelihood is the mean over its members (uniform within a family),
 // and the family with the largest likelihood maximises the mean recall (balanced accuracy)
-// among all classifiers of the rounds seen. Only the co-player's moves enter: the agent's
-// moves depend on the co-player only through the history itself.
+// among all classifiers of the rounds seen. Only the co-player's moves enter, which is right
+// when the agent's moves depend on the co-player only through the history (a trained agent, a
+// random player). It is no ceiling for episodes played by the exact best response, whose
+// moves are chosen knowing the co-player and so carry its identity.
 import { STYLE_FAMILIES, type GameCoPlayer } from './coPlayer.js';
 import type { GamePlayRecord } from './playGames.js';
 

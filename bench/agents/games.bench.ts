@@ -6,8 +6,9 @@
 // --out, then the markdown tables of docs/RESULTS.md (mean ± 95% t-interval over seeds) on
 // stdout and in <out>/games.md.
 // --target co-player-move trains the same network to predict the co-player's move instead (a
-// predictor, no DAgger) and probes it on episodes played by the exact best response
-// (games-predictor-*.json, games-predictor.md).
+// predictor, no DAgger) and probes it on episodes played by a uniformly random agent
+// (games-predictor-*.json, games-predictor.md). Not by the exact best response: its moves
+// depend on the co-player's identity, which would hand the family to every probe.
 //   npx tsx bench/agents/games.bench.ts --seeds 1,2,3,4,5 --out artifacts/agents/games
 //   npx tsx bench/agents/games.bench.ts --seeds 1,2,3,4,5 --out artifacts/agents/games --target co-player-move
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -54,8 +55,9 @@ for (const seed of seeds) {
   const tr = trainGameAgent(cfg, (e, l) => console.error(`seed ${seed} epoch ${e} loss ${l.toFixed(4)}`));
   const t1 = performance.now();
   const steps = cfg.steps;
-  // a predictor does not act: its episodes are played by the exact best response and it reads them
-  const actor: GameAgent = predictor ? { kind: 'expert', explore: 0 } : { kind: 'model', model: tr.model };
+  // a predictor does not act: its episodes are played by a random agent (moves independent of
+  // the co-player, so the Bayes ceiling holds) and it reads them
+  const actor: GameAgent = predictor ? { kind: 'random' } : { kind: 'model', model: tr.model };
   const ev = evaluateGames(actor, heldOut, { episodesPerCoPlayer, steps, seed: 1000 + seed, hiddenRounds: rounds });
   const evTrain = evaluateGames(actor, trainCo, { episodesPerCoPlayer, steps, seed: 2000 + seed, hiddenRounds: rounds });
   if (predictor) for (const e of [ev, evTrain]) e.record.hidden = replayHidden(tr.model, e.record, rounds);
@@ -79,7 +81,7 @@ const ci = (xs: number[]): string => {
 };
 const md: string[] = [];
 md.push(`Seeds ${seeds.join(', ')}; ${heldOut.length / GAMES.length} held-out co-players per game × ${episodesPerCoPlayer} episodes × ${resolveGameAgentConfig(overrides).steps} rounds per seed; mean ± 95% t-interval over seeds.`, '');
-if (predictor) md.push('Network fitted to predict the co-player\'s move; the episodes below are played by the exact best response (its table is ≈ 1 by construction).', '');
+if (predictor) md.push('Network fitted to predict the co-player’s move; the episodes below are played by a uniformly random agent (its table is the random player’s).', '');
 md.push('| game | style | agent: fraction of optimum | agent: best-response rate | random player: fraction | agent vs training members: fraction |', '|---|---|---|---|---|---|');
 results[0]!.agent.forEach((c0, k) => {
   const col = (key: 'agent' | 'random' | 'trainMembers', f: keyof GameStyleCell): string => ci(results.map((r) => r[key][k]![f] as number));
