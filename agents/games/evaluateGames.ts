@@ -28,6 +28,9 @@ export interface GameStyleCell {
   bestRate: number;
   /** Mean reward per round. */
   reward: number;
+  /** Share of the agent's moves that are move 1 (D, hare, straight, tails, keep): in round 0, and over all rounds. */
+  move1First: number;
+  move1: number;
 }
 
 export interface GameEval {
@@ -46,13 +49,17 @@ export function evaluateGames(agent: GameAgent, coPlayers: readonly GameCoPlayer
   const per = coPlayers.map((_, k) => {
     let total = 0;
     let best = 0;
+    let move1 = 0;
+    let move1First = 0;
     for (let i = k * E; i < (k + 1) * E; i++) {
+      move1First += record.actions[i * T]!;
       for (let t = 0; t < T; t++) {
         total += record.rewards[i * T + t]!;
         best += record.actions[i * T + t] === record.best[i * T + t] ? 1 : 0;
+        move1 += record.actions[i * T + t]!;
       }
     }
-    return { fraction: fractionOfOptimum(total / E, optima[k]!), bestRate: best / (E * T), reward: total / (E * T) };
+    return { fraction: fractionOfOptimum(total / E, optima[k]!), bestRate: best / (E * T), reward: total / (E * T), move1First: move1First / E, move1: move1 / (E * T) };
   });
   const cells: GameStyleCell[] = [];
   for (const g of new Set(coPlayers.map((c) => c.game))) {
@@ -68,6 +75,8 @@ export function evaluateGames(agent: GameAgent, coPlayers: readonly GameCoPlayer
         fraction: mean(fr),
         bestRate: mean(ks.map((k) => per[k]!.bestRate)),
         reward: mean(ks.map((k) => per[k]!.reward)),
+        move1First: mean(ks.map((k) => per[k]!.move1First)),
+        move1: mean(ks.map((k) => per[k]!.move1)),
       });
     }
   }

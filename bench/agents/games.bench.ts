@@ -82,10 +82,10 @@ const ci = (xs: number[]): string => {
 const md: string[] = [];
 md.push(`Seeds ${seeds.join(', ')}; ${heldOut.length / GAMES.length} held-out co-players per game × ${episodesPerCoPlayer} episodes × ${resolveGameAgentConfig(overrides).steps} rounds per seed; mean ± 95% t-interval over seeds.`, '');
 if (predictor) md.push('Network fitted to predict the co-player’s move; the episodes below are played by a uniformly random agent (its table is the random player’s).', '');
-md.push('| game | style | agent: fraction of optimum | agent: best-response rate | random player: fraction | agent vs training members: fraction |', '|---|---|---|---|---|---|');
+md.push('| game | style | agent: fraction of optimum | agent: best-response rate | agent: move 1 in round 0 / in all rounds | random player: fraction | agent vs training members: fraction |', '|---|---|---|---|---|---|---|');
 results[0]!.agent.forEach((c0, k) => {
   const col = (key: 'agent' | 'random' | 'trainMembers', f: keyof GameStyleCell): string => ci(results.map((r) => r[key][k]![f] as number));
-  md.push(`| ${c0.game} | ${c0.family} | ${col('agent', 'fraction')} | ${col('agent', 'bestRate')} | ${col('random', 'fraction')} | ${col('trainMembers', 'fraction')} |`);
+  md.push(`| ${c0.game} | ${c0.family} | ${col('agent', 'fraction')} | ${col('agent', 'bestRate')} | ${col('agent', 'move1First')} / ${col('agent', 'move1')} | ${col('random', 'fraction')} | ${col('trainMembers', 'fraction')} |`);
 });
 const perFamily = STYLE_FAMILIES.map((f) => `${f} ${ci(results.map((r) => mean(r.agent.filter((c) => c.family === f && Number.isFinite(c.fraction)).map((c) => c.fraction))))}`);
 const perGame = GAMES.map((g) => `${g.name} ${ci(results.map((r) => mean(r.agent.filter((c) => c.game === g.name && Number.isFinite(c.fraction)).map((c) => c.fraction))))}`);
