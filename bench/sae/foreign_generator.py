@@ -5,7 +5,7 @@ It shares no code with agents/synthetic/: numpy + pyarrow only, the run written 
 docs/FORMAT.md section 10 and its truth attached with `thoughtlens truth attach`.
 
 Model (per seed):
-  thoughts   K = shared + 2·private. Each is on/off by a two-state Markov chain (mean on-run
+  thoughts   K = shared + partial + N·private (partial: held by the first two of N > 2 agents). Each is on/off by a two-state Markov chain (mean on-run
              `run` steps, on-probability p_i drawn in [0.06, 0.2]). While on, its value is
              signed (N(0,1)·scale) for half the thoughts and positive (Gamma(2)·scale) for the
              others, redrawn with probability 0.2 per step (otherwise it keeps its value).
@@ -20,7 +20,8 @@ conflicts  with --conflicts F, that fraction of episodes carries one: from an on
 
 Usage:
   python3 bench/sae/foreign_generator.py --out DIR --seed S [--episodes 48] [--steps 200]
-      [--shared 8] [--private 4] [--dims 40,72] [--residual 0.4] [--conflicts 0.5 --lag 10]
+      [--shared 8] [--private 4] [--dims 40,72] [--agents A,B] [--partial 0] [--residual 0.4]
+      [--conflicts 0.5 --lag 10]
 Writes DIR (the run, truth not yet attached), DIR.structure.json, DIR.latents.arrows (and
 DIR.conflicts.json with --conflicts); then
   thoughtlens truth attach DIR --structure DIR.structure.json --latents DIR.latents.arrows
@@ -73,7 +74,9 @@ def main():
     ap.add_argument("--steps", type=int, default=200)
     ap.add_argument("--shared", type=int, default=8)
     ap.add_argument("--private", type=int, default=4)
-    ap.add_argument("--dims", default="40,72")
+    ap.add_argument("--dims", default="40,72", help="hidden size per agent")
+    ap.add_argument("--agents", default="A,B", help="agent ids (2 or more)")
+    ap.add_argument("--partial", type=int, default=0, help="thoughts held by the first two agents only (N > 2)")
     ap.add_argument("--run", type=float, default=6.0)
     ap.add_argument("--residual", type=float, default=0.4, help="weight of the tanh residual")
     ap.add_argument("--conflicts", type=float, default=0.0, help="fraction of episodes with a planted conflict")
@@ -81,9 +84,13 @@ def main():
     a = ap.parse_args()
     rng = np.random.default_rng(10_000 + a.seed)
     dims = [int(x) for x in a.dims.split(",")]
-    ids = ["A", "B"]
-    K = a.shared + 2 * a.private
-    owners = [ids[:] for _ in range(a.shared)] + [["A"]] * a.private + [["B"]] * a.private
+    ids = a.agents.split(",")
+    if len(dims) != len(ids):
+        raise SystemExit(f"--dims lists {len(dims)} sizes for {len(ids)} agents")
+    owners = [ids[:] for _ in range(a.shared)] + [ids[:2] for _ in range(a.partial if len(ids) > 2 else 0)]
+    for agent in ids:
+        owners += [[agent]] * a.private
+    K = len(owners)
     z, signed = thoughts(rng, K, a.episodes, a.steps, a.run)
     os.makedirs(os.path.join(a.out, "agents"), exist_ok=False)
     now = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
