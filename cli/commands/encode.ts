@@ -16,7 +16,7 @@ export const encodeCommand: CommandModule = {
       .option('--backend <name>', 'tensor backend (default auto)')
       .description(
         'write the latent codes of every step of a run to <run>/codes/<name>.arrows (Arrow stream: episode, step, ' +
-          'indices List<Int32>, values List<Float32>) and <name>.json (checkpoint, numLatents, classes, agents)',
+          'indices List<Int32>, values List<Float32>) and <name>.json (checkpoint, numLatents, classes, agents, and the signed pairs with their decoder norms where the split found any)',
       )
       .action(
         action(async (ctx, ckpt: string, ref: string, flags: { backend?: BackendName | 'auto'; name?: string; select?: 'threshold' | 'batchtopk' | 'relu' }) => {
@@ -31,6 +31,7 @@ export const encodeCommand: CommandModule = {
           const meta = encodeRun(model, runDir, {
             name: flags.name ?? basename(resolve(ckpt)),
             classes: split?.classes,
+            signed: split?.signed,
             select: flags.select,
             onProgress: (done) => bar.update(done),
           });

@@ -11,6 +11,7 @@ import { IpcFdWriter } from '../../data/ipcSink.js';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import { encodeJoint, type EncodeOptions } from '../model/inference.js';
 import type { LatentClass } from '../split/split.js';
+import { decoderNorms } from '../split/signedPairs.js';
 
 export const CODES_DIR = 'codes';
 
@@ -22,6 +23,13 @@ export interface CodesMeta {
   /** Per latent class from the checkpoint's split.json (empty if it has none). */
   classes: LatentClass[];
   agents: string[];
+  /**
+   * Per latent: the other half of its signed pair (split.json `signed`; docs/SPLIT.md), else −1;
+   * absent when the split has none. A pair (j, k) reads one signed variable, whose value is
+   * values_j·signedScale_j − values_k·signedScale_k (signedScale: the decoder row norms).
+   */
+  signed?: number[];
+  signedScale?: number[];
   rows: number;
   activeMean: number;
   select: string;
@@ -39,6 +47,8 @@ export interface EncodeRunOptions extends EncodeOptions {
   /** Name of the codes (default: the checkpoint folder's name). */
   name?: string;
   classes?: LatentClass[];
+  /** Per latent signed partner (split.json `signed`), recorded in the metadata with the decoder norms. */
+  signed?: number[];
   /** Rows encoded per tensor call (default 1024). */
   chunkRows?: number;
   onProgress?: (rows: number, total: number) => void;
@@ -132,6 +142,7 @@ export function encodeRun(model: SaeModel, runDir: string, o: EncodeRunOptions =
     numLatents: m,
     classes: o.classes ?? [],
     agents: ids,
+    ...(o.signed?.some((k) => k >= 0) ? { signed: o.signed, signedScale: Array.from(decoderNorms(model), (x) => Math.round(x * 1e6) / 1e6) } : {}),
     rows,
     activeMean: rows ? active / rows : 0,
     select: o.select ?? 'default',

@@ -35,5 +35,24 @@ describe('encodeRun / readCodes', () => {
     }
     const py = execFileSync('python3', ['-c', `import pyarrow as pa,sys; t=pa.ipc.open_stream(sys.argv[1]).read_all(); print(t.num_rows, sum(len(x) for x in t.column('indices').to_pylist()))`, join(data.dir, 'codes', 'ck.arrows')], { encoding: 'utf8' });
     expect(py.trim()).toBe(`300 ${codes.indices.length}`);
+    expect(codes.meta.signed).toBeUndefined();
+  });
+
+  it('records the split\'s signed pairs with the decoder norms that combine them', () => {
+    const root = tempDir();
+    const data = writePairedRun(join(root, 'run'), { rows: 50, dims: [6, 5], shared: 2, private: 1 });
+    const cfg = resolveSaeConfig({ agents: [{ id: 'A', dim: 6 }, { id: 'B', dim: 5 }], latents: 4, k: 2 });
+    const norms = cfg.agents.map((a) => ({ mean: new Float32Array(a.dim), scale: 1 }));
+    const params = initParams(cfg);
+    const base = { cfg, params, norms, threshold: 0.2 };
+    const model: SaeModel = { ...base, meta: makeCheckpointCfg(base, 'cpu', 'dense', { step: 0, pairsSeen: 0, threshold: 0.2, runs: [], finished: true }), dir: join(root, 'ck') };
+    const meta = encodeRun(model, data.dir, { name: 'ck', signed: [2, -1, 0, -1] });
+    expect(meta.signed).toEqual([2, -1, 0, -1]);
+    // signedScale_j = ‖D[j]‖ over both agents' decoder rows.
+    const row = (j: number) => [...(params['dec.A.W']!.data as Float32Array).slice(j * 6, j * 6 + 6), ...(params['dec.B.W']!.data as Float32Array).slice(j * 5, j * 5 + 5)];
+    const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    expect(meta.signedScale![0]).toBeCloseTo(norm(row(0)), 5);
+    expect(meta.signedScale![2]).toBeCloseTo(norm(row(2)), 5);
+    expect(readCodes(data.dir, 'ck').meta.signed).toEqual([2, -1, 0, -1]);
   });
 });
