@@ -1,31 +1,9 @@
 // The split's decision rule on hand-made evidence: the permutation null, the effect floor,
 // rare and dead latents, decoupled pairs and the witness seed.
 import { describe, expect, it } from 'vitest';
-import { classifyLatents, DEFAULT_SPLIT, latentsOfClass, type UsageStats } from '../../../sae/index.js';
+import { classifyLatents, DEFAULT_SPLIT, latentsOfClass } from '../../../sae/index.js';
+import { stats } from './usageStatsFixture.js';
 import { cappedExplained } from '../../../sae/split/usageStats.js';
-
-/** Evidence for m latents × 2 agents; `used[a][j]` sets R² well above (0.6) or at (0.001) the null. */
-function stats(used: boolean[][], active: number[], rows = 1000, codes?: Float32Array): UsageStats {
-  const m = active.length;
-  const per = (f: (a: number, j: number) => number) => used.map((_, a) => Float64Array.from({ length: m }, (_, j) => f(a, j)));
-  return {
-    rows,
-    episodes: 10,
-    active: Int32Array.from(active),
-    episodeSpread: Float64Array.from(active, () => 8),
-    spreadEpisodes: 10,
-    l0: 2,
-    explained: per((a, j) => (used[a]![j] ? 0.6 : 0.001)),
-    nullMean: per(() => 0.001),
-    nullSd: per(() => 0.001),
-    scaling: per((a, j) => (used[a]![j] ? 1 : 0)),
-    scalingLo: per(() => 0),
-    scalingHi: per(() => 1),
-    blockNorm: per((a, j) => (used[a]![j] ? 1 : 0)),
-    fvu: [0.1, 0.1],
-    codes: codes ?? new Float32Array(rows * m),
-  };
-}
 
 describe('classifyLatents', () => {
   it('classes latents by which agents clear the null and the effect floor', () => {

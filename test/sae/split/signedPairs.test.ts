@@ -1,15 +1,11 @@
 // Signed pairs: two latents reading the two sides of one signed variable are found from the
 // decoder, co-firing and the encoder, take one class, count once, and score as one signed latent.
 import { describe, expect, it } from 'vitest';
-import {
-  classifyLatents,
-  DEFAULT_SPLIT,
-  resolveSaeConfig,
-  type UsageStats,
-} from '../../../sae/index.js';
+import { classifyLatents, DEFAULT_SPLIT, resolveSaeConfig } from '../../../sae/index.js';
 import type { SaeModel } from '../../../sae/checkpoint/checkpoint.js';
 import { findSignedPairs, signedCodes } from '../../../sae/split/signedPairs.js';
 import { makeRng } from '../../../util/random.js';
+import { stats } from './usageStatsFixture.js';
 
 /**
  * A hand-built dictionary over a 2-d agent A (B's state is always 0): rows x = (s, t) with s signed (standard normal) and t ≥ 0 half the
@@ -89,29 +85,6 @@ describe('findSignedPairs', () => {
     expect(Array.from(out)).toEqual([2, 0, 5, -6, 0, 1]);
   });
 });
-
-function stats(used: boolean[][], active: number[]): UsageStats {
-  const m = active.length;
-  const per = (f: (a: number, j: number) => number) =>
-    used.map((_, a) => Float64Array.from({ length: m }, (_, j) => f(a, j)));
-  return {
-    rows: 1000,
-    episodes: 10,
-    active: Int32Array.from(active),
-    episodeSpread: Float64Array.from(active, () => 8),
-    spreadEpisodes: 10,
-    l0: 2,
-    explained: per((a, j) => (used[a]![j] ? 0.6 : 0.001)),
-    nullMean: per(() => 0.001),
-    nullSd: per(() => 0.001),
-    scaling: per((a, j) => (used[a]![j] ? 1 : 0)),
-    scalingLo: per(() => 0),
-    scalingHi: per(() => 1),
-    blockNorm: per((a, j) => (used[a]![j] ? 1 : 0)),
-    fvu: [0.1, 0.1],
-    codes: new Float32Array(1000 * m),
-  };
-}
 
 describe('classifyLatents with signed pairs', () => {
   it('a pair takes the union of its halves’ users and counts once; a rare half is not merged', () => {
