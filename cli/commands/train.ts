@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { resolveRunRef } from '../../data/index.js';
-import { BACKEND_NAMES, ConfigError, SAE_MODES, trainDictionary, type SaeConfig } from '../../sae/index.js';
+import { BACKEND_NAMES, ConfigError, SAE_MODES, trainDictionary, type SaeConfig, type SplitResult } from '../../sae/index.js';
 import { emit } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from '../program.js';
@@ -113,6 +113,7 @@ export const trainCommand: CommandModule = {
               seedAgreement: res.analysis?.split.seedAgreement ?? null,
               metrics,
               counts: res.analysis?.split.counts,
+              signedCounts: res.analysis?.split.signedCounts,
             },
             () =>
               [
@@ -124,6 +125,7 @@ export const trainCommand: CommandModule = {
                   : '',
                 metrics ? `FVU        ${Object.entries(metrics.fvu).map(([a, v]) => `${a} ${v.toFixed(4)}`).join('  ')}   L0 ${metrics.l0.toFixed(1)}   dead ${(100 * metrics.deadFraction).toFixed(1)}%` : '',
                 res.analysis ? `split      ${Object.entries(res.analysis.split.counts).map(([c, k]) => `${c} ${k}`).join('  ')}` : '',
+                signedLine(res.analysis?.split),
               ]
                 .filter(Boolean)
                 .join('\n'),
@@ -132,3 +134,11 @@ export const trainCommand: CommandModule = {
       );
   },
 };
+
+/** The variables per class when the split joined signed pairs (docs/SPLIT.md), else ''. */
+function signedLine(split: Pick<SplitResult, 'signed' | 'signedCounts'> | undefined): string {
+  const pairs = (split?.signed ?? []).filter((k, j) => k > j).length;
+  if (!pairs || !split?.signedCounts) return '';
+  const vars = Object.entries(split.signedCounts).filter(([c]) => c !== 'rare' && c !== 'dead');
+  return `variables  ${vars.map(([c, k]) => `${c} ${k}`).join('  ')}   (${pairs} signed pair${pairs === 1 ? '' : 's'} of latents read one signed variable each)`;
+}
