@@ -46,7 +46,7 @@ export function saveCheckpoint(dir: string, model: SeqModel, info: Omit<Checkpoi
   const tensors: Record<string, NamedTensor> = {};
   for (const p of model.params) tensors[p.name] = { data: Float32Array.from(p.data), shape: p.shape };
   writeSafetensors(join(d, WEIGHTS_FILE), tensors, { format: CHECKPOINT_FORMAT });
-  const planner = isPlanner(model) ? { depth: model.plan.depth, gamma: model.plan.gamma, useValue: model.plan.useValue } : undefined;
+  const planner = isPlanner(model) ? { depth: model.plan.depth, gamma: model.plan.gamma, useValue: model.plan.useValue, ...(model.plan.toEnd ? { toEnd: true } : {}) } : undefined;
   const full: CheckpointInfo = { format: CHECKPOINT_FORMAT, version: 1, model: model.cfg, createdAt: new Date().toISOString(), ...info, ...(planner ? { planner } : {}) };
   writeFileAtomic(join(d, CONFIG_FILE), JSON.stringify(full, null, 2) + '\n');
   return d;
@@ -85,7 +85,8 @@ export function loadCheckpoint(dir: string): Checkpoint {
     if (!Number.isInteger(pl.depth) || pl.depth < 1 || pl.depth > 6) throw new CheckpointError(`field "planner.depth" must be an integer in 1..6, got ${JSON.stringify(pl.depth)}`, cfgFile);
     if (typeof pl.gamma !== 'number' || !(pl.gamma > 0 && pl.gamma < 1)) throw new CheckpointError(`field "planner.gamma" must be a number in (0, 1), got ${JSON.stringify(pl.gamma)}`, cfgFile);
     if (typeof pl.useValue !== 'boolean') throw new CheckpointError(`field "planner.useValue" must be true or false`, cfgFile);
-    return { info, model: new Planner(model, { depth: pl.depth, gamma: pl.gamma, useValue: pl.useValue }), dir: d };
+    if (pl.toEnd !== undefined && typeof pl.toEnd !== 'boolean') throw new CheckpointError(`field "planner.toEnd" must be true or false`, cfgFile);
+    return { info, model: new Planner(model, { depth: pl.depth, gamma: pl.gamma, useValue: pl.useValue, toEnd: pl.toEnd ?? false }), dir: d };
   }
   return { info, model, dir: d };
 }

@@ -33,6 +33,14 @@ export interface PlannerConfig {
    * by less than their estimation noise. Not stored in checkpoints (a play-time setting).
    */
   coopMargin?: number;
+  /**
+   * Plan to the episode's end (default false: the planner is not told the horizon). The
+   * rollout's `maxSteps` is taken as the episode length: with r rounds left the search looks
+   * min(depth, r) own moves ahead, and a leaf with k rounds after it is valued at the value
+   * head's estimate times (1 − γ^k)/(1 − γ) instead of 1/(1 − γ) (nothing at the last round).
+   * Stored in checkpoints only when true (a play-time setting; older checkpoints load as false).
+   */
+  toEnd?: boolean;
 }
 
 export const DEFAULT_PLANNER: Readonly<PlannerConfig> = Object.freeze({ depth: 2, gamma: 0.95, useValue: true, explore: 0 });
@@ -102,9 +110,13 @@ export class Planner implements SeqModel {
     const sc = this.scratchFor(n);
     this.brancher.root(ro.inner, t);
     for (let i = 0; i < n; i++) sc.p[0]![i] = sigmoid(ro.inner.logit[t * n + i]!);
-    const { depth, gamma, explore, useValue } = this.plan;
+    const { gamma, explore } = this.plan;
     const margin = this.plan.coopMargin ?? 0;
     const K = this.K;
+    // with toEnd, look no further than the last round and value the leaves for the rounds left after them
+    const left = this.plan.toEnd ? ro.maxSteps - t : Infinity;
+    const depth = Math.min(this.plan.depth, left);
+    const useValue = this.plan.useValue && left > depth;
     const levels = useValue ? depth : depth - 1;
     // expand: level ℓ+1 state (parent j, outcome o) = j·4 + o, from own move a and co-player move b, o = 2a + b
     for (let l = 0; l < levels; l++) {
@@ -121,7 +133,7 @@ export class Planner implements SeqModel {
     }
     // back up: V_ℓ(s) = max_a Σ_b P_s(b)·(r(a,b) + γ·V_{ℓ+1}(child)),
     // V_depth = the value head's return estimate (1 − γ)·G scaled back, or 0
-    const scaleV = 1 / (1 - gamma);
+    const scaleV = Number.isFinite(left) ? (1 - gamma ** (left - depth)) / (1 - gamma) : 1 / (1 - gamma);
     if (useValue) {
       const lv = sc.leaf[depth]!;
       const v = sc.v[depth]!;

@@ -9,6 +9,7 @@ import {
   isPlanner,
   loadCheckpoint,
   playMatch,
+  saveCheckpoint,
   predictorLoss,
   trainPlannerToCheckpoints,
   trajectoriesOf,
@@ -106,6 +107,40 @@ describe('planner', () => {
     expect(move(0)).toBeLessThan(0);
     expect(move(0.9)).toBeLessThan(0);
     expect(move(1.1)).toBeGreaterThan(0);
+  });
+
+  it('toEnd: searches no further than the rollout’s last round and values leaves for the rounds left', () => {
+    const g = new Gru(cfg, makeRng(3));
+    for (const name of ['head.wp', 'head.wv', 'head.bp']) g.params.find((p) => p.name === name)!.data.fill(0);
+    g.params.find((p) => p.name === 'head.bv')!.data[0] = 0.5; // P(co-player C) = ½ and value-head output 0.5 everywhere
+    const values = (toEnd: boolean): number[] => {
+      const p = new Planner(g, { depth: 2, toEnd });
+      const ro = p.start(1, 4);
+      for (let t = 0; t < 4; t++) p.step(ro, new Int32Array(1));
+      expect([...ro.logit].every((l) => l < 0)).toBe(true); // defecting gains 1 each round, nothing depends on it
+      return [...ro.value];
+    };
+    // one round's best: ½·2 + ½·0 = 1; a leaf's value 0.5 / (1 − γ) = 10 without a horizon, 0.5·(1 − γ^k)/(1 − γ) with k rounds after it
+    const end = values(true);
+    expect(end[3]).toBeCloseTo(1, 12);
+    expect(end[2]).toBeCloseTo(1 + 0.95, 12);
+    expect(end[1]).toBeCloseTo(1 + 0.95 * (1 + 0.95 * 0.5), 12);
+    expect(end[0]).toBeCloseTo(1 + 0.95 * (1 + 0.95 * 0.5 * (1 + 0.95)), 12);
+    for (const v of values(false)) expect(v).toBeCloseTo(1 + 0.95 * (1 + 0.95 * 10), 12);
+  });
+
+  it('toEnd is stored in a checkpoint only when set, and older checkpoints load without it', () => {
+    const dir = tempDir();
+    const g = new Gru(cfg, makeRng(5));
+    const info = { name: 'p', stage: 'planner', seed: 1, poolStyles: [] };
+    saveCheckpoint(join(dir, 'a'), new Planner(g, { toEnd: true }), info);
+    saveCheckpoint(join(dir, 'b'), new Planner(g), info);
+    const a = loadCheckpoint(join(dir, 'a'));
+    const b = loadCheckpoint(join(dir, 'b'));
+    expect(a.info.planner).toEqual({ depth: 2, gamma: 0.95, useValue: true, toEnd: true });
+    expect(b.info.planner).toEqual({ depth: 2, gamma: 0.95, useValue: true });
+    expect(isPlanner(a.model) && a.model.plan.toEnd).toBe(true);
+    expect(isPlanner(b.model) && b.model.plan.toEnd).toBe(false);
   });
 });
 
