@@ -30,6 +30,7 @@ import {
 import { loadPool, styleIndex } from '../../agents/pool/index.js';
 import { bootstrapGroups } from '../../util/bootstrap.js';
 import { benchArgs } from './benchArgs.js';
+import { IN_CONTEXT_THRESHOLDS } from './inContextThresholds.js';
 
 const args = benchArgs();
 const ref = args.checkpoint ?? 'gru-planner';
@@ -45,15 +46,7 @@ const spec =
   'shipped:;end:toEnd=1;d3:depth=3;d3end:depth=3,toEnd=1;g90:gamma=0.9;g98:gamma=0.98';
 
 // in-context thresholds on the shipped pool (bench/agents/summarize.ts, fixed in issue 4)
-const THRESHOLDS: Record<string, ['>=' | '<=', number]> = {
-  'tit-for-tat': ['>=', 0.9],
-  'grim-trigger': ['>=', 0.9],
-  'always-defect': ['<=', 0.1],
-  random: ['<=', 0.1],
-  'two-strike-grim': ['>=', 0.9],
-  'suspicious-tit-for-tat': ['>=', 0.9],
-  'mostly-defect': ['<=', 0.1],
-};
+const THRESHOLDS = IN_CONTEXT_THRESHOLDS;
 
 interface Candidate {
   name: string;

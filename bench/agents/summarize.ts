@@ -6,16 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchArgs } from './benchArgs.js';
+import { IN_CONTEXT_THRESHOLDS } from './inContextThresholds.js';
 
-const THRESHOLDS: Record<string, ['>=' | '<=', number]> = {
-  'tit-for-tat': ['>=', 0.9],
-  'grim-trigger': ['>=', 0.9],
-  'always-defect': ['<=', 0.1],
-  random: ['<=', 0.1],
-  'two-strike-grim': ['>=', 0.9],
-  'suspicious-tit-for-tat': ['>=', 0.9],
-  'mostly-defect': ['<=', 0.1],
-};
+const THRESHOLDS = IN_CONTEXT_THRESHOLDS;
 
 const args = benchArgs();
 const dir = resolve(args.in ?? 'artifacts/agents');
