@@ -139,6 +139,7 @@ function runThoughtlens(d: number, m: number, xs: Float32Array[], rows: number) 
   fill();
   engine.step(batch, B, 1e-3, null);
   const encode0 = phases?.encode ?? NaN;
+  const phases0 = phases ? { ...phases } : null;
   const t0 = performance.now();
   let steps = 0;
   while ((performance.now() - t0) / 1000 < seconds) {
@@ -147,6 +148,11 @@ function runThoughtlens(d: number, m: number, xs: Float32Array[], rows: number) 
     steps++;
   }
   const el = (performance.now() - t0) / 1000;
+  if (phases && phases0) {
+    // Where the calling thread's step time goes (the rest of the wall time is filling batches).
+    const parts = Object.entries(phases).map(([name, ms]) => `${name} ${((100 * (ms - phases0[name as keyof typeof phases0])) / (el * 1000)).toFixed(0)}%`);
+    console.error(`d=${d} m=${m} thoughtlens step time by phase (calling thread, share of wall time): ${parts.join(', ')}`);
+  }
   // The calling thread's dense encoder products (its shard: m/threads latents), per second of them.
   const encodeGflops = phases ? (steps * 2 * 2 * B * d * (m / threads)) / ((phases.encode - encode0) / 1000) / 1e9 : NaN;
   const norms = [0, 1].map(() => ({ mean: new Float32Array(d), scale: 1 }));
