@@ -138,7 +138,6 @@ function runThoughtlens(d: number, m: number, xs: Float32Array[], rows: number) 
   };
   fill();
   engine.step(batch, B, 1e-3, null);
-  const encode0 = phases?.encode ?? NaN;
   const phases0 = phases ? { ...phases } : null;
   const t0 = performance.now();
   let steps = 0;
@@ -154,7 +153,7 @@ function runThoughtlens(d: number, m: number, xs: Float32Array[], rows: number) 
     console.error(`d=${d} m=${m} thoughtlens step time by phase (calling thread, share of wall time): ${parts.join(', ')}`);
   }
   // The calling thread's dense encoder products (its shard: m/threads latents), per second of them.
-  const encodeGflops = phases ? (steps * 2 * 2 * B * d * (m / threads)) / ((phases.encode - encode0) / 1000) / 1e9 : NaN;
+  const encodeGflops = phases && phases0 ? (steps * 2 * 2 * B * d * (m / threads)) / ((phases.encode - phases0.encode) / 1000) / 1e9 : NaN;
   const norms = [0, 1].map(() => ({ mean: new Float32Array(d), scale: 1 }));
   const base = { cfg, params: engine.params(), norms, threshold: NaN };
   const model: SaeModel = { ...base, meta: makeCheckpointCfg(base, backendName, engine.kind, { step: steps, pairsSeen: 0, threshold: NaN, runs: [], finished: false }) };
