@@ -14,7 +14,7 @@ export interface DetectorConfig {
   horizon?: number;
   /** Target false alarms per null step on reference data (default 0.001 = 1 per 1000 steps). */
   far?: number;
-  /** EWMA weight of the newest step (default 0.15). */
+  /** EWMA weight of the newest step (default 0.3; 0.15 before the sixth session, see docs/RESULTS.md "EWMA weight"). */
   lambda?: number;
   /** Steps below threshold before a new flag can be raised (default 10). */
   rearm?: number;
@@ -50,7 +50,7 @@ export function resolveDetectorConfig(c: DetectorConfig = {}): ResolvedDetectorC
   const r: Required<DetectorConfig> = {
     horizon: c.horizon ?? 30,
     far: c.far ?? 0.001,
-    lambda: c.lambda ?? 0.15,
+    lambda: c.lambda ?? 0.3,
     rearm: c.rearm ?? 10,
     mode: c.mode ?? 'combined',
     precursors: c.precursors ?? 8,

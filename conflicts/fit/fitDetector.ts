@@ -86,6 +86,8 @@ export interface FitDetectorOptions {
 export const HORIZON_RANGE = { min: 3, max: 60 } as const;
 /** A lag counts as showing the signal when its steps score above null steps with at least this AUROC. */
 export const HORIZON_LAG_AUROC = 0.7;
+/** A rise of the lag curve by more than this above its lowest point so far ends the horizon (horizonFromLagAuroc). */
+export const HORIZON_RISE = 0.02;
 /** Below this AUROC on the calibration episodes the report says no representational precursor was found. */
 export const PRECURSOR_CHANCE_AUROC = 0.6;
 
@@ -312,8 +314,9 @@ export function selectPrecursors(x: Float64Array, F: number, y: number[], cfg: P
  * The horizon read off reference data: the disagreement score (each pair's feature 0, the
  * largest over pairs) of steps ℓ steps before a behavioural conflict is compared with null
  * steps (AUROC), pooled over lags ℓ−2..ℓ+2 for stability. The horizon is the farthest lag
- * ℓ such that every lag 1..ℓ reaches HORIZON_LAG_AUROC, within HORIZON_RANGE; with none,
- * the smallest lag of the range (and `signal` false).
+ * ℓ such that every lag 1..ℓ reaches HORIZON_LAG_AUROC and the curve has not turned up
+ * (horizonFromLagAuroc), within HORIZON_RANGE; with none, the smallest lag of the range (and
+ * `signal` false).
  */
 export function chooseHorizon(
   channels: readonly Channel[],
@@ -357,11 +360,42 @@ export function chooseHorizon(
     for (let k = Math.max(1, l - 2); k <= Math.min(Hmax, l + 2); k++) pos.push(...byLag[k]!);
     lagAuroc.push(pos.length ? round(auroc([...pos, ...nulls], [...pos.map(() => 1), ...nulls.map(() => 0)])) : NaN);
   }
-  // Contiguous from lag 1: a lone lag far back that clears the bar by chance does not count.
+  const { horizon, signal } = horizonFromLagAuroc(lagAuroc);
+  return { horizon, signal, lagAuroc };
+}
+
+/**
+ * The horizon from the lag curve (lagAuroc[l − 1] is lag l): contiguous from lag 1 while the
+ * AUROC reaches HORIZON_LAG_AUROC — a lone lag far back that clears the bar by chance does not
+ * count — and, past the curve's peak, no further than its lowest point before it turns up again
+ * by more than HORIZON_RISE. A drift that precedes behaviour shows less the further back one looks, so a
+ * rise means the lags beyond hold something else (seen: a few calibration episodes whose whole
+ * level sits high carried the curve back above the bar at lags 25–45, horizon 52 for a lag of
+ * 10, and with it 3.5 false alarms per 1000 steps before the onsets).
+ */
+export function horizonFromLagAuroc(lagAuroc: readonly number[]): { horizon: number; signal: boolean } {
+  const Hmax = Math.min(HORIZON_RANGE.max, lagAuroc.length);
   let horizon = 0;
-  while (horizon < Hmax && lagAuroc[horizon]! >= HORIZON_LAG_AUROC) horizon++;
+  let peak = -Infinity;
+  let low = Infinity;
+  let lowAt = 0;
+  while (horizon < Hmax && lagAuroc[horizon]! >= HORIZON_LAG_AUROC) {
+    const a = lagAuroc[horizon]!;
+    if (a >= peak) {
+      // still climbing to the curve's peak (the smoothing delays it a few lags): no low point yet
+      peak = low = a;
+      lowAt = horizon + 1;
+    } else if (a > low + HORIZON_RISE) {
+      horizon = lowAt;
+      break;
+    } else if (a <= low) {
+      low = a;
+      lowAt = horizon + 1;
+    }
+    horizon++;
+  }
   const signal = horizon > 0;
-  return { horizon: Math.max(HORIZON_RANGE.min, signal ? horizon : HORIZON_RANGE.min), signal, lagAuroc };
+  return { horizon: Math.max(HORIZON_RANGE.min, signal ? horizon : HORIZON_RANGE.min), signal };
 }
 
 function round(x: number): number {
