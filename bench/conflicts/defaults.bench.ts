@@ -16,7 +16,7 @@
 //    averaged), which compares detectors at equal false alarms.
 // Writes artifacts/conflicts/defaults-<tag>.json and prints a Markdown table.
 //   npx tsx bench/conflicts/defaults.bench.ts [--seeds 1,2,3,4,5] [--episodes 60] [--steps 200]
-//     [--dims 32] [--size auto|<n>x] [--latents 64] [--k 4] [--train-steps 600] [--family mixing] [--lag 10] [--resamples 500] [--tag default]
+//     [--dims 32] [--size auto|<n>x] [--latents 64] [--k 4] [--train-steps 600] [--family mixing] [--lag 10] [--resamples 500] [--views read-alike|shared|all] [--tag default]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordSynthetic } from '../../agents/index.js';
@@ -27,6 +27,8 @@ import {
   coderFromModel,
   detectRun,
   dictionaryViews,
+  DICTIONARY_VIEW_LATENTS,
+  type DictionaryViewLatents,
   evaluateOutcomes,
   stat,
   type EpisodeOutcome,
@@ -55,7 +57,11 @@ const log = (s: string) => process.stderr.write(s + '\n');
 const t0 = Date.now();
 const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
 
-const NAMES = ['dictionary-shared', 'cca-raw', 'behaviour'] as const;
+// which dictionary latents the views compare (conflicts/fit/fitDetector.ts): `detect`'s default unless --views shared|all
+const VIEWS = (args.get('views') ?? 'read-alike') as DictionaryViewLatents;
+if (!DICTIONARY_VIEW_LATENTS.includes(VIEWS)) throw new Error(`--views must be one of ${DICTIONARY_VIEW_LATENTS.join(', ')}`);
+const DICT = `dictionary-${VIEWS}`;
+const NAMES = [DICT, 'cca-raw', 'behaviour'] as const;
 const pooled = new Map<string, EpisodeOutcome[]>(NAMES.map((n) => [n, []]));
 const perSeed: Record<string, unknown>[] = [];
 
@@ -77,13 +83,13 @@ for (const seed of seeds) {
   log(`seed ${seed}: recorded ${E}×${T}, dictionary ${tr.model.cfg.latents}/${'k' in tr.model.cfg ? tr.model.cfg.k : '–'} ${tr.steps} steps, classes ${JSON.stringify(split.counts)} [${secs()}]`);
   const res = detectRun({
     runDir: dir,
-    views: dictionaryViews(coderFromModel(tr.model, split), true),
+    views: dictionaryViews(coderFromModel(tr.model, split), VIEWS),
     trainFraction: half / E,
     baselines: [ccaViews(8), behaviourOnly],
     resamples: 200,
     seed,
   });
-  const all: Record<string, EpisodeOutcome[]> = { 'dictionary-shared': res.outcomes, ...res.baselineOutcomes };
+  const all: Record<string, EpisodeOutcome[]> = { [DICT]: res.outcomes, ...res.baselineOutcomes };
   const row: Record<string, unknown> = {
     seed,
     classes: split.counts,

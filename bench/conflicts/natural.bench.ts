@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { findCheckpoint, recordIpdDelayed } from '../../agents/ipd/index.js';
 import { openRun } from '../../data/index.js';
 import { trainDictionary } from '../../sae/index.js';
-import { behaviourOnly, ccaViews, coderFromModel, detectRun, dictionaryViews, evaluateOutcomes, stat, type EpisodeOutcome } from '../../conflicts/index.js';
+import { behaviourOnly, ccaViews, coderFromModel, detectRun, DICTIONARY_VIEW_LATENTS, dictionaryViews, evaluateOutcomes, type DictionaryViewLatents, stat, type EpisodeOutcome } from '../../conflicts/index.js';
 import { bootstrapGroups, type Interval } from '../../util/bootstrap.js';
 import { quantile } from '../../util/quantile.js';
 import { copyEpisodes } from './runSubset.js';
@@ -46,7 +46,11 @@ const log = (s: string) => process.stderr.write(s + '\n');
 const t0 = Date.now();
 const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
 
-const NAMES = ['dictionary-shared', 'cca-raw', 'behaviour'] as const;
+// which dictionary latents the views compare (conflicts/fit/fitDetector.ts): `detect`'s default unless --views shared|all
+const VIEWS = (args.get('views') ?? 'read-alike') as DictionaryViewLatents;
+if (!DICTIONARY_VIEW_LATENTS.includes(VIEWS)) throw new Error(`--views must be one of ${DICTIONARY_VIEW_LATENTS.join(', ')}`);
+const DICT = `dictionary-${VIEWS}`;
+const NAMES = [DICT, 'cca-raw', 'behaviour'] as const;
 const pooled = new Map<string, EpisodeOutcome[]>(NAMES.map((n) => [n, []]));
 const perSeed: Record<string, unknown>[] = [];
 const trueLeads: number[] = [];
@@ -88,13 +92,13 @@ for (const seed of seeds) {
   log(`seed ${seed}: recorded ${E}×${T}, dictionary ${tr.model.cfg.latents}/${'k' in tr.model.cfg ? tr.model.cfg.k : '–'} ${tr.steps} steps, classes ${JSON.stringify(split.counts)} [${secs()}]`);
   const res = detectRun({
     runDir: dir,
-    views: dictionaryViews(coderFromModel(tr.model, split), true),
+    views: dictionaryViews(coderFromModel(tr.model, split), VIEWS),
     trainFraction: half / E,
     baselines: [ccaViews(8), behaviourOnly],
     resamples: 200,
     seed,
   });
-  const all: Record<string, EpisodeOutcome[]> = { 'dictionary-shared': res.outcomes, ...res.baselineOutcomes };
+  const all: Record<string, EpisodeOutcome[]> = { [DICT]: res.outcomes, ...res.baselineOutcomes };
   const row: Record<string, unknown> = {
     seed,
     classes: split.counts,

@@ -177,7 +177,7 @@ export async function runDemo(ctx: CliContext, f: DemoFlags): Promise<{ url: str
       const c = await import('../../conflicts/index.js');
       const runDir = runDirFor(ws, run);
       const res = fit
-        ? c.detectRun({ runDir, views: c.dictionaryViews(c.dictionaryCoder(dir), true) })
+        ? c.detectRun({ runDir, views: c.dictionaryViews(c.dictionaryCoder(dir)) })
         : c.detectRun({ runDir, detector: c.loadDetector(detectorFile), detectorFile });
       const out = join(runDir, 'reports', name);
       mkdirSync(out, { recursive: true });

@@ -64,7 +64,7 @@ interface DetectFlags {
   truth?: boolean;
 }
 
-const VIEW_KINDS = ['dictionary', 'dictionary-all', 'cca', 'behaviour'] as const;
+const VIEW_KINDS = ['dictionary', 'dictionary-shared', 'dictionary-all', 'cca', 'behaviour'] as const;
 
 function num(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -79,7 +79,7 @@ export const detectCommand: CommandModule = {
       .command('detect')
       .argument('<run>', 'run id in the workspace, or path to a run folder')
       .option('--sae <ckpt>', 'paired-dictionary checkpoint (folder, or name in <workspace>/checkpoints/): compare the agents on its shared latents')
-      .option('--views <kind>', `what the agents are compared on: ${VIEW_KINDS.join(' | ')} (default: dictionary with --sae; cca = raw states, no dictionary)`)
+      .option('--views <kind>', `what the agents are compared on: ${VIEW_KINDS.join(' | ')} (default: dictionary with --sae = the dictionary's latents both agents' states read alike, whatever their split class; dictionary-shared = only those the split calls shared; dictionary-all = every live latent; cca = raw states, no dictionary)`)
       .option('--detector <file>', 'use a stored detector (detector.json from an earlier detect) instead of fitting one')
       .option('--reference <run>', 'fit the detector on this run (all episodes) and score every episode of <run>')
       .option('--train-fraction <f>', 'without --reference: the first fraction of <run>\'s episodes is reference data, the rest is scored (default 0.5)')
@@ -186,7 +186,7 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
 
 async function viewSource(f: DetectFlags): Promise<ViewSource> {
   const kind = f.views ?? (f.sae ? 'dictionary' : undefined);
-  if (kind === undefined) throw new UsageError('give --sae <ckpt> (compare agents on the dictionary\'s shared latents), --views cca (raw states), or --detector <file>');
+  if (kind === undefined) throw new UsageError('give --sae <ckpt> (compare agents on the dictionary\'s latents they both read), --views cca (raw states), or --detector <file>');
   if (!(VIEW_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--views must be one of ${VIEW_KINDS.join(', ')}, got '${kind}'`);
   const rf = num(f.randomFeatures, '--random-features');
   const vo = rf === undefined ? {} : { randomFeatures: rf };
@@ -194,7 +194,7 @@ async function viewSource(f: DetectFlags): Promise<ViewSource> {
   if (kind === 'behaviour') return behaviourOnly;
   if (!f.sae) throw new UsageError(`--views ${kind} needs --sae <ckpt>`);
   await selectBackend((f.backend ?? 'auto') as BackendName | 'auto');
-  return dictionaryViews(dictionaryCoder(resolve(f.sae)), kind === 'dictionary', vo);
+  return dictionaryViews(dictionaryCoder(resolve(f.sae)), kind === 'dictionary' ? 'read-alike' : kind === 'dictionary-shared' ? 'shared' : 'all', vo);
 }
 
 function summarise(ctx: CliContext, r: ReturnType<typeof buildReport>, outDir: string, files: string[]): void {

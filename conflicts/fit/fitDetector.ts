@@ -44,10 +44,25 @@ export const DEFAULT_RANDOM_FEATURES = 256;
 /**
  * Defaults of the dictionary's views (chosen on development seeds 101–102 of the planted
  * benchmark, never on its held-out seeds): ridge 1e-3 (as canonical correlation's), two
- * consensus passes, and with the split only the shared latents whose two first-pass views
- * correlate ≥ 0.9 on reference steps. Without the split no latent is dropped.
+ * consensus passes, and only the latents whose two first-pass views correlate ≥ 0.9 on
+ * reference steps. Without that filter ('all') no latent is dropped.
  */
 export const DICTIONARY_VIEW_DEFAULTS = { ridge: 1e-3, consensus: 2, minReliability: 0.9 } as const;
+
+/**
+ * Which of the dictionary's latents the agents are compared on:
+ * - 'read-alike' (default): every live latent, whatever its split class, that both agents'
+ *   states read alike (first-pass views correlate ≥ minReliability). What two agents share is
+ *   then measured on the data the detector fits, not taken from the split: a shared thought the
+ *   split gave one latent per agent (each labelled private) is still compared, a truly private
+ *   latent (the other agent's state cannot predict it) is not. docs/RESULTS.md, "Which latents
+ *   the views compare".
+ * - 'shared': only latents the split calls shared (or partial), then the same filter (the
+ *   default before the sixth session).
+ * - 'all': every live latent, no filter (the no-split baseline).
+ */
+export const DICTIONARY_VIEW_LATENTS = ['read-alike', 'shared', 'all'] as const;
+export type DictionaryViewLatents = (typeof DICTIONARY_VIEW_LATENTS)[number];
 
 export interface DictionaryViewSourceOptions extends ViewSourceOptions {
   ridge?: number;
@@ -55,14 +70,19 @@ export interface DictionaryViewSourceOptions extends ViewSourceOptions {
   minReliability?: number;
 }
 
-export function dictionaryViews(coder: LatentCoder, split = true, o: DictionaryViewSourceOptions = {}): ViewSource {
+const VIEW_SOURCE_NAMES: Record<DictionaryViewLatents, string> = { 'read-alike': 'dictionary-read-alike', shared: 'dictionary-shared', all: 'dictionary-all' };
+
+/** The dictionary's views; `latents` true / false are 'shared' / 'all' (the earlier boolean). */
+export function dictionaryViews(coder: LatentCoder, latents: DictionaryViewLatents | boolean = 'read-alike', o: DictionaryViewSourceOptions = {}): ViewSource {
+  const which: DictionaryViewLatents = latents === true ? 'shared' : latents === false ? 'all' : latents;
   const f = { randomFeatures: o.randomFeatures ?? DEFAULT_RANDOM_FEATURES, featureSeed: o.featureSeed ?? 0 };
   const d = DICTIONARY_VIEW_DEFAULTS;
-  const v = { ridge: o.ridge ?? d.ridge, consensus: o.consensus ?? d.consensus, minReliability: o.minReliability ?? (split ? d.minReliability : 0) };
+  const v = { ridge: o.ridge ?? d.ridge, consensus: o.consensus ?? d.consensus, minReliability: o.minReliability ?? (which === 'all' ? 0 : d.minReliability) };
+  const name = VIEW_SOURCE_NAMES[which];
   return {
-    name: split ? 'dictionary-shared' : 'dictionary-all',
-    fit: (set, pair, mask) => fitDictionaryViews(set, pair, coder, { split, mask, ...v, ...f }),
-    info: { ...(coder.source ?? {}), views: { ...v, randomFeatures: f.randomFeatures } },
+    name,
+    fit: (set, pair, mask) => fitDictionaryViews(set, pair, coder, { split: which === 'shared', kind: name, mask, ...v, ...f }),
+    info: { ...(coder.source ?? {}), views: { latents: which, ...v, randomFeatures: f.randomFeatures } },
   };
 }
 

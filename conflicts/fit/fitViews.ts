@@ -85,8 +85,13 @@ export function fitCcaViews(set: EpisodeSet, pair: [number, number], opts: CcaVi
 }
 
 export interface DictionaryViewOptions extends FeatureOptions {
-  /** true: only the latents the dictionary calls shared; false: every live latent (the no-split baseline). */
+  /**
+   * true: only the latents the dictionary calls shared; false: every live latent, whatever its
+   * split class (with minReliability, those both agents read alike: see dictionaryViews).
+   */
   split?: boolean;
+  /** The view model's kind as recorded (default 'dictionary-shared' with the split, 'dictionary-all' without). */
+  kind?: string;
   /** Relative ridge penalty (default 1e-2). */
   ridge?: number;
   mask?: RowMask;
@@ -224,7 +229,7 @@ export function fitDictionaryViews(set: EpisodeSet, pair: [number, number], code
     ...(minRel > 0 ? { minReliability: minRel, ...(fallback ? { reliabilityFallback: 1 } : {}) } : {}),
   };
   const latents: ViewLatent[] = kept.map((j) => ({ id: j, class: coder.classes[j]!, label: `z${j}` }));
-  return new LinearViewModel(split ? 'dictionary-shared' : 'dictionary-all', [set.agents[ia]!, set.agents[ib]!], latents, maps, quality, inputs.features);
+  return new LinearViewModel(opts.kind ?? (split ? 'dictionary-shared' : 'dictionary-all'), [set.agents[ia]!, set.agents[ib]!], latents, maps, quality, inputs.features);
 }
 
 function forMaskedRows(set: EpisodeSet, mask: RowMask | undefined, fn: (e: EpisodeSet['episodes'][number], rows: number[]) => void): void {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { openRun } from '../../../data/index.js';
 import {
+  detectRun,
   detectorFromJson,
   detectorToJson,
   dictionaryViews,
@@ -210,5 +211,36 @@ describe('detector files', () => {
     expect(old.config).toMatchObject({ statistic: 'mewma', levelBins: 1 });
     expect(Array.from(scoreOnly(old, test.episodes[0]!))).toEqual(Array.from(scoreOnly(mewma, test.episodes[0]!)));
     expect(() => detectorFromJson({ ...v1, version: 3 })).toThrow(/versions 1, 2/);
+  });
+});
+
+describe('views on the latents both agents read alike, not on the split labels', () => {
+  // A split that decoupled shared thoughts 1..K−1 (one latent per agent, labelled private):
+  // the same perfect readings, only the labels are wrong. Thought 0 stays labelled shared.
+  const decouple = (base: LatentCoder, K: number): LatentCoder => ({ ...base, classes: base.classes.map((c, j) => (j >= 1 && j < K ? (j % 2 ? 'private-A' : 'private-B') : c)) });
+
+  it("compares every latent both agents' states read alike, whatever its class, and no private one", () => {
+    const data = writeTinyRun(tempDir('tl-conflicts-readalike-'), 'quiet', { episodes: 12, steps: 100, fraction: 0, seed: 8 });
+    const K = data.shared;
+    const coder = decouple(tinyCoder(data), K);
+    const all = loadEpisodes(openRun(data.dir));
+    const readAlike = fitDictionaryViews(all, [0, 1], coder, { split: false, minReliability: 0.9 });
+    expect(readAlike.latents.map((l) => l.id)).toEqual(Array.from({ length: K }, (_, j) => j));
+    const shared = fitDictionaryViews(all, [0, 1], coder, { split: true, minReliability: 0.9 });
+    expect(shared.latents.map((l) => l.id)).toEqual([0]);
+  });
+
+  it('is the default, and flags drifts the split-shared views cannot see', () => {
+    const data = writeTinyRun(tempDir('tl-conflicts-readalike-'), 'decoupled', { episodes: 40, steps: 120, fraction: 0.5, seed: 8 });
+    const coder = decouple(tinyCoder(data), data.shared);
+    expect(dictionaryViews(coder).name).toBe('dictionary-read-alike');
+    expect(dictionaryViews(coder).info).toMatchObject({ views: { latents: 'read-alike', minReliability: 0.9 } });
+    const run = (views: ReturnType<typeof dictionaryViews>) => detectRun({ runDir: data.dir, views, config: { far: 0.01 }, resamples: 20 }).report.evaluation!;
+    const ra = run(dictionaryViews(coder, 'read-alike', { randomFeatures: 0 }));
+    const sh = run(dictionaryViews(coder, 'shared', { randomFeatures: 0 }));
+    // the split-shared views hold thought 0 only: drifts in the other K − 1 thoughts pass unseen
+    expect(ra.conflicts).toBe(sh.conflicts);
+    expect(ra.flaggedBefore).toBeGreaterThan(sh.flaggedBefore);
+    expect(ra.detectionRate).toBeGreaterThanOrEqual(0.6);
   });
 });
