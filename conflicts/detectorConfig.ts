@@ -14,7 +14,7 @@ export interface DetectorConfig {
   horizon?: number;
   /** Target false alarms per null step on reference data (default 0.001 = 1 per 1000 steps). */
   far?: number;
-  /** EWMA weight of the newest step (default 0.3; 0.15 before the sixth session, see docs/RESULTS.md "EWMA weight"). */
+  /** EWMA weight of the newest step (default 0.3; 0.15 before the sixth session, see docs/RESULTS.md "EWMA weight, horizon rule and the latents the views compare"). */
   lambda?: number;
   /** Steps below threshold before a new flag can be raised (default 10). */
   rearm?: number;

@@ -57,8 +57,8 @@ const ref = selectEpisodes(all, (e) => e.episode < TRAIN);
 const held = selectEpisodes(all, (e) => e.episode >= TRAIN);
 const events = resolveEventSpec(all.agents, all.columnSpecs);
 const variants: [string, ViewSource, DetectorConfig['mode']][] = [
-  ['dictionary (shared views), combined', dictionaryViews(coder, true), 'combined'],
-  ['dictionary (shared views), disagreement only', dictionaryViews(coder, true), 'disagreement'],
+  ['dictionary (shared views), combined', dictionaryViews(coder, 'shared'), 'combined'],
+  ['dictionary (shared views), disagreement only', dictionaryViews(coder, 'shared'), 'disagreement'],
   ['baseline: raw states, canonical correlation, combined', ccaViews(8), 'combined'],
   ['baseline: behaviour history alone', behaviourOnly, 'combined'],
 ];

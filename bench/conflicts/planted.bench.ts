@@ -76,14 +76,14 @@ interface Variant {
 // on development seeds 101–102 (bench/conflicts/develop.bench.ts), never on these seeds.
 const LAST: Pick<DetectorConfig, 'statistic' | 'levelBins'> = { statistic: 'mewma', levelBins: 1 };
 const VARIANTS: Variant[] = [
-  { name: 'dictionary (shared views), combined', views: (c) => dictionaryViews(c, true), mode: 'combined' },
+  { name: 'dictionary (shared views), combined', views: (c) => dictionaryViews(c, 'shared'), mode: 'combined' },
   {
     name: 'ablation: last version (all split-shared latents, ridge 1e-2, no consensus; MEWMA, one spread per latent), combined',
-    views: (c) => dictionaryViews(c, true, { ridge: 1e-2, consensus: 0, minReliability: 0 }),
+    views: (c) => dictionaryViews(c, 'shared', { ridge: 1e-2, consensus: 0, minReliability: 0 }),
     mode: 'combined',
     ...LAST,
   },
-  { name: 'baseline: dictionary without the split (all live latents), combined', views: (c) => dictionaryViews(c, false), mode: 'combined' },
+  { name: 'baseline: dictionary without the split (all live latents), combined', views: (c) => dictionaryViews(c, 'all'), mode: 'combined' },
   { name: 'baseline: raw states, canonical correlation (MEWMA, one spread per latent), combined', views: () => ccaViews(8), mode: 'combined', ...LAST },
   { name: 'baseline: raw states, canonical correlation (same score as main), combined', views: () => ccaViews(8), mode: 'combined' },
   { name: 'baseline: behaviour history alone', views: () => behaviourOnly, mode: 'combined' },

@@ -12,6 +12,7 @@ import {
   detectRun,
   dictionaryCoder,
   dictionaryViews,
+  type DictionaryViewLatents,
   fitDetector,
   flagCsvRow,
   flagsCsvHeader,
@@ -65,6 +66,8 @@ interface DetectFlags {
 }
 
 const VIEW_KINDS = ['dictionary', 'dictionary-shared', 'dictionary-all', 'cca', 'behaviour'] as const;
+/** The dictionary's view kinds and the latents each compares (conflicts/fit/fitDetector.ts). */
+const DICTIONARY_KINDS: Record<string, DictionaryViewLatents> = { dictionary: 'read-alike', 'dictionary-shared': 'shared', 'dictionary-all': 'all' };
 
 function num(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -78,7 +81,7 @@ export const detectCommand: CommandModule = {
     program
       .command('detect')
       .argument('<run>', 'run id in the workspace, or path to a run folder')
-      .option('--sae <ckpt>', 'paired-dictionary checkpoint (folder, or name in <workspace>/checkpoints/): compare the agents on its shared latents')
+      .option('--sae <ckpt>', 'paired-dictionary checkpoint (folder, or name in <workspace>/checkpoints/): compare the agents on its latents they both read (--views)')
       .option('--views <kind>', `what the agents are compared on: ${VIEW_KINDS.join(' | ')} (default: dictionary with --sae = the dictionary's latents both agents' states read alike, whatever their split class; dictionary-shared = only those the split calls shared; dictionary-all = every live latent; cca = raw states, no dictionary)`)
       .option('--detector <file>', 'use a stored detector (detector.json from an earlier detect) instead of fitting one')
       .option('--reference <run>', 'fit the detector on this run (all episodes) and score every episode of <run>')
@@ -194,7 +197,7 @@ async function viewSource(f: DetectFlags): Promise<ViewSource> {
   if (kind === 'behaviour') return behaviourOnly;
   if (!f.sae) throw new UsageError(`--views ${kind} needs --sae <ckpt>`);
   await selectBackend((f.backend ?? 'auto') as BackendName | 'auto');
-  return dictionaryViews(dictionaryCoder(resolve(f.sae)), kind === 'dictionary' ? 'read-alike' : kind === 'dictionary-shared' ? 'shared' : 'all', vo);
+  return dictionaryViews(dictionaryCoder(resolve(f.sae)), DICTIONARY_KINDS[kind]!, vo);
 }
 
 function summarise(ctx: CliContext, r: ReturnType<typeof buildReport>, outDir: string, files: string[]): void {

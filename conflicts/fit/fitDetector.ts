@@ -55,8 +55,8 @@ export const DICTIONARY_VIEW_DEFAULTS = { ridge: 1e-3, consensus: 2, minReliabil
  *   states read alike (first-pass views correlate ≥ minReliability). What two agents share is
  *   then measured on the data the detector fits, not taken from the split: a shared thought the
  *   split gave one latent per agent (each labelled private) is still compared, a truly private
- *   latent (the other agent's state cannot predict it) is not. docs/RESULTS.md, "Which latents
- *   the views compare".
+ *   latent (the other agent's state cannot predict it) is not. docs/RESULTS.md, "EWMA weight,
+ *   horizon rule and the latents the views compare".
  * - 'shared': only latents the split calls shared (or partial), then the same filter (the
  *   default before the sixth session).
  * - 'all': every live latent, no filter (the no-split baseline).
@@ -72,9 +72,8 @@ export interface DictionaryViewSourceOptions extends ViewSourceOptions {
 
 const VIEW_SOURCE_NAMES: Record<DictionaryViewLatents, string> = { 'read-alike': 'dictionary-read-alike', shared: 'dictionary-shared', all: 'dictionary-all' };
 
-/** The dictionary's views; `latents` true / false are 'shared' / 'all' (the earlier boolean). */
-export function dictionaryViews(coder: LatentCoder, latents: DictionaryViewLatents | boolean = 'read-alike', o: DictionaryViewSourceOptions = {}): ViewSource {
-  const which: DictionaryViewLatents = latents === true ? 'shared' : latents === false ? 'all' : latents;
+/** The dictionary's views on the chosen latents (DICTIONARY_VIEW_LATENTS). */
+export function dictionaryViews(coder: LatentCoder, which: DictionaryViewLatents = 'read-alike', o: DictionaryViewSourceOptions = {}): ViewSource {
   const f = { randomFeatures: o.randomFeatures ?? DEFAULT_RANDOM_FEATURES, featureSeed: o.featureSeed ?? 0 };
   const d = DICTIONARY_VIEW_DEFAULTS;
   const v = { ridge: o.ridge ?? d.ridge, consensus: o.consensus ?? d.consensus, minReliability: o.minReliability ?? (which === 'all' ? 0 : d.minReliability) };
@@ -388,8 +387,8 @@ export function chooseHorizon(
  * The horizon from the lag curve (lagAuroc[l − 1] is lag l): contiguous from lag 1 while the
  * AUROC reaches HORIZON_LAG_AUROC — a lone lag far back that clears the bar by chance does not
  * count — and, past the curve's peak, no further than its lowest point before it turns up again
- * by more than HORIZON_RISE. A drift that precedes behaviour shows less the further back one looks, so a
- * rise means the lags beyond hold something else (seen: a few calibration episodes whose whole
+ * by more than HORIZON_RISE. A drift that precedes behaviour shows less the further back one
+ * looks, so a rise means the lags beyond hold something else (seen: a few calibration episodes whose whole
  * level sits high carried the curve back above the bar at lags 25–45, horizon 52 for a lag of
  * 10, and with it 3.5 false alarms per 1000 steps before the onsets).
  */

@@ -44,7 +44,7 @@ describe('calibration to a target false-alarm rate', () => {
       const all = loadEpisodes(openRun(data.dir));
       const ref = selectEpisodes(all, (e) => e.episode < 30);
       const held = selectEpisodes(all, (e) => e.episode >= 30);
-      const views = name === 'raw CCA' ? ccaViews(4, { randomFeatures: 0 }) : dictionaryViews(tinyCoder(data), true, { randomFeatures: 0 });
+      const views = name === 'raw CCA' ? ccaViews(4, { randomFeatures: 0 }) : dictionaryViews(tinyCoder(data), 'shared', { randomFeatures: 0 });
       const det = fitDetector(ref, {
         events: resolveEventSpec(all.agents, all.columnSpecs),
         views,

@@ -137,7 +137,7 @@ describe('truth-free runs', () => {
     // Drift is planted but behaviour never diverges within the episode; truth removed.
     const quiet = writeTinyRun(root, 'quiet', { episodes: 8, steps: 120, fraction: 1, lag: 1000, seed: 5 });
     rmSync(join(quiet.dir, 'truth'), { recursive: true, force: true });
-    const res = detectRun({ runDir: quiet.dir, referenceDir: ref.dir, views: dictionaryViews(tinyCoder(ref), true, { randomFeatures: 0 }), config: { far: 0.01 }, resamples: 50 });
+    const res = detectRun({ runDir: quiet.dir, referenceDir: ref.dir, views: dictionaryViews(tinyCoder(ref), 'shared', { randomFeatures: 0 }), config: { far: 0.01 }, resamples: 50 });
     expect(res.report.truth).toBeNull();
     expect(res.report.events.count).toBe(0);
     expect(res.report.evaluation).toBeNull();
@@ -152,7 +152,7 @@ describe('truth-free runs', () => {
     const data = writeTinyRun(root, 'withTruth', { episodes: 40, steps: 120, fraction: 0.5, seed: 3 });
     const res = detectRun({
       runDir: data.dir,
-      views: dictionaryViews(tinyCoder(data), true, { randomFeatures: 0 }),
+      views: dictionaryViews(tinyCoder(data), 'shared', { randomFeatures: 0 }),
       config: { far: 0.005 },
       resamples: 50,
       baselines: [ccaViews(4, { randomFeatures: 0 }), behaviourOnly],
@@ -172,7 +172,7 @@ describe('truth-free runs', () => {
   it('say plainly that no representational precursor was found when behaviour diverges with nothing in the states', () => {
     // Behaviour diverges as planted, but no agent's copy drifts (speed 0).
     const flat = writeTinyRun(root, 'flat', { episodes: 40, steps: 120, fraction: 0.5, speed: 0, seed: 6 });
-    const res = detectRun({ runDir: flat.dir, views: dictionaryViews(tinyCoder(flat), true, { randomFeatures: 0 }), resamples: 50 });
+    const res = detectRun({ runDir: flat.dir, views: dictionaryViews(tinyCoder(flat), 'shared', { randomFeatures: 0 }), resamples: 50 });
     expect(res.detector.provenance.precursorFound).toBe(false);
     expect(res.report.precursor.found).toBe(false);
     expect(markdownReport(res.report)).toContain('No representational precursor found');

@@ -28,7 +28,7 @@ describe('conflict detection on a tiny synthetic run with planted conflicts', ()
   });
 
   for (const [name, views] of [
-    ['dictionary shared views', dictionaryViews(tinyCoder(data), true, { randomFeatures: 0 })],
+    ['dictionary shared views', dictionaryViews(tinyCoder(data), 'shared', { randomFeatures: 0 })],
     ['raw canonical correlation, random features', ccaViews(4, { randomFeatures: 24 })],
   ] as const) {
     it(`flags held-out planted conflicts before behaviour diverges (${name})`, () => {

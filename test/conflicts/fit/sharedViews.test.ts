@@ -97,9 +97,9 @@ describe('shared views', () => {
   });
 
   it('the detector records its view options', () => {
-    const src = dictionaryViews(coder, true, { randomFeatures: 0 });
+    const src = dictionaryViews(coder, 'shared', { randomFeatures: 0 });
     expect(src.info).toMatchObject({ views: { ridge: 1e-3, consensus: 2, minReliability: 0.9, randomFeatures: 0 } });
-    expect(dictionaryViews(coder, false).info).toMatchObject({ views: { minReliability: 0 } });
+    expect(dictionaryViews(coder, 'all').info).toMatchObject({ views: { minReliability: 0 } });
   });
 });
 
@@ -192,7 +192,7 @@ describe('detector files', () => {
   const events = resolveEventSpec(all.agents, all.columnSpecs);
 
   it('round-trips a version 2 detector and reads version 1 files as MEWMA with one spread', () => {
-    const det = fitDetector(train, { events, views: dictionaryViews(tinyCoder(data), true, { randomFeatures: 0 }), config: { horizon: 15, far: 0.01, mode: 'disagreement' } });
+    const det = fitDetector(train, { events, views: dictionaryViews(tinyCoder(data), 'shared', { randomFeatures: 0 }), config: { horizon: 15, far: 0.01, mode: 'disagreement' } });
     const json = detectorToJson(det);
     expect(json.version).toBe(2);
     const back = detectorFromJson(JSON.parse(JSON.stringify(json)));
@@ -200,7 +200,7 @@ describe('detector files', () => {
 
     const mewma = fitDetector(train, {
       events,
-      views: dictionaryViews(tinyCoder(data), true, { randomFeatures: 0 }),
+      views: dictionaryViews(tinyCoder(data), 'shared', { randomFeatures: 0 }),
       config: { horizon: 15, far: 0.01, mode: 'disagreement', statistic: 'mewma', levelBins: 1 },
     });
     const v1 = JSON.parse(JSON.stringify(detectorToJson(mewma))) as ReturnType<typeof detectorToJson>;

@@ -43,7 +43,7 @@ describe('scores are strictly causal', () => {
   const train = selectEpisodes(all, (e) => e.episode < 10);
   const events = resolveEventSpec(all.agents, all.columnSpecs);
   const detectors: [string, Detector][] = [
-    ['combined, dictionary views', fitDetector(train, { events, views: dictionaryViews(tinyCoder(data), true, { randomFeatures: 16 }), config: { horizon: 15, far: 0.01 } })],
+    ['combined, dictionary views', fitDetector(train, { events, views: dictionaryViews(tinyCoder(data), 'shared', { randomFeatures: 16 }), config: { horizon: 15, far: 0.01 } })],
     ['disagreement, raw CCA', fitDetector(train, { events, views: ccaViews(4, { randomFeatures: 0 }), config: { horizon: 15, far: 0.01, mode: 'disagreement' } })],
     ['behaviour baseline', fitDetector(train, { events, views: behaviourOnly, config: { horizon: 15, far: 0.01 } })],
   ];
