@@ -64,17 +64,20 @@ export interface ResolvedExperimentSpec {
 
 export const DEFAULT_EVALUATE: Readonly<EvaluateSpec> = Object.freeze({ coPlayers: 60, episodesPerCoPlayer: 8, steps: 50, resamples: 1000 });
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const TOP = ['name', 'description', 'seeds', 'agent', 'evaluate', 'baseline', 'conditions', 'dictionary'];
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const TOP = ['kind', 'name', 'description', 'seeds', 'agent', 'evaluate', 'baseline', 'conditions', 'dictionary'];
+/** Spec kinds: 'context' (default; this file) and 'games' (games/gamesSpec.ts). */
+export const EXPERIMENT_KINDS = ['context', 'games'] as const;
+export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];
 const COND = ['name', 'agent', 'prefix', 'history'];
 
-function fields(o: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
+export function fields(o: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new ExperimentSpecError(`${where} must be a JSON object`);
   for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new ExperimentSpecError(`${where}: unknown field '${k}' (fields: ${allowed.join(', ')})`);
   return o as Record<string, unknown>;
 }
 
-function posInt(v: unknown, where: string, min = 1): number {
+export function posInt(v: unknown, where: string, min = 1): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ExperimentSpecError(`${where} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
   return v;
 }
@@ -94,6 +97,9 @@ function agentConfig(base: unknown, over: unknown, where: string): Readonly<Omit
 
 export function resolveExperimentSpec(raw: unknown): ResolvedExperimentSpec {
   const s = fields(raw, TOP, 'spec');
+  if (s.kind !== undefined && s.kind !== 'context') {
+    throw new ExperimentSpecError(`spec field 'kind' must be one of ${EXPERIMENT_KINDS.join(', ')} (this reader takes 'context'), got ${JSON.stringify(s.kind)}`);
+  }
   if (typeof s.name !== 'string' || !NAME.test(s.name)) throw new ExperimentSpecError(`spec field 'name' must be a name of letters, digits, '.', '_' or '-', got ${JSON.stringify(s.name)}`);
   if (!Array.isArray(s.seeds) || s.seeds.length === 0) throw new ExperimentSpecError(`spec field 'seeds' is missing or empty: give at least one seed, e.g. [1, 2, 3]`);
   const seeds = s.seeds.map((x, i) => posInt(x, `seeds[${i}]`, 0));
@@ -147,21 +153,29 @@ export function resolveExperimentSpec(raw: unknown): ResolvedExperimentSpec {
   return { name: s.name, description: (s.description as string | undefined) ?? '', seeds, evaluate, baseline: s.baseline, conditions, dictionary };
 }
 
-/** Reads and validates a spec file. */
-export function loadExperimentSpec(file: string): ResolvedExperimentSpec {
+/** Reads a spec file's JSON; a missing file or bad JSON is one line naming the file. */
+export function readSpecFile(file: string): { path: string; raw: unknown } {
   const path = resolve(file);
   if (!existsSync(path)) throw new ExperimentSpecError(`spec file not found: ${path}`);
-  let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    return { path, raw: JSON.parse(readFileSync(path, 'utf8')) };
   } catch (err) {
     throw new ExperimentSpecError(`spec is not valid JSON: ${(err as Error).message}`, { file: path });
   }
+}
+
+/** Validates with `resolve`, naming the file in the error. */
+export function resolveSpecFile<T>(path: string, raw: unknown, resolveRaw: (raw: unknown) => T): T {
   try {
-    return resolveExperimentSpec(raw);
+    return resolveRaw(raw);
   } catch (err) {
     if (err instanceof ExperimentSpecError) throw new ExperimentSpecError(err.message, { file: path });
     throw err;
   }
 }
 
+/** Reads and validates a context-experiment spec file. */
+export function loadExperimentSpec(file: string): ResolvedExperimentSpec {
+  const { path, raw } = readSpecFile(file);
+  return resolveSpecFile(path, raw, resolveExperimentSpec);
+}

@@ -9,3 +9,5 @@ export * from './writeExperimentReport.js';
 export * from './recordConditionRuns.js';
 export * from './representationShift.js';
 export * from './latentPrediction.js';
+export * from './games/index.js';
+export * from './loadAnySpec.js';

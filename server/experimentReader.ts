@@ -35,6 +35,9 @@ export function readExperimentReport(file: string, name: string): ExperimentRepo
   };
   if (!isObj(json)) bad('(top level)', 'an object');
   const r = json as Json;
+  if (r.kind === 'games') {
+    throw new FormatError(`experiment '${name}' is a reasoning-style experiment (kind 'games'); the conditions view draws context experiments: open its report.html`);
+  }
   const str = (o: Json, k: string, where: string): string => (typeof o[k] === 'string' ? (o[k] as string) : bad(`${where}${k}`, 'a string'));
   const arr = (o: Json, k: string, where: string): unknown[] => (Array.isArray(o[k]) ? (o[k] as unknown[]) : bad(`${where}${k}`, 'an array'));
   const obj = (v: unknown, field: string): Json => (isObj(v) ? v : bad(field, 'an object'));

@@ -1,8 +1,10 @@
 // `thoughtlens experiment <spec.json>`: conditions × seeds of in-context agents (train,
 // evaluate on held-out co-players), resumable, with a JSON/CSV/MD/HTML report (docs/EXPERIMENTS.md).
+// A spec with "kind": "games" runs the reasoning-style experiment instead (games agent per seed,
+// performance per game × co-player style, style probes; experiments/games/).
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../data/index.js';
-import { buildExperimentReport, EXPERIMENT_FORMATS, loadExperimentSpec, recordConditionRuns, representationShift, runExperiment, writeExperimentReport, type ExperimentFormat } from '../../experiments/index.js';
+import { buildExperimentReport, buildGamesReport, EXPERIMENT_FORMATS, fmtT, loadAnyExperimentSpec, recordConditionRuns, representationShift, runExperiment, runGamesExperiment, writeExperimentReport, writeGamesReport, type ExperimentFormat, type ResolvedGamesSpec } from '../../experiments/index.js';
 import { emit, type CliContext } from '../context.js';
 import type { CommandModule } from '../program.js';
 import { ProgressBar } from '../progress.js';
@@ -21,18 +23,23 @@ export const experimentCommand: CommandModule = {
         'run conditions × seeds: train the in-context agents each condition needs (burstiness: whole / partial / isolated ' +
           'training contexts), evaluate them on held-out co-players under the condition\'s test context (peer-memory prefix, ' +
           'shuffled or truncated history), and write a report with per-condition behaviour and the shift from the baseline. ' +
-          'Resumable: finished agents and cells in the output folder are reused.',
+          'Resumable: finished agents and cells in the output folder are reused. A spec with "kind": "games" runs the ' +
+          'reasoning-style experiment: one agent per seed across five games, its performance per game × co-player style ' +
+          '(minimax, trust, level-k) against held-out co-players, and style probes against counting baselines.',
       )
       .option('-o, --out <dir>', 'output folder (default <workspace>/experiments/<spec name>)')
       .option('--format <list>', `report formats, comma-separated (default ${EXPERIMENT_FORMATS.join(',')})`)
-      .addHelpText('after', '\nExamples:\n  thoughtlens experiment examples/experiments/burstiness.json\n  thoughtlens experiment examples/experiments/peer-memory.json --out exp/peer --json\n')
+      .addHelpText('after', '\nExamples:\n  thoughtlens experiment examples/experiments/burstiness.json\n  thoughtlens experiment examples/experiments/peer-memory.json --out exp/peer --json\n  thoughtlens experiment examples/experiments/styles-games.json\n')
       .action(
         action(async (ctx: CliContext, file: string, flags: ExperimentFlags) => {
           const formats = (flags.format ?? EXPERIMENT_FORMATS.join(',')).split(',').map((s) => s.trim()).filter(Boolean) as ExperimentFormat[];
           for (const f of formats) if (!EXPERIMENT_FORMATS.includes(f)) throw new UsageError(`unknown report format '${f}' (formats: ${EXPERIMENT_FORMATS.join(', ')})`);
-          const spec = loadExperimentSpec(file);
-          const out = resolve(flags.out ?? join(ctx.workspace, 'experiments', spec.name));
+          const anySpec = loadAnyExperimentSpec(file);
+          const out = resolve(flags.out ?? join(ctx.workspace, 'experiments', anySpec.name));
           const quiet = ctx.quiet || ctx.json;
+          const command = `thoughtlens experiment ${file}${flags.out ? ` --out ${flags.out}` : ''}`;
+          if (anySpec.kind === 'games') return runGames(ctx, anySpec, out, formats, command, quiet);
+          const spec = anySpec;
           let bar: ProgressBar | null = null;
           let phase = '';
           const run = runExperiment(spec, out, (p) => {
@@ -54,7 +61,6 @@ export const experimentCommand: CommandModule = {
             representation = await representationShift(spec, out, runs, { dictionary: spec.dictionary, resamples: spec.evaluate.resamples, onTrain: (p) => tb.update(p.step, `loss ${p.loss.toFixed(3)}`) });
             tb.finish();
           }
-          const command = `thoughtlens experiment ${file}${flags.out ? ` --out ${flags.out}` : ''}`;
           const report = buildExperimentReport(spec, run.cells, { seconds: run.seconds, command, representation });
           const files = writeExperimentReport(out, report, formats);
           emit(ctx, { dir: out, files, resumedCells: run.resumedCells, report }, () =>
@@ -79,3 +85,22 @@ export const experimentCommand: CommandModule = {
       );
   },
 };
+
+function runGames(ctx: CliContext, spec: ResolvedGamesSpec, out: string, formats: ExperimentFormat[], command: string, quiet: boolean): void {
+  const bar = new ProgressBar(ctx, { total: spec.seeds.length, label: 'games experiment', unit: 'seed', quiet });
+  const run = runGamesExperiment(spec, out, (p) => bar.update(p.done, `${p.label}${p.resumed ? ' (resumed)' : ''}`));
+  bar.finish();
+  const report = buildGamesReport(spec, run.cells, { seconds: run.seconds, command });
+  const files = writeGamesReport(out, report, formats);
+  const last = report.probes[report.probes.length - 1];
+  emit(ctx, { dir: out, files, resumedCells: run.resumedCells, report }, () =>
+    [
+      `experiment ${spec.name} (games): ${run.cells.length} seeds (${run.resumedCells} resumed) in ${run.seconds.toFixed(1)} s`,
+      `  fraction of optimum by style: ${report.byFamily.map((f) => `${f.family} ${fmtT(f.fraction)}`).join(', ')}`,
+      `  by game: ${report.byGame.map((g) => `${g.game} ${fmtT(g.fraction)}`).join(', ')}`,
+      ...(last ? [`  style probe at round ${last.round}: trained ${fmtT(last.trained)}, n-grams ${fmtT(last.ngram)}, Bayes ceiling ${fmtT(last.bayes)}`] : []),
+      'report:',
+      ...files.map((f) => `  ${f}`),
+    ].join('\n'),
+  );
+}

@@ -38,6 +38,7 @@ describe('GET /api/experiments', () => {
       shifts: [{ condition: 'b', metric: 'defection', delta: m, effectSize: null, p: 1, q: 1 }],
       representation: null,
     }));
+    writeFileSync(join(exp('games-kind'), 'report.json'), JSON.stringify({ kind: 'games', name: 'games-kind', seeds: [1], cells: [], probes: [] }));
     writeFileSync(join(outside, 'report.json'), JSON.stringify({ secret: true }));
     symlinkSync(outside, join(ws, 'experiments', 'escape'));
     server = await startTestServer({ workspace: ws });
@@ -52,7 +53,8 @@ describe('GET /api/experiments', () => {
     const r = await getJson<ExperimentsResponse>(`${server.url}/api/experiments`);
     expect(r.status).toBe(200);
     const by = Object.fromEntries(r.body.experiments.map((e) => [e.name, e]));
-    expect(Object.keys(by).sort()).toEqual(['broken', 'report-only', name, 'unfinished', 'wrong-shape']); // the symlink out is not listed
+    expect(Object.keys(by).sort()).toEqual(['broken', 'games-kind', 'report-only', name, 'unfinished', 'wrong-shape']); // the symlink out is not listed
+    expect(by['games-kind']!.error).toMatch(/^experiment 'games-kind' is a reasoning-style experiment \(kind 'games'\).*report\.html$/);
     expect(by[name]).toMatchObject({ hasReport: true, conditions: 3 });
     expect(by.unfinished).toMatchObject({ hasReport: false });
     expect(by.broken!.error).toMatch(/^experiment 'broken': report\.json is not valid JSON/);
