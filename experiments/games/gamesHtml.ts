@@ -11,9 +11,9 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd'];
 function bars(r: GamesReport): string {
   const games = r.byGame.map((g) => g.game);
   const families = r.byFamily.map((f) => f.family);
-  const bw = 16;
-  const gw = families.length * bw + 24;
-  const W = 50 + games.length * gw;
+  const bw = 20;
+  const gw = families.length * bw + 48;
+  const W = Math.max(60 + games.length * gw, 120 + families.length * 90 + 160);
   const H = 240;
   const y = (v: number): number => H - 50 - Math.max(0, Math.min(1, v)) * (H - 70);
   const parts: string[] = [];
