@@ -24,7 +24,7 @@ import {
   scanMessage,
   type ScanResult,
 } from './messageScanner.js';
-import { checkSchema } from './schema.js';
+import { checkSchema, hiddenFloat32 } from './schema.js';
 import { StepKeySet } from './stepKeySet.js';
 import { FiniteFloats } from './finiteFloats.js';
 import { firstNonFinite } from './validate.js';
@@ -359,7 +359,7 @@ export class AgentStreamReader {
     const d = (data.type as { listSize: number }).listSize;
     const child = data.children[0]!;
     const start = data.offset * d + child.offset;
-    const hidden = (child.values as Float32Array).subarray(start, start + length * d);
+    const hidden = hiddenFloat32(child.values as Float32Array | Float64Array, start, start + length * d);
     if (this.validate) {
       const bad = this.checkFinite(hidden);
       if (bad >= 0) {

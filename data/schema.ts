@@ -6,6 +6,7 @@ import {
   type Dictionary,
   FixedSizeList,
   Float32,
+  Precision,
   Float64,
   Int32,
   Schema,
@@ -79,8 +80,9 @@ export function checkSchema(schema: Schema, agent: AgentSpec, file: string): voi
   }
   const fsl = h.type as FixedSizeList;
   const child = fsl.children[0]?.type;
-  if (!child || child.typeId !== Type.Float || (child as Float32).precision !== 1) {
-    throw new SchemaMismatchError(`hidden items must be Float32, got ${child}`, {
+  // Float32 as thoughtlens writes it; Float64 (numpy's default) is accepted and converted on read.
+  if (!child || child.typeId !== Type.Float || ![Precision.SINGLE, Precision.DOUBLE].includes((child as Float32).precision)) {
+    throw new SchemaMismatchError(`hidden items must be Float32 (or Float64, converted on read), got ${child}`, {
       file,
       column: HIDDEN_COLUMN,
     });
@@ -124,4 +126,13 @@ function compatible(t: DataType, declared: ColumnType): boolean {
     case 'utf8':
       return t.typeId === Type.Utf8 || t.typeId === Type.LargeUtf8 || t.typeId === Type.Utf8View;
   }
+}
+
+/**
+ * The hidden values [start, end) of a `hidden` column's child buffer as float32: a zero-copy view
+ * of a Float32 column, a converted copy of a Float64 one (values beyond float32's range become
+ * ±Infinity, which the finiteness check then reports).
+ */
+export function hiddenFloat32(values: Float32Array | Float64Array, start: number, end: number): Float32Array {
+  return values instanceof Float32Array ? values.subarray(start, end) : Float32Array.from(values.subarray(start, end));
 }

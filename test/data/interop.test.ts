@@ -331,6 +331,34 @@ for a, (name, d, keytype) in enumerate([("A", 6, pa.int32()), ("B", 3, pa.int64(
   );
 
   it.skipIf(noPyarrow)(
+    `pyarrow float64 hidden states (numpy's default dtype), sliced batches, are read as float32${reason(noPyarrow)}`,
+    () => {
+      const dir = join(tempDir(), 'f64-run');
+      mkdirSync(join(dir, 'agents'), { recursive: true });
+      runPython(
+        `${PY_VALUES}
+import sys, pyarrow as pa, pyarrow.ipc as ipc
+run, rows = sys.argv[1], 150
+for a, (name, d) in enumerate([("A", 7), ("B", 4)]):
+    h = values(a, rows, d).astype(np.float64)
+    r = np.arange(rows)
+    t = pa.table({"episode": pa.array(r // 50), "step": pa.array(r % 50),
+                  "hidden": pa.FixedSizeListArray.from_arrays(pa.array(h.ravel()), d)})
+    assert t.schema.field("hidden").type.value_type == pa.float64()
+    with ipc.new_stream(f"{run}/agents/{name}.arrows", t.schema) as w:
+        for s in range(0, rows, 40):
+            w.write_batch(t.slice(s, 40).to_batches()[0])
+`,
+        [dir],
+      );
+      writeManifestFor(dir, [{ id: 'A', hiddenSize: 7, columns: [] }, { id: 'B', hiddenSize: 4, columns: [] }], 150);
+      const batches = readAll(dir);
+      checkExternal(batches, 150, [7, 4]);
+      expect(batches[0]!.hidden[0]).toBeInstanceOf(Float32Array);
+    },
+  );
+
+  it.skipIf(noPyarrow)(
     `pyarrow dictionary-encoded text (a new dictionary per batch) is read by value${reason(noPyarrow)}`,
     () => {
       const dir = join(tempDir(), 'dict-run');

@@ -4,6 +4,7 @@ import {
   Field,
   FixedSizeList,
   Float32,
+  Float16,
   Float64,
   Int32,
   Int64,
@@ -46,7 +47,7 @@ function mismatch(schema: Schema, spec: AgentSpec = agent): SchemaMismatchError 
 
 const f = (name: string, type: ConstructorParameters<typeof Field>[1]) =>
   new Field(name, type, true);
-const hidden = (d: number, item: Float32 | Float64 = new Float32()) =>
+const hidden = (d: number, item: Float16 | Float32 | Float64 = new Float32()) =>
   f('hidden', new FixedSizeList(d, new Field('item', item, true)));
 
 describe('checkSchema', () => {
@@ -63,6 +64,9 @@ describe('checkSchema', () => {
       f('said', new Utf8()),
     ]);
     expect(() => checkSchema(wide, agent, 'x')).not.toThrow();
+    // Float64 hidden states (numpy's default dtype) are accepted: readers convert them.
+    const double = new Schema([f('episode', new Int32()), f('step', new Int32()), hidden(4, new Float64()), f('action', new Int32()), f('said', new Utf8())]);
+    expect(() => checkSchema(double, agent, 'x')).not.toThrow();
   });
 
   it('names file and column for each kind of mismatch', () => {
@@ -90,9 +94,9 @@ describe('checkSchema', () => {
         /hidden must be FixedSizeList<Float32>\[4\]/,
       ],
       [
-        replace('hidden', hidden(4, new Float64())),
+        replace('hidden', hidden(4, new Float16())),
         'hidden',
-        /hidden items must be Float32, got Float64/,
+        /hidden items must be Float32 \(or Float64, converted on read\), got Float16/,
       ],
       [
         replace('hidden', hidden(5)),
