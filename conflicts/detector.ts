@@ -35,7 +35,7 @@ export interface DetectorProvenance {
   horizon?: { chosen: number; from: 'option' | 'reference'; lagAuroc?: number[] };
   /** AUROC of the final score on the calibration episodes (held back from fitting) for conflicts within H. */
   referenceAuroc?: number;
-  /** False when the reference data shows no representational precursor (referenceAuroc near chance). */
+  /** False unless the reference data shows a representational precursor (referenceAuroc at or above PRECURSOR_CHANCE_AUROC; NaN, with no behavioural conflict in the calibration episodes, is not one). */
   precursorFound?: boolean;
 }
 

@@ -256,8 +256,14 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
   }
   const referenceAuroc = calibrationAuroc(calInputs);
   partial.provenance.referenceAuroc = round(referenceAuroc);
-  partial.provenance.precursorFound = !(referenceAuroc < PRECURSOR_CHANCE_AUROC);
-  if (referenceAuroc < PRECURSOR_CHANCE_AUROC) {
+  // Not found unless shown: a NaN AUROC (no behavioural conflict in the held-back reference
+  // episodes) is no evidence of a precursor either.
+  partial.provenance.precursorFound = Number.isFinite(referenceAuroc) && referenceAuroc >= PRECURSOR_CHANCE_AUROC;
+  if (!Number.isFinite(referenceAuroc)) {
+    notes.push(
+      `no representational precursor could be assessed: the calibration episodes hold no behavioural conflict within ${cfg.horizon} steps, so the score's AUROC there is undefined`,
+    );
+  } else if (referenceAuroc < PRECURSOR_CHANCE_AUROC) {
     notes.push(
       `no representational precursor found: on the calibration episodes the score reaches AUROC ${referenceAuroc.toFixed(3)} for conflicts within ${cfg.horizon} steps (chance 0.5; below ${PRECURSOR_CHANCE_AUROC} counts as none)`,
     );

@@ -112,14 +112,17 @@ export function outcomesOf(scored: readonly ScoredEpisode[], flags: readonly Fla
 
 export function precursorStatement(d: Detector): ConflictReport['precursor'] {
   const a = d.provenance.referenceAuroc;
-  const found = d.provenance.precursorFound !== false;
-  const at = a === undefined ? '' : ` (AUROC ${a.toFixed(3)} on held-back reference episodes)`;
+  const assessed = a === undefined || Number.isFinite(a);
+  const found = assessed && d.provenance.precursorFound !== false;
+  const at = a === undefined || !assessed ? '' : ` (AUROC ${a.toFixed(3)} on held-back reference episodes)`;
   return {
     found,
-    referenceAuroc: a ?? null,
+    referenceAuroc: a === undefined || !assessed ? null : a,
     statement: found
       ? `a representational precursor was found on the reference data${at}`
-      : `no representational precursor found: on the reference data the score does not rise before behavioural conflicts${at}; flags below are not evidence of one`,
+      : !assessed
+        ? `no representational precursor could be assessed: the held-back reference episodes hold no behavioural conflict, so nothing shows the score rising before one; flags below are not evidence of one`
+        : `no representational precursor found: on the reference data the score does not rise before behavioural conflicts${at}; flags below are not evidence of one`,
   };
 }
 

@@ -179,4 +179,15 @@ describe('truth-free runs', () => {
     // The precursor latents it would have kept never include one below chance.
     for (const p of res.detector.precursors.flat()) expect(p.auroc).toBeGreaterThan(0.5);
   });
+
+  it('does not claim a precursor when the reference data holds no behavioural conflict to assess one on', () => {
+    const none = writeTinyRun(root, 'none', { episodes: 30, steps: 120, fraction: 0, seed: 8 });
+    const res = detectRun({ runDir: none.dir, views: dictionaryViews(tinyCoder(none), 'shared', { randomFeatures: 0 }), resamples: 50 });
+    expect(Number.isNaN(res.detector.provenance.referenceAuroc)).toBe(true);
+    expect(res.detector.provenance.precursorFound).toBe(false);
+    expect(res.report.precursor.found).toBe(false);
+    expect(res.report.precursor.referenceAuroc).toBeNull();
+    expect(res.report.precursor.statement).toMatch(/^no representational precursor could be assessed/);
+    expect(res.detector.provenance.notes.some((n) => /could be assessed: the calibration episodes hold no behavioural conflict/.test(n))).toBe(true);
+  });
 });
