@@ -5,6 +5,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { resolveRunRef, UsageError } from '../../data/index.js';
 import { resolveCheckpointRef, selectBackend, type BackendName } from '../../sae/index.js';
+import { checkpointsForRun } from '../checkpointsForRun.js';
 import {
   behaviourOnly,
   buildReport,
@@ -81,7 +82,7 @@ export const detectCommand: CommandModule = {
     program
       .command('detect')
       .argument('<run>', 'run id in the workspace, or path to a run folder')
-      .option('--sae <ckpt>', 'paired-dictionary checkpoint (folder, or name in <workspace>/checkpoints/): compare the agents on its latents they both read (--views)')
+      .option('--sae <ckpt>', 'paired-dictionary checkpoint (folder, or name in <workspace>/checkpoints/): compare the agents on its latents they both read (--views); default: the one dictionary in <workspace>/checkpoints/ trained on this run')
       .option('--views <kind>', `what the agents are compared on: ${VIEW_KINDS.join(' | ')} (default: dictionary with --sae = the dictionary's latents both agents' states read alike, whatever their split class; dictionary-shared = only those the split calls shared; dictionary-all = every live latent; cca = raw states, no dictionary)`)
       .option('--detector <file>', 'use a stored detector (detector.json from an earlier detect) instead of fitting one')
       .option('--reference <run>', 'fit the detector on this run (all episodes) and score every episode of <run>')
@@ -120,6 +121,15 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
   const runDir = resolveRunRef(ctx.workspace, ref);
   // --sae takes a checkpoint folder or a name in the workspace, as runs do (exit 3 when neither).
   if (f.sae) f.sae = resolveCheckpointRef(ctx.workspace, f.sae);
+  else if (!f.views && !f.detector) {
+    // No flags: the dictionary of the workspace trained on this run, when there is exactly one.
+    const found = checkpointsForRun(ctx.workspace, runDir);
+    if (found.length > 1) throw new UsageError(`${found.length} dictionaries in ${join(ctx.workspace, 'checkpoints')} were trained on this run (${found.map((d) => basename(d)).join(', ')}): choose one with --sae`);
+    if (found.length === 1) {
+      f.sae = found[0]!;
+      if (!ctx.quiet && !ctx.json) ctx.stderr.write(`detect: using the dictionary trained on this run, ${f.sae} (--sae to choose another)\n`);
+    }
+  }
   const formats = parseFormats(f.format);
   const mode = f.mode as ScoreMode | undefined;
   if (mode !== undefined && !SCORE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${SCORE_MODES.join(', ')}, got '${mode}'`);
@@ -189,7 +199,7 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
 
 async function viewSource(f: DetectFlags): Promise<ViewSource> {
   const kind = f.views ?? (f.sae ? 'dictionary' : undefined);
-  if (kind === undefined) throw new UsageError('give --sae <ckpt> (compare agents on the dictionary\'s latents they both read), --views cca (raw states), or --detector <file>');
+  if (kind === undefined) throw new UsageError('no dictionary in <workspace>/checkpoints was trained on this run: give --sae <ckpt> (compare agents on the dictionary\'s latents they both read), --views cca (raw states), or --detector <file>');
   if (!(VIEW_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--views must be one of ${VIEW_KINDS.join(', ')}, got '${kind}'`);
   const rf = num(f.randomFeatures, '--random-features');
   const vo = rf === undefined ? {} : { randomFeatures: rf };
