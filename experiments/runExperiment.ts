@@ -47,11 +47,19 @@ export function agentKey(agent: ResolvedCondition['agent']): string {
 
 export const cellName = (condition: string, seed: number): string => `${condition}--s${seed}`;
 
-interface AgentEntry {
+export interface AgentEntry {
   model: SeqModel;
   dir: string;
   seconds: number;
   loss: number[];
+}
+
+/** An agent an earlier call of a runner saved in `dir` (its training time and loss from metrics), or null. */
+export function loadSavedAgent(dir: string): AgentEntry | null {
+  if (!existsSync(join(dir, 'config.json'))) return null;
+  const ck = loadCheckpoint(dir);
+  const m = (ck.info.metrics ?? {}) as { seconds?: number; loss?: number[] };
+  return { model: ck.model, dir, seconds: m.seconds ?? NaN, loss: m.loss ?? [] };
 }
 
 export function runExperiment(spec: ResolvedExperimentSpec, outDir: string, onProgress?: (p: ExperimentProgress) => void): ExperimentRun {
@@ -69,10 +77,9 @@ export function runExperiment(spec: ResolvedExperimentSpec, outDir: string, onPr
       const d = join(dir, 'agents', `${key}-s${seed}`);
       let entry: AgentEntry;
       let resumed = false;
-      if (existsSync(join(d, 'config.json'))) {
-        const ck = loadCheckpoint(d);
-        const m = (ck.info.metrics ?? {}) as { seconds?: number; loss?: number[] };
-        entry = { model: ck.model, dir: d, seconds: m.seconds ?? NaN, loss: m.loss ?? [] };
+      const saved = loadSavedAgent(d);
+      if (saved) {
+        entry = saved;
         resumed = true;
       } else {
         const full: ContextAgentConfig = { ...cfg, seed };

@@ -27,14 +27,13 @@ import {
   coderFromModel,
   detectRun,
   dictionaryViews,
-  DICTIONARY_VIEW_LATENTS,
-  type DictionaryViewLatents,
   evaluateOutcomes,
   stat,
   type EpisodeOutcome,
 } from '../../conflicts/index.js';
 import { bootstrapGroups, type Interval } from '../../util/bootstrap.js';
 import { copyEpisodes } from './runSubset.js';
+import { dictionaryViewsArg } from './viewsArg.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
@@ -57,10 +56,8 @@ const log = (s: string) => process.stderr.write(s + '\n');
 const t0 = Date.now();
 const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
 
-// which dictionary latents the views compare (conflicts/fit/fitDetector.ts): `detect`'s default unless --views shared|all
-const VIEWS = (args.get('views') ?? 'read-alike') as DictionaryViewLatents;
-if (!DICTIONARY_VIEW_LATENTS.includes(VIEWS)) throw new Error(`--views must be one of ${DICTIONARY_VIEW_LATENTS.join(', ')}`);
-const DICT = `dictionary-${VIEWS}`;
+// which dictionary latents the views compare: `detect`'s default unless --views shared|all
+const { views: VIEWS, name: DICT } = dictionaryViewsArg(args.get('views'));
 const NAMES = [DICT, 'cca-raw', 'behaviour'] as const;
 const pooled = new Map<string, EpisodeOutcome[]>(NAMES.map((n) => [n, []]));
 const perSeed: Record<string, unknown>[] = [];

@@ -20,10 +20,11 @@ import { join } from 'node:path';
 import { findCheckpoint, recordIpdDelayed } from '../../agents/ipd/index.js';
 import { openRun } from '../../data/index.js';
 import { trainDictionary } from '../../sae/index.js';
-import { behaviourOnly, ccaViews, coderFromModel, detectRun, DICTIONARY_VIEW_LATENTS, dictionaryViews, evaluateOutcomes, type DictionaryViewLatents, stat, type EpisodeOutcome } from '../../conflicts/index.js';
+import { behaviourOnly, ccaViews, coderFromModel, detectRun, dictionaryViews, evaluateOutcomes, stat, type EpisodeOutcome } from '../../conflicts/index.js';
 import { bootstrapGroups, type Interval } from '../../util/bootstrap.js';
 import { quantile } from '../../util/quantile.js';
 import { copyEpisodes } from './runSubset.js';
+import { dictionaryViewsArg } from './viewsArg.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
@@ -46,10 +47,8 @@ const log = (s: string) => process.stderr.write(s + '\n');
 const t0 = Date.now();
 const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
 
-// which dictionary latents the views compare (conflicts/fit/fitDetector.ts): `detect`'s default unless --views shared|all
-const VIEWS = (args.get('views') ?? 'read-alike') as DictionaryViewLatents;
-if (!DICTIONARY_VIEW_LATENTS.includes(VIEWS)) throw new Error(`--views must be one of ${DICTIONARY_VIEW_LATENTS.join(', ')}`);
-const DICT = `dictionary-${VIEWS}`;
+// which dictionary latents the views compare: `detect`'s default unless --views shared|all
+const { views: VIEWS, name: DICT } = dictionaryViewsArg(args.get('views'));
 const NAMES = [DICT, 'cca-raw', 'behaviour'] as const;
 const pooled = new Map<string, EpisodeOutcome[]>(NAMES.map((n) => [n, []]));
 const perSeed: Record<string, unknown>[] = [];

@@ -3,6 +3,7 @@
 // whiskers, the random player as a grey tick) and the probe accuracy per round against the
 // counting baselines and the Bayes ceiling, both inline SVG.
 import { escapeHtml as h } from '../../conflicts/report/escape.js';
+import { htmlTable } from '../experimentHtml.js';
 import { PROBE_COLUMNS, PROBE_LABELS, type GamesReport } from './gamesReport.js';
 import { fmtT, gamesIntro, probeRows, STYLE_HEAD, styleRows } from './gamesMarkdown.js';
 
@@ -54,15 +55,14 @@ function probeLines(r: GamesReport): string {
 }
 
 export function gamesHtml(r: GamesReport): string {
-  const table = (hd: string[], rs: string[][]): string => `<table><tr>${hd.map((x) => `<th>${h(x)}</th>`).join('')}</tr>${rs.map((row) => `<tr>${row.map((x) => `<td>${h(x)}</td>`).join('')}</tr>`).join('')}</table>`;
   const last = r.probes.length ? r.probes[r.probes.length - 1]!.round : NaN;
   const perGame = r.probesPerGame.filter((p) => p.round === last).map((p) => [p.game, fmtT(p.trained), fmtT(p.counts), fmtT(p.ngram), fmtT(p.bayes)]);
   return `<!doctype html><html><head><meta charset="utf-8"><title>Experiment ${h(r.name)}</title><style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;font-size:12px}</style></head><body>
 <h1>Experiment ${h(r.name)} (reasoning styles × games)</h1><p>${h(r.description)}</p>
 <p>${h(gamesIntro(r))} <code>${h(r.command)}</code></p>
-<h2>Performance per game × co-player style</h2>${bars(r)}${table(STYLE_HEAD, styleRows(r))}
+<h2>Performance per game × co-player style</h2>${bars(r)}${htmlTable(STYLE_HEAD, styleRows(r))}
 <p>By style: ${h(r.byFamily.map((f) => `${f.family} ${fmtT(f.fraction)}`).join(', '))}. By game: ${h(r.byGame.map((g) => `${g.game} ${fmtT(g.fraction)}`).join(', '))}.</p>
-<h2>Style probes against the counting baselines</h2><p>Balanced accuracy on the held-out members' episodes, chance 0.33.</p>${probeLines(r)}${table(['round', ...PROBE_COLUMNS.map((c) => PROBE_LABELS[c])], probeRows(r))}
-<h3>Per game at round ${h(last)}</h3>${table(['game', 'trained', 'outcome counts', 'n-grams', 'Bayes ceiling'], perGame)}
+<h2>Style probes against the counting baselines</h2><p>Balanced accuracy on the held-out members' episodes, chance 0.33.</p>${probeLines(r)}${htmlTable(['round', ...PROBE_COLUMNS.map((c) => PROBE_LABELS[c])], probeRows(r))}
+<h3>Per game at round ${h(last)}</h3>${htmlTable(['game', 'trained', 'outcome counts', 'n-grams', 'Bayes ceiling'], perGame)}
 </body></html>\n`;
 }

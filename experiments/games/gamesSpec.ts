@@ -29,7 +29,6 @@ export interface ResolvedGamesSpec {
 export const DEFAULT_GAMES_EVALUATE: Readonly<GamesEvaluateSpec> = Object.freeze({ episodesPerCoPlayer: 50, probeRounds: [1, 2, 3, 5, 10, 19] });
 
 const TOP = ['kind', 'name', 'description', 'seeds', 'agent', 'evaluate'];
-const int = posInt;
 
 export function resolveGamesSpec(raw: unknown): ResolvedGamesSpec {
   const s = fields(raw, TOP, 'spec');
@@ -37,7 +36,7 @@ export function resolveGamesSpec(raw: unknown): ResolvedGamesSpec {
   if (typeof s.name !== 'string' || !NAME.test(s.name)) throw new ExperimentSpecError(`spec field 'name' must be a name of letters, digits, '.', '_' or '-', got ${JSON.stringify(s.name)}`);
   if (s.description !== undefined && typeof s.description !== 'string') throw new ExperimentSpecError(`spec field 'description' must be a string`);
   if (!Array.isArray(s.seeds) || s.seeds.length === 0) throw new ExperimentSpecError(`spec field 'seeds' is missing or empty: give at least one seed, e.g. [1, 2, 3]`);
-  const seeds = s.seeds.map((x, i) => int(x, `seeds[${i}]`, 0));
+  const seeds = s.seeds.map((x, i) => posInt(x, `seeds[${i}]`, 0));
   if (new Set(seeds).size !== seeds.length) throw new ExperimentSpecError(`spec field 'seeds' repeats a seed`);
   const a = s.agent === undefined ? {} : fields(s.agent, Object.keys(resolveGameAgentConfig()), 'agent');
   if ('seed' in a) throw new ExperimentSpecError(`agent: the agent's seed comes from 'seeds', not from 'agent.seed'`);
@@ -50,15 +49,15 @@ export function resolveGamesSpec(raw: unknown): ResolvedGamesSpec {
     throw err;
   }
   const ev = s.evaluate === undefined ? {} : fields(s.evaluate, Object.keys(DEFAULT_GAMES_EVALUATE), 'evaluate');
-  const episodesPerCoPlayer = ev.episodesPerCoPlayer === undefined ? DEFAULT_GAMES_EVALUATE.episodesPerCoPlayer : int(ev.episodesPerCoPlayer, 'evaluate.episodesPerCoPlayer', 2);
+  const episodesPerCoPlayer = ev.episodesPerCoPlayer === undefined ? DEFAULT_GAMES_EVALUATE.episodesPerCoPlayer : posInt(ev.episodesPerCoPlayer, 'evaluate.episodesPerCoPlayer', 2);
   let probeRounds = [...DEFAULT_GAMES_EVALUATE.probeRounds].filter((r) => r < agent.steps);
   if (ev.probeRounds !== undefined) {
     if (!Array.isArray(ev.probeRounds) || ev.probeRounds.length === 0) throw new ExperimentSpecError(`evaluate.probeRounds must list at least one round`);
-    probeRounds = ev.probeRounds.map((r, i) => int(r, `evaluate.probeRounds[${i}]`, 1));
+    probeRounds = ev.probeRounds.map((r, i) => posInt(r, `evaluate.probeRounds[${i}]`, 1));
   }
   if (probeRounds.length === 0) throw new ExperimentSpecError(`evaluate.probeRounds: no default round is below agent.steps (${agent.steps}); list rounds explicitly`);
   for (const r of probeRounds) if (r >= agent.steps) throw new ExperimentSpecError(`evaluate.probeRounds: round ${r} must be below agent.steps (${agent.steps})`);
-  if (new Set(probeRounds).size !== probeRounds.length || probeRounds.some((r, i) => i > 0 && r <= probeRounds[i - 1]!)) {
+  if (probeRounds.some((r, i) => i > 0 && r <= probeRounds[i - 1]!)) {
     throw new ExperimentSpecError(`evaluate.probeRounds must be increasing without repeats, got ${JSON.stringify(probeRounds)}`);
   }
   return { kind: 'games', name: s.name, description: (s.description as string | undefined) ?? '', seeds, agent, evaluate: { episodesPerCoPlayer, probeRounds } };

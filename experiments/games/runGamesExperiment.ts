@@ -11,9 +11,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../data/index.js';
 import { coPlayerPopulation, evaluateGames, gameIndex, replayHidden, styleProbes, trainGameAgent, type GameAgent, type GameAgentConfig, type GameStyleCell, type ProbeRound } from '../../agents/games/index.js';
-import { loadCheckpoint, saveCheckpoint, type SeqModel } from '../../agents/ipd/index.js';
+import { saveCheckpoint } from '../../agents/ipd/index.js';
 import { makeRng } from '../../util/random.js';
-import type { ExperimentProgress } from '../runExperiment.js';
+import { loadSavedAgent, type AgentEntry, type ExperimentProgress } from '../runExperiment.js';
 import type { ResolvedGamesSpec } from './gamesSpec.js';
 
 export interface GamesCell {
@@ -43,13 +43,10 @@ export interface GamesRun {
 
 export const gamesCellFile = (dir: string, seed: number): string => join(dir, 'cells', `s${seed}.json`);
 
-function agentFor(spec: ResolvedGamesSpec, dir: string, seed: number, onEpoch: (e: number, loss: number) => void): { model: SeqModel; dir: string; seconds: number; loss: number[] } {
+function agentFor(spec: ResolvedGamesSpec, dir: string, seed: number, onEpoch: (e: number, loss: number) => void): AgentEntry {
   const d = join(dir, 'agents', `s${seed}`);
-  if (existsSync(join(d, 'config.json'))) {
-    const ck = loadCheckpoint(d);
-    const m = (ck.info.metrics ?? {}) as { seconds?: number; loss?: number[] };
-    return { model: ck.model, dir: d, seconds: m.seconds ?? NaN, loss: m.loss ?? [] };
-  }
+  const saved = loadSavedAgent(d);
+  if (saved) return saved;
   const cfg: GameAgentConfig = { ...spec.agent, games: [...spec.agent.games], seed };
   const r = trainGameAgent(cfg, onEpoch);
   saveCheckpoint(d, r.model, {
