@@ -10,7 +10,7 @@ import {
 } from './heldOut.js';
 import { computeMetrics, type DictionaryMetrics } from './metrics.js';
 import { classifyLatents, type SplitResult, type Witness } from './split.js';
-import { findSignedPairs } from './signedPairs.js';
+import { signedPairCandidates } from './signedPairs.js';
 import { collectUsageStats, episodeSpreadOnSample } from './usageStats.js';
 
 export interface Analysis {
@@ -44,7 +44,7 @@ export function analyseModel(
     stats.episodeSpread = s.spread;
     stats.spreadEpisodes = s.episodes;
   }
-  const signed = findSignedPairs(
+  const signed = signedPairCandidates(
     model,
     sample,
     stats.codes,

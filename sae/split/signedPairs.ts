@@ -5,7 +5,8 @@
 //   decoder      cos(D[j], D[k]) ≤ −signedCosine over the concatenated agent blocks (normalised units)
 //   exclusive    rows where both fire ≤ COFIRE × the rows of the rarer one
 //   encoder      Pearson r of the pre-activations over the sample ≤ −PRE_CORRELATION
-// matched greedily, most opposite first, each latent in at most one pair. The pair's value is the
+// matched greedily among the latents the split keeps (not rare or dead), most opposite first, each
+// latent in at most one pair. The pair's value is the
 // signed code z_j‖D[j]‖ − z_k‖D[k]‖ (signedCodes). Models without linear decoders (jacobian) have none.
 import * as tf from '@tensorflow/tfjs';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
@@ -37,27 +38,34 @@ export function decoderRows(model: SaeModel): Float64Array[] | null {
   });
 }
 
+/** Two latents that pass every signed-pair test, and their decoder cosine. */
+export interface SignedCandidate {
+  j: number;
+  k: number;
+  cos: number;
+}
+
 /**
- * Per latent: its signed partner, or −1. `codes` are the sample's codes (rows × m), `eligible`
- * the latents that may pair (e.g. those firing on at least minActive rows).
+ * Every pair of latents that passes the three signed-pair tests, most opposite first. `codes` are
+ * the sample's codes (rows × m), `eligible` the latents that may pair (e.g. those firing on at
+ * least minActive rows).
  */
-export function findSignedPairs(
+export function signedPairCandidates(
   model: SaeModel,
   sample: EpisodeSample,
   codes: Float32Array,
   eligible: (j: number) => boolean,
   signedCosine: number,
-): Int32Array {
+): SignedCandidate[] {
   const m = model.cfg.latents;
   const rows = sample.rows;
-  const partner = new Int32Array(m).fill(-1);
-  if (!(signedCosine < 1)) return partner;
+  if (!(signedCosine < 1)) return [];
   const dec = decoderRows(model);
-  if (!dec) return partner;
+  if (!dec) return [];
   const js = [...Array(m).keys()].filter(eligible);
   const unit = new Map(js.map((j) => [j, normalise(dec[j]!)]));
   const active = new Map(js.map((j) => [j, countActive(codes, m, rows, j)]));
-  const candidates: { j: number; k: number; cos: number }[] = [];
+  const candidates: SignedCandidate[] = [];
   for (let x = 0; x < js.length; x++) {
     for (let y = x + 1; y < js.length; y++) {
       const j = js[x]!;
@@ -70,18 +78,35 @@ export function findSignedPairs(
       candidates.push({ j, k, cos: c });
     }
   }
-  if (!candidates.length) return partner;
+  if (!candidates.length) return [];
   const pre = preActivationTensor(model, sample.xs, rows);
   const P = pre.dataSync() as Float32Array;
   tf.dispose(pre);
-  candidates.sort((a, b) => a.cos - b.cos);
-  for (const { j, k } of candidates) {
-    if (partner[j]! >= 0 || partner[k]! >= 0) continue;
-    if (columnCorrelation(P, m, rows, j, k) > -PRE_CORRELATION) continue;
+  return candidates
+    .filter(({ j, k }) => columnCorrelation(P, m, rows, j, k) <= -PRE_CORRELATION)
+    .sort((a, b) => a.cos - b.cos);
+}
+
+/** Greedy matching of the candidates among the latents `keep` admits, most opposite first: per latent its partner or −1. */
+export function matchSignedPairs(candidates: SignedCandidate[], m: number, keep: (j: number) => boolean = () => true): Int32Array {
+  const partner = new Int32Array(m).fill(-1);
+  for (const { j, k } of [...candidates].sort((a, b) => a.cos - b.cos)) {
+    if (!keep(j) || !keep(k) || partner[j]! >= 0 || partner[k]! >= 0) continue;
     partner[j] = k;
     partner[k] = j;
   }
   return partner;
+}
+
+/** Per latent: its signed partner, or −1 (signedPairCandidates matched greedily). */
+export function findSignedPairs(
+  model: SaeModel,
+  sample: EpisodeSample,
+  codes: Float32Array,
+  eligible: (j: number) => boolean,
+  signedCosine: number,
+): Int32Array {
+  return matchSignedPairs(signedPairCandidates(model, sample, codes, eligible, signedCosine), model.cfg.latents);
 }
 
 /**

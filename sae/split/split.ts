@@ -24,6 +24,7 @@ import { median } from '../../util/quantile.js';
 import { pearsonMatrix } from '../eval/correlation.js';
 import { choleskySolve } from '../../util/choleskySolve.js';
 import type { UsageStats } from './usageStats.js';
+import { matchSignedPairs, type SignedCandidate } from './signedPairs.js';
 
 export type LatentClass = 'dead' | 'rare' | 'shared' | `private-${string}` | `partial-${string}`;
 
@@ -112,7 +113,7 @@ export function classifyLatents(
   t: SplitThresholds,
   sampleSet: SplitResult['sampleSet'] = 'heldout',
   witness?: Witness,
-  signedPartner?: ArrayLike<number>,
+  signedCandidates?: SignedCandidate[],
 ): SplitResult {
   const m = stats.active.length;
   const N = agents.length;
@@ -128,13 +129,10 @@ export function classifyLatents(
     for (let a = 0; a < N; a++) max = Math.max(max, stats.blockNorm[a]![j]! || 0);
     const use: boolean[] = [];
     for (let a = 0; a < N; a++) {
-      const thr = Math.max(
-        t.minExplained,
-        stats.nullMean[a]![j]! + t.nullSigmas * stats.nullSd[a]![j]!,
-      );
+      const thr = useThreshold(stats, t, a, j);
       threshold[a]![j] = r4(thr);
       relevance[a]![j] = r4(max > 0 ? stats.blockNorm[a]![j]! / max : 0);
-      use.push(stats.explained[a]![j]! >= thr);
+      use.push(agentUses(stats, t, a, j));
     }
     uses.push(use);
     const n = stats.active[j]!;
@@ -171,8 +169,23 @@ export function classifyLatents(
       kept.forEach((j, c) => (sub[r * p + c] = stats.codes[r * m + j]!));
     const C = pearsonMatrix(sub, p, sub, p, rows);
     const corr = (x: number, y: number) => (Number.isFinite(C[x * p + y]!) ? C[x * p + y]! : 0);
+    const episodes = episodeCorrelations(sub, p, rows, stats.episodeOfRow);
     const bar = t.pairCorrelation * t.pairCorrelation;
-    const found: { i: number; with: number[]; r2: number }[] = [];
+    // R² of x on ys, as a fraction of the bar it must clear: pooled over the sample against
+    // pairCorrelation², or in the typical episode where x fires (the median over the episodes where
+    // it fires on ≥ minActive rows, at least 3 of them) against the stricter pairCorrelation,
+    // whichever passes better. A decoupled reading agrees with its partners in most episodes and
+    // departs from them where the agents' copies diverge (a conflict): pooled over the sample those
+    // episodes pull R² down. Within an episode a copy of one variable tracks it nearly exactly,
+    // while two correlated variables co-vary loosely there too — hence the stricter bar.
+    const fit = (x: number, ys: number[]): number => {
+      const pooled = explainedByCodes(x, ys, corr) / bar;
+      const own = episodes.filter((e) => e.active[x]! >= t.minActive);
+      if (own.length < 3) return pooled;
+      const per = own.map((e) => explainedByCodes(x, ys, e.corr)).sort((a, b) => a - b);
+      return Math.max(pooled, median(per) / t.pairCorrelation);
+    };
+    const found: { i: number; with: number[]; score: number }[] = [];
     for (let x = 0; x < p; x++) {
       const i = kept[x]!;
       if (!classes[i]!.startsWith('private-')) continue;
@@ -180,22 +193,22 @@ export function classifyLatents(
         (y) => y !== x && uses[kept[y]!]!.some((u, a) => u && !uses[i]![a]),
       );
       const chosen: number[] = [];
-      let r2 = 0;
-      while (chosen.length < MAX_PARTNERS && r2 < bar) {
+      let score = 0;
+      while (chosen.length < MAX_PARTNERS && score < 1) {
         let best = -1;
-        let bestR2 = r2;
+        let bestScore = score;
         for (const y of pool) {
           if (chosen.includes(y)) continue;
-          const v = explainedByCodes(x, [...chosen, y], corr);
-          if (v > bestR2 + 1e-9) [best, bestR2] = [y, v];
+          const v = fit(x, [...chosen, y]);
+          if (v > bestScore + 1e-9) [best, bestScore] = [y, v];
         }
         if (best < 0) break;
         chosen.push(best);
-        r2 = bestR2;
+        score = bestScore;
       }
-      if (r2 >= bar) found.push({ i, with: chosen.map((y) => kept[y]!), r2 });
+      if (score >= 1) found.push({ i, with: chosen.map((y) => kept[y]!), score });
     }
-    found.sort((a, b) => b.r2 - a.r2);
+    found.sort((a, b) => b.score - a.score);
     const union: boolean[][] = uses.map((u) => [...u]);
     for (const { i, with: js } of found) {
       if (pair[i]! >= 0) continue;
@@ -258,11 +271,13 @@ export function classifyLatents(
   // Signed pairs (signedPairs.ts): two kept latents reading the two sides of one signed variable
   // are one variable: both take the union of their users, and count once in `signedCounts`.
   const signed = new Array<number>(m).fill(-1);
-  if (signedPartner) {
+  if (signedCandidates) {
+    // Matched among kept latents only: a rare latent must not take a kept latent's partner.
     const kept = (j: number) => classes[j] !== 'dead' && classes[j] !== 'rare';
+    const signedPartner = matchSignedPairs(signedCandidates, m, kept);
     for (let j = 0; j < m; j++) {
       const k = signedPartner[j]!;
-      if (!(k > j) || !kept(j) || !kept(k)) continue;
+      if (!(k > j)) continue;
       const users = agents.map(
         (a) =>
           membersOf(agents, classes[j]!).includes(a) || membersOf(agents, classes[k]!).includes(a),
@@ -326,6 +341,16 @@ export function classifyLatents(
  */
 export const WITNESS_LEFTOVER = 0.5;
 
+/** The R² agent a's residual must reach along latent j to count as a use: the null's μ₀ + k·σ₀, at least the floor. */
+function useThreshold(stats: UsageStats, t: SplitThresholds, a: number, j: number): number {
+  return Math.max(t.minExplained, stats.nullMean[a]![j]! + t.nullSigmas * stats.nullSd[a]![j]!);
+}
+
+/** Whether agent a uses latent j: the R² it explains clears useThreshold. */
+function agentUses(stats: UsageStats, t: SplitThresholds, a: number, j: number): boolean {
+  return stats.explained[a]![j]! >= useThreshold(stats, t, a, j);
+}
+
 /** At most this many partner latents explain a decoupled reading (a reading split over a few latents). */
 const MAX_PARTNERS = 3;
 
@@ -344,6 +369,36 @@ function explainedByCodes(x: number, ys: number[], corr: (a: number, b: number) 
   let r2 = 0;
   for (let i = 0; i < n; i++) r2 += b[i]! * w[i]!;
   return Math.min(1, Math.max(0, r2));
+}
+
+/** Per episode: the Pearson correlations of the kept latents' codes on its rows, and each latent's active rows there. */
+function episodeCorrelations(
+  sub: Float32Array,
+  p: number,
+  rows: number,
+  episodeOfRow: Int32Array | undefined,
+): { corr: (a: number, b: number) => number; active: Int32Array }[] {
+  if (!episodeOfRow || episodeOfRow.length !== rows) return [];
+  let E = 0;
+  for (let r = 0; r < rows; r++) E = Math.max(E, episodeOfRow[r]! + 1);
+  const rowsOf: number[][] = Array.from({ length: E }, () => []);
+  for (let r = 0; r < rows; r++) rowsOf[episodeOfRow[r]!]!.push(r);
+  return rowsOf
+    .filter((rs) => rs.length >= 3)
+    .map((rs) => {
+      const n = rs.length;
+      const part = new Float32Array(n * p);
+      const active = new Int32Array(p);
+      rs.forEach((r, i) => {
+        for (let c = 0; c < p; c++) {
+          const v = sub[r * p + c]!;
+          part[i * p + c] = v;
+          if (v > 0) active[c]!++;
+        }
+      });
+      const C = pearsonMatrix(part, p, part, p, n);
+      return { corr: (a: number, b: number) => (Number.isFinite(C[a * p + b]!) ? C[a * p + b]! : 0), active };
+    });
 }
 
 /** The agents a kept class names (shared: all; private-A: A; partial-A+B: A and B). */

@@ -61,6 +61,8 @@ export interface UsageStats {
   fvu: number[];
   /** The codes of the sample (rows × m), for pair checks. */
   codes: Float32Array;
+  /** Per row of the sample: its episode as a dense index 0…episodes−1 (absent: one episode). */
+  episodeOfRow?: Int32Array;
 }
 
 /** Active rows of every latent as a CSR list (col[j]..col[j+1] into rowsOf / valsOf). */
@@ -219,6 +221,7 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
     blockNorm: [],
     fvu: [],
     codes: z,
+    episodeOfRow: ep,
   };
   cfg.agents.forEach((ag, a) => {
     const d = ag.dim;

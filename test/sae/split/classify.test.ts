@@ -112,6 +112,32 @@ describe('classifyLatents', () => {
     for (const r of lone) expect(r).toBeLessThan(0.8);
   });
 
+  it('a decoupled reading that departs from its partner in a few episodes (a conflict) still joins it: R² in the typical episode', () => {
+    // 10 episodes × 80 rows. Latent 1 (B only) copies latent 0 (A and B) in 8 episodes and fires on
+    // its own in episodes 2 and 7, so pooled r < 0.8; in the median episode R² = 1. Latent 2 (B only)
+    // never follows latent 0: it stays private.
+    const E = 10;
+    const per = 80;
+    const rows = E * per;
+    const codes = new Float32Array(rows * 3);
+    const episodeOfRow = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const e = Math.floor(r / per);
+      episodeOfRow[r] = e;
+      const on = r % 3 === 0 ? 1 + (r % 7) / 7 : 0;
+      codes[r * 3 + 0] = on;
+      codes[r * 3 + 1] = e === 2 || e === 7 ? (r % 3 === 1 ? 3 + (r % 5) : 0) : on;
+      codes[r * 3 + 2] = r % 4 === 1 ? 1 + (r % 3) / 3 : 0;
+    }
+    const s = { ...stats([[true, false, false], [true, true, true]], [270, 270, 200], rows, codes), episodeOfRow };
+    const pooled = classifyLatents(['A', 'B'], { ...s, episodeOfRow: undefined }, DEFAULT_SPLIT);
+    expect(pooled.classes).toEqual(['shared', 'private-B', 'private-B']);
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
+    expect(split.classes).toEqual(['shared', 'shared', 'private-B']);
+    expect(split.partners![1]).toEqual([0]);
+    expect(split.partners![2]).toEqual([]);
+  });
+
   it('explained energy counts only up to the trained scale (a zeroed block explains ≈ 0)', () => {
     expect(cappedExplained(0.4, 0.5)).toBe(0.4);
     expect(cappedExplained(0.4, 1)).toBeCloseTo(0.4, 12);

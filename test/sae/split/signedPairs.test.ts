@@ -101,7 +101,10 @@ describe('classifyLatents with signed pairs', () => {
       { ...DEFAULT_SPLIT, pairCorrelation: 1 },
       'heldout',
       undefined,
-      [1, 0, -1, 4, 3],
+      [
+        { j: 0, k: 1, cos: -0.9 },
+        { j: 3, k: 4, cos: -0.8 },
+      ],
     );
     expect(split.classes).toEqual(['shared', 'shared', 'private-B', 'private-A', 'rare']);
     expect(split.signed).toEqual([1, 0, -1, -1, -1]);
@@ -112,5 +115,22 @@ describe('classifyLatents with signed pairs', () => {
       'private-B': 1,
       rare: 1,
     });
+  });
+
+  it('pairs are matched among kept latents: a rare latent does not take a kept latent’s partner', () => {
+    // Candidates: 0 with 2 (most opposite, but 2 is rare) and 0 with 1. 0 and 1 pair.
+    const s = stats(
+      [
+        [true, true, true],
+        [true, false, true],
+      ],
+      [100, 100, 5],
+    );
+    const split = classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, pairCorrelation: 1 }, 'heldout', undefined, [
+      { j: 0, k: 2, cos: -0.95 },
+      { j: 0, k: 1, cos: -0.9 },
+    ]);
+    expect(split.classes).toEqual(['shared', 'shared', 'rare']);
+    expect(split.signed).toEqual([1, 0, -1]);
   });
 });
