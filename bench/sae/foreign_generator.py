@@ -12,6 +12,11 @@ Model (per seed):
   agent a    x_a = M_a z_a + r·V_a tanh(U_a z_a + c_a) + 0.05·noise, where z_a are the
              thoughts agent a holds, M_a, U_a, V_a Gaussian with unit-norm columns, hidden size
              d_a; tanh width 2·d_a; r = --residual (0.4).
+             --mixing rnn instead: a random tanh recurrent network per agent,
+             h_t = tanh(ρ·R_a h_{t−1} + 1.5·U_a z_a,t + c_a) (R_a random orthogonal, ρ = --memory,
+             h_0 = 0 at each episode's start), x_a = h_t + 0.02·noise: bounded, saturating, and
+             dependent on the thoughts' history (added in the eighth session as a family no split
+             rule was developed on).
 conflicts  with --conflicts F, that fraction of episodes carries one: from an onset step (uniform in
              [40, steps − lag − 20]) one agent's copy of 2 shared thoughts drifts by +0.05 per
              step; `lag` steps later behaviour diverges (event column `diverged` true from then on,
@@ -21,7 +26,7 @@ conflicts  with --conflicts F, that fraction of episodes carries one: from an on
 Usage:
   python3 bench/sae/foreign_generator.py --out DIR --seed S [--episodes 48] [--steps 200]
       [--shared 8] [--private 4] [--dims 40,72] [--agents A,B] [--partial 0] [--residual 0.4]
-      [--conflicts 0.5 --lag 10]
+      [--conflicts 0.5 --lag 10] [--mixing rnn --memory 0.5]
 Writes DIR (the run, truth not yet attached), DIR.structure.json, DIR.latents.arrows (and
 DIR.conflicts.json with --conflicts); then
   thoughtlens truth attach DIR --structure DIR.structure.json --latents DIR.latents.arrows
@@ -81,6 +86,8 @@ def main():
     ap.add_argument("--residual", type=float, default=0.4, help="weight of the tanh residual")
     ap.add_argument("--conflicts", type=float, default=0.0, help="fraction of episodes with a planted conflict")
     ap.add_argument("--lag", type=int, default=10, help="steps from the drift's onset to behaviour diverging")
+    ap.add_argument("--mixing", choices=["tanh-residual", "rnn"], default="tanh-residual", help="how thoughts become hidden states")
+    ap.add_argument("--memory", type=float, default=0.5, help="--mixing rnn: spectral radius of the recurrence")
     a = ap.parse_args()
     rng = np.random.default_rng(10_000 + a.seed)
     dims = [int(x) for x in a.dims.split(",")]
@@ -124,7 +131,19 @@ def main():
         U = unit_columns(rng, 2 * d, len(held))
         V = unit_columns(rng, d, 2 * d)
         c = rng.normal(scale=0.3, size=2 * d)
-        x = za @ M.T + a.residual * np.tanh(za @ U.T + c) @ V.T + 0.05 * rng.normal(size=(za.shape[0], d))
+        if a.mixing == "rnn":
+            R = np.linalg.qr(rng.normal(size=(d, d)))[0] * a.memory
+            Uin = 1.5 * unit_columns(rng, d, len(held))
+            bias = rng.normal(scale=0.3, size=d)
+            drive = (za @ Uin.T + bias).reshape(a.episodes, a.steps, d)
+            h = np.zeros((a.episodes, d))
+            out = np.empty_like(drive)
+            for t in range(a.steps):
+                h = np.tanh(h @ R.T + drive[:, t])
+                out[:, t] = h
+            x = out.reshape(-1, d) + 0.02 * rng.normal(size=(za.shape[0], d))
+        else:
+            x = za @ M.T + a.residual * np.tanh(za @ U.T + c) @ V.T + 0.05 * rng.normal(size=(za.shape[0], d))
         x = x.astype(np.float32)
         hidden = pa.FixedSizeListArray.from_arrays(pa.array(x.ravel(), pa.float32()), d)
         act = common_action.copy()
@@ -144,7 +163,7 @@ def main():
         "createdAt": now,
         "updatedAt": now,
         "source": {"kind": "external", "params": {"generator": "bench/sae/foreign_generator.py", **vars(a)}},
-        "agents": [{"id": i, "hiddenSize": d, "model": "foreign-tanh-residual", "columns": [
+        "agents": [{"id": i, "hiddenSize": d, "model": f"foreign-{a.mixing}", "columns": [
             {"name": "action", "type": "int32", "role": "action"},
             {"name": "diverged", "type": "bool", "role": "event", "description": "behaviour diverged from the partner"}]} for i, d in zip(ids, dims)],
         "status": "complete",
