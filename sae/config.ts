@@ -38,7 +38,7 @@ export interface SplitThresholds {
   strongFrequency: number;
   /** …and explains at least this fraction of some agent's residual on its rows. */
   strongExplained: number;
-  /** A private latent whose code is explained at R² ≥ this² by up to 3 latents other agents use reads what they read: it joins their users (1 = off). */
+  /** A private latent whose code is explained by up to 3 latents other agents use — R² ≥ this² over the sample, or R² ≥ this in the median episode where it fires — reads what they read: it joins their users (1 = off). */
   pairCorrelation: number;
   /**
    * Two latents whose decoder directions have cosine ≤ −signedCosine, that (almost) never fire

@@ -46,7 +46,7 @@ export const splitCommand: CommandModule = {
       )
       .option(
         '--pair-correlation <r>',
-        `a private latent whose code is explained (R² ≥ r², least squares on up to 3 latents other agents use) joins their users (a decoupled, duplicate or split reading); 1 = off (default ${DEFAULT_SPLIT.pairCorrelation})`,
+        `a private latent whose code is explained (least squares on up to 3 latents other agents use: R² ≥ r² over the sample, or R² ≥ r in the median episode where it fires) joins their users (a decoupled, duplicate or split reading); 1 = off (default ${DEFAULT_SPLIT.pairCorrelation})`,
       )
       .option('--rows <n>', `held-out rows sampled (default ${DEFAULT_SPLIT.sampleRows})`)
       .option('--write', 'store the new split.json and metrics.json in the checkpoint')
