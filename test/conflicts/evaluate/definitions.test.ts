@@ -190,4 +190,23 @@ describe('truth-free runs', () => {
     expect(res.report.precursor.statement).toMatch(/^no representational precursor could be assessed/);
     expect(res.detector.provenance.notes.some((n) => /could be assessed: the calibration episodes hold no behavioural conflict/.test(n))).toBe(true);
   });
+
+  it('drops precursor latents it cannot check: conflicts in the fit episodes, none in the calibration episodes', () => {
+    // Which reference episodes are held back for calibration depends only on the seed and the
+    // episode count: read the split off a conflict-free reference, then plant conflicts in the
+    // fit episodes only.
+    const cfg = { far: 0.01 };
+    const probe = writeTinyRun(root, 'split-probe', { episodes: 24, steps: 120, fraction: 0, seed: 11 });
+    const views = (d: typeof probe) => dictionaryViews(tinyCoder(d), 'shared', { randomFeatures: 0 });
+    const first = detectRun({ runDir: probe.dir, referenceDir: probe.dir, views: views(probe), config: cfg, resamples: 20 });
+    const fit = first.detector.provenance.fitEpisodes;
+    expect(first.detector.provenance.calibrationEpisodes.length).toBeGreaterThan(0);
+    const ref = writeTinyRun(root, 'fit-only', { episodes: 24, steps: 120, conflictEpisodes: fit.slice(0, 6), seed: 11 });
+    const scored = writeTinyRun(root, 'fit-only-scored', { episodes: 20, steps: 120, fraction: 0.5, seed: 12 });
+    const res = detectRun({ runDir: scored.dir, referenceDir: ref.dir, views: views(ref), config: cfg, resamples: 20 });
+    expect(res.detector.provenance.fitEpisodes).toEqual(fit);
+    expect(res.detector.precursors.flat()).toEqual([]);
+    expect(res.detector.provenance.notes).toContain('precursor latents dropped: the calibration episodes hold no behavioural conflict to check them on; using the disagreement score alone');
+    expect(res.detector.provenance.notes.some((n) => /no behavioural conflict in the calibration episodes to read it from/.test(n))).toBe(true);
+  });
 });

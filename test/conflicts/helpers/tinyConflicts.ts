@@ -13,6 +13,8 @@ export interface TinyOptions {
   steps?: number;
   /** Fraction of episodes with a planted conflict. */
   fraction?: number;
+  /** The episodes with a planted conflict (instead of `fraction`). */
+  conflictEpisodes?: number[];
   lag?: number;
   speed?: number;
   noise?: number;
@@ -65,8 +67,8 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
   const mrng = makeRng(o.mixingSeed ?? 1000);
   const mixing = dims.map((d) => Float64Array.from({ length: d * (K + 1) }, () => mrng.normal() / Math.sqrt(K + 1)));
   const nConf = Math.round((o.fraction ?? 0.5) * E);
-  const conflictEpisodes = new Set<number>();
-  while (conflictEpisodes.size < nConf) conflictEpisodes.add(rng.int(E));
+  const conflictEpisodes = new Set<number>(o.conflictEpisodes ?? []);
+  if (!o.conflictEpisodes) while (conflictEpisodes.size < nConf) conflictEpisodes.add(rng.int(E));
   const conflicts: TinyConflict[] = [];
   const dir = join(root, name);
   const agents = tinyAgents(dims);
