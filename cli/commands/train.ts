@@ -98,6 +98,7 @@ export const trainCommand: CommandModule = {
           });
           (bar as ProgressBar | null)?.finish();
           const metrics = res.analysis?.metrics;
+          const notes = metrics ? fvuNotes(metrics.fvu) : [];
           emit(
             ctx,
             {
@@ -113,7 +114,7 @@ export const trainCommand: CommandModule = {
               holdoutEvery: res.model.cfg.holdoutEvery,
               seedAgreement: res.analysis?.split.seedAgreement ?? null,
               metrics,
-              notes: metrics ? fvuNotes(metrics.fvu) : [],
+              notes,
               counts: res.analysis?.split.counts,
               signedCounts: res.analysis?.split.signedCounts,
             },
@@ -126,7 +127,7 @@ export const trainCommand: CommandModule = {
                   ? `witness    seed ${res.model.meta.training.witness?.seed}: reproduces ${res.model.meta.training.witness?.reproduced} of ${res.model.cfg.latents} latents; classes agree on ${(100 * res.analysis.split.seedAgreement.fraction).toFixed(0)}% of ${res.analysis.split.seedAgreement.matched} reproduced${res.analysis.split.seedAgreement.allMatched ? ` (${(100 * res.analysis.split.seedAgreement.allMatched.fraction).toFixed(0)}% of all ${res.analysis.split.seedAgreement.allMatched.matched} matched)` : ''}`
                   : '',
                 metrics ? `FVU        ${Object.entries(metrics.fvu).map(([a, v]) => `${a} ${v.toFixed(4)}`).join('  ')}   L0 ${metrics.l0.toFixed(1)}   dead ${(100 * metrics.deadFraction).toFixed(1)}%` : '',
-                ...(metrics ? fvuNotes(metrics.fvu).map((n) => `note       ${n}`) : []),
+                ...notes.map((n) => `note       ${n}`),
                 res.analysis ? `split      ${Object.entries(res.analysis.split.counts).map(([c, k]) => `${c} ${k}`).join('  ')}` : '',
                 signedLine(res.analysis?.split),
               ]

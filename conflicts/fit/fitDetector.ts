@@ -243,22 +243,21 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
     const plainInputs = calSet.episodes.map((e, i) => ({ scores: scoreOnly(plain, e), labels: calLabels[i]! }));
     const aCombined = calibrationAuroc(calInputs);
     const aPlain = calibrationAuroc(plainInputs);
-    if (!Number.isFinite(aCombined) || !Number.isFinite(aPlain)) {
-      // Nothing to check them on: precursors fitted to the fit episodes' few conflicts are not kept
-      // unchecked (seen: one conflict in the fit episodes, none held back — 8 precursors kept, AUROC
-      // 0.246 and 2.92 false alarms per 1000 steps on the scored episodes; docs/RESULTS.md).
-      notes.push('precursor latents dropped: the calibration episodes hold no behavioural conflict to check them on; using the disagreement score alone');
+    // Dropped when they lose to the disagreement score, and when there is nothing to check them on:
+    // precursors fitted to the fit episodes' few conflicts are not kept unchecked (seen: one conflict
+    // in the fit episodes, none held back — 8 precursors kept, AUROC 0.246 and 2.92 false alarms per
+    // 1000 steps on the scored episodes; docs/RESULTS.md).
+    const why = !Number.isFinite(aCombined) || !Number.isFinite(aPlain)
+      ? 'the calibration episodes hold no behavioural conflict to check them on; using the disagreement score alone'
+      : aPlain > aCombined
+        ? `on the calibration episodes the combined score reached AUROC ${aCombined.toFixed(3)}, the disagreement score alone ${aPlain.toFixed(3)}`
+        : null;
+    if (why) {
+      notes.push(`precursor latents dropped: ${why}`);
       partial.combiners = plain.combiners;
       partial.precursors = channels.map(() => []);
       calInputs = plainInputs;
-    } else if (aPlain > aCombined) {
-      notes.push(
-        `precursor latents dropped: on the calibration episodes the combined score reached AUROC ${aCombined.toFixed(3)}, the disagreement score alone ${aPlain.toFixed(3)}`,
-      );
-      partial.combiners = plain.combiners;
-      partial.precursors = channels.map(() => []);
-      calInputs = plainInputs;
-    } else if (Number.isFinite(aCombined)) {
+    } else {
       notes.push(`precursor latents kept: calibration AUROC ${aCombined.toFixed(3)} combined vs ${aPlain.toFixed(3)} disagreement alone`);
     }
   }

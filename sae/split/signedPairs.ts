@@ -46,7 +46,7 @@ export interface SignedCandidate {
 }
 
 /**
- * Every pair of latents that passes the three signed-pair tests, most opposite first. `codes` are
+ * Every pair of latents that passes the three signed-pair tests (matchSignedPairs pairs them). `codes` are
  * the sample's codes (rows × m), `eligible` the latents that may pair (e.g. those firing on at
  * least minActive rows).
  */
@@ -82,9 +82,7 @@ export function signedPairCandidates(
   const pre = preActivationTensor(model, sample.xs, rows);
   const P = pre.dataSync() as Float32Array;
   tf.dispose(pre);
-  return candidates
-    .filter(({ j, k }) => columnCorrelation(P, m, rows, j, k) <= -PRE_CORRELATION)
-    .sort((a, b) => a.cos - b.cos);
+  return candidates.filter(({ j, k }) => columnCorrelation(P, m, rows, j, k) <= -PRE_CORRELATION);
 }
 
 /** Greedy matching of the candidates among the latents `keep` admits, most opposite first: per latent its partner or −1. */
@@ -98,20 +96,9 @@ export function matchSignedPairs(candidates: SignedCandidate[], m: number, keep:
   return partner;
 }
 
-/** Per latent: its signed partner, or −1 (signedPairCandidates matched greedily). */
-export function findSignedPairs(
-  model: SaeModel,
-  sample: EpisodeSample,
-  codes: Float32Array,
-  eligible: (j: number) => boolean,
-  signedCosine: number,
-): Int32Array {
-  return matchSignedPairs(signedPairCandidates(model, sample, codes, eligible, signedCosine), model.cfg.latents);
-}
-
 /**
  * Codes with every signed pair folded into its lower-numbered latent, z_j‖D[j]‖ − z_k‖D[k]‖ (in
- * place of z_j), and the partner's column zeroed. `partner` as from findSignedPairs.
+ * place of z_j), and the partner's column zeroed. `partner` as from matchSignedPairs.
  */
 export function signedCodes(
   codes: Float32Array,

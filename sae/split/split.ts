@@ -129,10 +129,13 @@ export function classifyLatents(
     for (let a = 0; a < N; a++) max = Math.max(max, stats.blockNorm[a]![j]! || 0);
     const use: boolean[] = [];
     for (let a = 0; a < N; a++) {
-      const thr = useThreshold(stats, t, a, j);
+      const thr = Math.max(
+        t.minExplained,
+        stats.nullMean[a]![j]! + t.nullSigmas * stats.nullSd[a]![j]!,
+      );
       threshold[a]![j] = r4(thr);
       relevance[a]![j] = r4(max > 0 ? stats.blockNorm[a]![j]! / max : 0);
-      use.push(agentUses(stats, t, a, j));
+      use.push(stats.explained[a]![j]! >= thr);
     }
     uses.push(use);
     const n = stats.active[j]!;
@@ -167,8 +170,7 @@ export function classifyLatents(
     const sub = new Float32Array(rows * p);
     for (let r = 0; r < rows; r++)
       kept.forEach((j, c) => (sub[r * p + c] = stats.codes[r * m + j]!));
-    const C = pearsonMatrix(sub, p, sub, p, rows);
-    const corr = (x: number, y: number) => (Number.isFinite(C[x * p + y]!) ? C[x * p + y]! : 0);
+    const corr = correlationsOf(sub, p, rows);
     const episodes = episodeCorrelations(sub, p, rows, stats.episodeOfRow);
     const bar = t.pairCorrelation * t.pairCorrelation;
     // R² of x on ys, as a fraction of the bar it must clear: pooled over the sample against
@@ -341,16 +343,6 @@ export function classifyLatents(
  */
 export const WITNESS_LEFTOVER = 0.5;
 
-/** The R² agent a's residual must reach along latent j to count as a use: the null's μ₀ + k·σ₀, at least the floor. */
-function useThreshold(stats: UsageStats, t: SplitThresholds, a: number, j: number): number {
-  return Math.max(t.minExplained, stats.nullMean[a]![j]! + t.nullSigmas * stats.nullSd[a]![j]!);
-}
-
-/** Whether agent a uses latent j: the R² it explains clears useThreshold. */
-function agentUses(stats: UsageStats, t: SplitThresholds, a: number, j: number): boolean {
-  return stats.explained[a]![j]! >= useThreshold(stats, t, a, j);
-}
-
 /** At most this many partner latents explain a decoupled reading (a reading split over a few latents). */
 const MAX_PARTNERS = 3;
 
@@ -396,9 +388,14 @@ function episodeCorrelations(
           if (v > 0) active[c]!++;
         }
       });
-      const C = pearsonMatrix(part, p, part, p, n);
-      return { corr: (a: number, b: number) => (Number.isFinite(C[a * p + b]!) ? C[a * p + b]! : 0), active };
+      return { corr: correlationsOf(part, p, n), active };
     });
+}
+
+/** Pearson correlations between the p columns of x (rows × p) as a lookup; undefined ones (a constant column) read 0. */
+function correlationsOf(x: Float32Array, p: number, rows: number): (a: number, b: number) => number {
+  const C = pearsonMatrix(x, p, x, p, rows);
+  return (a, b) => (Number.isFinite(C[a * p + b]!) ? C[a * p + b]! : 0);
 }
 
 /** The agents a kept class names (shared: all; private-A: A; partial-A+B: A and B). */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyLatents, DEFAULT_SPLIT, resolveSaeConfig } from '../../../sae/index.js';
 import type { SaeModel } from '../../../sae/checkpoint/checkpoint.js';
-import { findSignedPairs, signedCodes } from '../../../sae/split/signedPairs.js';
+import { matchSignedPairs, signedCodes, signedPairCandidates } from '../../../sae/split/signedPairs.js';
 import { makeRng } from '../../../util/random.js';
 import { stats } from './usageStatsFixture.js';
 
@@ -60,7 +60,10 @@ function sample(rows: number) {
   return { xs: [x, new Float32Array(rows)], rows, episode: new Int32Array(rows), codes };
 }
 
-describe('findSignedPairs', () => {
+/** The candidates matched greedily, as the split does over its kept latents (here: every latent). */
+const findSignedPairs = (...a: Parameters<typeof signedPairCandidates>) => matchSignedPairs(signedPairCandidates(...a), a[0].cfg.latents);
+
+describe('signed pairs: candidates and matching', () => {
   it('pairs the two sides of a signed variable and nothing else', () => {
     const s = sample(2000);
     const partner = findSignedPairs(model(), s, s.codes, () => true, DEFAULT_SPLIT.signedCosine);
