@@ -38,7 +38,7 @@ export const splitCommand: CommandModule = {
       )
       .option(
         '--min-episode-spread <f>',
-        `activation from fewer effective episodes than this fraction of the dictionary's median → 'rare'; 0 = off (default ${DEFAULT_SPLIT.minEpisodeSpread})`,
+        `activation from fewer effective episodes, relative to what as many activations reach by chance, than this fraction of the dictionary's median → 'rare'; 0 = off (default ${DEFAULT_SPLIT.minEpisodeSpread})`,
       )
       .option(
         '--signed-cosine <c>',

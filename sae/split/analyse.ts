@@ -43,6 +43,7 @@ export function analyseModel(
     const s = episodeSpreadOnSample(model, spreadSample);
     stats.episodeSpread = s.spread;
     stats.spreadEpisodes = s.episodes;
+    stats.spreadActive = s.active;
   }
   const signed = signedPairCandidates(
     model,

@@ -8,7 +8,8 @@
 //   'dead'      never fires on the held-out sample;
 //   'rare'      fires on fewer than minActive sample rows or under rareFrequency of them, or its
 //               activation comes from an effective number of episodes under minEpisodeSpread × the
-//               median of the dictionary's latents (a drift present in a few episodes only), or no
+//               median of the dictionary's latents, both relative to what as many activations
+//               reach by chance (a drift present in a few episodes only), or no
 //               agent's use clears the test, or a second dictionary trained with another seed (the
 //               witness) does not reproduce it (|r| of codes < minStability) and its own evidence
 //               is weak (it fires on < strongFrequency of the rows or explains < strongExplained
@@ -23,7 +24,7 @@ import type { SplitThresholds } from '../config.js';
 import { median } from '../../util/quantile.js';
 import { pearsonMatrix } from '../eval/correlation.js';
 import { choleskySolve } from '../../util/choleskySolve.js';
-import type { UsageStats } from './usageStats.js';
+import { expectedSpread, type UsageStats } from './usageStats.js';
 import { matchSignedPairs, type SignedCandidate } from './signedPairs.js';
 
 export type LatentClass = 'dead' | 'rare' | 'shared' | `private-${string}` | `partial-${string}`;
@@ -60,6 +61,8 @@ export interface SplitResult {
   frequency: number[];
   /** Per latent: effective number of sample episodes its activation comes from (participation ratio). */
   episodeSpread: number[];
+  /** Per latent: episodeSpread over the spread as many activations reach by chance (relativeSpreads). */
+  relativeSpread?: number[];
   /** Per latent: the (first) latent whose users it joined (decoupled reading, see above), else −1. */
   pair: number[];
   /** Per latent: all latents whose users it joined (decoupled reading; empty if none). */
@@ -123,7 +126,8 @@ export function classifyLatents(
   const threshold = agents.map(() => new Array<number>(m));
   const relevance = agents.map(() => new Array<number>(m));
   const uses: boolean[][] = [];
-  const minSpread = (t.minEpisodeSpread ?? 0) * typicalSpread(stats, t.minActive);
+  const relSpread = relativeSpreads(stats);
+  const minSpread = (t.minEpisodeSpread ?? 0) * typicalSpread({ active: stats.active, episodeSpread: relSpread }, t.minActive);
   for (let j = 0; j < m; j++) {
     let max = 0;
     for (let a = 0; a < N; a++) max = Math.max(max, stats.blockNorm[a]![j]! || 0);
@@ -146,7 +150,7 @@ export function classifyLatents(
       n < t.minActive ||
       n / Math.max(1, rows) < t.rareFrequency ||
       al === 0 ||
-      stats.episodeSpread[j]! < minSpread
+      relSpread[j]! < minSpread
     )
       cls = 'rare';
     else cls = classOfUsers(agents, use);
@@ -327,6 +331,7 @@ export function classifyLatents(
     activeRows: Array.from(stats.active),
     frequency: Array.from(stats.active, (n) => Math.round((n / Math.max(1, rows)) * 1e6) / 1e6),
     episodeSpread: Array.from(stats.episodeSpread, (x) => Math.round(x * 100) / 100),
+    relativeSpread: Array.from(relSpread, r4),
     pair,
     partners,
     stability: witness ? Array.from(witness.r, r4) : null,
@@ -414,6 +419,19 @@ function classOfUsers(agents: string[], use: readonly boolean[]): LatentClass {
   if (al === agents.length) return 'shared';
   if (al === 1) return `private-${agents[use.indexOf(true)]}`;
   return `partial-${agents.filter((_, a) => use[a]).join('+')}`;
+}
+
+/**
+ * Per latent, its episode spread over the spread that as many activations placed at random over
+ * the episodes reach (expectedSpread): 1 for a latent that fires as evenly as chance allows
+ * whatever its frequency, well under 1 for one whose activations sit in a few episodes.
+ */
+export function relativeSpreads(stats: Pick<UsageStats, 'active' | 'episodeSpread' | 'spreadEpisodes' | 'spreadActive'>): Float64Array {
+  const n = stats.spreadActive ?? stats.active;
+  return Float64Array.from(stats.episodeSpread, (s, j) => {
+    const e = expectedSpread(n[j]!, stats.spreadEpisodes);
+    return e > 0 ? s / e : 0;
+  });
 }
 
 /** Median episode spread of the latents that fire on at least minActive sample rows (0 if none). */

@@ -46,6 +46,12 @@ export interface UsageStats {
   episodeSpread: Float64Array;
   /** Episodes the spread was computed over (the sample's own unless replaced by analyseModel). */
   spreadEpisodes: number;
+  /**
+   * Per latent: active rows of the sample the spread was computed on (absent: `active`). With n
+   * activations placed at random over E episodes the participation ratio is about nE/(E − 1 + n),
+   * so a latent that fires rarely has a small spread however evenly it fires (expectedSpread).
+   */
+  spreadActive?: Int32Array;
   /** Mean active latents per row. */
   l0: number;
   /** Per agent, per latent. */
@@ -175,12 +181,23 @@ function denseEpisodes(episode: Int32Array): { ep: Int32Array; E: number } {
  * of the runs, training ones included: 9 held-out episodes cannot tell a thought present in every
  * episode from a drift present in a few). Returns the spreads and the number of episodes seen.
  */
-export function episodeSpreadOnSample(model: SaeModel, sample: EpisodeSample): { spread: Float64Array; episodes: number } {
+export function episodeSpreadOnSample(model: SaeModel, sample: EpisodeSample): { spread: Float64Array; episodes: number; active: Int32Array } {
   const m = model.cfg.latents;
   const z = encodeJoint(model, sample.xs, sample.rows);
   const { col, rowsOf, valsOf } = columns(z, sample.rows, m);
   const { ep, E } = denseEpisodes(sample.episode);
-  return { spread: spreadOverEpisodes(col, rowsOf, valsOf, ep, E), episodes: E };
+  const active = new Int32Array(m);
+  for (let j = 0; j < m; j++) active[j] = col[j + 1]! - col[j]!;
+  return { spread: spreadOverEpisodes(col, rowsOf, valsOf, ep, E), episodes: E, active };
+}
+
+/**
+ * The participation ratio n activations of equal mass reach on average when each falls in one of
+ * E episodes at random: n²/E[Σ_e c_e²] with c ~ Multinomial(n, 1/E), = nE/(E − 1 + n) (1 for one
+ * activation, → E for many).
+ */
+export function expectedSpread(n: number, E: number): number {
+  return n > 0 && E > 0 ? (n * E) / (E - 1 + n) : 0;
 }
 
 export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: UsageOptions = {}): UsageStats {

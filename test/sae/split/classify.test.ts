@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyLatents, DEFAULT_SPLIT, latentsOfClass } from '../../../sae/index.js';
 import { stats } from './usageStatsFixture.js';
-import { cappedExplained } from '../../../sae/split/usageStats.js';
+import { cappedExplained, expectedSpread } from '../../../sae/split/usageStats.js';
 
 describe('classifyLatents', () => {
   it('classes latents by which agents clear the null and the effect floor', () => {
@@ -51,6 +51,23 @@ describe('classifyLatents', () => {
     expect(split.classes).toEqual(['rare', 'rare', 'shared', 'shared', 'shared', 'rare']);
     expect(split.episodeSpread).toEqual([2.9, 1.5, 6, 7, 8, 0.1]);
     expect(classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, minEpisodeSpread: 0 }).classes).toEqual(['shared', 'private-A', 'shared', 'shared', 'shared', 'rare']);
+  });
+
+  it('the episode spread is judged against what as many activations reach by chance, so a rare but even latent is kept', () => {
+    // 48 episodes. Latents 0-3 fire on 2,000 rows each, spread 30 (chance: 2000·48/2047 ≈ 46.9, ratio 0.64).
+    // Latent 4 fires on only 40 rows, evenly: spread 12 against chance 40·48/87 ≈ 22.1 (ratio 0.54).
+    // Latent 5 fires on 1,000 rows from a few episodes: spread 5 against chance ≈ 46 (ratio 0.11): a drift.
+    const s = stats([[true, true, true, true, false, true], [true, true, true, true, true, false]], [2000, 2000, 2000, 2000, 40, 1000], 20_000);
+    s.spreadEpisodes = 48;
+    Object.assign(s.episodeSpread, [30, 30, 30, 30, 12, 5]);
+    expect(expectedSpread(40, 48)).toBeCloseTo((40 * 48) / 87, 10);
+    expect(expectedSpread(1, 48)).toBe(1);
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
+    // A raw spread of 12 is under half the median (15); against chance it is as even as the rest.
+    expect(split.classes).toEqual(['shared', 'shared', 'shared', 'shared', 'private-B', 'rare']);
+    // The spread sample's own activation counts take precedence over the held-out sample's.
+    s.spreadActive = Int32Array.from([2000, 2000, 2000, 2000, 400, 1000]);
+    expect(classifyLatents(['A', 'B'], s, DEFAULT_SPLIT).classes[4]).toBe('rare');
   });
 
   it('two private latents of different agents that fire together are one decoupled shared pair', () => {

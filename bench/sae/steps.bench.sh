@@ -1,0 +1,48 @@
+#!/bin/bash
+# Training length at `train`'s defaults: each run is recorded once, then trained with no flags
+# but `--steps N` for every N given, and scored with `eval-truth` on held-out episodes.
+#   bash bench/sae/steps.bench.sh OUTDIR "2000 6000" RUN...
+# A RUN is `synthetic:<family>:<seed>` (record synthetic, 48 episodes) or
+# `foreign:<seed>[:<generator flags, comma-separated>]` (bench/sae/foreign_generator.py, truth attached).
+# Prints one JSON line per run and step count: class precision / recall, F1, MCC, FVU, train seconds.
+set -euo pipefail
+out=$1; steps=$2; shift 2
+mkdir -p "$out"
+here=$(dirname "$0")
+cli="npx tsx $here/../../cli/main.ts"
+for run in "$@"; do
+  IFS=: read -r kind a b <<< "$run"
+  name=$(echo "$run" | tr ':,= ' '____')
+  d="$out/$name"
+  if [ ! -f "$d/run.json" ]; then
+    rm -rf "$d"
+    if [ "$kind" = synthetic ]; then
+      $cli record synthetic --family "$a" --seed "$b" --episodes 48 --out "$d" > /dev/null 2>&1
+    else
+      # shellcheck disable=SC2086
+      python3 "$here/foreign_generator.py" --out "$d" --seed "$a" $(echo "${b:-}" | tr ',' ' ') > /dev/null
+      $cli truth attach "$d" --structure "$d.structure.json" --latents "$d.latents.arrows" > /dev/null
+    fi
+  fi
+  for n in $steps; do
+    ck="$d.s$n.ck"
+    t0=$(date +%s)
+    $cli train "$d" --out "$ck" --steps "$n" > "$ck.log" 2>&1
+    t1=$(date +%s)
+    $cli eval-truth "$ck" "$d" --json > "$ck.eval.json" 2>/dev/null
+    python3 - "$ck" "$run" "$n" "$((t1 - t0))" <<'PY'
+import json, re, sys
+ck, run, n, secs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+e = json.load(open(ck + '.eval.json'))
+log = open(ck + '.log').read()
+fvu = re.search(r'^FVU\s+(.*?)\s+L0', log, re.M)
+prec = {k: v['precision'] for k, v in e['classes'].items()}
+rec = {k: v['recall'] for k, v in e['classes'].items()}
+vals = [v for v in list(prec.values()) + [e['structure']['f1']] if v is not None]
+ok = all(v is not None and v >= 0.9 for v in prec.values()) and e['structure']['f1'] >= 0.95 and e['mcc']['pearson'] >= 0.85
+print(json.dumps({'run': run, 'steps': n, 'seconds': secs, 'minPrec': min(v for v in prec.values() if v is not None),
+  'minRec': min(v for v in rec.values() if v is not None), 'f1': round(e['structure']['f1'], 3),
+  'mcc': round(e['mcc']['pearson'], 3), 'fvu': fvu.group(1) if fvu else None, 'ok': ok}), flush=True)
+PY
+  done
+done
