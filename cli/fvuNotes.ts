@@ -17,7 +17,7 @@ export function fvuNotes(fvu: Record<string, number>): string[] {
     if (v >= 1) {
       notes.push(`${a}'s held-out FVU is ${v.toFixed(2)} (≥ 1): the dictionary reconstructs ${a}'s held-out states worse than their mean; its split for ${a} is not to be trusted (docs/SPLIT.md, known limits)`);
     } else if (entries.length > 1 && a !== lowAgent && v >= UNEVEN_FVU && v >= UNEVEN_RATIO * low) {
-      notes.push(`${a}'s held-out FVU ${v.toFixed(2)} is ${(v / Math.max(low, 1e-12)).toFixed(1)}× ${lowAgent}'s (${low.toFixed(2)}): the dictionary may have lost ${a}'s reading of some thoughts, or one runaway episode dominates ${a}'s scale (docs/SPLIT.md, known limits)`);
+      notes.push(`${a}'s held-out FVU ${v.toFixed(2)} is ${(v / Math.max(low, 1e-12)).toFixed(1)}× ${lowAgent}'s (${low.toFixed(2)}): the dictionary may have lost ${a}'s reading of some thoughts (a longer training, e.g. --steps 6000, recovered them on one measured run and not on others), or one runaway episode dominates ${a}'s scale (docs/SPLIT.md, known limits)`);
     }
   }
   return notes;
