@@ -125,7 +125,7 @@ export function registerStrangerCommands(agents: Command, action: ActionFactory)
     .option('--seed <n>', 'seed (default 12345)', int, 12345)
     .option('--tolerance <x>', '"≥ tit-for-tat" means fraction ≥ TFT − tolerance (default 0.01)', float, 0.01)
     .option('--per-style', 'also print the fraction per strategy')
-    .addHelpText('after', '\nExamples:\n  thoughtlens agents optimum\n  thoughtlens agents optimum gru-planner --pool papers.json --per-style\n')
+    .addHelpText('after', '\nExamples:\n  thoughtlens agents optimum\n  thoughtlens agents optimum gru-planner --pool papers.json --per-style\n  thoughtlens agents optimum --pool examples/pools/literature.json   (30 published strategies, docs/POOL.md)\n')
     .action(
       action((ctx: CliContext, refs: string[], flags: OptimumFlags) => {
         const styles = flags.pool ? loadPool(flags.pool).styles : populationPool(flags.split, flags.count).styles;
