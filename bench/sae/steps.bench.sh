@@ -38,7 +38,6 @@ log = open(ck + '.log').read()
 fvu = re.search(r'^FVU\s+(.*?)\s+L0', log, re.M)
 prec = {k: v['precision'] for k, v in e['classes'].items()}
 rec = {k: v['recall'] for k, v in e['classes'].items()}
-vals = [v for v in list(prec.values()) + [e['structure']['f1']] if v is not None]
 ok = all(v is not None and v >= 0.9 for v in prec.values()) and e['structure']['f1'] >= 0.95 and e['mcc']['pearson'] >= 0.85
 print(json.dumps({'run': run, 'steps': n, 'seconds': secs, 'minPrec': min(v for v in prec.values() if v is not None),
   'minRec': min(v for v in rec.values() if v is not None), 'f1': round(e['structure']['f1'], 3),

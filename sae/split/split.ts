@@ -127,7 +127,7 @@ export function classifyLatents(
   const relevance = agents.map(() => new Array<number>(m));
   const uses: boolean[][] = [];
   const relSpread = relativeSpreads(stats);
-  const minSpread = (t.minEpisodeSpread ?? 0) * typicalSpread({ active: stats.active, episodeSpread: relSpread }, t.minActive);
+  const minSpread = (t.minEpisodeSpread ?? 0) * typicalSpread(relSpread, stats.active, t.minActive);
   for (let j = 0; j < m; j++) {
     let max = 0;
     for (let a = 0; a < N; a++) max = Math.max(max, stats.blockNorm[a]![j]! || 0);
@@ -434,14 +434,9 @@ export function relativeSpreads(stats: Pick<UsageStats, 'active' | 'episodeSprea
   });
 }
 
-/** Median episode spread of the latents that fire on at least minActive sample rows (0 if none). */
-export function typicalSpread(
-  stats: Pick<UsageStats, 'active' | 'episodeSpread'>,
-  minActive: number,
-): number {
-  const md = median(
-    Array.from(stats.episodeSpread).filter((_, j) => stats.active[j]! >= minActive),
-  );
+/** Median of per-latent spreads over the latents that fire on at least minActive sample rows (0 if none). */
+export function typicalSpread(spreads: ArrayLike<number>, active: ArrayLike<number>, minActive: number): number {
+  const md = median(Array.from(spreads).filter((_, j) => active[j]! >= minActive));
   return Number.isNaN(md) ? 0 : md;
 }
 

@@ -164,6 +164,14 @@ function spreadOverEpisodes(col: Int32Array, rowsOf: Int32Array, valsOf: Float64
   return out;
 }
 
+/** Active rows per latent of a CSR column list. */
+function activeCounts(col: Int32Array): Int32Array {
+  const m = col.length - 1;
+  const active = new Int32Array(m);
+  for (let j = 0; j < m; j++) active[j] = col[j + 1]! - col[j]!;
+  return active;
+}
+
 /** Dense episode indices (0…E−1, in order of first appearance) of a sample's rows, and E. */
 function denseEpisodes(episode: Int32Array): { ep: Int32Array; E: number } {
   const index = new Map<number, number>();
@@ -186,9 +194,7 @@ export function episodeSpreadOnSample(model: SaeModel, sample: EpisodeSample): {
   const z = encodeJoint(model, sample.xs, sample.rows);
   const { col, rowsOf, valsOf } = columns(z, sample.rows, m);
   const { ep, E } = denseEpisodes(sample.episode);
-  const active = new Int32Array(m);
-  for (let j = 0; j < m; j++) active[j] = col[j + 1]! - col[j]!;
-  return { spread: spreadOverEpisodes(col, rowsOf, valsOf, ep, E), episodes: E, active };
+  return { spread: spreadOverEpisodes(col, rowsOf, valsOf, ep, E), episodes: E, active: activeCounts(col) };
 }
 
 /**
@@ -208,8 +214,7 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
   const nBoot = o.bootstrap ?? 200;
   const z = encodeJoint(model, sample.xs, rows);
   const { col, rowsOf, valsOf } = columns(z, rows, m);
-  const active = new Int32Array(m);
-  for (let j = 0; j < m; j++) active[j] = col[j + 1]! - col[j]!;
+  const active = activeCounts(col);
   const l0 = rowsOf.length / Math.max(1, rows);
   // Episodes as dense indices for the bootstrap.
   const { ep, E } = denseEpisodes(sample.episode);
