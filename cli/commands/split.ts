@@ -130,7 +130,7 @@ export const splitCommand: CommandModule = {
                     '  ',
                   )}  L0 ${metrics.l0.toFixed(1)}  dead ${(100 * metrics.deadFraction).toFixed(1)}%  dense ${(100 * metrics.denseFraction).toFixed(1)}%`,
                 `decided on ${split.sampleRows} rows of ${split.sampleEpisodes} ${split.sampleSet === 'heldout' ? 'held-out' : split.sampleSet} episodes: ` +
-                  `used = R² ≥ max(${t.minExplained}, null μ₀ + ${t.nullSigmas}σ₀ over ${t.permutations} permutations); rare < ${t.minActive} rows, < ${t.rareFrequency} of rows or spread over < ${t.minEpisodeSpread} × the median effective episodes`,
+                  `used = R² ≥ max(${t.minExplained}, null μ₀ + ${t.nullSigmas}σ₀ over ${t.permutations} permutations); rare < ${t.minActive} rows, < ${t.rareFrequency} of rows or spread over < ${t.minEpisodeSpread} × the median effective episodes (each relative to chance)`,
               ].join('\n'),
             );
           },
