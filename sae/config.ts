@@ -38,6 +38,12 @@ export interface SplitThresholds {
   strongFrequency: number;
   /** …and explains at least this fraction of some agent's residual on its rows. */
   strongExplained: number;
+  /**
+   * Also count a latent as reproduced when any witness latent, not only its one-to-one match,
+   * correlates with it at ≥ minStability: the primary split one thing into two latents the
+   * witness holds in one (a duplicate), so one of the two has no match of its own.
+   */
+  reproducedByAny: boolean;
   /** A private latent whose code is explained by up to 3 latents other agents use — R² ≥ this² over the sample, or R² ≥ this in the median episode where it fires — reads what they read: it joins their users (1 = off). */
   pairCorrelation: number;
   /**
@@ -144,6 +150,7 @@ export const DEFAULT_SPLIT: SplitThresholds = {
   minStability: 0.8,
   strongFrequency: 0.02,
   strongExplained: 0.5,
+  reproducedByAny: true,
   pairCorrelation: 0.8,
   signedCosine: 0.6,
   sampleRows: 8192,
@@ -189,6 +196,7 @@ export function resolveSplitThresholds(s: Partial<SplitThresholds> = {}): SplitT
     minStability: frac(s.minStability, 'split.minStability', DEFAULT_SPLIT.minStability),
     strongFrequency: frac(s.strongFrequency, 'split.strongFrequency', DEFAULT_SPLIT.strongFrequency),
     strongExplained: frac(s.strongExplained, 'split.strongExplained', DEFAULT_SPLIT.strongExplained),
+    reproducedByAny: bool(s.reproducedByAny, 'split.reproducedByAny', DEFAULT_SPLIT.reproducedByAny),
     pairCorrelation: frac(s.pairCorrelation, 'split.pairCorrelation', DEFAULT_SPLIT.pairCorrelation),
     signedCosine: frac(s.signedCosine, 'split.signedCosine', DEFAULT_SPLIT.signedCosine),
     sampleRows: int(s.sampleRows, 'split.sampleRows', DEFAULT_SPLIT.sampleRows),

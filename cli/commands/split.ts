@@ -1,4 +1,4 @@
-import { resolveRunRef } from '../../data/index.js';
+import { resolveRunRef, UsageError } from '../../data/index.js';
 import {
   readCheckpointJson,
   resolveCheckpointRef,
@@ -48,6 +48,10 @@ export const splitCommand: CommandModule = {
         '--pair-correlation <r>',
         `a private latent whose code is explained (least squares on up to 3 latents other agents use: R² ≥ r² over the sample, or R² ≥ r in the median episode where it fires) joins their users (a decoupled, duplicate or split reading); 1 = off (default ${DEFAULT_SPLIT.pairCorrelation})`,
       )
+      .option(
+        '--witness-match <which>',
+        `a latent counts as reproduced by the witness seed when its one-to-one match ('one') or any witness latent ('any': also a duplicate the witness holds in one latent) correlates ≥ ${DEFAULT_SPLIT.minStability} (default ${DEFAULT_SPLIT.reproducedByAny ? 'any' : 'one'})`,
+      )
       .option('--rows <n>', `held-out rows sampled (default ${DEFAULT_SPLIT.sampleRows})`)
       .option('--write', 'store the new split.json and metrics.json in the checkpoint')
       .option('--backend <name>', 'tensor backend (default auto)')
@@ -71,6 +75,7 @@ export const splitCommand: CommandModule = {
               minEpisodeSpread?: string;
               pairCorrelation?: string;
               signedCosine?: string;
+              witnessMatch?: string;
               rows?: string;
               write?: boolean;
             },
@@ -79,6 +84,9 @@ export const splitCommand: CommandModule = {
             ckpt = resolveCheckpointRef(ctx.workspace, ckpt);
             const model = loadCheckpoint(ckpt);
             const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+            if (flags.witnessMatch !== undefined && flags.witnessMatch !== 'one' && flags.witnessMatch !== 'any') {
+              throw new UsageError(`--witness-match must be 'one' or 'any', got '${flags.witnessMatch}'`);
+            }
             const t: SplitThresholds = resolveSplitThresholds({
               ...model.cfg.split,
               ...(flags.minExplained !== undefined
@@ -95,6 +103,7 @@ export const splitCommand: CommandModule = {
               ...(flags.signedCosine !== undefined
                 ? { signedCosine: num(flags.signedCosine) }
                 : {}),
+              ...(flags.witnessMatch !== undefined ? { reproducedByAny: flags.witnessMatch === 'any' } : {}),
               ...(flags.rows !== undefined ? { sampleRows: num(flags.rows) } : {}),
             });
             const runs = flags.run?.map((r) => resolveRunRef(ctx.workspace, r));

@@ -84,7 +84,7 @@ export function analyseOnRuns(
   model: SaeModel,
   runs?: string[],
   thresholds?: SplitThresholds,
-  previous?: Pick<SplitResult, 'stability' | 'seedAgreement' | 'witnessLeftover'> | null,
+  previous?: Pick<SplitResult, 'stability' | 'stabilityAny' | 'seedAgreement' | 'witnessLeftover'> | null,
 ): Analysis {
   const { sample, set, spreadSample } = analysisSample(
     model,
@@ -94,6 +94,7 @@ export function analyseOnRuns(
   const witness: Witness | undefined = previous?.stability
     ? {
         r: previous.stability.map((x) => x ?? 0),
+        rAny: previous.stabilityAny?.map((x) => x ?? 0) ?? null,
         leftover: previous.witnessLeftover?.map((x) => x ?? 0) ?? null,
         agreement: previous.seedAgreement,
       }

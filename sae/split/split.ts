@@ -11,7 +11,8 @@
 //               median of the dictionary's latents, both relative to what as many activations
 //               reach by chance (a drift present in a few episodes only), or no
 //               agent's use clears the test, or a second dictionary trained with another seed (the
-//               witness) does not reproduce it (|r| of codes < minStability) and its own evidence
+//               witness) does not reproduce it (|r| of codes < minStability with its one-to-one
+//               match, and, with reproducedByAny, with every witness latent) and its own evidence
 //               is weak (it fires on < strongFrequency of the rows or explains < strongExplained
 //               of every agent's residual): too little evidence to decide;
 //   'shared'    used by every agent;  'private-<A>' by A only;  'partial-<A>+<B>' by a subset (N > 2).
@@ -69,6 +70,8 @@ export interface SplitResult {
   partners?: number[][];
   /** Per latent: |r| of its code with its match in the witness seed (null without a witness). */
   stability: number[] | null;
+  /** Per latent: the best |r| of its code with any witness latent (absent in older checkpoints). */
+  stabilityAny?: number[] | null;
   /**
    * Per latent: the share of its evidence the witness leaves in its own residual (witnessLeftover.ts;
    * ≈ 1: the witness never learned this content, ≈ 0: it explains it its own way); null without a
@@ -103,6 +106,8 @@ const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null
  */
 export interface Witness {
   r: ArrayLike<number>;
+  /** Per latent: the best |r| of its code with any witness latent (null or absent: not recorded). */
+  rAny?: ArrayLike<number> | null;
   /** Per latent: the share of its evidence the witness leaves unexplained (witnessLeftover.ts). */
   leftover?: ArrayLike<number> | null;
   match?: Int32Array;
@@ -250,7 +255,9 @@ export function classifyLatents(
         frequent &&
         best >= t.strongExplained / 2 &&
         (witness.leftover?.[j] ?? 0) >= WITNESS_LEFTOVER;
-      if (!(witness.r[j]! >= t.minStability) && !strong && !missed) {
+      // A duplicate: the witness holds j's content in a latent it matched to another of ours.
+      const duplicate = t.reproducedByAny && (witness.rAny?.[j] ?? 0) >= t.minStability;
+      if (!(witness.r[j]! >= t.minStability) && !duplicate && !strong && !missed) {
         classes[j] = 'rare';
         alpha[j] = 0;
       }
@@ -335,6 +342,7 @@ export function classifyLatents(
     pair,
     partners,
     stability: witness ? Array.from(witness.r, r4) : null,
+    ...(witness?.rAny ? { stabilityAny: Array.from(witness.rAny, r4) } : {}),
     witnessLeftover: witness?.leftover ? Array.from(witness.leftover, r4) : null,
     seedAgreement,
     signed,

@@ -48,14 +48,17 @@ export function sampleFvu(model: SaeModel, sample: EpisodeSample): number {
 }
 
 /** Per latent of `a`: its Hungarian match among `b`'s latents (−1: none) and the |r| of their codes on the sample. */
-export function crossSeedStability(a: SaeModel, b: SaeModel, sample: EpisodeSample): { match: Int32Array; r: Float64Array } {
+export function crossSeedStability(a: SaeModel, b: SaeModel, sample: EpisodeSample): { match: Int32Array; r: Float64Array; rAny: Float64Array } {
   const ma = a.cfg.latents;
   const mb = b.cfg.latents;
   const za = encodeJoint(a, sample.xs, sample.rows);
   const zb = encodeJoint(b, sample.xs, sample.rows);
   const C = pearsonMatrix(za, ma, zb, mb, sample.rows);
   const M = matchByCorrelation(C, ma, mb);
-  return { match: Int32Array.from(M.match), r: Float64Array.from(M.corr) };
+  // Per latent of a, its best |r| with any latent of b (one latent of b may be best for several).
+  const rAny = new Float64Array(ma);
+  for (let i = 0; i < ma; i++) for (let j = 0; j < mb; j++) rAny[i] = Math.max(rAny[i]!, Math.abs(C[i * mb + j]!) || 0);
+  return { match: Int32Array.from(M.match), r: Float64Array.from(M.corr), rAny };
 }
 
 export type ProbeTrainer = (latents: number, k: number, seed: number) => Promise<SaeModel>;

@@ -277,7 +277,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
         const leftover = witnessLeftover(model, w.model, sample);
         const wa = analyseModel(w.model, sample, undefined, sampleSet, undefined, spread);
         releaseModel(w.model);
-        witness = { r: st.r, match: st.match, classes: wa.split.classes, leftover };
+        witness = { r: st.r, rAny: st.rAny, match: st.match, classes: wa.split.classes, leftover };
         state.witness = { seed: wseed, reproduced: Array.from(st.r).filter((r) => r >= cfg.split.minStability).length, latents: cfg.latents, minStability: cfg.split.minStability };
         model.meta.training.witness = state.witness;
       } finally {

@@ -189,6 +189,24 @@ describe('classifyLatents', () => {
     expect(classifyLatents(['A', 'B'], few, { ...DEFAULT_SPLIT, minActive: 10 }, 'heldout', { r: [0.1], leftover: [0.9] }).classes).toEqual(['rare']);
   });
 
+  it('a duplicate the witness holds in one latent (matched to our other copy) counts as reproduced; with reproducedByAny off it is rare', () => {
+    // Two latents of weak evidence (R² 0.3): latent 1's one-to-one match is poor (0.1) because the
+    // witness latent that reads it was matched to latent 0, but that witness latent correlates 0.95 with it.
+    const s = stats([[true, true], [false, false]], [100, 100]);
+    s.explained[0]![0] = 0.3;
+    s.explained[0]![1] = 0.3;
+    const witness = { r: Float64Array.from([0.97, 0.1]), rAny: Float64Array.from([0.97, 0.95]), leftover: Float64Array.from([0.05, 0.05]) };
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT, 'heldout', witness);
+    expect(split.classes).toEqual(['private-A', 'private-A']);
+    expect(split.stabilityAny).toEqual([0.97, 0.95]);
+    expect(classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, reproducedByAny: false }, 'heldout', witness).classes).toEqual(['private-A', 'rare']);
+    // Without rAny (a checkpoint from before it was recorded) the one-to-one match decides.
+    expect(classifyLatents(['A', 'B'], s, DEFAULT_SPLIT, 'heldout', { r: witness.r, leftover: witness.leftover }).classes).toEqual(['private-A', 'rare']);
+    // A latent no witness latent reads stays rare.
+    const lone = { r: Float64Array.from([0.97, 0.1]), rAny: Float64Array.from([0.97, 0.5]), leftover: Float64Array.from([0.05, 0.05]) };
+    expect(classifyLatents(['A', 'B'], s, DEFAULT_SPLIT, 'heldout', lone).classes).toEqual(['private-A', 'rare']);
+  });
+
   it('agreement with the witness counts reproduced latents classed alike (all matches beside it)', () => {
     const s = stats([[true, true, false, true], [true, false, true, true]], [100, 100, 100, 100]);
     // Weak evidence (R² 0.3 < strongExplained) on latents 0–2, so the witness decides; latent 3 is
