@@ -32,6 +32,12 @@ export interface SplitThresholds {
    * little to decide who uses the latent.
    */
   minEpisodeSpread: number;
+  /**
+   * The same bar for a latent every agent uses (each clearing its own permutation null: twice
+   * the evidence of one agent's use): this fraction of the median instead. Set on 17 runs of
+   * eight generator families and checked on 10 fresh ones (docs/RESULTS.md, tenth session).
+   */
+  minEpisodeSpreadShared: number;
   /** A latent whose code the witness seed reproduces with |r| below this is 'rare' (not reproducible)… */
   minStability: number;
   /** …unless its own evidence is strong: it fires on at least this fraction of the sample rows… */
@@ -147,6 +153,7 @@ export const DEFAULT_SPLIT: SplitThresholds = {
   minActive: 20,
   rareFrequency: 1e-3,
   minEpisodeSpread: 0.5,
+  minEpisodeSpreadShared: 0.25,
   minStability: 0.8,
   strongFrequency: 0.02,
   strongExplained: 0.5,
@@ -193,6 +200,7 @@ export function resolveSplitThresholds(s: Partial<SplitThresholds> = {}): SplitT
     minActive: int(s.minActive, 'split.minActive', DEFAULT_SPLIT.minActive, 1),
     rareFrequency: frac(s.rareFrequency, 'split.rareFrequency', DEFAULT_SPLIT.rareFrequency),
     minEpisodeSpread: frac(s.minEpisodeSpread, 'split.minEpisodeSpread', DEFAULT_SPLIT.minEpisodeSpread),
+    minEpisodeSpreadShared: frac(s.minEpisodeSpreadShared, 'split.minEpisodeSpreadShared', DEFAULT_SPLIT.minEpisodeSpreadShared),
     minStability: frac(s.minStability, 'split.minStability', DEFAULT_SPLIT.minStability),
     strongFrequency: frac(s.strongFrequency, 'split.strongFrequency', DEFAULT_SPLIT.strongFrequency),
     strongExplained: frac(s.strongExplained, 'split.strongExplained', DEFAULT_SPLIT.strongExplained),

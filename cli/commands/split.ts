@@ -41,6 +41,10 @@ export const splitCommand: CommandModule = {
         `activation from fewer effective episodes, relative to what as many activations reach by chance, than this fraction of the dictionary's median → 'rare'; 0 = off (default ${DEFAULT_SPLIT.minEpisodeSpread})`,
       )
       .option(
+        '--min-episode-spread-shared <f>',
+        `the same bar for a latent every agent uses (each agent's use clears its own null); ≤ --min-episode-spread (default ${DEFAULT_SPLIT.minEpisodeSpreadShared})`,
+      )
+      .option(
         '--signed-cosine <c>',
         `two latents with decoder cosine ≤ −c that never fire together and whose encoder pre-activations are anti-correlated (r ≤ −0.8) are one signed variable; 1 = off (default ${DEFAULT_SPLIT.signedCosine})`,
       )
@@ -73,6 +77,7 @@ export const splitCommand: CommandModule = {
               nullSigmas?: string;
               minActive?: string;
               minEpisodeSpread?: string;
+              minEpisodeSpreadShared?: string;
               pairCorrelation?: string;
               signedCosine?: string;
               witnessMatch?: string;
@@ -96,6 +101,9 @@ export const splitCommand: CommandModule = {
               ...(flags.minActive !== undefined ? { minActive: num(flags.minActive) } : {}),
               ...(flags.minEpisodeSpread !== undefined
                 ? { minEpisodeSpread: num(flags.minEpisodeSpread) }
+                : {}),
+              ...(flags.minEpisodeSpreadShared !== undefined
+                ? { minEpisodeSpreadShared: num(flags.minEpisodeSpreadShared) }
                 : {}),
               ...(flags.pairCorrelation !== undefined
                 ? { pairCorrelation: num(flags.pairCorrelation) }
@@ -139,7 +147,7 @@ export const splitCommand: CommandModule = {
                     '  ',
                   )}  L0 ${metrics.l0.toFixed(1)}  dead ${(100 * metrics.deadFraction).toFixed(1)}%  dense ${(100 * metrics.denseFraction).toFixed(1)}%`,
                 `decided on ${split.sampleRows} rows of ${split.sampleEpisodes} ${split.sampleSet === 'heldout' ? 'held-out' : split.sampleSet} episodes: ` +
-                  `used = R² ≥ max(${t.minExplained}, null μ₀ + ${t.nullSigmas}σ₀ over ${t.permutations} permutations); rare < ${t.minActive} rows, < ${t.rareFrequency} of rows or spread over < ${t.minEpisodeSpread} × the median effective episodes (each relative to chance)`,
+                  `used = R² ≥ max(${t.minExplained}, null μ₀ + ${t.nullSigmas}σ₀ over ${t.permutations} permutations); rare < ${t.minActive} rows, < ${t.rareFrequency} of rows or spread over < ${t.minEpisodeSpread} × the median effective episodes (${t.minEpisodeSpreadShared} × for a latent every agent uses; each relative to chance)`,
               ].join('\n'),
             );
           },

@@ -8,7 +8,8 @@
 //   'dead'      never fires on the held-out sample;
 //   'rare'      fires on fewer than minActive sample rows or under rareFrequency of them, or its
 //               activation comes from an effective number of episodes under minEpisodeSpread × the
-//               median of the dictionary's latents, both relative to what as many activations
+//               median of the dictionary's latents (minEpisodeSpreadShared × for a latent every
+//               agent uses), both relative to what as many activations
 //               reach by chance (a drift present in a few episodes only), or no
 //               agent's use clears the test, or a second dictionary trained with another seed (the
 //               witness) does not reproduce it (|r| of codes < minStability with its one-to-one
@@ -132,7 +133,10 @@ export function classifyLatents(
   const relevance = agents.map(() => new Array<number>(m));
   const uses: boolean[][] = [];
   const relSpread = relativeSpreads(stats);
-  const minSpread = (t.minEpisodeSpread ?? 0) * typicalSpread(relSpread, stats.active, t.minActive);
+  const typical = typicalSpread(relSpread, stats.active, t.minActive);
+  const minSpread = (t.minEpisodeSpread ?? 0) * typical;
+  // A latent every agent uses has each agent's use behind it: a lower bar (never above the other).
+  const minSpreadShared = Math.min(minSpread, (t.minEpisodeSpreadShared ?? t.minEpisodeSpread ?? 0) * typical);
   for (let j = 0; j < m; j++) {
     let max = 0;
     for (let a = 0; a < N; a++) max = Math.max(max, stats.blockNorm[a]![j]! || 0);
@@ -155,7 +159,7 @@ export function classifyLatents(
       n < t.minActive ||
       n / Math.max(1, rows) < t.rareFrequency ||
       al === 0 ||
-      relSpread[j]! < minSpread
+      relSpread[j]! < (al === N ? minSpreadShared : minSpread)
     )
       cls = 'rare';
     else cls = classOfUsers(agents, use);

@@ -47,10 +47,17 @@ describe('classifyLatents', () => {
     // Median spread of the latents with ≥ 20 rows: 6 (of 2.9, 1.5, 6, 7, 8); threshold 0.5 × 6 = 3.
     // Latent 5 (5 rows) is rare anyway and does not enter the median.
     Object.assign(s.episodeSpread, [2.9, 1.5, 6, 7, 8, 0.1]);
-    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
+    // With one bar for every latent (minEpisodeSpreadShared = minEpisodeSpread) both are rare.
+    const one = { ...DEFAULT_SPLIT, minEpisodeSpreadShared: DEFAULT_SPLIT.minEpisodeSpread };
+    const split = classifyLatents(['A', 'B'], s, one);
     expect(split.classes).toEqual(['rare', 'rare', 'shared', 'shared', 'shared', 'rare']);
     expect(split.episodeSpread).toEqual([2.9, 1.5, 6, 7, 8, 0.1]);
     expect(classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, minEpisodeSpread: 0 }).classes).toEqual(['shared', 'private-A', 'shared', 'shared', 'shared', 'rare']);
+    // By default a latent both agents use needs a quarter of the median (1.5): latent 0 (2.9) is
+    // kept, the private latent 1 (1.5 < 3) stays rare; a shared latent under 1.5 is rare too.
+    expect(classifyLatents(['A', 'B'], s, DEFAULT_SPLIT).classes).toEqual(['shared', 'rare', 'shared', 'shared', 'shared', 'rare']);
+    s.episodeSpread[0] = 1.4;
+    expect(classifyLatents(['A', 'B'], s, DEFAULT_SPLIT).classes[0]).toBe('rare');
   });
 
   it('the episode spread is judged against what as many activations reach by chance, so a rare but even latent is kept', () => {
