@@ -1,7 +1,8 @@
 // Signed pairs: two latents reading the two sides of one signed variable are found from the
 // decoder, co-firing and the encoder, take one class, count once, and score as one signed latent.
 import { describe, expect, it } from 'vitest';
-import { classifyLatents, DEFAULT_SPLIT, resolveSaeConfig } from '../../../sae/index.js';
+import { classifyLatents, DEFAULT_SPLIT } from '../../../sae/index.js';
+import { handModel } from '../handModelFixture.js';
 import type { SaeModel } from '../../../sae/checkpoint/checkpoint.js';
 import { matchSignedPairs, signedCodes, signedPairCandidates } from '../../../sae/split/signedPairs.js';
 import { makeRng } from '../../../util/random.js';
@@ -13,36 +14,8 @@ import { stats } from './usageStatsFixture.js';
  * encoder along t (fires with 2, not against 0).
  */
 function model(): SaeModel {
-  const cfg = resolveSaeConfig({
-    agents: [
-      { id: 'A', dim: 2 },
-      { id: 'B', dim: 1 },
-    ],
-    latents: 4,
-    k: 1,
-    seed: 1,
-  });
-  const enc = Float32Array.from([1, -1, 0, 0, 0, 0, 1, 1]); // d × m, row-major (input i, latent j)
-  const dec = Float32Array.from([1, 0, -1, 0, 0, 1, -1, 0]); // m × d
-  return {
-    cfg,
-    params: {
-      'enc.A.W': { data: enc, shape: [2, 4] },
-      'enc.b': { data: new Float32Array(4), shape: [4] },
-      'dec.A.W': { data: dec, shape: [4, 2] },
-      'dec.A.b': { data: new Float32Array(2), shape: [2] },
-      // Agent B holds nothing (zero state, zero weights).
-      'enc.B.W': { data: new Float32Array(4), shape: [1, 4] },
-      'dec.B.W': { data: new Float32Array(4), shape: [4, 1] },
-      'dec.B.b': { data: new Float32Array(1), shape: [1] },
-    },
-    norms: [
-      { mean: new Float32Array(2), scale: 1 },
-      { mean: new Float32Array(1), scale: 1 },
-    ],
-    threshold: NaN,
-    meta: {} as SaeModel['meta'],
-  };
+  // encoder d × m (input i, latent j); decoder m × d
+  return handModel([1, -1, 0, 0, 0, 0, 1, 1], [1, 0, -1, 0, 0, 1, -1, 0], 4, 1);
 }
 
 function sample(rows: number) {

@@ -2,41 +2,13 @@
 // match and, beside it, its best correlation with any witness latent, which finds a duplicate
 // that the one-to-one match gives away to its twin.
 import { describe, expect, it } from 'vitest';
-import { resolveSaeConfig } from '../../../sae/index.js';
+import { handModel } from '../handModelFixture.js';
 import type { SaeModel } from '../../../sae/checkpoint/checkpoint.js';
 import { crossSeedStability } from '../../../sae/train/autoSize.js';
 import { makeRng } from '../../../util/random.js';
 
-/** A dictionary of 3 latents over a 2-d agent A (encoder `enc`: input i, latent j; k = 3) and an empty 1-d agent B. */
-function model(enc: number[]): SaeModel {
-  const cfg = resolveSaeConfig({
-    agents: [
-      { id: 'A', dim: 2 },
-      { id: 'B', dim: 1 },
-    ],
-    latents: 3,
-    k: 3,
-    seed: 1,
-  });
-  return {
-    cfg,
-    params: {
-      'enc.A.W': { data: Float32Array.from(enc), shape: [2, 3] },
-      'enc.b': { data: new Float32Array(3), shape: [3] },
-      'dec.A.W': { data: Float32Array.from([1, 0, 0, 1, 0, 1]), shape: [3, 2] },
-      'dec.A.b': { data: new Float32Array(2), shape: [2] },
-      'enc.B.W': { data: new Float32Array(3), shape: [1, 3] },
-      'dec.B.W': { data: new Float32Array(3), shape: [3, 1] },
-      'dec.B.b': { data: new Float32Array(1), shape: [1] },
-    },
-    norms: [
-      { mean: new Float32Array(2), scale: 1 },
-      { mean: new Float32Array(1), scale: 1 },
-    ],
-    threshold: NaN,
-    meta: {} as SaeModel['meta'],
-  };
-}
+/** Three latents over A's 2-d state (encoder `enc`: input i, latent j; k = 3); B is empty. */
+const model = (enc: number[]): SaeModel => handModel(enc, [1, 0, 0, 1, 0, 1], 3, 3);
 
 describe('crossSeedStability', () => {
   it('reports the best |r| with any witness latent beside the one-to-one match', () => {
