@@ -1,0 +1,50 @@
+#!/bin/bash
+# One split rule against another on the same dictionaries: each run is recorded once, trained once
+# with `train`'s defaults, scored with `eval-truth` on held-out episodes, then a copy of the
+# checkpoint is re-split with the given `split` flags (the other rule) and scored again.
+#   bash bench/sae/resplit.bench.sh OUTDIR "SPLIT FLAGS" RUN...
+# e.g. "--witness-match one" or "--min-episode-spread-shared 0.5" (the tenth session's two rules off).
+# A RUN is `synthetic:<family>:<seed>` (record synthetic, 48 episodes) or
+# `foreign:<seed>[:<generator flags, comma-separated>]` (bench/sae/foreign_generator.py, truth attached).
+# Prints one line per run: min class precision / min recall / F1 / MCC / labelled S-A-B-rare for the
+# defaults and for the flags, and whether each meets every target (precision ≥ 0.9, F1 ≥ 0.95, MCC ≥ 0.85).
+set -euo pipefail
+out=$1; flags=$2; shift 2
+mkdir -p "$out"
+here=$(dirname "$0")
+cli="npx tsx $here/../../cli/main.ts"
+for run in "$@"; do
+  IFS=: read -r kind a b <<< "$run"
+  name=$(echo "$run" | tr ':,= ' '____')
+  d="$out/$name"
+  if [ ! -f "$d/run.json" ]; then
+    rm -rf "$d"
+    if [ "$kind" = synthetic ]; then
+      $cli record synthetic --family "$a" --seed "$b" --episodes 48 --out "$d" > /dev/null 2>&1
+    else
+      # shellcheck disable=SC2086
+      python3 "$here/foreign_generator.py" --out "$d" --seed "$a" $(echo "${b:-}" | tr ',' ' ') > /dev/null
+      $cli truth attach "$d" --structure "$d.structure.json" --latents "$d.latents.arrows" > /dev/null
+    fi
+  fi
+  ck="$d.ck"
+  [ -f "$ck/split.json" ] || $cli train "$d" --out "$ck" > "$ck.log" 2>&1
+  $cli eval-truth "$ck" "$d" --json > "$ck.default.json" 2>/dev/null
+  rm -rf "$ck.alt" && cp -r "$ck" "$ck.alt"
+  # shellcheck disable=SC2086
+  $cli split "$ck.alt" --write $flags > /dev/null 2>&1
+  $cli eval-truth "$ck.alt" "$d" --json > "$ck.alt.json" 2>/dev/null
+  python3 - "$ck" "$run" "$flags" <<'PY'
+import json, sys
+ck, run, flags = sys.argv[1:4]
+def line(f):
+    e = json.load(open(f)); c = e['classes']; n = e['countsVsTruth']
+    prec = [v['precision'] for v in c.values() if v['precision'] is not None]
+    rec = [v['recall'] for v in c.values() if v['recall'] is not None]
+    ok = all(v['precision'] is not None and v['precision'] >= 0.9 for v in c.values()) and e['structure']['f1'] >= 0.95 and e['mcc']['pearson'] >= 0.85
+    return '%.2f / %.2f / %.3f / %.3f / %d-%d-%d-%d%s' % (min(prec), min(rec), e['structure']['f1'], e['mcc']['pearson'],
+        n['shared']['labelled'], n['private-A']['labelled'], n['private-B']['labelled'], n['rare']['labelled'], ' (meets)' if ok else '')
+a, b = line(ck + '.default.json'), line(ck + '.alt.json')
+print('| %s | %s | %s |%s' % (run, a, b, ' same' if a == b else ''), flush=True)
+PY
+done
