@@ -4,29 +4,17 @@
 # checkpoint is re-split with the given `split` flags (the other rule) and scored again.
 #   bash bench/sae/resplit.bench.sh OUTDIR "SPLIT FLAGS" RUN...
 # e.g. "--witness-match one" or "--min-episode-spread-shared 0.5" (the tenth session's two rules off).
-# A RUN is `synthetic:<family>:<seed>` (record synthetic, 48 episodes) or
-# `foreign:<seed>[:<generator flags, comma-separated>]` (bench/sae/foreign_generator.py, truth attached).
+# A RUN is as in recordRun.sh: `synthetic:<family>:<seed>` or `foreign:<seed>[:<generator flags>]`.
 # Prints one line per run: min class precision / min recall / F1 / MCC / labelled S-A-B-rare for the
 # defaults and for the flags, and whether each meets every target (precision ≥ 0.9, F1 ≥ 0.95, MCC ≥ 0.85).
 set -euo pipefail
 out=$1; flags=$2; shift 2
 mkdir -p "$out"
-here=$(dirname "$0")
-cli="npx tsx $here/../../cli/main.ts"
+# shellcheck source=recordRun.sh
+source "$(dirname "$0")/recordRun.sh"
 for run in "$@"; do
-  IFS=: read -r kind a b <<< "$run"
-  name=$(echo "$run" | tr ':,= ' '____')
-  d="$out/$name"
-  if [ ! -f "$d/run.json" ]; then
-    rm -rf "$d"
-    if [ "$kind" = synthetic ]; then
-      $cli record synthetic --family "$a" --seed "$b" --episodes 48 --out "$d" > /dev/null 2>&1
-    else
-      # shellcheck disable=SC2086
-      python3 "$here/foreign_generator.py" --out "$d" --seed "$a" $(echo "${b:-}" | tr ',' ' ') > /dev/null
-      $cli truth attach "$d" --structure "$d.structure.json" --latents "$d.latents.arrows" > /dev/null
-    fi
-  fi
+  record_run "$out" "$run"
+  d=$RUN_DIR
   ck="$d.ck"
   [ -f "$ck/split.json" ] || $cli train "$d" --out "$ck" > "$ck.log" 2>&1
   $cli eval-truth "$ck" "$d" --json > "$ck.default.json" 2>/dev/null

@@ -2,28 +2,16 @@
 # Training length at `train`'s defaults: each run is recorded once, then trained with no flags
 # but `--steps N` for every N given, and scored with `eval-truth` on held-out episodes.
 #   bash bench/sae/steps.bench.sh OUTDIR "2000 6000" RUN...
-# A RUN is `synthetic:<family>:<seed>` (record synthetic, 48 episodes) or
-# `foreign:<seed>[:<generator flags, comma-separated>]` (bench/sae/foreign_generator.py, truth attached).
+# A RUN is as in recordRun.sh: `synthetic:<family>:<seed>` or `foreign:<seed>[:<generator flags>]`.
 # Prints one JSON line per run and step count: class precision / recall, F1, MCC, FVU, train seconds.
 set -euo pipefail
 out=$1; steps=$2; shift 2
 mkdir -p "$out"
-here=$(dirname "$0")
-cli="npx tsx $here/../../cli/main.ts"
+# shellcheck source=recordRun.sh
+source "$(dirname "$0")/recordRun.sh"
 for run in "$@"; do
-  IFS=: read -r kind a b <<< "$run"
-  name=$(echo "$run" | tr ':,= ' '____')
-  d="$out/$name"
-  if [ ! -f "$d/run.json" ]; then
-    rm -rf "$d"
-    if [ "$kind" = synthetic ]; then
-      $cli record synthetic --family "$a" --seed "$b" --episodes 48 --out "$d" > /dev/null 2>&1
-    else
-      # shellcheck disable=SC2086
-      python3 "$here/foreign_generator.py" --out "$d" --seed "$a" $(echo "${b:-}" | tr ',' ' ') > /dev/null
-      $cli truth attach "$d" --structure "$d.structure.json" --latents "$d.latents.arrows" > /dev/null
-    fi
-  fi
+  record_run "$out" "$run"
+  d=$RUN_DIR
   for n in $steps; do
     ck="$d.s$n.ck"
     t0=$(date +%s)

@@ -9,8 +9,8 @@
 //   'rare'      fires on fewer than minActive sample rows or under rareFrequency of them, or its
 //               activation comes from an effective number of episodes under minEpisodeSpread × the
 //               median of the dictionary's latents (minEpisodeSpreadShared × for a latent every
-//               agent uses), both relative to what as many activations
-//               reach by chance (a drift present in a few episodes only), or no
+//               agent uses), both relative to what as many activations reach by chance (a drift
+//               present in a few episodes only), or no
 //               agent's use clears the test, or a second dictionary trained with another seed (the
 //               witness) does not reproduce it (|r| of codes < minStability with its one-to-one
 //               match, and, with reproducedByAny, with every witness latent) and its own evidence

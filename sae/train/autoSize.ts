@@ -47,7 +47,10 @@ export function sampleFvu(model: SaeModel, sample: EpisodeSample): number {
   return sum / model.cfg.agents.length;
 }
 
-/** Per latent of `a`: its Hungarian match among `b`'s latents (−1: none) and the |r| of their codes on the sample. */
+/**
+ * Per latent of `a`: its Hungarian match among `b`'s latents (−1: none) and the |r| of their codes on
+ * the sample (`r`), and its best |r| with any latent of `b` (`rAny`; the split's duplicate test).
+ */
 export function crossSeedStability(a: SaeModel, b: SaeModel, sample: EpisodeSample): { match: Int32Array; r: Float64Array; rAny: Float64Array } {
   const ma = a.cfg.latents;
   const mb = b.cfg.latents;

@@ -1,0 +1,23 @@
+# Sourced by the split benches: record_run OUTDIR RUN records RUN once into OUTDIR (kept between
+# calls) and sets RUN_DIR to its folder.
+# A RUN is `synthetic:<family>:<seed>` (record synthetic, 48 episodes) or
+# `foreign:<seed>[:<generator flags, comma-separated>]` (bench/sae/foreign_generator.py, truth attached).
+# Also sets `here` (this folder) and `cli` (the thoughtlens command from this checkout).
+here=$(dirname "${BASH_SOURCE[0]}")
+cli="npx tsx $here/../../cli/main.ts"
+record_run() {
+  local out=$1 run=$2 kind a b name
+  IFS=: read -r kind a b <<< "$run"
+  name=$(echo "$run" | tr ':,= ' '____')
+  RUN_DIR="$out/$name"
+  if [ ! -f "$RUN_DIR/run.json" ]; then
+    rm -rf "$RUN_DIR"
+    if [ "$kind" = synthetic ]; then
+      $cli record synthetic --family "$a" --seed "$b" --episodes 48 --out "$RUN_DIR" > /dev/null 2>&1
+    else
+      # shellcheck disable=SC2086
+      python3 "$here/foreign_generator.py" --out "$RUN_DIR" --seed "$a" $(echo "${b:-}" | tr ',' ' ') > /dev/null
+      $cli truth attach "$RUN_DIR" --structure "$RUN_DIR.structure.json" --latents "$RUN_DIR.latents.arrows" > /dev/null
+    fi
+  fi
+}
