@@ -124,7 +124,7 @@ export const trainCommand: CommandModule = {
                 `backend    ${res.backend.name} (engine ${res.engine}), ${res.steps} steps, ${res.pairsPerSec.toFixed(0)} pairs/s`,
                 `size       ${res.model.cfg.latents} latents, k ${(res.model.cfg as { k?: number }).k ?? '–'}${res.model.meta.training.size ? ` (chosen: ${res.model.meta.training.size.reason})` : ' (given)'}`,
                 res.analysis?.split.seedAgreement
-                  ? `witness    seed ${res.model.meta.training.witness?.seed}: reproduces ${res.model.meta.training.witness?.reproduced} of ${res.model.cfg.latents} latents; classes agree on ${(100 * res.analysis.split.seedAgreement.fraction).toFixed(0)}% of ${res.analysis.split.seedAgreement.matched} reproduced${res.analysis.split.seedAgreement.allMatched ? ` (${(100 * res.analysis.split.seedAgreement.allMatched.fraction).toFixed(0)}% of all ${res.analysis.split.seedAgreement.allMatched.matched} matched)` : ''}`
+                  ? `witness    seed ${res.model.meta.training.witness?.seed}: reproduces ${witnessCount(res.model.meta.training.witness)} of ${res.model.cfg.latents} latents; classes agree on ${(100 * res.analysis.split.seedAgreement.fraction).toFixed(0)}% of ${res.analysis.split.seedAgreement.matched} reproduced${res.analysis.split.seedAgreement.allMatched ? ` (${(100 * res.analysis.split.seedAgreement.allMatched.fraction).toFixed(0)}% of all ${res.analysis.split.seedAgreement.allMatched.matched} matched)` : ''}`
                   : '',
                 metrics ? `FVU        ${Object.entries(metrics.fvu).map(([a, v]) => `${a} ${v.toFixed(4)}`).join('  ')}   L0 ${metrics.l0.toFixed(1)}   dead ${(100 * metrics.deadFraction).toFixed(1)}%` : '',
                 ...notes.map((n) => `note       ${n}`),
@@ -145,4 +145,13 @@ function signedLine(split: Pick<SplitResult, 'signed' | 'signedCounts'> | undefi
   if (!pairs || !split?.signedCounts) return '';
   const vars = Object.entries(split.signedCounts).filter(([c]) => c !== 'rare' && c !== 'dead');
   return `variables  ${vars.map(([c, k]) => `${c} ${k}`).join('  ')}   (${pairs} signed pair${pairs === 1 ? '' : 's'} of latents read one signed variable each)`;
+}
+
+/** The witness count as the split counts it, with the one-to-one count where a duplicate rule made them differ. */
+function witnessCount(w: { reproduced: number; reproducedOneToOne?: number; match?: 'one' | 'any' } | undefined): string {
+  if (!w) return '–';
+  if (w.match === 'any' && w.reproducedOneToOne !== undefined && w.reproducedOneToOne !== w.reproduced) {
+    return `${w.reproduced} (${w.reproducedOneToOne} one-to-one, the rest duplicates the witness holds in one latent)`;
+  }
+  return String(w.reproduced);
 }

@@ -26,7 +26,12 @@ export interface TrainingState {
   /** How latents and k were chosen when `train` was not given them (train/autoSize.ts). */
   size?: { latents: number; k: number; reason: string; probe: unknown };
   /** The witness seed that checks which latents are reproducible (train/trainer.ts). */
-  witness?: { seed: number; reproduced: number; latents: number; minStability: number };
+  /**
+   * reproduced: latents the witness reproduces as the split counts them (match 'any': also a
+   * duplicate the witness holds in one latent; 'one': one-to-one matches only, as before the
+   * tenth session, when the field was the one-to-one count); reproducedOneToOne beside it.
+   */
+  witness?: { seed: number; reproduced: number; reproducedOneToOne?: number; match?: 'one' | 'any'; latents: number; minStability: number };
 }
 
 export interface CheckpointCfg {

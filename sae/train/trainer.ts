@@ -278,7 +278,18 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
         const wa = analyseModel(w.model, sample, undefined, sampleSet, undefined, spread);
         releaseModel(w.model);
         witness = { r: st.r, rAny: st.rAny, match: st.match, classes: wa.split.classes, leftover };
-        state.witness = { seed: wseed, reproduced: Array.from(st.r).filter((r) => r >= cfg.split.minStability).length, latents: cfg.latents, minStability: cfg.split.minStability };
+        // Counted as the split counts it (split.reproducedByAny: a duplicate the witness holds in
+        // one latent is reproduced too), with the one-to-one count beside it.
+        const oneToOne = Array.from(st.r).filter((r) => r >= cfg.split.minStability).length;
+        const byAny = Array.from(st.r, (r, j) => Math.max(r, st.rAny[j]!)).filter((r) => r >= cfg.split.minStability).length;
+        state.witness = {
+          seed: wseed,
+          reproduced: cfg.split.reproducedByAny ? byAny : oneToOne,
+          reproducedOneToOne: oneToOne,
+          match: cfg.split.reproducedByAny ? 'any' : 'one',
+          latents: cfg.latents,
+          minStability: cfg.split.minStability,
+        };
         model.meta.training.witness = state.witness;
       } finally {
         rmSync(wdir, { recursive: true, force: true });

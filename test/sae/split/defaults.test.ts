@@ -31,6 +31,14 @@ describe('the split at the defaults', () => {
     const split = readCheckpointJson<SplitResult>(ck, 'split.json')!;
     expect(split.sampleSet).toBe('heldout');
     expect(split.seedAgreement!.fraction).toBeGreaterThanOrEqual(0.9);
+    // The witness count is the split's (a duplicate the witness holds in one latent counts), the
+    // one-to-one count beside it: both recomputed from the stored stabilities.
+    const w = model.meta.training.witness!;
+    const min = w.minStability;
+    expect(w.match).toBe('any');
+    expect(w.reproducedOneToOne).toBe(split.stability!.filter((r) => r >= min - 1e-4).length);
+    expect(w.reproduced).toBe(split.stability!.filter((r, j) => Math.max(r, split.stabilityAny![j]!) >= min - 1e-4).length);
+    expect(w.reproduced).toBeGreaterThanOrEqual(w.reproducedOneToOne!);
     // `split` recomputed from the checkpoint (the stored witness stability carried over) agrees.
     expect(analyseOnRuns(model, undefined, undefined, split).split.classes).toEqual(split.classes);
     // Held-out episodes only: ids ≡ 4 (mod 5) → 10 of 50.
