@@ -9,12 +9,16 @@ What it imitates is what real residual streams have and the other generators do 
   thoughts   K = shared + N·private, each on with probability p_i in [0.04, 0.15] per step,
              persisting with probability 0.8, magnitude lognormal(0, 0.5) redrawn each time it
              turns on (positive, right-skewed).
-  agent a    x_a = s_a ⊙ (F_a z_a + 0.3·G_a g_t + 0.05·ε) + o_a, where F_a holds one unit
+  agent a    x_a = s_a ⊙ (F_a z_a + b·G_a g_t + 0.05·ε) + o_a, where F_a holds one unit
              direction per thought (directions pairwise non-orthogonal: cosine up to ~0.3),
              g_t a dense 4-d Gaussian background private to the agent (slowly varying, AR(1)
-             0.9; not a thought, not in the truth), s_a per-dimension scales lognormal(0, 1)
-             (some dimensions 5-10× others), and o_a offsets with two "massive" dimensions at
-             +25 and −15 (the rest N(0, 0.5)).
+             0.9; not a thought, not in the truth) along unit directions G_a, b = --background
+             (0.3: its variance is about a fifth of the thoughts'), s_a per-dimension scales
+             lognormal(0, --scales) (σ 1: some dimensions 5-10× others), and o_a offsets with two
+             "massive" dimensions at +25 and −15 (the rest N(0, 0.5)).
+             The first version (commit 949ebc0) drew G_a with N(0, 1/d) entries scaled by √d/2, so
+             each dimension got background variance 0.09 and the background carried about five
+             times the thoughts' variance; --background 1.5 comes close to it.
   conflicts  with --conflicts F, that fraction of episodes: from an onset step in
              [40, steps − lag − 20] one agent's copy of 2 shared thoughts drifts by +0.05 per
              step (added whether the thought is on or off); `lag` steps later the event column
@@ -77,6 +81,8 @@ def main():
     ap.add_argument("--dims", default="96,48")
     ap.add_argument("--conflicts", type=float, default=0.0)
     ap.add_argument("--lag", type=int, default=10)
+    ap.add_argument("--background", type=float, default=0.3, help="std of each of the 4 dense background coordinates")
+    ap.add_argument("--scales", type=float, default=1.0, help="sigma of the lognormal per-dimension scales (0: all 1)")
     a = ap.parse_args()
     rng = np.random.default_rng(70_000 + a.seed)
     ids = ["A", "B"]
@@ -114,15 +120,16 @@ def main():
         held = [i for i, ow in enumerate(owners) if agent in ow]
         za = copies[agent][:, :, held]
         F = directions(rng, d, len(held))
-        G = rng.normal(size=(d, 4)) / np.sqrt(d)
+        G = rng.normal(size=(d, 4))
+        G /= np.linalg.norm(G, axis=0, keepdims=True)
         g = np.zeros((E, T, 4))
         for t in range(T):
             prev = g[:, t - 1] if t > 0 else rng.normal(size=(E, 4))
             g[:, t] = 0.9 * prev + np.sqrt(1 - 0.81) * rng.normal(size=(E, 4))
-        scale = rng.lognormal(0.0, 1.0, size=d)
+        scale = rng.lognormal(0.0, a.scales, size=d)
         offset = rng.normal(scale=0.5, size=d)
         offset[rng.choice(d, size=2, replace=False)] = [25.0, -15.0]
-        x = za @ F.T + 0.3 * (g @ (G * np.sqrt(d)).T) / np.sqrt(4) + 0.05 * rng.normal(size=(E, T, d))
+        x = za @ F.T + a.background * (g @ G.T) + 0.05 * rng.normal(size=(E, T, d))
         x = (x * scale + offset).astype(np.float32).reshape(-1, d)
         act = common.copy()
         mine = drifter == ai
