@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { resolveRunRef } from '../../data/index.js';
 import { BACKEND_NAMES, ConfigError, SAE_MODES, trainDictionary, type SaeConfig, type SplitResult } from '../../sae/index.js';
 import { fvuNotes } from '../fvuNotes.js';
+import { denseNote } from '../denseNote.js';
 import { emit } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from '../program.js';
@@ -98,7 +99,7 @@ export const trainCommand: CommandModule = {
           });
           (bar as ProgressBar | null)?.finish();
           const metrics = res.analysis?.metrics;
-          const notes = metrics ? fvuNotes(metrics.fvu) : [];
+          const notes = [...(metrics ? fvuNotes(metrics.fvu) : []), ...denseNote(res.analysis?.split.frequency, res.analysis?.split.classes)];
           emit(
             ctx,
             {
