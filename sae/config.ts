@@ -84,6 +84,12 @@ interface CommonConfig {
   deadAfter: number;
   /** Rows used to estimate the per-agent normalisation (first rows of the shuffled stream). */
   normRows: number;
+  /**
+   * 'auto': set aside, per agent, the span of the principal components whose activity is
+   * Gaussian (a dense background, not sparse thoughts) before the dictionary
+   * (model/denseSubspace.ts); 'off' (default): model the states as they are.
+   */
+  denseSubspace: 'off' | 'auto';
   shuffleBuffer: number;
   /** Write a checkpoint every this many steps (0 = only at the end). */
   checkpointEvery: number;
@@ -243,6 +249,7 @@ export function resolveSaeConfig(c: SaeConfig): ResolvedSaeConfig {
     auxCoef: nonneg(c.auxCoef, 'auxCoef', 1 / 32),
     deadAfter: int(c.deadAfter, 'deadAfter', 100_000),
     normRows: int(c.normRows, 'normRows', 4096),
+    denseSubspace: oneOf(c.denseSubspace, 'denseSubspace', 'off', ['off', 'auto'] as const),
     shuffleBuffer: int(c.shuffleBuffer, 'shuffleBuffer', 16384),
     checkpointEvery: int(c.checkpointEvery, 'checkpointEvery', 0, 0),
     engine: oneOf(c.engine, 'engine', 'auto', ['auto', 'dense', 'sparse'] as const),

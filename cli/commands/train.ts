@@ -1,3 +1,4 @@
+import { renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveRunRef } from '../../data/index.js';
 import { BACKEND_NAMES, ConfigError, SAE_MODES, trainDictionary, type SaeConfig, type SplitResult } from '../../sae/index.js';
@@ -19,6 +20,7 @@ interface TrainFlags {
   backend?: string;
   engine?: string;
   matmul?: string;
+  denseSubspace?: string;
   threads?: string;
   resume?: boolean;
   checkpointEvery?: string;
@@ -43,6 +45,7 @@ export const trainCommand: CommandModule = {
       .option('--backend <name>', `tensor backend: auto | ${BACKEND_NAMES.join(' | ')} (default auto: fastest present)`)
       .option('--matmul <name>', 'dense encoder product of the sparse engine: auto | onnxruntime | tfjs (default auto: native onnxruntime-node when it loads, else the tfjs backend)')
       .option('--engine <name>', 'auto | dense | sparse (sparse decodes only active latents; auto picks it on CPU backends)')
+      .option('--dense-subspace <mode>', "off | auto: set aside, per agent, the directions whose activity is Gaussian (a dense background, not sparse thoughts) before the dictionary; (default: off, except that when a first training's latents fire densely — median live latent on ≥ 20% of steps, the measured sign of a dense background — train runs again with auto and keeps that; docs/SPLIT.md, known limits)")
       .option('--threads <n>', 'threads of the sparse engine (default 1; 2 uses a second core: faster, equal to one thread up to float rounding)')
       .option('--checkpoint-every <n>', 'write a checkpoint every n steps (default: only at the end)')
       .option('--config <json>', 'further config fields as JSON, e.g. \'{"blocks":{"shared":512,"private":{"A":256,"B":256}}}\'')
@@ -73,15 +76,16 @@ export const trainCommand: CommandModule = {
             seed: n(flags.seed) ?? extra.seed,
             backend: (flags.backend as SaeConfig['backend']) ?? extra.backend,
             engine: (flags.engine as SaeConfig['engine']) ?? extra.engine,
+            denseSubspace: (flags.denseSubspace as SaeConfig['denseSubspace']) ?? extra.denseSubspace,
             matmul: (flags.matmul as SaeConfig['matmul']) ?? extra.matmul,
             checkpointEvery: n(flags.checkpointEvery) ?? extra.checkpointEvery,
           };
           let bar: ProgressBar | null = null;
           let phase: 'train' | 'witness' = 'train';
-          const res = await trainDictionary({
+          const train = (out: string, cfg: typeof config) => trainDictionary({
             runs,
-            out: resolve(flags.out),
-            config,
+            out,
+            config: cfg,
             resume: flags.resume,
             threads: n(flags.threads),
             log: (line) => {
@@ -97,9 +101,30 @@ export const trainCommand: CommandModule = {
               bar.update(p.step, `${(p.pairsPerSec / 1000).toFixed(1)}k pairs/s · loss ${p.loss.toFixed(4)} · L0 ${p.l0.toFixed(1)} · dead ${(100 * p.deadFraction).toFixed(1)}% · epoch ${p.epoch}`);
             },
           });
+          const out = resolve(flags.out);
+          let res = await train(out, config);
           (bar as ProgressBar | null)?.finish();
+          const retrained: string[] = [];
+          // The measured failure signature of a dense background (cli/denseNote.ts): unless the user
+          // chose, train once more with the dense subspace set aside, and keep that dictionary.
+          const dense = denseNote(res.analysis?.split.frequency, res.analysis?.split.classes);
+          if (dense.length && config.denseSubspace === undefined && !flags.resume) {
+            const first = dense[0]!.replace(/^the latents fire densely \((median \d+% of steps)[^)]*\).*$/, '$1');
+            if (!ctx.quiet) ctx.stderr.write(`the latents fire densely (${first}): training again with --dense-subspace auto (docs/SPLIT.md, known limits)\n`);
+            bar = null;
+            phase = 'train';
+            const again = `${out}.dense-${process.pid}`;
+            const second = await train(again, { ...config, denseSubspace: 'auto' });
+            (bar as ProgressBar | null)?.finish();
+            const old = `${out}.first-${process.pid}`;
+            renameSync(out, old);
+            renameSync(again, out);
+            rmSync(old, { recursive: true, force: true });
+            res = { ...second, dir: out };
+            retrained.push(`trained again with --dense-subspace auto: the first training's latents fired densely (${first}); this checkpoint is the second (give --dense-subspace off to keep the first)`);
+          }
           const metrics = res.analysis?.metrics;
-          const notes = [...(metrics ? fvuNotes(metrics.fvu) : []), ...denseNote(res.analysis?.split.frequency, res.analysis?.split.classes)];
+          const notes = [...retrained, ...(metrics ? fvuNotes(metrics.fvu) : []), ...denseNote(res.analysis?.split.frequency, res.analysis?.split.classes)];
           emit(
             ctx,
             {

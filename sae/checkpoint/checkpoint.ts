@@ -44,7 +44,7 @@ export interface CheckpointCfg {
   engine: string;
   shapes: Record<string, number[]>;
   /** x̃_a = (x_a − μ_a)/s_a; μ_a is tensor norm.<A>.mean in model.safetensors. */
-  normalisation: Record<string, { scale: number; meanTensor: string; rule: string }>;
+  normalisation: Record<string, { scale: number; meanTensor: string; rule: string; denseTensor?: string; denseRank?: number; denseRule?: string }>;
   training: TrainingState;
 }
 
@@ -71,7 +71,11 @@ export function saveCheckpoint(dir: string, model: SaeModel, extras: CheckpointE
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   const tensors: Record<string, NamedTensor> = { ...model.params };
-  model.cfg.agents.forEach((a, i) => (tensors[`norm.${a.id}.mean`] = { data: model.norms[i]!.mean, shape: [a.dim] }));
+  model.cfg.agents.forEach((a, i) => {
+    tensors[`norm.${a.id}.mean`] = { data: model.norms[i]!.mean, shape: [a.dim] };
+    const dense = model.norms[i]!.dense;
+    if (dense && dense.length) tensors[`norm.${a.id}.dense`] = { data: dense, shape: [dense.length / a.dim, a.dim] };
+  });
   writeSafetensors(join(tmp, 'model.safetensors'), tensors, { format: CHECKPOINT_FORMAT, mode: model.cfg.mode });
   if (extras.optimizer) writeSafetensors(join(tmp, 'optimizer.safetensors'), extras.optimizer);
   if (extras.split !== undefined) writeFileAtomic(join(tmp, 'split.json'), JSON.stringify(extras.split) + '\n');
@@ -181,7 +185,11 @@ export function loadCheckpoint(dir: string): SaeModel {
     if (!t || t.data.length !== a.dim) throw new CheckpointError(`tensor '${name}' is missing or not of length ${a.dim}`, { file: stFile });
     const scale = meta.normalisation?.[a.id]?.scale;
     if (typeof scale !== 'number' || !(scale > 0)) throw new CheckpointError(`cfg.json 'normalisation.${a.id}.scale' must be a positive number`, { file: cfgFile });
-    return { mean: t.data as Float32Array, scale };
+    const dense = tensors[`norm.${a.id}.dense`];
+    if (dense && (!(dense.data instanceof Float32Array) || dense.shape.length !== 2 || dense.shape[1] !== a.dim)) {
+      throw new CheckpointError(`tensor 'norm.${a.id}.dense' must be F32 of shape [r, ${a.dim}], got [${dense.shape}]`, { file: stFile });
+    }
+    return { mean: t.data as Float32Array, scale, ...(dense && dense.data.length ? { dense: dense.data as Float32Array } : {}) };
   });
   return { cfg, params, norms, threshold: meta.training?.threshold ?? NaN, meta, dir: root };
 }
@@ -214,7 +222,7 @@ export function makeCheckpointCfg(
     engine,
     shapes: paramShapes(model.cfg),
     normalisation: Object.fromEntries(
-      model.cfg.agents.map((a, i) => [a.id, { scale: model.norms[i]!.scale, meanTensor: `norm.${a.id}.mean`, rule: 'x̃ = (x − mean) / scale, E‖x̃‖ = √d' }]),
+      model.cfg.agents.map((a, i) => [a.id, { scale: model.norms[i]!.scale, meanTensor: `norm.${a.id}.mean`, rule: 'x̃ = (x − mean) / scale, E‖x̃‖ = √d', ...(model.norms[i]!.dense?.length ? { denseTensor: `norm.${a.id}.dense`, denseRank: model.norms[i]!.dense!.length / a.dim, denseRule: 'x is first replaced by x − Qᵀ Q (x − mean), Q = the dense rows (a subspace set aside)' } : {}) }]),
     ),
     training,
   };

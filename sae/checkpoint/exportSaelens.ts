@@ -24,6 +24,11 @@ export function exportSaelens(model: SaeModel, agentId: string, outDir: string, 
   const a = cfg.agents.findIndex((x) => x.id === agentId);
   if (a < 0) throw new ConfigError(`no agent '${agentId}' in this dictionary (agents: ${cfg.agents.map((x) => x.id).join(', ')})`);
   if (cfg.mode === 'jacobian') throw new ConfigError(`mode 'jacobian' has an MLP decoder; SAELens views need a linear decoder`);
+  if (model.norms[a]!.dense?.length) {
+    throw new ConfigError(
+      `agent '${agentId}' has a dense subspace set aside before the dictionary (train --dense-subspace auto); a SAELens view has no place for that projection, so it is not exported`,
+    );
+  }
   const d = cfg.agents[a]!.dim;
   const m = cfg.latents;
   const { mean, scale: s } = model.norms[a]!;

@@ -6,6 +6,7 @@ import type { SaeModel } from '../checkpoint/checkpoint.js';
 import { getMode, type ModeContext, type Vars } from './modes.js';
 import { matMul, tidyData } from './ops.js';
 import { decoderRowMask } from './params.js';
+import { withoutDense } from './normalisation.js';
 
 interface Cached {
   v: Vars;
@@ -52,7 +53,8 @@ export interface EncodeOptions {
 
 function normalised(model: SaeModel, c: Cached, a: number, x: Float32Array, rows: number): tf.Tensor2D {
   const d = model.cfg.agents[a]!.dim;
-  return tf.div(tf.sub(tf.tensor2d(x, [rows, d]), c.means[a]!), model.norms[a]!.scale) as tf.Tensor2D;
+  // Without the dense subspace set aside in training, if any (denseSubspace.ts).
+  return tf.div(tf.sub(tf.tensor2d(withoutDense(x, model.norms[a]!), [rows, d]), c.means[a]!), model.norms[a]!.scale) as tf.Tensor2D;
 }
 
 function activate(model: SaeModel, c: Cached, pre: tf.Tensor2D, o: EncodeOptions): tf.Tensor2D {
@@ -101,7 +103,7 @@ export function encodeAgentAlone(model: SaeModel, agentIndex: number, x: Float32
   });
 }
 
-/** Reconstruction of agent a's raw state from codes z (rows × m). */
+/** Reconstruction of agent a's raw state from codes z (rows × m): of x' = x without the dense subspace, if the model sets one aside. */
 export function decodeAgent(model: SaeModel, agentIndex: number, z: Float32Array, rows: number): Float32Array {
   const c = tensors(model);
   const ctx: ModeContext = { cfg: model.cfg, v: c.v, decMasks: c.decMasks };

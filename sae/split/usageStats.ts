@@ -24,6 +24,7 @@ import { decodeAgent, encodeJoint } from '../model/inference.js';
 import { tidyData } from '../model/ops.js';
 import { fractionUnexplained } from '../eval/fvu.js';
 import type { EpisodeSample } from './heldOut.js';
+import { withoutDense } from '../model/normalisation.js';
 
 export interface UsageOptions {
   /** Null permutations (default 16). */
@@ -247,7 +248,7 @@ export function collectUsageStats(model: SaeModel, sample: EpisodeSample, o: Usa
   };
   cfg.agents.forEach((ag, a) => {
     const d = ag.dim;
-    const x = sample.xs[a]!;
+    const x = withoutDense(sample.xs[a]!, model.norms[a]!);
     const xhat = decodeAgent(model, a, z, rows);
     const inv = 1 / model.norms[a]!.scale;
     out.fvu.push(fractionUnexplained(x, xhat, rows, d));

@@ -13,6 +13,7 @@
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import { decodeAgent, encodeJoint } from '../model/inference.js';
 import type { EpisodeSample } from './heldOut.js';
+import { withoutDense } from '../model/normalisation.js';
 
 export function witnessLeftover(model: SaeModel, witness: SaeModel, sample: EpisodeSample): Float64Array {
   const m = model.cfg.latents;
@@ -23,7 +24,7 @@ export function witnessLeftover(model: SaeModel, witness: SaeModel, sample: Epis
   const out = new Float64Array(m);
   model.cfg.agents.forEach((ag, a) => {
     const d = ag.dim;
-    const x = sample.xs[a]!;
+    const x = withoutDense(sample.xs[a]!, model.norms[a]!);
     const xp = decodeAgent(model, a, z, rows);
     const xw = decodeAgent(witness, a, zw, rows);
     const D = model.params[`dec.${ag.id}.W`]?.data as Float32Array | undefined;

@@ -16,6 +16,7 @@ import type { EpisodeSample } from '../split/heldOut.js';
 import { pearsonMatrix } from '../eval/correlation.js';
 import { fractionUnexplained } from '../eval/fvu.js';
 import { matchByCorrelation } from '../eval/mcc.js';
+import { withoutDense } from '../model/normalisation.js';
 
 export interface SizeChoice {
   latents: number;
@@ -41,7 +42,7 @@ export function sampleFvu(model: SaeModel, sample: EpisodeSample): number {
   const z = encodeJoint(model, sample.xs, sample.rows);
   let sum = 0;
   model.cfg.agents.forEach((ag, a) => {
-    const f = fractionUnexplained(sample.xs[a]!, decodeAgent(model, a, z, sample.rows), sample.rows, ag.dim);
+    const f = fractionUnexplained(withoutDense(sample.xs[a]!, model.norms[a]!), decodeAgent(model, a, z, sample.rows), sample.rows, ag.dim);
     sum += Number.isFinite(f) ? f : 0;
   });
   return sum / model.cfg.agents.length;

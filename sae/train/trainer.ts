@@ -19,7 +19,8 @@ import {
 import { resolveSaeConfig, type ResolvedSaeConfig, type SaeConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { releaseModel } from '../model/inference.js';
-import { applyNorm, estimateNorm, type AgentNorm } from '../model/normalisation.js';
+import { applyNorm, estimateNorm, withoutDense, type AgentNorm } from '../model/normalisation.js';
+import { DENSE_MAX_DIM, estimateDenseSubspace } from '../model/denseSubspace.js';
 import { initParams, type ParamSet } from '../model/params.js';
 import { analyseModel, type Analysis } from '../split/analyse.js';
 import { effectiveHoldout, episodeFilter, readEpisodeSample, type EpisodeSample } from '../split/heldOut.js';
@@ -184,6 +185,23 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
     // Normalisation from the first rows of a separately seeded shuffled stream.
     const sample = readSample(runs, ids, cfg.normRows, cfg.seed ^ 0x6e6f726d, trainEpisodes);
     norms = cfg.agents.map((a, i) => estimateNorm([sample.xs[i]!], a.dim));
+    if (cfg.denseSubspace === 'auto') {
+      // From a sample that does not depend on the seed, so that the witness seed and the size
+      // probes set aside the same subspace as the dictionary they are compared with.
+      const fixed = readSample(runs, ids, cfg.normRows, 0x64656e73, trainEpisodes);
+      norms = cfg.agents.map((a, i) => {
+        const mean = estimateNorm([fixed.xs[i]!], a.dim).mean;
+        const ds = estimateDenseSubspace(fixed.xs[i]!, a.dim, mean);
+        if (ds.rank === 0) {
+          // Nothing set aside: the agent's normalisation is the one 'off' gives, bit for bit.
+          log(`dense subspace: ${a.id} sets aside nothing${a.dim > DENSE_MAX_DIM ? ` (hidden size ${a.dim} > ${DENSE_MAX_DIM}: not examined)` : ` (excess kurtosis of the top components ${ds.kurtosis.join(', ')})`}`);
+          return norms[i]!;
+        }
+        log(`dense subspace: ${a.id} sets aside ${ds.rank} direction${ds.rank === 1 ? '' : 's'} (${(100 * ds.share).toFixed(0)}% of the variance; excess kurtosis of the top components ${ds.kurtosis.join(', ')})`);
+        // The scale of the states the dictionary models (E‖x̃‖ = √d on x').
+        return { ...estimateNorm([withoutDense(sample.xs[i]!, { mean, scale: 1, dense: ds.basis })], a.dim), mean, dense: ds.basis };
+      });
+    }
   }
   // Threads also come as a config field (`--config '{"threads":2}'` on the command line).
   const threads = o.threads ?? (o.config as { threads?: unknown }).threads ?? 1;
