@@ -7,6 +7,8 @@
 export const DENSE_MEDIAN_FREQUENCY = 0.2;
 
 /**
+ * `train` asks only where it chose the dictionary's size itself (with --latents / --k given,
+ * latents fire on about k/m of the steps whatever the states hold).
  * One line when the median activation frequency of the live (not dead) latents is at least
  * DENSE_MEDIAN_FREQUENCY. Measured at the defaults: 0.05–0.16 on 37 runs (the seven synthetic
  * families at three seeds, six foreign-generator runs, ten of the second foreign generator with

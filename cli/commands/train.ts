@@ -107,7 +107,10 @@ export const trainCommand: CommandModule = {
           const retrained: string[] = [];
           // The measured failure signature of a dense background (cli/denseNote.ts): unless the user
           // chose, train once more with the dense subspace set aside, and keep that dictionary.
-          const dense = denseNote(res.analysis?.split.frequency, res.analysis?.split.classes);
+          // Only where train chose the size: with sizes given, latents fire on about k/m of the steps
+          // whatever the states hold, and the signature was measured on chosen sizes only.
+          const sized = (r: typeof res) => (r.model.meta.training.size ? denseNote(r.analysis?.split.frequency, r.analysis?.split.classes) : []);
+          const dense = sized(res);
           if (dense.length && config.denseSubspace === undefined && !flags.resume) {
             const first = dense[0]!.replace(/^the latents fire densely \((median \d+% of steps)[^)]*\).*$/, '$1');
             if (!ctx.quiet) ctx.stderr.write(`the latents fire densely (${first}): training again with --dense-subspace auto (docs/SPLIT.md, known limits)\n`);
@@ -124,7 +127,7 @@ export const trainCommand: CommandModule = {
             retrained.push(`trained again with --dense-subspace auto: the first training's latents fired densely (${first}); this checkpoint is the second (give --dense-subspace off to keep the first)`);
           }
           const metrics = res.analysis?.metrics;
-          const notes = [...retrained, ...(metrics ? fvuNotes(metrics.fvu) : []), ...denseNote(res.analysis?.split.frequency, res.analysis?.split.classes)];
+          const notes = [...retrained, ...(metrics ? fvuNotes(metrics.fvu) : []), ...sized(res)];
           emit(
             ctx,
             {
