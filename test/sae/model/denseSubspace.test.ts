@@ -63,26 +63,19 @@ describe('estimateDenseSubspace', () => {
     const { x, mean, dirs, cols } = states(3, 4000, d, 6, 2, 2);
     const ds = estimateDenseSubspace(x, d, mean);
     expect(ds.rank).toBe(2);
-    // Each true background direction lies in the span set aside (projection norm ≈ 1) …
-    for (const c of [6, 7]) {
-      let inSpan = 0;
+    // Norm of true direction c's projection onto the span set aside.
+    const inSpan = (c: number) => {
+      let s = 0;
       for (let q = 0; q < ds.rank; q++) {
         let dot = 0;
         for (let i = 0; i < d; i++) dot += ds.basis[q * d + i]! * dirs[i * cols + c]!;
-        inSpan += dot * dot;
+        s += dot * dot;
       }
-      expect(Math.sqrt(inSpan)).toBeGreaterThan(0.99);
-    }
-    // … and no thought direction does.
-    for (let c = 0; c < 6; c++) {
-      let inSpan = 0;
-      for (let q = 0; q < ds.rank; q++) {
-        let dot = 0;
-        for (let i = 0; i < d; i++) dot += ds.basis[q * d + i]! * dirs[i * cols + c]!;
-        inSpan += dot * dot;
-      }
-      expect(Math.sqrt(inSpan)).toBeLessThan(0.1);
-    }
+      return Math.sqrt(s);
+    };
+    // Each true background direction lies in the span (≈ 1) … and no thought direction does.
+    for (const c of [6, 7]) expect(inSpan(c)).toBeGreaterThan(0.99);
+    for (let c = 0; c < 6; c++) expect(inSpan(c)).toBeLessThan(0.1);
     // Background variance 2 × 4 = 8 against 6 thoughts of ≈ 0.1 · E[m²] ≈ 0.27 each.
     expect(ds.share).toBeGreaterThan(0.75);
     expect(ds.share).toBeLessThan(0.9);
