@@ -17,14 +17,28 @@ export const DENSE_MEDIAN_FREQUENCY = 0.2;
  * generator").
  */
 export function denseNote(frequency: readonly number[] | undefined, classes: readonly string[] | undefined): string[] {
-  if (!frequency || !classes) return [];
-  const live = frequency.filter((f, j) => classes[j] !== 'dead' && Number.isFinite(f)).sort((a, b) => a - b);
-  if (live.length === 0) return [];
-  const mid = live.length >> 1;
-  const median = live.length % 2 ? live[mid]! : (live[mid - 1]! + live[mid]!) / 2;
-  if (median < DENSE_MEDIAN_FREQUENCY) return [];
-  const over = live.filter((f) => f > 0.25).length;
+  const m = liveFrequencies(frequency, classes);
+  if (!m || m.median < DENSE_MEDIAN_FREQUENCY) return [];
+  const over = m.live.filter((f) => f > 0.25).length;
   return [
-    `the latents fire densely (median ${(100 * median).toFixed(0)}% of steps; ${over} of ${live.length} on over a quarter): the hidden states carry a dense, non-sparse component (e.g. a Gaussian background) that a sparse dictionary models poorly, and the split is not to be trusted (docs/SPLIT.md, known limits)`,
+    `the latents fire densely (median ${percent(m.median)} of steps; ${over} of ${m.live.length} on over a quarter): the hidden states carry a dense, non-sparse component (e.g. a Gaussian background) that a sparse dictionary models poorly, and the split is not to be trusted (docs/SPLIT.md, known limits)`,
   ];
+}
+
+/** The median activation frequency of the live latents as `train`'s lines print it ('28%'), or null without any. */
+export function medianFiring(frequency: readonly number[] | undefined, classes: readonly string[] | undefined): string | null {
+  const m = liveFrequencies(frequency, classes);
+  return m ? percent(m.median) : null;
+}
+
+function liveFrequencies(frequency: readonly number[] | undefined, classes: readonly string[] | undefined): { live: number[]; median: number } | null {
+  if (!frequency || !classes) return null;
+  const live = frequency.filter((f, j) => classes[j] !== 'dead' && Number.isFinite(f)).sort((a, b) => a - b);
+  if (live.length === 0) return null;
+  const mid = live.length >> 1;
+  return { live, median: live.length % 2 ? live[mid]! : (live[mid - 1]! + live[mid]!) / 2 };
+}
+
+function percent(f: number): string {
+  return `${(100 * f).toFixed(0)}%`;
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { resolveRunRef } from '../../data/index.js';
 import { BACKEND_NAMES, ConfigError, SAE_MODES, trainDictionary, type SaeConfig, type SplitResult } from '../../sae/index.js';
 import { fvuNotes } from '../fvuNotes.js';
-import { denseNote } from '../denseNote.js';
+import { denseNote, medianFiring } from '../denseNote.js';
 import { emit } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from '../program.js';
@@ -112,7 +112,7 @@ export const trainCommand: CommandModule = {
           const sized = (r: typeof res) => (r.model.meta.training.size ? denseNote(r.analysis?.split.frequency, r.analysis?.split.classes) : []);
           const dense = sized(res);
           if (dense.length && config.denseSubspace === undefined && !flags.resume) {
-            const first = dense[0]!.replace(/^the latents fire densely \((median \d+% of steps)[^)]*\).*$/, '$1');
+            const first = `median ${medianFiring(res.analysis?.split.frequency, res.analysis?.split.classes)} of steps`;
             if (!ctx.quiet) ctx.stderr.write(`the latents fire densely (${first}): training again with --dense-subspace auto (docs/SPLIT.md, known limits)\n`);
             bar = null;
             phase = 'train';
