@@ -18,15 +18,17 @@ for run in "$@"; do
     $cli train "$d" --out "$ck" --steps "$n" > "$ck.log" 2>&1
     t1=$(date +%s)
     $cli eval-truth "$ck" "$d" --json > "$ck.eval.json" 2>/dev/null
-    python3 - "$ck" "$run" "$n" "$((t1 - t0))" <<'PY'
+    python3 - "$ck" "$run" "$n" "$((t1 - t0))" "$here" <<'PY'
 import json, re, sys
 ck, run, n, secs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+sys.path.insert(0, sys.argv[5])
+from split_targets import meets_split_targets
 e = json.load(open(ck + '.eval.json'))
 log = open(ck + '.log').read()
 fvu = re.search(r'^FVU\s+(.*?)\s+L0', log, re.M)
 prec = {k: v['precision'] for k, v in e['classes'].items()}
 rec = {k: v['recall'] for k, v in e['classes'].items()}
-ok = all(v is not None and v >= 0.9 for v in prec.values()) and e['structure']['f1'] >= 0.95 and e['mcc']['pearson'] >= 0.85
+ok = meets_split_targets(e)
 print(json.dumps({'run': run, 'steps': n, 'seconds': secs, 'minPrec': min(v for v in prec.values() if v is not None),
   'minRec': min(v for v in rec.values() if v is not None), 'f1': round(e['structure']['f1'], 3),
   'mcc': round(e['mcc']['pearson'], 3), 'fvu': fvu.group(1) if fvu else None, 'ok': ok}), flush=True)
