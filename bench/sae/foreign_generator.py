@@ -17,6 +17,9 @@ Model (per seed):
              h_0 = 0 at each episode's start), x_a = h_t + 0.02·noise: bounded, saturating, and
              dependent on the thoughts' history (added in the eighth session as a family no split
              rule was developed on).
+             --dense (twelfth session): every thought always on, a Gaussian AR(1) process instead of
+             sparse runs — the shared/private factor model CCA is made for, outside what a sparse
+             dictionary can identify (a stress case, docs/SPLIT.md "Known limits").
 conflicts  with --conflicts F, that fraction of episodes carries one: from an onset step (uniform in
              [40, steps − lag − 20]) one agent's copy of 2 shared thoughts drifts by +0.05 per
              step; `lag` steps later behaviour diverges (event column `diverged` true from then on,
@@ -66,6 +69,19 @@ def thoughts(rng, K, episodes, steps, run):
     return z, signed
 
 
+def dense_thoughts(rng, K, episodes, steps, run):
+    """--dense: every thought always on, an AR(1) Gaussian process (lag-1 correlation 1 − 1/run, unit
+    variance): the classic shared/private factor model, with no sparse structure to find."""
+    rho = 1 - 1.0 / run
+    z = np.zeros((episodes, steps, K), np.float32)
+    for e in range(episodes):
+        v = rng.normal(size=K)
+        for t in range(steps):
+            v = rho * v + np.sqrt(1 - rho * rho) * rng.normal(size=K)
+            z[e, t] = v
+    return z, np.ones(K, bool)
+
+
 def unit_columns(rng, rows, cols):
     W = rng.normal(size=(rows, cols))
     return W / np.linalg.norm(W, axis=0, keepdims=True)
@@ -88,6 +104,7 @@ def main():
     ap.add_argument("--lag", type=int, default=10, help="steps from the drift's onset to behaviour diverging")
     ap.add_argument("--mixing", choices=["tanh-residual", "rnn"], default="tanh-residual", help="how thoughts become hidden states")
     ap.add_argument("--memory", type=float, default=0.5, help="--mixing rnn: spectral radius of the recurrence")
+    ap.add_argument("--dense", action="store_true", help="always-on Gaussian AR(1) thoughts instead of sparse on/off runs")
     a = ap.parse_args()
     rng = np.random.default_rng(10_000 + a.seed)
     dims = [int(x) for x in a.dims.split(",")]
@@ -98,7 +115,7 @@ def main():
     for agent in ids:
         owners += [[agent]] * a.private
     K = len(owners)
-    z, signed = thoughts(rng, K, a.episodes, a.steps, a.run)
+    z, signed = (dense_thoughts if a.dense else thoughts)(rng, K, a.episodes, a.steps, a.run)
     os.makedirs(os.path.join(a.out, "agents"), exist_ok=False)
     now = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
     counts = {}

@@ -4,6 +4,7 @@ import { resolveRunRef } from '../../data/index.js';
 import { BACKEND_NAMES, ConfigError, SAE_MODES, trainDictionary, type SaeConfig, type SplitResult } from '../../sae/index.js';
 import { fvuNotes } from '../fvuNotes.js';
 import { denseNote, medianFiring } from '../denseNote.js';
+import { unreproducibleNote } from '../reproducibleNote.js';
 import { emit } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from '../program.js';
@@ -127,7 +128,7 @@ export const trainCommand: CommandModule = {
             retrained.push(`trained again with --dense-subspace auto: the first training's latents fired densely (${first}); this checkpoint is the second (give --dense-subspace off to keep the first)`);
           }
           const metrics = res.analysis?.metrics;
-          const notes = [...retrained, ...(metrics ? fvuNotes(metrics.fvu) : []), ...sized(res)];
+          const notes = [...retrained, ...(metrics ? fvuNotes(metrics.fvu) : []), ...sized(res), ...unreproducibleNote(res.model.meta.training.size)];
           emit(
             ctx,
             {

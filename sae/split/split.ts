@@ -17,10 +17,11 @@
 //               is weak (it fires on < strongFrequency of the rows or explains < strongExplained
 //               of every agent's residual): too little evidence to decide;
 //   'shared'    used by every agent;  'private-<A>' by A only;  'partial-<A>+<B>' by a subset (N > 2).
-// A private latent whose code moves with a latent other agents use (Pearson ≥ pairCorrelation)
-// reads one variable that the dictionary decoupled into one latent per agent (Minder et al.'s
-// 'latent decoupling') or duplicated beside a shared latent: it takes the union of both latents'
-// users (a private partner too) and names its partner in `pair`.
+// A private latent (or, N > 2, a partial one) whose code moves with a latent other agents use
+// (Pearson ≥ pairCorrelation) reads one variable that the dictionary decoupled into one latent per
+// agent or per group of agents (Minder et al.'s 'latent decoupling') or duplicated beside a shared
+// latent: it takes the union of both latents' users (a private or partial partner too) and names
+// its partner in `pair`.
 // individual(A) = shared ∪ private-A ∪ partials that include A.
 import type { SplitThresholds } from '../config.js';
 import { median } from '../../util/quantile.js';
@@ -166,13 +167,14 @@ export function classifyLatents(
     classes.push(cls);
     alpha.push(cls === 'dead' || cls === 'rare' ? 0 : al);
   }
-  // Decoupled readings: a private latent whose code is explained by latents other agents use
+  // Decoupled readings: a private (or partial) latent whose code is explained by latents other agents use
   // (R² ≥ pairCorrelation², by least squares on at most maxPartners of them, chosen greedily) reads
   // a variable they read too — the dictionary gave one agent a copy of its own (Minder et al.'s
   // 'latent decoupling'), or one agent's reading was split over several latents. It takes the union
-  // of its users and its partners' users; a lone private partner takes it too. With one partner
+  // of its users and its partners' users; a lone private or partial partner takes it too. With one partner
   // this is a Pearson r ≥ pairCorrelation between two codes. Best-explained latents first; a
-  // private latent joins at most once.
+  // latent joins at most once. With two agents only private latents are used by a strict subset;
+  // with more, a group's own reading of a shared variable is a partial latent and joins the same way.
   const pair = new Array<number>(m).fill(-1);
   const partners: number[][] = Array.from({ length: m }, () => []);
   if (t.pairCorrelation < 1) {
@@ -203,7 +205,7 @@ export function classifyLatents(
     const found: { i: number; with: number[]; score: number }[] = [];
     for (let x = 0; x < p; x++) {
       const i = kept[x]!;
-      if (!classes[i]!.startsWith('private-')) continue;
+      if (!usedBySome(classes[i]!)) continue;
       const pool = [...Array(p).keys()].filter(
         (y) => y !== x && uses[kept[y]!]!.some((u, a) => u && !uses[i]![a]),
       );
@@ -232,7 +234,7 @@ export function classifyLatents(
       partners[i] = js;
       union[i] = both;
       const lone = js.length === 1 ? js[0]! : -1;
-      if (lone >= 0 && classes[lone]!.startsWith('private-') && pair[lone]! < 0) {
+      if (lone >= 0 && usedBySome(classes[lone]!) && pair[lone]! < 0) {
         pair[lone] = i;
         partners[lone] = [i];
         union[lone] = both;
@@ -457,4 +459,9 @@ export function latentsOfClass(split: Pick<SplitResult, 'classes'>, cls: LatentC
   const out: number[] = [];
   split.classes.forEach((c, j) => c === cls && out.push(j));
   return out;
+}
+
+/** Whether a class is used by some agents but not all (private-<A> or partial-<A>+<B>…). */
+function usedBySome(cls: LatentClass): boolean {
+  return cls.startsWith('private-') || cls.startsWith('partial-');
 }

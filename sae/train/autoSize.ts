@@ -6,8 +6,13 @@
 //                the densest code; the knee stops where extra active latents only fit detail.
 //   latents      two probes at (m_p, k*) with different seeds; their codes on held-out rows are
 //                matched (Hungarian on |Pearson r|); S = latents reproduced with r ≥ 0.9.
-//                m* = ⌈1.25·S⌉ (room for a few more than the reproducible ones; the split labels
-//                latents the witness seed does not reproduce 'rare').
+//                m* = ⌈h·S⌉ with headroom h = 1 + (N − 1)/4 for N agents (1.25 for two): room for a
+//                few more than the reproducible ones (the split labels latents the witness seed
+//                does not reproduce 'rare'). The headroom grows with N because each agent may
+//                take its own reading of a shared variable (a decoupled latent) and, in a joint
+//                loss over N agents, one agent's private variable weighs 1/N of a shared one, so
+//                at 1.25·S with three agents the dictionary spent its room on extra readings and
+//                left 13 of 99 private thoughts without a latent (docs/RESULTS.md, twelfth session).
 // Every probe is a short run (600 steps or the training's own steps if fewer, batch 512, lr 3e-3)
 // on the training episodes only.
 import { encodeJoint, decodeAgent, releaseModel } from '../model/inference.js';
@@ -65,6 +70,11 @@ export function crossSeedStability(a: SaeModel, b: SaeModel, sample: EpisodeSamp
   return { match: Int32Array.from(M.match), r: Float64Array.from(M.corr), rAny };
 }
 
+/** Latents per reproducible probe latent for N agents: 1 + (N − 1)/4 (1.25 for two, 1.5 for three). */
+export function sizeHeadroom(agents: number): number {
+  return 1 + (Math.max(2, agents) - 1) / 4;
+}
+
 export type ProbeTrainer = (latents: number, k: number, seed: number) => Promise<SaeModel>;
 
 export async function chooseSize(
@@ -104,7 +114,7 @@ export async function chooseSize(
     const st = crossSeedStability(atK, other, sample).r;
     stable = st.filter((r) => r >= STABLE_R).length;
     releaseModel(other);
-    latents = Math.max(2, Math.ceil(1.25 * stable));
+    latents = Math.max(2, Math.ceil(sizeHeadroom(dims.length) * stable));
     log(`size: ${stable} of ${mp} probe latents reproduced by a second seed (r ≥ ${STABLE_R}) → ${latents} latents`);
   }
   if (atK) releaseModel(atK);
@@ -114,6 +124,8 @@ export async function chooseSize(
       ? `k ${k}: smallest k reaching ${KNEE_FRACTION * 100}% of the held-out FVU reduction from k 1 to the best of k ∈ {${ks.join(', ')}} (FVU ${fvus.map((f) => f.toFixed(3)).join(', ')}) at ${mp} probe latents`
       : `k ${k} given`) +
     '; ' +
-    (fixed.latents === undefined ? `latents ${latents}: 1.25 × the ${stable} probe latents a second seed reproduces (code r ≥ ${STABLE_R})` : `latents ${latents} given`);
+    (fixed.latents === undefined
+      ? `latents ${latents}: ${sizeHeadroom(dims.length)} × the ${stable} probe latents a second seed reproduces (code r ≥ ${STABLE_R}; ${sizeHeadroom(dims.length)} = 1 + (agents − 1)/4)`
+      : `latents ${latents} given`);
   return { latents, k, reason, probe: { latents: mp, k: ks, fvu: fvus, stable, stableAt: mp } };
 }

@@ -234,4 +234,22 @@ describe('classifyLatents', () => {
     expect(split.individual.C).toEqual([0]);
     expect(split.individual.B).toEqual([0, 1]);
   });
+
+  it('N = 3 agents: a partial latent that fires with a shared latent is a group\'s duplicate reading of it: shared; a partial latent on its own stays partial', () => {
+    const rows = 200;
+    const codes = new Float32Array(rows * 3);
+    for (let r = 0; r < rows; r++) {
+      const on = r % 4 === 0 ? 1 + (r % 7) / 7 : 0;
+      codes[r * 3 + 0] = on;
+      codes[r * 3 + 1] = on * 0.8;
+      codes[r * 3 + 2] = r % 5 === 0 ? 1 : 0;
+    }
+    // latent 0 shared, latent 1 used by B and C only (reads what latent 0 reads), latent 2 by A and B.
+    const s = stats([[true, false, true], [true, true, true], [true, true, false]], [50, 50, 40], rows, codes);
+    s.fvu = [0.1, 0.1, 0.1];
+    const split = classifyLatents(['A', 'B', 'C'], s, DEFAULT_SPLIT);
+    expect(split.classes).toEqual(['shared', 'shared', 'partial-A+B']);
+    expect(split.pair).toEqual([-1, 0, -1]);
+    expect(classifyLatents(['A', 'B', 'C'], s, { ...DEFAULT_SPLIT, pairCorrelation: 1 }).classes).toEqual(['shared', 'partial-B+C', 'partial-A+B']);
+  });
 });
