@@ -5,6 +5,18 @@ import { classifyLatents, DEFAULT_SPLIT, latentsOfClass } from '../../../sae/ind
 import { stats } from './usageStatsFixture.js';
 import { cappedExplained, expectedSpread } from '../../../sae/split/usageStats.js';
 
+/** Codes of 3 latents over `rows` rows: latent 1 fires with latent 0 (scaled by `together`), latent 2 on its own rows. */
+function twoTogetherOneApart(rows: number, together: number): Float32Array {
+  const codes = new Float32Array(rows * 3);
+  for (let r = 0; r < rows; r++) {
+    const on = r % 4 === 0 ? 1 + (r % 7) / 7 : 0;
+    codes[r * 3 + 0] = on;
+    codes[r * 3 + 1] = on * together;
+    codes[r * 3 + 2] = r % 5 === 0 ? 1 : 0;
+  }
+  return codes;
+}
+
 describe('classifyLatents', () => {
   it('classes latents by which agents clear the null and the effect floor', () => {
     const s = stats(
@@ -79,13 +91,7 @@ describe('classifyLatents', () => {
 
   it('two private latents of different agents that fire together are one decoupled shared pair', () => {
     const rows = 200;
-    const codes = new Float32Array(rows * 3);
-    for (let r = 0; r < rows; r++) {
-      const on = r % 4 === 0 ? 1 + (r % 7) / 7 : 0;
-      codes[r * 3 + 0] = on;
-      codes[r * 3 + 1] = on * 0.9;
-      codes[r * 3 + 2] = r % 5 === 0 ? 1 : 0;
-    }
+    const codes = twoTogetherOneApart(rows, 0.9);
     const s = stats([[true, false, true], [false, true, false]], [50, 50, 40], rows, codes);
     const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
     expect(split.classes).toEqual(['shared', 'shared', 'private-A']);
@@ -95,13 +101,7 @@ describe('classifyLatents', () => {
 
   it('a private latent that fires with a shared latent is a duplicate reading of it: shared', () => {
     const rows = 200;
-    const codes = new Float32Array(rows * 3);
-    for (let r = 0; r < rows; r++) {
-      const on = r % 4 === 0 ? 1 + (r % 7) / 7 : 0;
-      codes[r * 3 + 0] = on;
-      codes[r * 3 + 1] = on * 0.8;
-      codes[r * 3 + 2] = r % 5 === 0 ? 1 : 0;
-    }
+    const codes = twoTogetherOneApart(rows, 0.8);
     const s = stats([[true, true, false], [true, false, true]], [50, 50, 40], rows, codes);
     const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT);
     expect(split.classes).toEqual(['shared', 'shared', 'private-B']);
@@ -237,13 +237,7 @@ describe('classifyLatents', () => {
 
   it('N = 3 agents: a partial latent that fires with a shared latent is a group\'s duplicate reading of it: shared; a partial latent on its own stays partial', () => {
     const rows = 200;
-    const codes = new Float32Array(rows * 3);
-    for (let r = 0; r < rows; r++) {
-      const on = r % 4 === 0 ? 1 + (r % 7) / 7 : 0;
-      codes[r * 3 + 0] = on;
-      codes[r * 3 + 1] = on * 0.8;
-      codes[r * 3 + 2] = r % 5 === 0 ? 1 : 0;
-    }
+    const codes = twoTogetherOneApart(rows, 0.8);
     // latent 0 shared, latent 1 used by B and C only (reads what latent 0 reads), latent 2 by A and B.
     const s = stats([[true, false, true], [true, true, true], [true, true, false]], [50, 50, 40], rows, codes);
     s.fvu = [0.1, 0.1, 0.1];
