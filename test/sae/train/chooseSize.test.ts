@@ -1,5 +1,5 @@
 // The size rule's last step: latents = ⌈h·S⌉ where S is the number of probe latents a second seed
-// reproduces and h = 1 + (N − 1)/4 grows with the number of agents (docs/SPLIT.md, "What `train`
+// reproduces and h = 1 + (min(N, 4) − 1)/4 grows with the number of agents up to four (docs/SPLIT.md, "What `train`
 // does with no flags"). Probes here are hand-built, so S is known exactly.
 import { describe, expect, it } from 'vitest';
 import { handModel } from '../handModelFixture.js';
@@ -15,8 +15,8 @@ describe('chooseSize', () => {
   // Both seeds' probes read x0, x1 and x0 − x1 alike: all three latents are reproduced (S = 3).
   const probe = async () => handModel([1, 0, 1, 0, 1, -1], [1, 0, 0, 1, 0.5, -0.5], 3, 3);
 
-  it('headroom is 1.25 for two agents and grows by a quarter per further agent', () => {
-    expect([2, 3, 4, 8].map(sizeHeadroom)).toEqual([1.25, 1.5, 1.75, 2.75]);
+  it('headroom is 1.25 for two agents, grows by a quarter per further agent up to four, and stays there', () => {
+    expect([2, 3, 4, 8, 100].map(sizeHeadroom)).toEqual([1.25, 1.5, 1.75, 1.75, 1.75]);
   });
 
   it('sizes the dictionary at ⌈headroom × reproduced probe latents⌉ and says so', async () => {
