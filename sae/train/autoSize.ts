@@ -74,7 +74,7 @@ export function crossSeedStability(a: SaeModel, b: SaeModel, sample: EpisodeSamp
  * Latents per reproducible probe latent for N agents: 1.25 for two, 1.5 for three, 1.75 for four or
  * more (measured up to four; held there so a network run of 16 or 100 nodes is not sized at many
  * times its reproducible latents). 1.5 for two agents was tried in the twelfth session and not
- * kept: 9 → 14 of 27 development runs met every split target, but fresh runs went 7 → 6 of 16
+ * kept: 9 → 14 of 27 development runs met every split target, but fresh runs went 8 → 7 of 18
  * (docs/RESULTS.md, "Headroom 1.5 for two agents").
  */
 export function sizeHeadroom(agents: number): number {
@@ -114,13 +114,14 @@ export async function chooseSize(
   }
   let latents = fixed.latents ?? NaN;
   let stable: number | null = null;
+  const headroom = sizeHeadroom(dims.length);
   if (fixed.latents === undefined) {
     atK ??= await train(mp, k, seed);
     const other = await train(mp, k, seed + 1);
     const st = crossSeedStability(atK, other, sample).r;
     stable = st.filter((r) => r >= STABLE_R).length;
     releaseModel(other);
-    latents = Math.max(2, Math.ceil(sizeHeadroom(dims.length) * stable));
+    latents = Math.max(2, Math.ceil(headroom * stable));
     log(`size: ${stable} of ${mp} probe latents reproduced by a second seed (r ≥ ${STABLE_R}) → ${latents} latents`);
   }
   if (atK) releaseModel(atK);
@@ -131,7 +132,7 @@ export async function chooseSize(
       : `k ${k} given`) +
     '; ' +
     (fixed.latents === undefined
-      ? `latents ${latents}: ${sizeHeadroom(dims.length)} × the ${stable} probe latents a second seed reproduces (code r ≥ ${STABLE_R}; ${sizeHeadroom(dims.length)} for ${dims.length} agents)`
+      ? `latents ${latents}: ${headroom} × the ${stable} probe latents a second seed reproduces (code r ≥ ${STABLE_R}; ${headroom} for ${dims.length} agents)`
       : `latents ${latents} given`);
   return { latents, k, reason, probe: { latents: mp, k: ks, fvu: fvus, stable, stableAt: mp } };
 }
