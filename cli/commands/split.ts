@@ -140,7 +140,7 @@ export const splitCommand: CommandModule = {
                 ),
                 `signed pairs (two latents reading the two sides of one signed variable): ${(split.signed ?? []).filter((k, j) => k > j).length}`,
                 '',
-                `agreement α: ${[0, 1, 2, 3].map((a) => `${a}: ${split.alpha.filter((x) => x === a).length}`).join('  ')}`,
+                agreementLine(split),
                 `FVU ${Object.entries(metrics.fvu)
                   .map(([a, v]) => `${a} ${v.toFixed(4)}`)
                   .join(
@@ -155,3 +155,9 @@ export const splitCommand: CommandModule = {
       );
   },
 };
+
+/** How many latents each number of agents uses, 0 (rare or dead) up to every agent of the split. */
+export function agreementLine(split: Pick<SplitResult, 'agents' | 'alpha'>): string {
+  const counts = Array.from({ length: split.agents.length + 1 }, (_, a) => `${a}: ${split.alpha.filter((x) => x === a).length}`);
+  return `agreement α (agents using a latent; 0 = rare or dead): ${counts.join('  ')}`;
+}
