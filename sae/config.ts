@@ -100,6 +100,12 @@ interface CommonConfig {
   matmul: MatmulName | 'auto';
   /** Train a second, differently seeded dictionary and label latents it does not reproduce 'rare' (split.minStability). */
   witness: boolean;
+  /**
+   * When train chose the size: if reproducible probe latents have no reading in the trained
+   * dictionary (best |r| < 0.3), train once more with ⌈headroom × their count⌉ more latents
+   * (train/probeCoverage.ts). Default true.
+   */
+  grow: boolean;
   /** Episodes with id ≡ holdoutEvery − 1 (mod holdoutEvery) are held out of training (0 = none; split/heldOut.ts). */
   holdoutEvery: number;
   split: SplitThresholds;
@@ -257,6 +263,7 @@ export function resolveSaeConfig(c: SaeConfig): ResolvedSaeConfig {
     matmul: oneOf(c.matmul, 'matmul', 'auto', ['auto', ...MATMUL_NAMES] as const),
     holdoutEvery: int(c.holdoutEvery, 'holdoutEvery', 5, 0),
     witness: bool(c.witness, 'witness', true),
+    grow: bool(c.grow, 'grow', true),
     split: resolveSplitThresholds(s),
   };
   let fields: ModeFields;

@@ -13,6 +13,10 @@
 //                loss over N agents, one agent's private variable weighs 1/N of a shared one, so
 //                at 1.25·S with three agents the dictionary spent its room on extra readings and
 //                left 13 of 99 private thoughts without a latent (docs/RESULTS.md, twelfth session).
+//   growth       after training at m*, the reproducible probe latents the dictionary has no reading
+//                of (best |r| < 0.3, probeCoverage.ts) — U of them — make `train` retrain once at
+//                m* + ⌈h·U⌉ (config `grow`, default on): room added where the data shows structure
+//                went missing, instead of a larger headroom everywhere.
 // Every probe is a short run (600 steps or the training's own steps if fewer, batch 512, lr 3e-3)
 // on the training episodes only.
 import { encodeJoint, decodeAgent, releaseModel } from '../model/inference.js';
@@ -29,6 +33,17 @@ export interface SizeChoice {
   /** How it was chosen (stored in the checkpoint and printed). */
   reason: string;
   probe: { latents: number; k: number[]; fvu: number[]; stable: number | null; stableAt: number };
+  /** Set when the dictionary was retrained larger because it left reproducible probe latents unread (probeCoverage.ts). */
+  grown?: { from: number; unread: number; r: number[] };
+}
+
+/**
+ * The first probe and the indices of its latents the second seed reproduced, kept (when the
+ * latents were chosen) for the coverage check after training; the caller releases `model`.
+ */
+export interface ProbeReference {
+  model: SaeModel;
+  reproduced: number[];
 }
 
 export const PROBE_CONFIG = { steps: 600, batchSize: 512, lr: 3e-3, warmupSteps: 30 } as const;
@@ -90,7 +105,7 @@ export async function chooseSize(
   seed: number,
   fixed: { latents?: number; k?: number },
   log: (line: string) => void,
-): Promise<SizeChoice> {
+): Promise<SizeChoice & { reference?: ProbeReference }> {
   const mp = fixed.latents ?? Math.max(16, Math.min(512, Math.max(...dims)));
   const ks: number[] = [];
   const fvus: number[] = [];
@@ -114,15 +129,19 @@ export async function chooseSize(
   }
   let latents = fixed.latents ?? NaN;
   let stable: number | null = null;
+  let reference: ProbeReference | undefined;
   const headroom = sizeHeadroom(dims.length);
   if (fixed.latents === undefined) {
     atK ??= await train(mp, k, seed);
     const other = await train(mp, k, seed + 1);
     const st = crossSeedStability(atK, other, sample).r;
-    stable = st.filter((r) => r >= STABLE_R).length;
+    const reproduced = [...st.keys()].filter((i) => st[i]! >= STABLE_R);
+    stable = reproduced.length;
     releaseModel(other);
     latents = Math.max(2, Math.ceil(headroom * stable));
     log(`size: ${stable} of ${mp} probe latents reproduced by a second seed (r ≥ ${STABLE_R}) → ${latents} latents`);
+    reference = { model: atK, reproduced };
+    atK = null;
   }
   if (atK) releaseModel(atK);
   k = Math.min(k, latents);
@@ -134,5 +153,5 @@ export async function chooseSize(
     (fixed.latents === undefined
       ? `latents ${latents}: ${headroom} × the ${stable} probe latents a second seed reproduces (code r ≥ ${STABLE_R}; ${headroom} for ${dims.length} agents)`
       : `latents ${latents} given`);
-  return { latents, k, reason, probe: { latents: mp, k: ks, fvu: fvus, stable, stableAt: mp } };
+  return { latents, k, reason, probe: { latents: mp, k: ks, fvu: fvus, stable, stableAt: mp }, ...(reference ? { reference } : {}) };
 }

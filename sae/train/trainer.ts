@@ -24,7 +24,8 @@ import { DENSE_MAX_DIM, estimateDenseSubspace } from '../model/denseSubspace.js'
 import { initParams, type ParamSet } from '../model/params.js';
 import { analyseModel, type Analysis } from '../split/analyse.js';
 import { effectiveHoldout, episodeFilter, readEpisodeSample, type EpisodeSample } from '../split/heldOut.js';
-import { chooseSize, crossSeedStability, probeConfig, type SizeChoice } from './autoSize.js';
+import { chooseSize, crossSeedStability, probeConfig, sizeHeadroom, type ProbeReference, type SizeChoice } from './autoSize.js';
+import { grownLatents, unreadProbeLatents, UNREAD_R } from './probeCoverage.js';
 import { readSample, ShuffledBatches } from './batchStream.js';
 import { DenseEngine } from './denseEngine.js';
 import type { StepStats, TrainEngine } from './engine.js';
@@ -54,6 +55,8 @@ export interface TrainOptions {
   config: Omit<SaeConfig, 'agents'> & { agents?: SaeConfig['agents'] };
   /** Continue from the checkpoint in `out` if there is one. */
   resume?: boolean;
+  /** The size a first training chose, when this training is its grown retraining (probeCoverage.ts). */
+  chosenSize?: SizeChoice;
   /** Stop after this many steps in this call (the schedule still spans config.steps). */
   stopAfter?: number;
   /** Stop after this much wall-clock time (ms). */
@@ -120,13 +123,14 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   const analysisSample = () => (heldSample ??= readEpisodeSample(runs, ids, asked.split.sampleRows, episodeFilter(sampleSet, holdoutEvery)));
   // Rows of every episode, for the split's episode spread (analyseModel).
   const spreadSample = () => (sampleSet === 'all' ? analysisSample() : readEpisodeSample(runs, ids, asked.split.sampleRows, null));
-  let size: SizeChoice | null = null;
-  if (!resuming && asked.mode === 'batchtopk' && (given.latents === undefined || given.k === undefined)) {
+  let size: SizeChoice | null = o.chosenSize ?? null;
+  let reference: ProbeReference | null = null;
+  if (!size && !resuming && asked.mode === 'batchtopk' && (given.latents === undefined || given.k === undefined)) {
     // Size from the data: short probes on the training episodes, scored on the held-out ones.
     mkdirSync(dirname(out0), { recursive: true });
     const probeRoot = mkdtempSync(join(dirname(out0), `.${basename(out0)}.probe-`));
     try {
-      size = await chooseSize(
+      const chosen = await chooseSize(
         asked.agents.map((a) => a.dim),
         analysisSample(),
         async (latents, k, seed) => {
@@ -144,6 +148,9 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
         { latents: given.latents, k: given.k },
         log,
       );
+      const { reference: ref, ...choice } = chosen;
+      size = choice;
+      reference = ref ?? null;
     } finally {
       rmSync(probeRoot, { recursive: true, force: true });
     }
@@ -272,6 +279,30 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   const secs = (performance.now() - started) / 1000;
   const finished = state.step >= cfg.steps;
   const model = current(finished);
+  if (reference) {
+    // Reproducible probe latents the dictionary left without any reading: retrain once, larger.
+    const unread = finished && cfg.grow && size ? unreadProbeLatents(reference.model, reference.reproduced, model, analysisSample()) : [];
+    releaseModel(reference.model);
+    reference = null;
+    if (unread.length && size) {
+      const h = sizeHeadroom(cfg.agents.length);
+      const latents = grownLatents(m, unread.length, h);
+      log(
+        `size: ${unread.length} of the ${size.probe.stable} reproduced probe latents ${unread.length === 1 ? 'has' : 'have'} no reading in the ${m}-latent dictionary ` +
+          `(best |r| ${unread.map((u) => u.r.toFixed(2)).join(', ')} < ${UNREAD_R}) → training again at ${m} + ⌈${h} × ${unread.length}⌉ = ${latents} latents`,
+      );
+      engine.dispose();
+      releaseModel(model);
+      const grown: SizeChoice = {
+        ...size,
+        latents,
+        reason: `${size.reason}; grown to ${latents}: the ${m}-latent dictionary left ${unread.length} reproduced probe latent${unread.length === 1 ? '' : 's'} unread (best |r| < ${UNREAD_R}), ⌈${h} × ${unread.length}⌉ added`,
+        grown: { from: m, unread: unread.length, r: unread.map((u) => Math.round(u.r * 1e4) / 1e4) },
+      };
+      const sizeCfg = 'k' in cfg ? { latents, k: cfg.k } : { latents };
+      return trainDictionary({ ...o, config: { ...o.config, ...sizeCfg }, chosenSize: grown, resume: false });
+    }
+  }
   let analysis: Analysis | null = null;
   if (!o.skipAnalysis) {
     const sample = analysisSample();
