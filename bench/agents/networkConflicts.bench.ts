@@ -10,7 +10,7 @@
 // no neighbour ever acted on), false alarms per 1000 edge-steps on held-out clean episodes,
 // and record / train / detect seconds. Writes artifacts/agents/network-conflicts-<tag>.json.
 //   npx tsx bench/agents/networkConflicts.bench.ts [--seeds 1,2,3] [--configs consensus:scripted:wrong-belief:16,…]
-//     [--episodes 200] [--latents 256] [--k 8] [--steps 1000] [--tag default]
+//     [--episodes 200] [--latents 256|auto] [--k 8|auto] [--steps 1000] [--tag default]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateGraph, makeNetworkAgent, recordNetwork, type FaultKind, type TaskName } from '../../agents/network/index.js';
@@ -24,8 +24,9 @@ const args = benchArgs();
 const seeds = seedList(args.seeds, '1,2,3');
 const configs = (args.configs ?? 'consensus:scripted:wrong-belief:16,consensus:gru:wrong-belief:16,consensus:gru:liar:16,leader-election:scripted:liar:16,colouring:scripted:wrong-belief:16').split(',');
 const episodes = Number(args.episodes ?? 200);
-const latents = Number(args.latents ?? 256);
-const k = Number(args.k ?? 8);
+// 'auto' leaves the size (or k) to train's defaults: chosen from the data (docs/SPLIT.md).
+const latents = args.latents === 'auto' ? undefined : Number(args.latents ?? 256);
+const k = args.k === 'auto' ? undefined : Number(args.k ?? 8);
 const steps = Number(args.steps ?? 1000);
 const tag = args.tag ?? 'default';
 const work = args.work ?? '/tmp/thoughtlens-network-conflicts';
@@ -54,7 +55,7 @@ for (const cfg of configs) {
       episodes, seed, fault: { kind, node: 'random', round: 'random', share: 0.5 }, params: agent.params,
     });
     const t1 = performance.now();
-    const tr = await trainDictionary({ runs: [rec.dir], out: join(dir, 'ck'), config: { seed, latents, k, steps } });
+    const tr = await trainDictionary({ runs: [rec.dir], out: join(dir, 'ck'), config: { seed, steps, ...(latents !== undefined ? { latents } : {}), ...(k !== undefined ? { k } : {}) } });
     const t2 = performance.now();
     const dict = networkDictionary(join(dir, 'ck'));
     const d = detectEdges({ runDir: rec.dir, dictionary: dict, seed });

@@ -24,7 +24,7 @@ export interface TrainingState {
   runs: { dir: string; id: string; rows: number }[];
   finished: boolean;
   /** How latents and k were chosen when `train` was not given them (train/autoSize.ts). */
-  size?: { latents: number; k: number; reason: string; probe: unknown };
+  size?: { latents: number; k: number; reason: string; probe: unknown; grown?: { from: number; unread: number; r: number[] } };
   /** The witness seed that checks which latents are reproducible (train/trainer.ts). */
   /**
    * reproduced: latents the witness reproduces as the split counts them (match 'any': also a
