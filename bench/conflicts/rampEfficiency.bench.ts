@@ -21,7 +21,7 @@ import { loadEpisodes } from '../../conflicts/input/episodes.js';
 import { dictionaryCoder } from '../../conflicts/input/dictionaryCoder.js';
 import { dictionaryViews, fitDetector } from '../../conflicts/fit/fitDetector.js';
 import { resolveEventSpec, episodeEvents, makeEventPredicate } from '../../conflicts/input/events.js';
-import { PairChannel } from '../../conflicts/score/pairChannel.js';
+import type { PairChannel } from '../../conflicts/score/pairChannel.js';
 import { episodeRows } from '../../conflicts/input/stepRowsOf.js';
 import { selectBackend } from '../../sae/index.js';
 import { rampSnr } from './rampSnr.js';
