@@ -1,7 +1,7 @@
 // Trains a paired dictionary on one or more runs, out of core, resumable. The trainer owns
 // data (shuffled stream), normalisation, the learning-rate schedule, dead-latent tracking
 // for the auxiliary-k loss and checkpoints; an engine (dense or sparse) runs the steps.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openRun } from '../../data/index.js';
 import { selectBackend, type BackendInfo } from '../backend.js';
@@ -82,6 +82,19 @@ export interface TrainResult {
   last: StepStats | null;
 }
 
+/** cfg.json of an existing checkpoint folder, or null when it cannot be read. */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function definedFields<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 function agentsOfRuns(runs: string[]): { id: string; dim: number }[] {
   const m = openRun(runs[0]!).manifest;
   return m.agents.map((a) => ({ id: a.id, dim: a.hiddenSize }));
@@ -125,6 +138,14 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   const spreadSample = () => (sampleSet === 'all' ? analysisSample() : readEpisodeSample(runs, ids, asked.split.sampleRows, null));
   let size: SizeChoice | null = o.chosenSize ?? null;
   let reference: ProbeReference | null = null;
+  // Resuming a training whose size train chose (e.g. after a kill): the checkpoint's size and its
+  // record, not a new choice — the probes would run again and the default would not match.
+  let resumedSize: { latents?: number; k?: number } = {};
+  if (resuming && !size && (given.latents === undefined || given.k === undefined)) {
+    const prev = readJson(join(out0, 'cfg.json')) as { config?: { latents?: number; k?: number }; training?: { size?: SizeChoice } } | null;
+    size = prev?.training?.size ?? null;
+    resumedSize = { latents: given.latents ?? prev?.config?.latents, k: given.k ?? prev?.config?.k };
+  }
   if (!size && !resuming && asked.mode === 'batchtopk' && (given.latents === undefined || given.k === undefined)) {
     // Size from the data: short probes on the training episodes, scored on the held-out ones.
     mkdirSync(dirname(out0), { recursive: true });
@@ -157,7 +178,9 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
     log(`size: ${size.reason}`);
   }
   const cfg =
-    holdoutEvery === asked.holdoutEvery && !size ? asked : resolveSaeConfig({ ...o.config, agents, holdoutEvery, ...(size ? { latents: size.latents, k: size.k } : {}) } as SaeConfig);
+    holdoutEvery === asked.holdoutEvery && !size && resumedSize.latents === undefined
+      ? asked
+      : resolveSaeConfig({ ...o.config, agents, holdoutEvery, ...definedFields(resumedSize), ...(size ? { latents: size.latents, k: size.k } : {}) } as SaeConfig);
   const backend = await selectBackend(cfg.backend);
   const trainEpisodes = episodeFilter('train', cfg.holdoutEvery);
   const stream = new ShuffledBatches({ runs, agents: ids, batchSize: cfg.batchSize, seed: cfg.seed, bufferRows: cfg.shuffleBuffer, episodes: trainEpisodes });

@@ -67,6 +67,22 @@ describe('trainDictionary', () => {
     });
   }
 
+  it('resumes a training whose size it chose with no size flags, bit-for-bit, keeping the size record', async () => {
+    const root = tempDir();
+    const data = writePairedRun(join(root, 'run'), { rows: 1024, dims: [6, 5], shared: 2, private: 1, seed: 4 });
+    // No latents, no k: train chooses them. Growth is off: it needs the probes, which a resumed
+    // training no longer has.
+    const config = { steps: 12, batchSize: 64, lr: 1e-2, seed: 3, backend: 'cpu' as const, grow: false, deadAfter: 64, shuffleBuffer: 256, normRows: 256, split: { sampleRows: 256 } };
+    const whole = await trainDictionary({ runs: [data.dir], out: join(root, 'whole'), config, skipAnalysis: true });
+    await trainDictionary({ runs: [data.dir], out: join(root, 'parts'), config, stopAfter: 5, skipAnalysis: true });
+    const resumed = await trainDictionary({ runs: [data.dir], out: join(root, 'parts'), config, resume: true, skipAnalysis: true });
+    expect(resumed.steps).toBe(12);
+    expect(resumed.model.cfg.latents).toBe(whole.model.cfg.latents);
+    expect(Buffer.compare(readFileSync(join(root, 'whole', 'model.safetensors')), readFileSync(join(root, 'parts', 'model.safetensors')))).toBe(0);
+    const ck = loadCheckpoint(join(root, 'parts'));
+    expect(ck.meta.training.size?.reason).toBe(whole.model.meta.training.size?.reason);
+  });
+
   it('refuses to resume with a different config', async () => {
     const root = tempDir();
     const data = writePairedRun(join(root, 'run'), { rows: 512, dims: [6, 5], shared: 2, private: 1 });
