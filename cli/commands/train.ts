@@ -36,7 +36,7 @@ export const trainCommand: CommandModule = {
       .command('train')
       .argument('<runs...>', 'run ids in the workspace or paths to run folders (all with the same agents)')
       .requiredOption('-o, --out <ckpt>', 'checkpoint folder to write (and to resume from with --resume)')
-      .option('--latents <m>', 'number of latents (default for batchtopk: chosen from the data — latents a second seed reproduces in short probes, grown once if the trained dictionary leaves some of them unread (--config \'{"grow":false}\' keeps the first size); docs/SPLIT.md; other modes 1024)')
+      .option('--latents <m>', 'number of latents (default for batchtopk: chosen from the data — latents a second seed reproduces in short probes (--config \'{"grow":true}\' also grows it once where the trained dictionary leaves some of them unread); docs/SPLIT.md; other modes 1024)')
       .option('--k <k>', 'mean active latents per step for BatchTopK modes (default: chosen from the data — the knee of held-out FVU over k ∈ {1,2,3,4,6,8})')
       .option('--mode <mode>', `${SAE_MODES.join(' | ')} (default batchtopk)`)
       .option('--steps <n>', 'training steps (default 2000)')

@@ -15,8 +15,8 @@
 //                left 13 of 99 private thoughts without a latent (docs/RESULTS.md, twelfth session).
 //   growth       after training at m*, the reproducible probe latents the dictionary has no reading
 //                of (best |r| < 0.3, probeCoverage.ts) — U of them — make `train` retrain once at
-//                m* + ⌈h·U⌉ (config `grow`, default on): room added where the data shows structure
-//                went missing, instead of a larger headroom everywhere.
+//                m* + ⌈h·U⌉ when config `grow` is set (default off: neutral on held-out runs,
+//                docs/RESULTS.md "Growing the dictionary…").
 // Every probe is a short run (600 steps or the training's own steps if fewer, batch 512, lr 3e-3)
 // on the training episodes only.
 import { encodeJoint, decodeAgent, releaseModel } from '../model/inference.js';

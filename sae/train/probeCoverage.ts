@@ -3,9 +3,10 @@
 // reading. A reproducible probe latent is structure two seeds agree on; if no latent of the
 // dictionary correlates with it even weakly (best |r| < UNREAD_R on the held-out rows), the
 // dictionary spent its latents elsewhere (on an agent's second reading of a shared thought, on
-// rare detail) and that structure, often a private thought, has no latent at all. Then `train`
-// retrains once with ⌈h·U⌉ more latents (U unread, h the size headroom) — room added only where
-// the data shows it is missing, not everywhere (docs/SPLIT.md, "What `train` does with no flags").
+// rare detail) and that structure, often a private thought, has no latent at all. With config
+// `grow` (off by default) `train` then retrains once with ⌈h·U⌉ more latents (U unread, h the
+// size headroom) — room added only where the data shows it is missing. Measured neutral on
+// held-out runs, hence off (docs/SPLIT.md, "What `train` does with no flags").
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import type { EpisodeSample } from '../split/heldOut.js';
 import { encodeJoint } from '../model/inference.js';

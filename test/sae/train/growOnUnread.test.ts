@@ -1,4 +1,4 @@
-// `train` with no size flags checks, after training, that the dictionary reads every probe latent a
+// `train` with no size flags and config grow checks, after training, that the dictionary reads every probe latent a
 // second probe seed reproduced; where one has no reading (best |r| < 0.3), it trains once more with
 // ⌈h·U⌉ more latents (sae/train/probeCoverage.ts). At this small deterministic config (seed 9) the
 // 18-latent dictionary leaves one private thought without any latent; the grown one reads them all.
@@ -28,10 +28,10 @@ describe('train grows the dictionary where it left reproducible structure unread
     await recordSynthetic(run, { hiddenSize: 32, shared: 6, private: 3, episodes: 50, steps: 100, seed: 9, conflicts: { fraction: 0 } });
     const lines: string[] = [];
     const grownCk = join(root, 'grown');
-    const res = await trainDictionary({ runs: [run], out: grownCk, config: { steps: 800, batchSize: 256, seed: 9 }, log: (l) => lines.push(l) });
+    const res = await trainDictionary({ runs: [run], out: grownCk, config: { steps: 800, batchSize: 256, seed: 9, grow: true }, log: (l) => lines.push(l) });
     releaseModel(res.model);
     const flatCk = join(root, 'flat');
-    const flatRes = await trainDictionary({ runs: [run], out: flatCk, config: { steps: 800, batchSize: 256, seed: 9, grow: false } });
+    const flatRes = await trainDictionary({ runs: [run], out: flatCk, config: { steps: 800, batchSize: 256, seed: 9 } }); // grow is off by default
     releaseModel(flatRes.model);
 
     const flat = unreadThoughts(flatCk, run);
