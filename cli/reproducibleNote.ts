@@ -4,6 +4,13 @@
 // (`foreign_generator.py --dense`, three seeds) the probe reproduced 0 of 72 latents, `train`
 // sized the dictionary at 2 latents and the split matched no thought (F1 0.00). A note, not a
 // decision: the checkpoint is written as always.
+//
+// A second note when the probe reproduced some latents but fewer than there are agents: measured
+// on a 16-node credulous consensus network (docs/RESULTS.md, networks; bench/agents/
+// networkConflicts.bench.ts --latents auto --k auto) the probe reproduced 1–3 latents, `train`
+// chose 4–6 and the dictionary flagged 2 of 96 wrong beliefs before a neighbour acted (raw states
+// 96 of 96). Such a dictionary cannot give each agent a latent of its own, so its split says
+// little; the note asks for the size by hand.
 
 /** The size probe's count of reproduced latents (`meta.training.size.probe.stable`), if it ran. */
 export function reproducedByProbe(size: { probe: unknown } | undefined): number | null {
@@ -11,10 +18,19 @@ export function reproducedByProbe(size: { probe: unknown } | undefined): number 
   return typeof probe?.stable === 'number' ? probe.stable : null;
 }
 
-/** One line when the size probe ran and reproduced no latent; nothing otherwise. */
-export function unreproducibleNote(size: { probe: unknown } | undefined): string[] {
-  if (reproducedByProbe(size) !== 0) return [];
-  return [
-    'no latent of the size probe was reproduced by a second seed (code r ≥ 0.9): the states show no sparse structure a dictionary finds reliably (e.g. always-on Gaussian factors), the size it chose is a floor, and the split is not evidence of what the agents share (docs/SPLIT.md, known limits); raw-state CCA (`detect --views cca`) needs no dictionary',
-  ];
+/**
+ * One line when the size probe ran and reproduced no latent, or fewer latents than there are
+ * agents (`agents`, the run's agent count); nothing otherwise.
+ */
+export function unreproducibleNote(size: { probe: unknown } | undefined, agents = 2): string[] {
+  const stable = reproducedByProbe(size);
+  if (stable === 0)
+    return [
+      'no latent of the size probe was reproduced by a second seed (code r ≥ 0.9): the states show no sparse structure a dictionary finds reliably (e.g. always-on Gaussian factors), the size it chose is a floor, and the split is not evidence of what the agents share (docs/SPLIT.md, known limits); raw-state CCA (`detect --views cca`) needs no dictionary',
+    ];
+  if (stable !== null && stable < agents)
+    return [
+      `the size probe reproduced only ${stable} latent${stable === 1 ? '' : 's'} for ${agents} agents (code r ≥ 0.9), so the dictionary cannot give each agent a latent of its own and its split says little; on networks this is measured to miss nearly every conflict (docs/NETWORKS.md) — give the size (--latents, --k) or use raw-state views (\`detect --views cca\`)`,
+    ];
+  return [];
 }

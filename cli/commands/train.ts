@@ -128,7 +128,7 @@ export const trainCommand: CommandModule = {
             retrained.push(`trained again with --dense-subspace auto: the first training's latents fired densely (${first}); this checkpoint is the second (give --dense-subspace off to keep the first)`);
           }
           const metrics = res.analysis?.metrics;
-          const notes = [...retrained, ...(metrics ? fvuNotes(metrics.fvu) : []), ...sized(res), ...unreproducibleNote(res.model.meta.training.size)];
+          const notes = [...retrained, ...(metrics ? fvuNotes(metrics.fvu) : []), ...sized(res), ...unreproducibleNote(res.model.meta.training.size, res.model.cfg.agents.length)];
           emit(
             ctx,
             {

@@ -6,11 +6,19 @@ describe('unreproducibleNote', () => {
   it('speaks only when the size probe ran and a second seed reproduced none of its latents', () => {
     expect(unreproducibleNote({ probe: { stable: 0 } })).toHaveLength(1);
     expect(unreproducibleNote({ probe: { stable: 0 } })[0]).toMatch(/no latent of the size probe was reproduced/);
-    expect(unreproducibleNote({ probe: { stable: 1 } })).toEqual([]);
-    expect(unreproducibleNote({ probe: { stable: 23 } })).toEqual([]);
+        expect(unreproducibleNote({ probe: { stable: 23 } })).toEqual([]);
     // Latents given: the probe did not run (stable null), nothing to say.
     expect(unreproducibleNote({ probe: { stable: null } })).toEqual([]);
     expect(unreproducibleNote(undefined)).toEqual([]);
+  });
+
+  it('speaks when the probe reproduced fewer latents than there are agents', () => {
+    expect(unreproducibleNote({ probe: { stable: 2 } }, 16)).toHaveLength(1);
+    expect(unreproducibleNote({ probe: { stable: 2 } }, 16)[0]).toMatch(/reproduced only 2 latents for 16 agents/);
+    expect(unreproducibleNote({ probe: { stable: 1 } }, 2)[0]).toMatch(/only 1 latent for 2 agents/);
+    expect(unreproducibleNote({ probe: { stable: 16 } }, 16)).toEqual([]);
+    expect(unreproducibleNote({ probe: { stable: 3 } }, 3)).toEqual([]);
+    expect(unreproducibleNote({ probe: { stable: null } }, 16)).toEqual([]);
   });
 
   it('reads the count from the checkpoint field', () => {
