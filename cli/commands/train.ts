@@ -5,6 +5,7 @@ import { BACKEND_NAMES, ConfigError, SAE_MODES, trainDictionary, type SaeConfig,
 import { fvuNotes } from '../fvuNotes.js';
 import { denseNote, medianFiring } from '../denseNote.js';
 import { unreproducibleNote } from '../reproducibleNote.js';
+import { agreementText } from '../agreementText.js';
 import { emit } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from '../program.js';
@@ -154,7 +155,7 @@ export const trainCommand: CommandModule = {
                 `backend    ${res.backend.name} (engine ${res.engine}), ${res.steps} steps, ${res.pairsPerSec.toFixed(0)} pairs/s`,
                 `size       ${res.model.cfg.latents} latents, k ${(res.model.cfg as { k?: number }).k ?? '–'}${res.model.meta.training.size ? ` (chosen: ${res.model.meta.training.size.reason})` : ' (given)'}`,
                 res.analysis?.split.seedAgreement
-                  ? `witness    seed ${res.model.meta.training.witness?.seed}: reproduces ${witnessCount(res.model.meta.training.witness)} of ${res.model.cfg.latents} latents; classes agree on ${(100 * res.analysis.split.seedAgreement.fraction).toFixed(0)}% of ${res.analysis.split.seedAgreement.matched} reproduced${res.analysis.split.seedAgreement.allMatched ? ` (${(100 * res.analysis.split.seedAgreement.allMatched.fraction).toFixed(0)}% of all ${res.analysis.split.seedAgreement.allMatched.matched} matched)` : ''}`
+                  ? `witness    seed ${res.model.meta.training.witness?.seed}: reproduces ${witnessCount(res.model.meta.training.witness)} of ${res.model.cfg.latents} latents; ${agreementText(res.analysis.split.seedAgreement)}`
                   : '',
                 metrics ? `FVU        ${Object.entries(metrics.fvu).map(([a, v]) => `${a} ${v.toFixed(4)}`).join('  ')}   L0 ${metrics.l0.toFixed(1)}   dead ${(100 * metrics.deadFraction).toFixed(1)}%` : '',
                 ...notes.map((n) => `note       ${n}`),
