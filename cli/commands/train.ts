@@ -6,12 +6,13 @@ import { fvuNotes } from '../fvuNotes.js';
 import { denseNote, medianFiring } from '../denseNote.js';
 import { unreproducibleNote } from '../reproducibleNote.js';
 import { agreementText } from '../agreementText.js';
+import { defaultCheckpointDir } from '../defaultCheckpointDir.js';
 import { emit } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from '../program.js';
 
 interface TrainFlags {
-  out: string;
+  out?: string;
   latents?: string;
   k?: string;
   mode?: string;
@@ -36,7 +37,7 @@ export const trainCommand: CommandModule = {
     program
       .command('train')
       .argument('<runs...>', 'run ids in the workspace or paths to run folders (all with the same agents)')
-      .requiredOption('-o, --out <ckpt>', 'checkpoint folder to write (and to resume from with --resume)')
+      .option('-o, --out <ckpt>', 'checkpoint folder to write (and to resume from with --resume); default <workspace>/checkpoints/<run>, where detect, encode and the web view find it without --sae (an existing checkpoint there is not overwritten)')
       .option('--latents <m>', 'number of latents (default for batchtopk: chosen from the data — latents a second seed reproduces in short probes (--config \'{"grow":true}\' also grows it once where the trained dictionary leaves some of them unread); docs/SPLIT.md; other modes 1024)')
       .option('--k <k>', 'mean active latents per step for BatchTopK modes (default: chosen from the data — the knee of held-out FVU over k ∈ {1,2,3,4,6,8})')
       .option('--mode <mode>', `${SAE_MODES.join(' | ')} (default batchtopk)`)
@@ -103,7 +104,7 @@ export const trainCommand: CommandModule = {
               bar.update(p.step, `${(p.pairsPerSec / 1000).toFixed(1)}k pairs/s · loss ${p.loss.toFixed(4)} · L0 ${p.l0.toFixed(1)} · dead ${(100 * p.deadFraction).toFixed(1)}% · epoch ${p.epoch}`);
             },
           });
-          const out = resolve(flags.out);
+          const out = flags.out !== undefined ? resolve(flags.out) : defaultCheckpointDir(ctx.workspace, runs, Boolean(flags.resume));
           let res = await train(out, config);
           (bar as ProgressBar | null)?.finish();
           const retrained: string[] = [];
