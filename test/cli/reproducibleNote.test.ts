@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { reproducedByProbe, unreproducibleNote } from '../../cli/reproducibleNote.js';
 
 describe('unreproducibleNote', () => {
-  it('speaks only when the size probe ran and a second seed reproduced none of its latents', () => {
+  it('says the states show no sparse structure when a second seed reproduced none of the probe latents, nothing when it reproduced many', () => {
     expect(unreproducibleNote({ probe: { stable: 0 } })).toHaveLength(1);
     expect(unreproducibleNote({ probe: { stable: 0 } })[0]).toMatch(/no latent of the size probe was reproduced/);
-        expect(unreproducibleNote({ probe: { stable: 23 } })).toEqual([]);
+    expect(unreproducibleNote({ probe: { stable: 23 } })).toEqual([]);
     // Latents given: the probe did not run (stable null), nothing to say.
     expect(unreproducibleNote({ probe: { stable: null } })).toEqual([]);
     expect(unreproducibleNote(undefined)).toEqual([]);
