@@ -2,7 +2,9 @@
 // on (episode, step), pass through a seeded shuffle buffer of fixed size and come out as
 // fixed-size batches, epoch after epoch, forever. Memory: the buffer plus one record batch
 // per agent. The sequence is a pure function of (runs, seed, sizes), so a resumed training
-// replays it and skips the batches it already used.
+// replays it and skips the batches it already used. When the kept rows all fit in the buffer,
+// the first pass keeps a copy of them in read order and later passes replay that copy instead
+// of reading and decoding the files again (the same rows in the same order: the same batches).
 import { openRun, type RunReader } from '../../data/index.js';
 import { makeRng, type Rng } from '../../util/random.js';
 import { ConfigError } from '../errors.js';
@@ -17,6 +19,8 @@ export interface BatchStreamOptions {
   bufferRows: number;
   /** Keep only rows of episodes for which this is true (the training episodes); default all. */
   episodes?: ((episode: number) => boolean) | null;
+  /** Replay the first pass from memory when every kept row fits the buffer (default true). */
+  replay?: boolean;
 }
 
 export interface TrainBatch {
@@ -37,7 +41,13 @@ export class ShuffledBatches {
   private filled = 0;
   private source: Generator<{ hidden: Float32Array[]; length: number; episode: Int32Array }> | null = null;
   private batchRows = 0;
+  /** The whole kept data set in read order, once the first pass found it fits the buffer. */
+  private cache: { hidden: Float32Array[]; length: number; episode: Int32Array } | null = null;
   epoch = 0;
+  /** Whether later passes replay the first one from memory instead of reading the files. */
+  get replaying(): boolean {
+    return this.cache !== null;
+  }
   /** Rows read from the runs so far (all epochs). */
   rowsRead = 0;
 
@@ -66,6 +76,10 @@ export class ShuffledBatches {
   private *rows(): Generator<{ hidden: Float32Array[]; length: number; episode: Int32Array }> {
     for (;;) {
       this.epoch++;
+      if (this.cache) {
+        yield this.cache;
+        continue;
+      }
       let any = 0;
       for (const r of this.runs) {
         for (const b of r.joined({ agents: this.opts.agents, reuseBuffer: true })) {
@@ -78,6 +92,12 @@ export class ShuffledBatches {
       if (any === 0) throw new ConfigError(`the training runs hold no joined steps for agents ${this.opts.agents.join(', ')}`);
       // Less data than the buffer holds: the buffer is the whole data set from now on.
       if (this.filled < this.capacity) this.capacity = this.filled;
+      // Nothing replaced yet: the buffer holds every kept row in read order, which is what
+      // every later pass would read.
+      if (this.opts.replay !== false && this.rowsRead === this.filled) {
+        const n = this.filled;
+        this.cache = { hidden: this.buf.map((b, a) => b.slice(0, n * this.dims[a]!)), length: n, episode: new Int32Array(n) };
+      }
     }
   }
 
@@ -94,7 +114,7 @@ export class ShuffledBatches {
         this.pos = 0;
       }
       // A record batch may straddle two training batches: its rest stays in `cur`.
-      const keep = this.opts.episodes;
+      const keep = this.cur === this.cache ? null : this.opts.episodes;
       while (this.pos < this.cur.length && this.batchRows < B) {
         const r = this.pos++;
         if (!keep || keep(this.cur.episode[r]!)) this.take(this.cur, r, this.dims);
