@@ -12,8 +12,9 @@ import type { SplitResult } from '../sae/split/split.js';
 import { calibrateThreshold, type Calibration } from './calibrate/calibrate.js';
 import { DetectorDataError } from './errors.js';
 import { cleanFlags, evaluateEdgeFault, summariseEdgeFaults, type EdgeFaultOutcome, type EdgeFaultSummary } from './evaluate/evaluateEdgeFaults.js';
-import { fitDictionaryNodeViews, rawNodeViews, type NodeViews } from './fit/fitNodeViews.js';
+import { fitDictionaryNodeViews, fitPairDictionaryNodeViews, rawNodeViews, type NodeViews } from './fit/fitNodeViews.js';
 import { dictionaryCoder } from './input/dictionaryCoder.js';
+import { PAIR_AGENTS } from './input/edgePairRun.js';
 import { loadEpisodes, type Episode } from './input/episodes.js';
 import type { LatentCoder } from './input/latentCoder.js';
 import { readNetworkTruth } from './input/networkTruth.js';
@@ -32,10 +33,27 @@ export function networkDictionary(checkpointDir: string): NetworkDictionary {
   return { coder: dictionaryCoder(checkpointDir), individual: split.individual };
 }
 
+/** A dictionary trained on neighbour pairs (input/edgePairRun.ts) and the latents its `node` side uses. */
+export interface PairDictionary {
+  coder: LatentCoder;
+  latents: number[];
+}
+
+/** A trained checkpoint (thoughtlens train) over a neighbour-pair run (agents node, neighbour). */
+export function pairDictionary(checkpointDir: string): PairDictionary {
+  const split = readCheckpointJson<SplitResult>(checkpointDir, 'split.json');
+  if (!split) throw new DetectorDataError(`checkpoint ${checkpointDir} has no split.json: run \`thoughtlens split\` on it first`);
+  const coder = dictionaryCoder(checkpointDir);
+  if (coder.agents.join(',') !== PAIR_AGENTS.join(',')) throw new DetectorDataError(`checkpoint ${checkpointDir} is over agents ${coder.agents.join(', ')}, not a neighbour-pair dictionary (${PAIR_AGENTS.join(', ')})`);
+  return { coder, latents: split.individual[PAIR_AGENTS[0]] ?? [] };
+}
+
 export interface DetectEdgesOptions {
   runDir: string;
-  /** Absent: the raw baseline (standardised states compared coordinate by coordinate). */
+  /** Absent (and no pairDictionary): the raw baseline (standardised states compared coordinate by coordinate). */
   dictionary?: NetworkDictionary;
+  /** A neighbour-pair dictionary instead of one over all nodes. */
+  pairDictionary?: PairDictionary;
   /** False alarms per edge-step on calibration episodes (default 0.01). */
   far?: number;
   /** Steps below threshold before an edge re-arms (default 2). */
@@ -72,7 +90,11 @@ export function detectEdges(o: DetectEdgesOptions): DetectEdgesResult {
   const fit = clean.slice(0, nFit).map((c) => c.i);
   const cal = clean.slice(nFit, nFit + nCal).map((c) => c.i);
   const test = clean.slice(nFit + nCal).map((c) => c.i);
-  const views: NodeViews = o.dictionary ? fitDictionaryNodeViews(set, o.dictionary.coder, o.dictionary.individual, fit, o.ridge) : rawNodeViews(set, fit);
+  const views: NodeViews = o.pairDictionary
+    ? fitPairDictionaryNodeViews(set, o.pairDictionary.coder, o.pairDictionary.latents, fit)
+    : o.dictionary
+      ? fitDictionaryNodeViews(set, o.dictionary.coder, o.dictionary.individual, fit, o.ridge)
+      : rawNodeViews(set, fit);
   const ec = edgeCoords(views, truth.edges);
   const divergence = (e: Episode) => edgeDivergences(views, ec, nodeReadings(views, e), e.length);
   const T = Math.max(...set.episodes.map((e) => e.length));

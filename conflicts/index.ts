@@ -35,3 +35,4 @@ export * from './fit/fitNodeViews.js';
 export * from './score/edgeScores.js';
 export * from './evaluate/evaluateEdgeFaults.js';
 export * from './detectEdges.js';
+export * from './input/edgePairRun.js';

@@ -4,17 +4,20 @@
 // random node and round), train the dictionary over all nodes (thoughtlens train; --latents,
 // --k, --steps as given, every other setting at its default), and run per-edge detection
 // (conflicts/detectEdges.ts) with the dictionary's node views and with the raw-state
-// baseline, threshold at 1 % false alarms per edge-step on clean calibration episodes.
+// baseline, threshold at 1 % false alarms per edge-step on clean calibration episodes; and
+// (unless --pairs off) with a neighbour-pair dictionary: the run rewritten as (node, neighbour)
+// pairs over every directed edge (conflicts/input/edgePairRun.ts) and `train` on it with every
+// setting at its default (the size chosen from the data), one view map shared by all nodes.
 // Pooled over seeds: share of the faults a neighbour acted on that were flagged before it did
 // (95 % bootstrap over faults), median lead in rounds, faults flagged at all (including those
 // no neighbour ever acted on), false alarms per 1000 edge-steps on held-out clean episodes,
 // and record / train / detect seconds. Writes artifacts/agents/network-conflicts-<tag>.json.
 //   npx tsx bench/agents/networkConflicts.bench.ts [--seeds 1,2,3] [--configs consensus:scripted:wrong-belief:16,…]
-//     [--episodes 200] [--latents 256|auto] [--k 8|auto] [--steps 1000] [--tag default]
+//     [--episodes 200] [--latents 256|auto] [--k 8|auto] [--steps 1000] [--pairs on|off] [--tag default]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateGraph, makeNetworkAgent, recordNetwork, type FaultKind, type TaskName } from '../../agents/network/index.js';
-import { detectEdges, networkDictionary, type EdgeFaultOutcome } from '../../conflicts/index.js';
+import { detectEdges, networkDictionary, pairDictionary, writeEdgePairRun, type EdgeFaultOutcome } from '../../conflicts/index.js';
 import { trainDictionary } from '../../sae/index.js';
 import { bootstrapGroups } from '../../util/bootstrap.js';
 import { median } from '../../util/quantile.js';
@@ -28,6 +31,7 @@ const episodes = Number(args.episodes ?? 200);
 const latents = args.latents === 'auto' ? undefined : Number(args.latents ?? 256);
 const k = args.k === 'auto' ? undefined : Number(args.k ?? 8);
 const steps = Number(args.steps ?? 1000);
+const pairs = (args.pairs ?? 'on') !== 'off';
 const tag = args.tag ?? 'default';
 const work = args.work ?? '/tmp/thoughtlens-network-conflicts';
 const out = args.out ?? 'artifacts/agents';
@@ -42,7 +46,7 @@ const results: Record<string, unknown>[] = [];
 for (const cfg of configs) {
   const [task, agentKind, kind, size] = cfg.split(':') as [TaskName, string, FaultKind, string];
   const n = Number(size);
-  const pooled: Record<string, Pooled> = { dictionary: { outcomes: [], falseAlarms: 0, edgeSteps: 0 }, raw: { outcomes: [], falseAlarms: 0, edgeSteps: 0 } };
+  const pooled: Record<string, Pooled> = { dictionary: { outcomes: [], falseAlarms: 0, edgeSteps: 0 }, ...(pairs ? { pairs: { outcomes: [], falseAlarms: 0, edgeSteps: 0 } } : {}), raw: { outcomes: [], falseAlarms: 0, edgeSteps: 0 } };
   const perSeed: Record<string, unknown>[] = [];
   for (const seed of seeds) {
     const dir = join(work, `${cfg.replace(/:/g, '-')}-s${seed}`);
@@ -61,7 +65,15 @@ for (const cfg of configs) {
     const d = detectEdges({ runDir: rec.dir, dictionary: dict, seed });
     const raw = detectEdges({ runDir: rec.dir, seed });
     const t3 = performance.now();
-    for (const [name, r] of [['dictionary', d], ['raw', raw]] as const) {
+    let pr: ReturnType<typeof detectEdges> | null = null;
+    let pairTrain: Awaited<ReturnType<typeof trainDictionary>> | null = null;
+    if (pairs) {
+      const pairRun = writeEdgePairRun(rec.dir, join(dir, 'pairs'));
+      pairTrain = await trainDictionary({ runs: [pairRun.dir], out: join(dir, 'ck-pairs'), config: { seed } });
+      pr = detectEdges({ runDir: rec.dir, pairDictionary: pairDictionary(join(dir, 'ck-pairs')), seed });
+    }
+    const t4 = performance.now();
+    for (const [name, r] of [['dictionary', d], ['raw', raw], ...(pr ? [['pairs', pr] as const] : [])] as const) {
       pooled[name]!.outcomes.push(...r.outcomes.map((o) => ({ ...o, episode: seed * 100000 + o.episode })));
       pooled[name]!.falseAlarms += r.summary.falseAlarms;
       pooled[name]!.edgeSteps += r.summary.edgeSteps;
@@ -76,10 +88,13 @@ for (const cfg of configs) {
       acted: d.summary.acted,
       dictionary: { ...d.summary, leads: undefined, threshold: d.threshold, unscoredEdges: d.unscoredEdges },
       raw: { ...raw.summary, leads: undefined, threshold: raw.threshold },
+      ...(pr && pairTrain
+        ? { pairs: { ...pr.summary, leads: undefined, threshold: pr.threshold, seconds: (t4 - t3) / 1000, latents: pairTrain.model.cfg.latents, k: 'k' in pairTrain.model.cfg ? pairTrain.model.cfg.k : null, split: pairTrain.analysis?.split.counts, fvu: pairTrain.analysis?.metrics.fvu ?? null } }
+        : {}),
       split: tr.analysis?.split.counts,
       fvu: tr.analysis?.metrics.fvu ? median(Object.values(tr.analysis.metrics.fvu)) : null,
     });
-    console.error(`${cfg} seed ${seed}: record ${((t1 - t0) / 1000).toFixed(1)} s, train ${((t2 - t1) / 1000).toFixed(1)} s, detect ${((t3 - t2) / 1000).toFixed(1)} s; dictionary ${d.summary.flaggedBeforeAct}/${d.summary.acted} before act, raw ${raw.summary.flaggedBeforeAct}/${raw.summary.acted}`);
+    console.error(`${cfg} seed ${seed}: record ${((t1 - t0) / 1000).toFixed(1)} s, train ${((t2 - t1) / 1000).toFixed(1)} s, detect ${((t3 - t2) / 1000).toFixed(1)} s; dictionary ${d.summary.flaggedBeforeAct}/${d.summary.acted} before act, raw ${raw.summary.flaggedBeforeAct}/${raw.summary.acted}${pr ? `, pairs ${pr.summary.flaggedBeforeAct}/${pr.summary.acted} (pair run, train and detect ${((t4 - t3) / 1000).toFixed(1)} s)` : ''}`);
   }
   const summary = Object.fromEntries(
     Object.entries(pooled).map(([name, p]) => {

@@ -98,3 +98,49 @@ export function rawNodeViews(set: EpisodeSet, reference: number[]): NodeViews {
   const all = Array.from({ length: d }, (_, i) => i);
   return { kind: 'raw', coords: set.agents.map(() => all), maps: set.agents.map(() => map), scale: floored(scale) };
 }
+
+/**
+ * Node views from a pair dictionary trained on neighbour pairs (input/edgePairRun.ts): a
+ * node's reading of `latents` (those the `node` side uses) is the node side's own term of the
+ * pair dictionary's pre-activations, W_node·x̃ — exact, read off the dictionary by encoding the
+ * reference mean state and one step along each coordinate with the neighbour side held at the
+ * mean (the pre-activations are affine in each side's state). Every node runs one protocol, so
+ * one map serves them all; unlike a ridge fit on clean episodes it also reads directions the
+ * clean episodes never moved along (a fault's new value).
+ */
+export function fitPairDictionaryNodeViews(set: EpisodeSet, coder: LatentCoder, latents: readonly number[], reference: number[]): NodeViews {
+  const d = set.dims[0]!;
+  if (coder.agents.length !== 2) throw new DetectorDataError(`a neighbour-pair dictionary has two agents (node, neighbour); this one has ${coder.agents.length}`);
+  if (set.dims.some((x) => x !== d)) throw new DetectorDataError('neighbour-pair views need one hidden size for every node');
+  const m = coder.nLatents;
+  const c = [...latents].sort((a, b) => a - b);
+  const raw = rawNodeViews(set, reference);
+  const mean = raw.maps[0]!.mean;
+  // Row 0: both sides at the mean; row 1 + i: the node side one spread along coordinate i.
+  const step = Float64Array.from({ length: d }, (_, i) => (raw.scale[i]! > 0 ? raw.scale[i]! : 1));
+  const probe = new Float32Array((d + 1) * d);
+  for (let r = 0; r <= d; r++) probe.set(mean, r * d);
+  for (let i = 0; i < d; i++) probe[(i + 1) * d + i]! += step[i]!;
+  const z = coder.encode([probe, probe.map((_, k) => mean[k % d]!)], d + 1);
+  const weight = new Float32Array(d * c.length);
+  for (let i = 0; i < d; i++) c.forEach((j, k) => (weight[i * c.length + k] = (z[(i + 1) * m + j]! - z[j]!) / step[i]!));
+  const map = new LinearMap(d, c.length, mean, weight, Float32Array.from(c, (j) => z[j]!));
+  // Each latent's spread over the reference steps of every node.
+  const sum = new Float64Array(c.length);
+  const sq = new Float64Array(c.length);
+  let n = 0;
+  for (const ei of reference) {
+    const e = set.episodes[ei]!;
+    for (const h of e.hidden) {
+      const v = map.apply(h, e.length);
+      for (let i = 0; i < v.length; i++) {
+        sum[i % c.length]! += v[i]!;
+        sq[i % c.length]! += v[i]! * v[i]!;
+      }
+      n += e.length;
+    }
+  }
+  const scale = new Float64Array(m);
+  c.forEach((j, k) => (scale[j] = Math.sqrt(Math.max(sq[k]! / Math.max(1, n) - (sum[k]! / Math.max(1, n)) ** 2, 0))));
+  return { kind: 'pair dictionary', coords: set.agents.map(() => c), maps: set.agents.map(() => map), scale: floored(scale) };
+}

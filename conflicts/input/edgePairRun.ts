@@ -1,0 +1,60 @@
+// A network run seen as neighbour pairs: a two-agent run (agents `node` and `neighbour`) whose
+// episodes are (network episode, directed edge), each holding the two end nodes' states step by
+// step. Every node runs one protocol, so one pair dictionary trained on it (thoughtlens train)
+// has a latent per thing a node can hold, read alike at either end of any edge — where a
+// crosscoder over all N nodes needs a latent per node and value (docs/NETWORKS.md).
+import { createRun, openRun } from '../../data/index.js';
+import { DetectorDataError } from '../errors.js';
+import { loadEpisodes } from './episodes.js';
+import { readNetworkTruth } from './networkTruth.js';
+
+export const PAIR_AGENTS = ['node', 'neighbour'] as const;
+
+export interface EdgePairRunOptions {
+  /** Only these network episodes (default: all). */
+  include?: (episode: number) => boolean;
+}
+
+export interface EdgePairRun {
+  dir: string;
+  /** Directed edges in pair-episode order: pair episode = network episode · edges.length + index. */
+  edges: [number, number][];
+  rows: number;
+}
+
+/** The directed edges of the undirected edge list, both ways, in a fixed order. */
+export function directedEdges(edges: readonly [number, number][]): [number, number][] {
+  return edges.flatMap(([u, v]): [number, number][] => [
+    [u, v],
+    [v, u],
+  ]);
+}
+
+export function writeEdgePairRun(runDir: string, outDir: string, o: EdgePairRunOptions = {}): EdgePairRun {
+  const truth = readNetworkTruth(runDir);
+  const run = openRun(runDir);
+  const set = loadEpisodes(run, { include: o.include });
+  const d = set.dims[0]!;
+  if (set.dims.some((x) => x !== d)) throw new DetectorDataError(`neighbour pairs need one hidden size for every node; run ${run.manifest.id} has ${[...new Set(set.dims)].join(', ')}`);
+  const edges = directedEdges(truth.edges);
+  if (!edges.length) throw new DetectorDataError(`run ${run.manifest.id} has no edges in truth/network.json`);
+  const writer = createRun(outDir, {
+    source: { kind: 'edge-pairs', params: { run: run.manifest.id, edges: edges.length } },
+    agents: PAIR_AGENTS.map((id) => ({ id, hiddenSize: d, columns: [] })),
+    flushIntervalMs: 0,
+  });
+  let rows = 0;
+  try {
+    for (const e of set.episodes) {
+      edges.forEach(([u, v], k) => {
+        const episode = Array.from({ length: e.length }, () => e.episode * edges.length + k);
+        writer.append('node', { episode, step: e.step, hidden: e.hidden[u]! });
+        writer.append('neighbour', { episode, step: e.step, hidden: e.hidden[v]! });
+        rows += e.length;
+      });
+    }
+  } finally {
+    writer.close();
+  }
+  return { dir: outDir, edges, rows };
+}
