@@ -6,6 +6,8 @@ import { basename, join, resolve } from 'node:path';
 import { resolveRunRef, UsageError } from '../../data/index.js';
 import { resolveCheckpointRef, selectBackend, type BackendName } from '../../sae/index.js';
 import { checkpointsForRun } from '../checkpointsForRun.js';
+import { detectNetwork } from '../detectNetwork.js';
+import { isNetworkRun } from '../networkPairRun.js';
 import {
   behaviourOnly,
   buildReport,
@@ -90,7 +92,7 @@ export const detectCommand: CommandModule = {
       .option('-o, --out <dir>', 'report folder (default <run>/reports/<name>/)')
       .option('--name <name>', 'report name for the default folder (default: the checkpoint folder name or the view kind)')
       .option('--format <list>', 'report formats, comma-separated: json,csv,md,html', 'json,csv,md,html')
-      .option('--far <rate>', 'target false alarms per step, calibrated on reference data (default 0.001 = 1 per 1000 steps)')
+      .option('--far <rate>', 'target false alarms per step, calibrated on reference data (default 0.001 = 1 per 1000 steps; network runs: per edge-step, default 0.01)')
       .option('--horizon <H>', 'steps ahead in which a behavioural conflict counts as flagged in time (default: read off the reference data, the farthest lag at which the disagreement still separates from null steps, up to where that curve turns up again)')
       .option('--lambda <λ>', 'EWMA weight of the newest step in the causal smoothing (default 0.3)')
       .option('--rearm <n>', 'steps below threshold before a new flag can be raised (default 10)')
@@ -111,7 +113,9 @@ export const detectCommand: CommandModule = {
         'flag representational alignment conflicts: steps where the agents\' own readings of their shared latents disagree beyond ' +
           'what reference data shows, or where known precursor latents become active; calibrated to a false-alarm rate, strictly causal, ' +
           'each flag with the latents that drive it. Writes report.json, flags.csv, report.md and a standalone report.html, and ' +
-          'evaluates lead time against the run\'s behavioural events on held-out episodes.',
+          'evaluates lead time against the run\'s behavioural events on held-out episodes. Network runs (record network) are scored ' +
+          'per edge instead: each node\'s reading of the neighbour-pair dictionary (train\'s default for them) against its neighbour\'s, ' +
+          'flagged before a neighbour acts on a fault, raw node states as the baseline; writes edges.json and report.md.',
       )
       .action(action(async (ctx, ref: string, flags: DetectFlags) => detect(ctx, ref, flags)));
   },
@@ -121,6 +125,11 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
   const runDir = resolveRunRef(ctx.workspace, ref);
   // --sae takes a checkpoint folder or a name in the workspace, as runs do (exit 3 when neither).
   if (f.sae) f.sae = resolveCheckpointRef(ctx.workspace, f.sae);
+  if (isNetworkRun(runDir)) {
+    const twoAgentOnly = (['detector', 'reference', 'follow', 'horizon', 'event', 'eventColumn', 'mode', 'statistic'] as const).filter((k) => f[k] !== undefined);
+    if (twoAgentOnly.length) throw new UsageError(`--${twoAgentOnly[0]!.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is for two-agent runs; a network run is scored per edge (docs/NETWORKS.md)`);
+    return detectNetwork(ctx, runDir, f);
+  }
   else if (!f.views && !f.detector) {
     // No flags: the dictionary of the workspace trained on this run, when there is exactly one.
     const found = checkpointsForRun(ctx.workspace, runDir);

@@ -1,12 +1,13 @@
 import { renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveRunRef } from '../../data/index.js';
+import { resolveRunRef, UsageError } from '../../data/index.js';
 import { BACKEND_NAMES, ConfigError, SAE_MODES, trainDictionary, type SaeConfig, type SplitResult } from '../../sae/index.js';
 import { fvuNotes } from '../fvuNotes.js';
 import { denseNote, medianFiring } from '../denseNote.js';
 import { unreproducibleNote } from '../reproducibleNote.js';
 import { agreementText } from '../agreementText.js';
 import { defaultCheckpointDir } from '../defaultCheckpointDir.js';
+import { ensurePairRun, isNetworkRun } from '../networkPairRun.js';
 import { emit } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandModule } from '../program.js';
@@ -28,6 +29,7 @@ interface TrainFlags {
   resume?: boolean;
   checkpointEvery?: string;
   config?: string;
+  over?: string;
 }
 
 const n = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -52,6 +54,7 @@ export const trainCommand: CommandModule = {
       .option('--threads <n>', 'threads of the sparse engine (default 1; 2 uses a second core: faster, equal to one thread up to float rounding)')
       .option('--checkpoint-every <n>', 'write a checkpoint every n steps (default: only at the end)')
       .option('--config <json>', 'further config fields as JSON, e.g. \'{"blocks":{"shared":512,"private":{"A":256,"B":256}}}\'')
+      .option('--over <what>', 'network runs (record network) only: pairs = one dictionary over (node, neighbour) pairs of every edge, which every node reads alike, trained on run <id>-pairs written into the workspace (default) | nodes = a crosscoder over all N nodes (shared / partial / private latents; docs/NETWORKS.md)')
       .option('--resume', 'continue from the checkpoint in --out (bit-for-bit on the cpu backend)')
       .description(
         'train a paired dictionary (crosscoder across agents) on one or more runs, streaming record batches from disk; ' +
@@ -61,7 +64,13 @@ export const trainCommand: CommandModule = {
       )
       .action(
         action(async (ctx, refs: string[], flags: TrainFlags) => {
-          const runs = refs.map((r) => resolveRunRef(ctx.workspace, r));
+          let runs = refs.map((r) => resolveRunRef(ctx.workspace, r));
+          const network = runs.map(isNetworkRun);
+          if (flags.over !== undefined && !['pairs', 'nodes'].includes(flags.over)) throw new UsageError(`--over must be pairs or nodes, got '${flags.over}'`);
+          if (network.some(Boolean) && (flags.over ?? 'pairs') === 'pairs') {
+            if (!network.every(Boolean)) throw new UsageError('network runs and other runs cannot be trained on together as neighbour pairs: give --over nodes, or train them apart');
+            runs = runs.map((r) => ensurePairRun(ctx.workspace, r, (line) => !ctx.quiet && ctx.stderr.write(line + '\n')));
+          } else if (flags.over !== undefined && !network.some(Boolean)) throw new UsageError('--over is for network runs (record network); these runs are not');
           let extra: Partial<SaeConfig> = {};
           try {
             if (flags.config) extra = JSON.parse(flags.config) as Partial<SaeConfig>;

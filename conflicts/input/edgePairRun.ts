@@ -9,6 +9,14 @@ import { loadEpisodes } from './episodes.js';
 import { readNetworkTruth } from './networkTruth.js';
 
 export const PAIR_AGENTS = ['node', 'neighbour'] as const;
+/** run.json source.kind of a neighbour-pair run. */
+export const EDGE_PAIRS_SOURCE = 'edge-pairs';
+
+/** Steps a run holds for every agent (the least over its agents): what a pair run was written from. */
+export function sourceRows(counts: Record<string, { rows: number }>): number {
+  const rows = Object.values(counts).map((c) => c.rows);
+  return rows.length ? Math.min(...rows) : 0;
+}
 
 export interface EdgePairRunOptions {
   /** Only these network episodes (default: all). */
@@ -39,7 +47,7 @@ export function writeEdgePairRun(runDir: string, outDir: string, o: EdgePairRunO
   const edges = directedEdges(truth.edges);
   if (!edges.length) throw new DetectorDataError(`run ${run.manifest.id} has no edges in truth/network.json`);
   const writer = createRun(outDir, {
-    source: { kind: 'edge-pairs', params: { run: run.manifest.id, edges: edges.length } },
+    source: { kind: EDGE_PAIRS_SOURCE, params: { run: run.manifest.id, edges: edges.length, sourceRows: sourceRows(run.manifest.counts) } },
     agents: PAIR_AGENTS.map((id) => ({ id, hiddenSize: d, columns: [] })),
     flushIntervalMs: 0,
   });

@@ -1,0 +1,115 @@
+// `detect <network-run>`: per-edge conflict detection (conflicts/detectEdges.ts) instead of the
+// two-agent detector. Views: the neighbour-pair dictionary trained on the run's pairs (train's
+// default for network runs), a crosscoder over all nodes (--sae naming one), or raw node states
+// (--views cca, or when no dictionary was trained); the raw-state baseline is scored on the same
+// episodes beside any dictionary. Writes edges.json and report.md to the report folder.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { detectEdges, networkDictionary, pairDictionary, PAIR_AGENTS, type DetectEdgesResult } from '../conflicts/index.js';
+import { openRun, UsageError } from '../data/index.js';
+import { loadCheckpoint, selectBackend, type BackendName } from '../sae/index.js';
+import { checkpointsForRun } from './checkpointsForRun.js';
+import { emit, type CliContext } from './context.js';
+import { pairRunDirFor } from './networkPairRun.js';
+
+export interface DetectNetworkFlags {
+  sae?: string;
+  views?: string;
+  out?: string;
+  name?: string;
+  far?: string;
+  rearm?: string;
+  seed?: string;
+  backend?: string;
+  baselines?: boolean;
+}
+
+/** The dictionary `detect <network-run>` uses without --sae: one trained on its pairs, else on its nodes. */
+function findDictionary(workspace: string, runDir: string): string | null {
+  const pairDir = pairRunDirFor(workspace, runDir);
+  for (const dir of [pairDir, runDir]) {
+    const found = existsSync(dir) ? checkpointsForRun(workspace, dir) : [];
+    if (found.length > 1) throw new UsageError(`${found.length} dictionaries in ${join(workspace, 'checkpoints')} were trained on ${basename(dir)} (${found.map((d) => basename(d)).join(', ')}): choose one with --sae`);
+    if (found.length === 1) return found[0]!;
+  }
+  return null;
+}
+
+function num(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new UsageError(`${flag} must be a number, got '${v}'`);
+  return x;
+}
+
+function line(name: string, r: DetectEdgesResult): string {
+  const s = r.summary;
+  const share = s.shareBeforeAct ? `${s.shareBeforeAct.estimate.toFixed(2)} [${s.shareBeforeAct.lo.toFixed(2)}, ${s.shareBeforeAct.hi.toFixed(2)}]` : 'n/a';
+  return `${name}: flagged before a neighbour acts ${s.flaggedBeforeAct}/${s.acted} (${share}) · median lead ${s.medianLead ?? 'n/a'} rounds · flagged at all ${s.flagged}/${s.faults} faults · false alarms/1000 edge-steps ${s.falseAlarmsPer1000.toFixed(2)}`;
+}
+
+const plain = (r: DetectEdgesResult) => ({ ...r, summary: { ...r.summary, leads: undefined }, scores: undefined });
+
+export async function detectNetwork(ctx: CliContext, runDir: string, f: DetectNetworkFlags): Promise<void> {
+  if (f.views !== undefined && f.views !== 'cca' && f.views !== 'dictionary') throw new UsageError(`a network run is compared per edge on dictionary or cca (raw node states) views; --views ${f.views} is for two-agent runs`);
+  const sae = f.views === 'cca' ? null : (f.sae ?? findDictionary(ctx.workspace, runDir));
+  if (f.views === 'dictionary' && !sae) throw new UsageError(`no dictionary in ${join(ctx.workspace, 'checkpoints')} was trained on this run or its neighbour pairs: run \`thoughtlens train ${openRun(runDir).manifest.id}\` first, or give --sae`);
+  const far = num(f.far, '--far');
+  const rearm = num(f.rearm, '--rearm');
+  const seed = num(f.seed, '--seed');
+  const common = { runDir, ...(far !== undefined ? { far } : {}), ...(rearm !== undefined ? { rearm } : {}), ...(seed !== undefined ? { seed } : {}) };
+  const notes: string[] = [];
+  let main: DetectEdgesResult;
+  let kind: string;
+  if (sae) {
+    await selectBackend((f.backend ?? 'auto') as BackendName | 'auto');
+    const agents = loadCheckpoint(sae).cfg.agents.map((a) => a.id);
+    if (!f.sae && !ctx.quiet && !ctx.json) ctx.stderr.write(`detect: using the dictionary trained on this run, ${sae} (--sae to choose another)\n`);
+    if (agents.join(',') === PAIR_AGENTS.join(',')) {
+      kind = 'pair dictionary';
+      main = detectEdges({ ...common, pairDictionary: pairDictionary(sae) });
+    } else {
+      kind = 'node dictionary';
+      main = detectEdges({ ...common, dictionary: networkDictionary(sae) });
+    }
+  } else {
+    kind = 'raw';
+    if (f.views !== 'cca') notes.push(`no dictionary was trained on this run: raw node states compared (\`thoughtlens train ${openRun(runDir).manifest.id}\` trains a neighbour-pair dictionary)`);
+    main = detectEdges(common);
+  }
+  const baseline = sae && f.baselines !== false ? detectEdges(common) : null;
+  const name = f.name ?? (sae ? basename(resolve(sae)) : 'raw-edges');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw new UsageError(`--name '${name}' must be a plain file name`);
+  const outDir = resolve(f.out ?? join(runDir, 'reports', name));
+  mkdirSync(outDir, { recursive: true });
+  const report = { run: openRun(runDir).manifest.id, checkpoint: sae, views: kind, detection: plain(main), baseline: baseline && plain(baseline), notes };
+  const files = [join(outDir, 'edges.json'), join(outDir, 'report.md')];
+  writeFileSync(files[0]!, JSON.stringify(report, null, 1));
+  const md = [
+    `# Per-edge conflicts: run ${report.run}`,
+    '',
+    `Views: ${kind}${sae ? ` (${sae})` : ''}; threshold ${main.threshold.toFixed(3)} for ${main.calibration.targetRate} false alarms per edge-step on clean calibration episodes; ${main.edges.length} edges (${main.unscoredEdges} unscored).`,
+    `Episodes: ${main.episodes.fit.length} clean fit, ${main.episodes.calibration.length} calibration, ${main.episodes.test.length} test (false alarms), ${main.episodes.faulty.length} with a fault.`,
+    'A fault counts as flagged before a neighbour acts when an edge of the faulty node is flagged from the fault\'s start to before the first step a neighbour\'s belief differs from the clean run (docs/NETWORKS.md).',
+    '',
+    '| views | flagged before a neighbour acts | share [95% CI] | median lead (rounds) | flagged at all | false alarms / 1000 edge-steps |',
+    '|---|---|---|---|---|---|',
+    ...[[kind, main] as const, ...(baseline ? [['raw (baseline)', baseline] as const] : [])].map(([n, r]) => {
+      const s = r.summary;
+      const share = s.shareBeforeAct ? `${s.shareBeforeAct.estimate.toFixed(2)} [${s.shareBeforeAct.lo.toFixed(2)}, ${s.shareBeforeAct.hi.toFixed(2)}]` : '–';
+      return `| ${n} | ${s.flaggedBeforeAct} / ${s.acted} | ${share} | ${s.medianLead ?? '–'} | ${s.flagged} / ${s.faults} | ${s.falseAlarmsPer1000.toFixed(2)} |`;
+    }),
+    ...(notes.length ? ['', ...notes.map((x) => `Note: ${x}`)] : []),
+    '',
+  ].join('\n');
+  writeFileSync(files[1]!, md);
+  emit(ctx, { outDir, files, ...report }, () =>
+    [
+      `scored ${main.episodes.faulty.length + main.episodes.test.length} episodes of network run ${report.run} per edge (${main.edges.length} edges) with ${kind} views, threshold ${main.threshold.toFixed(3)}`,
+      line(kind, main),
+      ...(baseline ? ['  baseline ' + line('raw node states', baseline)] : []),
+      ...notes.map((x) => `note: ${x}`),
+      `wrote ${files.map((x) => basename(x)).join(', ')} to ${outDir}`,
+    ].join('\n'),
+  );
+}
