@@ -3,14 +3,16 @@
 // (thoughtlens train with the given --steps, latents and k; witness and split at their
 // defaults), score every edge (conflicts/detectEdges.ts, dictionary and raw views), and render
 // the graph view in Chromium (server start → first view ready, which includes the server's
-// per-edge scoring; then a scrub to the last round), with the detection result. Writes
+// per-edge scoring; then a scrub to the last round), with the detection result; then the
+// neighbour-pair dictionary `train <network-run>` trains by default (pair run written, trained
+// with every setting at its default, every edge scored with it). Writes
 // artifacts/agents/network100-<tag>.json.
 //   npx tsx bench/agents/network100.bench.ts [--agent gru] [--task consensus] [--fault liar] [--nodes 100]
 //     [--episodes 200] [--steps 200] [--latents 256] [--k 8] [--seed 1] [--tag default]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateGraph, makeNetworkAgent, recordNetwork, type FaultKind, type TaskName } from '../../agents/network/index.js';
-import { detectEdges, networkDictionary } from '../../conflicts/index.js';
+import { detectEdges, networkDictionary, pairDictionary, writeEdgePairRun } from '../../conflicts/index.js';
 import { startServer } from '../../server/index.js';
 import { trainDictionary } from '../../sae/index.js';
 import { buildWeb, haveChromium, launchChromium } from '../../test/helpers/webBrowser.js';
@@ -46,6 +48,12 @@ const d = detectEdges({ runDir: rec.dir, dictionary: networkDictionary(join(work
 const t4 = performance.now();
 const raw = detectEdges({ runDir: rec.dir, seed });
 const t5 = performance.now();
+const pairRun = writeEdgePairRun(rec.dir, join(work, 'runs', 'net100-pairs'));
+const t6 = performance.now();
+const pairTrain = await trainDictionary({ runs: [pairRun.dir], out: join(work, 'ck-pairs'), config: { seed } });
+const t7 = performance.now();
+const pr = detectEdges({ runDir: rec.dir, pairDictionary: pairDictionary(join(work, 'ck-pairs')), seed });
+const t8 = performance.now();
 let render: { firstViewSeconds: number; scrubMs: number } | null = null;
 if (haveChromium()) {
   buildWeb(join(import.meta.dirname, '../..'));
@@ -75,7 +83,8 @@ const s = (x: number, y: number) => Math.round((y - x) / 100) / 10;
 const result = {
   task, agent: agentKind, fault: kind, nodes: n, edges: graph.edges.length, rounds: rec.episodes[0]!.rounds, episodes, steps, latents, k, seed,
   rows: episodes * (rec.episodes[0]!.rounds + 1),
-  seconds: { policy: s(t0, t1), record: s(t1, t2), train: s(t2, t3), detectDictionary: s(t3, t4), detectRaw: s(t4, t5), total: s(t0, t5) },
+  seconds: { policy: s(t0, t1), record: s(t1, t2), train: s(t2, t3), detectDictionary: s(t3, t4), detectRaw: s(t4, t5), total: s(t0, t5), pairRun: s(t5, t6), trainPairs: s(t6, t7), detectPairs: s(t7, t8) },
+  pairs: { rows: pairRun.rows, latents: pairTrain.model.cfg.latents, k: 'k' in pairTrain.model.cfg ? pairTrain.model.cfg.k : null, split: pairTrain.analysis?.split.counts, fvu: pairTrain.analysis?.metrics.fvu ?? null, pairsPerSec: pairTrain.pairsPerSec, detection: { ...pr.summary, leads: undefined } },
   render,
   pairsPerSec: tr.pairsPerSec,
   fvuMedian: tr.analysis ? Object.values(tr.analysis.metrics.fvu).sort((x, y) => x - y)[Math.floor(n / 2)] : null,
