@@ -10,7 +10,8 @@
 // networkConflicts.bench.ts --latents auto --k auto) the probe reproduced 1–3 latents, `train`
 // chose 4–6 and the dictionary flagged 2 of 96 wrong beliefs before a neighbour acted (raw states
 // 96 of 96). Such a dictionary cannot give each agent a latent of its own, so its split says
-// little; the note asks for the size by hand.
+// little; the note points network runs to the neighbour-pair dictionary (train's default for
+// them since the fifteenth session) and others to the size by hand.
 
 /** The size probe's count of reproduced latents (`meta.training.size.probe.stable`), if it ran. */
 export function reproducedByProbe(size: { probe: unknown } | undefined): number | null {
@@ -30,7 +31,7 @@ export function unreproducibleNote(size: { probe: unknown } | undefined, agents 
     ];
   if (stable !== null && stable < agents)
     return [
-      `the size probe reproduced only ${stable} latent${stable === 1 ? '' : 's'} for ${agents} agents (code r ≥ 0.9), so the dictionary cannot give each agent a latent of its own and its split says little; on networks this is measured to miss nearly every conflict (docs/NETWORKS.md) — give the size (--latents, --k) or use raw-state views (\`detect --views cca\`)`,
+      `the size probe reproduced only ${stable} latent${stable === 1 ? '' : 's'} for ${agents} agents (code r ≥ 0.9), so the dictionary cannot give each agent a latent of its own and its split says little; on networks this is measured to miss nearly every conflict (docs/NETWORKS.md) — for a network run drop --over nodes (the neighbour-pair dictionary, train's default for networks, flags as many as raw states), otherwise give the size (--latents, --k) or use raw-state views (\`detect --views cca\`)`,
     ];
   return [];
 }
