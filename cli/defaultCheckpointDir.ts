@@ -1,5 +1,5 @@
 // Where `train` writes when --out is not given: <workspace>/checkpoints/<run>, the folder
-// `detect`, `encode` and the web view search for a run's dictionary (cli/checkpointsForRun.ts),
+// `detect`, `encode` and the web view search for a run's dictionary (sae/checkpoint/checkpointsForRun.ts),
 // and a name the other commands take for <ckpt> (`split <run>`), so `train pair` then `detect
 // pair` needs no paths. Several runs give `<run1>__<run2>`. An existing checkpoint there is never
 // overwritten by default: --resume continues it, --out names another.

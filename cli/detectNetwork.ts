@@ -3,14 +3,12 @@
 // default for network runs), a crosscoder over all nodes (--sae naming one), or raw node states
 // (--views cca, or when no dictionary was trained); the raw-state baseline is scored on the same
 // episodes beside any dictionary. Writes edges.json and report.md to the report folder.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { detectEdges, networkDictionary, pairDictionary, PAIR_AGENTS, type DetectEdgesResult } from '../conflicts/index.js';
+import { detectEdges, edgeDictionary, findNetworkDictionary, type DetectEdgesResult } from '../conflicts/index.js';
 import { openRun, UsageError } from '../data/index.js';
-import { loadCheckpoint, selectBackend, type BackendName } from '../sae/index.js';
-import { checkpointsForRun } from './checkpointsForRun.js';
+import { selectBackend, type BackendName } from '../sae/index.js';
 import { emit, type CliContext } from './context.js';
-import { pairRunDirFor } from './networkPairRun.js';
 
 export interface DetectNetworkFlags {
   sae?: string;
@@ -22,17 +20,6 @@ export interface DetectNetworkFlags {
   seed?: string;
   backend?: string;
   baselines?: boolean;
-}
-
-/** The dictionary `detect <network-run>` uses without --sae: one trained on its pairs, else on its nodes. */
-function findDictionary(workspace: string, runDir: string): string | null {
-  const pairDir = pairRunDirFor(workspace, runDir);
-  for (const dir of [pairDir, runDir]) {
-    const found = existsSync(dir) ? checkpointsForRun(workspace, dir) : [];
-    if (found.length > 1) throw new UsageError(`${found.length} dictionaries in ${join(workspace, 'checkpoints')} were trained on ${basename(dir)} (${found.map((d) => basename(d)).join(', ')}): choose one with --sae`);
-    if (found.length === 1) return found[0]!;
-  }
-  return null;
 }
 
 function num(v: string | undefined, flag: string): number | undefined {
@@ -52,7 +39,7 @@ const plain = (r: DetectEdgesResult) => ({ ...r, summary: { ...r.summary, leads:
 
 export async function detectNetwork(ctx: CliContext, runDir: string, f: DetectNetworkFlags): Promise<void> {
   if (f.views !== undefined && f.views !== 'cca' && f.views !== 'dictionary') throw new UsageError(`a network run is compared per edge on dictionary or cca (raw node states) views; --views ${f.views} is for two-agent runs`);
-  const sae = f.views === 'cca' ? null : (f.sae ?? findDictionary(ctx.workspace, runDir));
+  const sae = f.views === 'cca' ? null : (f.sae ?? findNetworkDictionary(ctx.workspace, runDir));
   if (f.views === 'dictionary' && !sae) throw new UsageError(`no dictionary in ${join(ctx.workspace, 'checkpoints')} was trained on this run or its neighbour pairs: run \`thoughtlens train ${openRun(runDir).manifest.id}\` first, or give --sae`);
   const far = num(f.far, '--far');
   const rearm = num(f.rearm, '--rearm');
@@ -63,15 +50,10 @@ export async function detectNetwork(ctx: CliContext, runDir: string, f: DetectNe
   let kind: string;
   if (sae) {
     await selectBackend((f.backend ?? 'auto') as BackendName | 'auto');
-    const agents = loadCheckpoint(sae).cfg.agents.map((a) => a.id);
     if (!f.sae && !ctx.quiet && !ctx.json) ctx.stderr.write(`detect: using the dictionary trained on this run, ${sae} (--sae to choose another)\n`);
-    if (agents.join(',') === PAIR_AGENTS.join(',')) {
-      kind = 'pair dictionary';
-      main = detectEdges({ ...common, pairDictionary: pairDictionary(sae) });
-    } else {
-      kind = 'node dictionary';
-      main = detectEdges({ ...common, dictionary: networkDictionary(sae) });
-    }
+    const dict = edgeDictionary(sae);
+    kind = dict.kind;
+    main = detectEdges({ ...common, ...dict });
   } else {
     kind = 'raw';
     if (f.views !== 'cca') notes.push(`no dictionary was trained on this run: raw node states compared (\`thoughtlens train ${openRun(runDir).manifest.id}\` trains a neighbour-pair dictionary)`);

@@ -4,16 +4,11 @@
 // up-to-date pair run is reused; a stale one (the network run has grown since) is rewritten; a
 // run of that name that is not a pair run is never touched.
 import { existsSync, rmSync } from 'node:fs';
-import { EDGE_PAIRS_SOURCE, sourceRows, writeEdgePairRun } from '../conflicts/index.js';
-import { openRun, readManifest, runDirFor } from '../data/index.js';
+import { EDGE_PAIRS_SOURCE, pairRunDirFor, sourceRows, writeEdgePairRun } from '../conflicts/index.js';
+import { openRun, readManifest } from '../data/index.js';
 import { ConfigError } from '../sae/index.js';
 
 export const isNetworkRun = (runDir: string): boolean => openRun(runDir).manifest.source.kind === 'network';
-
-/** Where the pair run of a network run lives in the workspace. */
-export function pairRunDirFor(workspace: string, runDir: string): string {
-  return runDirFor(workspace, `${openRun(runDir).manifest.id}-pairs`);
-}
 
 export function ensurePairRun(workspace: string, runDir: string, log: (line: string) => void): string {
   const run = openRun(runDir);

@@ -48,6 +48,19 @@ export function pairDictionary(checkpointDir: string): PairDictionary {
   return { coder, latents: split.individual[PAIR_AGENTS[0]] ?? [] };
 }
 
+/**
+ * Whichever a checkpoint is — a neighbour-pair dictionary (agents node, neighbour) or one over the
+ * run's nodes — as detectEdges options, loading it once.
+ */
+export function edgeDictionary(checkpointDir: string): { kind: 'pair dictionary'; pairDictionary: PairDictionary } | { kind: 'node dictionary'; dictionary: NetworkDictionary } {
+  const split = readCheckpointJson<SplitResult>(checkpointDir, 'split.json');
+  if (!split) throw new DetectorDataError(`checkpoint ${checkpointDir} has no split.json: run \`thoughtlens split\` on it first`);
+  const coder = dictionaryCoder(checkpointDir);
+  return coder.agents.join(',') === PAIR_AGENTS.join(',')
+    ? { kind: 'pair dictionary', pairDictionary: { coder, latents: split.individual[PAIR_AGENTS[0]] ?? [] } }
+    : { kind: 'node dictionary', dictionary: { coder, individual: split.individual } };
+}
+
 export interface DetectEdgesOptions {
   runDir: string;
   /** Absent (and no pairDictionary): the raw baseline (standardised states compared coordinate by coordinate). */

@@ -36,3 +36,4 @@ export * from './score/edgeScores.js';
 export * from './evaluate/evaluateEdgeFaults.js';
 export * from './detectEdges.js';
 export * from './input/edgePairRun.js';
+export * from './input/findNetworkDictionary.js';

@@ -14,6 +14,7 @@ export * from './checkpoint/checkpoint.js';
 export * from './checkpoint/exportSaelens.js';
 export * from './checkpoint/checkpointInfo.js';
 export * from './checkpoint/checkpointRef.js';
+export * from './checkpoint/checkpointsForRun.js';
 export * from './checkpoint/matchLatents.js';
 export * from './split/split.js';
 export * from './split/witnessLeftover.js';

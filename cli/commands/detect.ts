@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { resolveRunRef, UsageError } from '../../data/index.js';
 import { resolveCheckpointRef, selectBackend, type BackendName } from '../../sae/index.js';
-import { checkpointsForRun } from '../checkpointsForRun.js';
+import { checkpointsForRun } from '../../sae/index.js';
 import { detectNetwork } from '../detectNetwork.js';
 import { isNetworkRun } from '../networkPairRun.js';
 import {

@@ -3,7 +3,7 @@
 // step. Every node runs one protocol, so one pair dictionary trained on it (thoughtlens train)
 // has a latent per thing a node can hold, read alike at either end of any edge — where a
 // crosscoder over all N nodes needs a latent per node and value (docs/NETWORKS.md).
-import { createRun, openRun } from '../../data/index.js';
+import { createRun, openRun, runDirFor } from '../../data/index.js';
 import { DetectorDataError } from '../errors.js';
 import { loadEpisodes } from './episodes.js';
 import { readNetworkTruth } from './networkTruth.js';
@@ -11,6 +11,11 @@ import { readNetworkTruth } from './networkTruth.js';
 export const PAIR_AGENTS = ['node', 'neighbour'] as const;
 /** run.json source.kind of a neighbour-pair run. */
 export const EDGE_PAIRS_SOURCE = 'edge-pairs';
+
+/** Where `train <network-run>` keeps the run's pairs in the workspace: run <id>-pairs. */
+export function pairRunDirFor(workspace: string, runDir: string): string {
+  return runDirFor(workspace, `${openRun(runDir).manifest.id}-pairs`);
+}
 
 /** Steps a run holds for every agent (the least over its agents): what a pair run was written from. */
 export function sourceRows(counts: Record<string, { rows: number }>): number {

@@ -1,10 +1,15 @@
 // GET /api/runs/:id/network?episode=E: a network run's graph with every node's belief per step
-// and every edge's representational alignment (per-edge z-scores of conflicts/detectEdges.ts
-// over raw node views, threshold at 1 % false alarms per edge-step), for the graph view.
-// Detection runs once per run and manifest version and is cached.
+// and every edge's representational alignment (per-edge z-scores of conflicts/detectEdges.ts,
+// threshold at 1 % false alarms per edge-step), for the graph view. The views are those
+// `detect <run>` uses with no flags (conflicts/input/findNetworkDictionary.ts): the dictionary
+// trained on the run's neighbour pairs (or nodes) when there is one, raw node states otherwise.
+// Detection runs once per run, manifest version and dictionary, and is cached.
 import type { Router } from 'express';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { openRun, readManifest } from '../../data/index.js';
-import { detectEdges, loadEpisodes, readNetworkTruth, type DetectEdgesResult } from '../../conflicts/index.js';
+import { detectEdges, edgeDictionary, findNetworkDictionary, loadEpisodes, readNetworkTruth, type DetectEdgesResult } from '../../conflicts/index.js';
+import { currentBackend, selectBackend } from '../../sae/index.js';
 import { BadRequestError } from '../errors.js';
 import { intParam, param } from '../httpHelpers.js';
 import type { NetworkView } from '../protocol.js';
@@ -12,23 +17,29 @@ import type { Workbench } from '../workbench.js';
 
 const cache = new Map<string, { key: string; result: DetectEdgesResult }>();
 
-function detection(dir: string, key: string): DetectEdgesResult {
+async function detection(dir: string, updatedAt: string, workspace: string): Promise<DetectEdgesResult> {
+  const sae = findNetworkDictionary(workspace, dir);
+  const key = `${updatedAt}|${sae ?? ''}|${sae ? statSync(join(sae, 'model.safetensors')).mtimeMs : ''}`;
   const hit = cache.get(dir);
   if (hit && hit.key === key) return hit.result;
-  const result = detectEdges({ runDir: dir, keepScores: true });
+  let result: DetectEdgesResult;
+  if (sae) {
+    if (!currentBackend()) await selectBackend();
+    result = detectEdges({ runDir: dir, keepScores: true, ...edgeDictionary(sae) });
+  } else result = detectEdges({ runDir: dir, keepScores: true });
   cache.set(dir, { key, result });
   if (cache.size > 8) cache.delete(cache.keys().next().value!);
   return result;
 }
 
 export function networkRoute(router: Router, wb: Workbench): void {
-  router.get('/api/runs/:id/network', (req, res) => {
+  router.get('/api/runs/:id/network', async (req, res) => {
     const id = param(req, 'id');
     const dir = wb.paths.runDir(id);
     const m = readManifest(dir);
     if (m.source.kind !== 'network') throw new BadRequestError(`run '${id}' is not a network run (source ${m.source.kind}); record one with thoughtlens record network`);
     const truth = readNetworkTruth(dir);
-    const det = detection(dir, m.updatedAt);
+    const det = await detection(dir, m.updatedAt, wb.paths.root);
     const episodes = det.scores!.map((s) => s.episode);
     const episode = intParam(req, 'episode', truth.faults[0]?.episode ?? episodes[0] ?? 0, 0, 2 ** 31 - 1);
     const scores = det.scores!.find((s) => s.episode === episode);

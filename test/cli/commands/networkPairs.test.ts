@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openRun } from '../../../data/index.js';
+import type { NetworkView } from '../../../server/protocol.js';
+import { getJson, startTestServer } from '../../helpers/serverClient.js';
 import { runCliCapture } from '../../helpers/runCliCapture.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -24,7 +26,7 @@ describe('network runs through train and detect', () => {
     expect(JSON.parse(tr.stdout).checkpoint).toBe(join(ws, 'checkpoints', 'net-pairs'));
     const det = await runCliCapture(['-w', ws, '--json', 'detect', 'net']);
     expect(det.code, det.stderr).toBe(0);
-    const out = JSON.parse(det.stdout) as { views: string; detection: { summary: { acted: number; flaggedBeforeAct: number } }; baseline: { views: string; summary: { flaggedBeforeAct: number } } | null; files: string[] };
+    const out = JSON.parse(det.stdout) as { views: string; detection: { threshold: number; summary: { acted: number; flaggedBeforeAct: number } }; baseline: { views: string; summary: { flaggedBeforeAct: number } } | null; files: string[] };
     expect(out.views).toBe('pair dictionary');
     expect(out.baseline?.views).toBe('raw');
     expect(out.detection.summary.acted).toBeGreaterThan(0);
@@ -35,6 +37,16 @@ describe('network runs through train and detect', () => {
     expect(out.baseline?.summary.flaggedBeforeAct).toBe(out.detection.summary.acted);
     expect(out.files.every((f) => existsSync(f))).toBe(true);
     expect(readFileSync(out.files[1]!, 'utf8')).toMatch(/\| pair dictionary \| \d+ \/ \d+ \|/);
+    // The graph view scores the edges with the same dictionary and threshold as detect.
+    const server = await startTestServer({ workspace: ws });
+    try {
+      const view = await getJson<NetworkView>(`${server.url}/api/runs/net/network`);
+      expect(view.status).toBe(200);
+      expect(view.body.views).toBe('pair dictionary');
+      expect(view.body.threshold).toBeCloseTo(out.detection.threshold, 9);
+    } finally {
+      await server.close();
+    }
     // A second train reuses the pair run; --over nodes trains the crosscoder over all 8 nodes.
     const again = await runCliCapture(['-w', ws, 'train', 'net', '--over', 'nodes', '-o', join(ws, 'ck-nodes'), ...small]);
     expect(again.code, again.stderr).toBe(0);

@@ -1,9 +1,9 @@
 // `train <run>` with no --out writes <workspace>/checkpoints/<run>, where `detect` and the web view
-// look for a run's dictionary (cli/checkpointsForRun.ts), and never overwrites a checkpoint there.
+// look for a run's dictionary (sae/checkpoint/checkpointsForRun.ts), and never overwrites a checkpoint there.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkpointsForRun } from '../../../cli/checkpointsForRun.js';
+import { checkpointsForRun } from '../../../sae/checkpoint/checkpointsForRun.js';
 import { runCliCapture } from '../../helpers/runCliCapture.js';
 import { tempDir } from '../../helpers/tmp.js';
 
