@@ -20,5 +20,10 @@ export function resolveCheckpointRef(workspace: string, ref: string): string {
     if (existsSync(join(dir, 'cfg.json'))) return dir;
   }
   if (existsSync(join(resolve(ref), 'cfg.json'))) return resolve(ref);
-  throw new NotFoundError(`no checkpoint '${ref}': not a checkpoint folder (with cfg.json), and not a checkpoint name in ${join(resolve(workspace), CHECKPOINTS_DIR)}`);
+  // `train <network-run>` names its neighbour-pair dictionary <run>-pairs.
+  const pairs = ID_PATTERN.test(`${ref}-pairs`) && existsSync(join(checkpointDirFor(workspace, `${ref}-pairs`), 'cfg.json'));
+  throw new NotFoundError(
+    `no checkpoint '${ref}': not a checkpoint folder (with cfg.json), and not a checkpoint name in ${join(resolve(workspace), CHECKPOINTS_DIR)}` +
+      (pairs ? ` (for network run '${ref}', \`train\` wrote its neighbour-pair dictionary as '${ref}-pairs')` : ''),
+  );
 }

@@ -47,7 +47,14 @@ describe('network runs through train and detect', () => {
     } finally {
       await server.close();
     }
+    // The run's own name is not a checkpoint; the error names the pair dictionary.
+    const split = await runCliCapture(['-w', ws, 'split', 'net']);
+    expect(split.code).toBe(3);
+    expect(split.stderr).toMatch(/no checkpoint 'net'.*neighbour-pair dictionary as 'net-pairs'/);
     // A second train reuses the pair run; --over nodes trains the crosscoder over all 8 nodes.
+    const reuse = await runCliCapture(['-w', ws, 'train', 'net', '-o', join(ws, 'ck-again'), ...small]);
+    expect(reuse.code, reuse.stderr).toBe(0);
+    expect(reuse.stderr).toMatch(/neighbour pairs: reusing .*runs\/net-pairs/);
     const again = await runCliCapture(['-w', ws, 'train', 'net', '--over', 'nodes', '-o', join(ws, 'ck-nodes'), ...small]);
     expect(again.code, again.stderr).toBe(0);
     const nodes = await runCliCapture(['-w', ws, '--json', 'detect', 'net', '--sae', join(ws, 'ck-nodes')]);
