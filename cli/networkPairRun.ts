@@ -4,7 +4,7 @@
 // up-to-date pair run is reused; a stale one (the network run has grown since) is rewritten; a
 // run of that name that is not a pair run is never touched.
 import { existsSync, rmSync } from 'node:fs';
-import { EDGE_PAIRS_SOURCE, pairRunDirFor, sourceRows, writeEdgePairRun } from '../conflicts/index.js';
+import { EDGE_PAIRS_SOURCE, PAIR_ROWS_DEFAULT, pairRunDirFor, sourceRows, writeEdgePairRun } from '../conflicts/index.js';
 import { openRun, readManifest } from '../data/index.js';
 import { ConfigError } from '../sae/index.js';
 
@@ -31,6 +31,7 @@ export function ensurePairRun(workspace: string, runDir: string, log: (line: str
   }
   const t0 = performance.now();
   const pr = writeEdgePairRun(runDir, dir);
-  log(`neighbour pairs: wrote ${dir} — ${pr.edges.length} directed edges × ${rows} steps = ${pr.rows} (node, neighbour) rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (--over nodes trains a crosscoder over all nodes instead)`);
+  const edges = pr.edgesPerEpisode === pr.edges.length ? `${pr.edges.length} directed edges` : `${pr.edgesPerEpisode} of the ${pr.edges.length} directed edges per episode (a window that moves each episode; capped at ${PAIR_ROWS_DEFAULT} rows)`;
+  log(`neighbour pairs: wrote ${dir} — ${edges} × ${rows} steps = ${pr.rows} (node, neighbour) rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (--over nodes trains a crosscoder over all nodes instead)`);
   return dir;
 }

@@ -23,15 +23,25 @@ export function sourceRows(counts: Record<string, { rows: number }>): number {
   return rows.length ? Math.min(...rows) : 0;
 }
 
+/**
+ * Pair rows written at most by default: about one pass of `train`'s default schedule (2 000 steps
+ * of 1 024); more adds disk, not training data.
+ */
+export const PAIR_ROWS_DEFAULT = 2_097_152;
+
 export interface EdgePairRunOptions {
   /** Only these network episodes (default: all). */
   include?: (episode: number) => boolean;
+  /** Above this many pair rows, each episode keeps a rotating subset of the directed edges (default PAIR_ROWS_DEFAULT). */
+  maxRows?: number;
 }
 
 export interface EdgePairRun {
   dir: string;
   /** Directed edges in pair-episode order: pair episode = network episode · edges.length + index. */
   edges: [number, number][];
+  /** Directed edges written per network episode (all of them unless maxRows made it fewer). */
+  edgesPerEpisode: number;
   rows: number;
 }
 
@@ -51,23 +61,29 @@ export function writeEdgePairRun(runDir: string, outDir: string, o: EdgePairRunO
   if (set.dims.some((x) => x !== d)) throw new DetectorDataError(`neighbour pairs need one hidden size for every node; run ${run.manifest.id} has ${[...new Set(set.dims)].join(', ')}`);
   const edges = directedEdges(truth.edges);
   if (!edges.length) throw new DetectorDataError(`run ${run.manifest.id} has no edges in truth/network.json`);
+  const steps = set.episodes.reduce((n, e) => n + e.length, 0);
+  const maxRows = o.maxRows ?? PAIR_ROWS_DEFAULT;
+  const per = edges.length * steps <= maxRows ? edges.length : Math.max(1, Math.floor(maxRows / Math.max(1, steps)));
   const writer = createRun(outDir, {
-    source: { kind: EDGE_PAIRS_SOURCE, params: { run: run.manifest.id, edges: edges.length, sourceRows: sourceRows(run.manifest.counts) } },
+    source: { kind: EDGE_PAIRS_SOURCE, params: { run: run.manifest.id, edges: edges.length, edgesPerEpisode: per, sourceRows: sourceRows(run.manifest.counts) } },
     agents: PAIR_AGENTS.map((id) => ({ id, hiddenSize: d, columns: [] })),
     flushIntervalMs: 0,
   });
   let rows = 0;
   try {
-    for (const e of set.episodes) {
-      edges.forEach(([u, v], k) => {
+    set.episodes.forEach((e, i) => {
+      // A window of `per` directed edges that moves on each episode, so every edge is seen.
+      for (let j = 0; j < per; j++) {
+        const k = (i * per + j) % edges.length;
+        const [u, v] = edges[k]!;
         const episode = Array.from({ length: e.length }, () => e.episode * edges.length + k);
         writer.append('node', { episode, step: e.step, hidden: e.hidden[u]! });
         writer.append('neighbour', { episode, step: e.step, hidden: e.hidden[v]! });
         rows += e.length;
-      });
-    }
+      }
+    });
   } finally {
     writer.close();
   }
-  return { dir: outDir, edges, rows };
+  return { dir: outDir, edges, edgesPerEpisode: per, rows };
 }

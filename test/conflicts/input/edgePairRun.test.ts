@@ -36,6 +36,21 @@ describe('writeEdgePairRun', () => {
     expect(p.hidden[1]).toEqual(e.hidden[v]);
   });
 
+  it('keeps a moving window of the directed edges per episode when all of them would pass maxRows', () => {
+    const dir = networkRun(8);
+    const steps = loadEpisodes(openRun(dir)).episodes.reduce((n, e) => n + e.length, 0);
+    const all = writeEdgePairRun(dir, join(tempDir(), 'all'));
+    expect(all.edgesPerEpisode).toBe(all.edges.length);
+    const cap = Math.floor(all.rows / 3);
+    const pr = writeEdgePairRun(dir, join(tempDir(), 'capped'), { maxRows: cap });
+    expect(pr.edgesPerEpisode).toBe(Math.floor(cap / steps));
+    expect(pr.rows).toBeLessThanOrEqual(cap);
+    const pairs = loadEpisodes(openRun(pr.dir));
+    expect(pairs.episodes).toHaveLength(8 * pr.edgesPerEpisode);
+    // Over the episodes, every directed edge is written at least once.
+    expect(new Set(pairs.episodes.map((e) => e.episode % pr.edges.length)).size).toBe(pr.edges.length);
+  });
+
   it('refuses a run that is not a network run', () => {
     expect(() => writeEdgePairRun(join(tempDir(), 'nothing'), join(tempDir(), 'pairs'))).toThrow(/not a network run/);
   });
