@@ -95,7 +95,7 @@ export function recordNetworkSource(record: Command, action: ActionFactory): voi
     .option('--nodes <n>', 'nodes of the generated graph (default 16)', intArg)
     .option('--graph-seed <n>', 'seed of the generated graph (default: --seed)', intArg)
     .option('--edges <file>', "your own graph instead: lines 'u v' (and optionally 'nodes N'), or JSON {nodes, edges: [[u, v], …]}")
-    .option('--agent <kind>', `${NETWORK_AGENTS.join(' | ')}: scripted baselines, the learned GRU consensus policy (trained here from --policy-seed; consensus only), or the baselines with the LLM-like failure mechanisms of docs/NETWORKS.md at their defaults (seeded by --policy-seed) (default scripted)`)
+    .option('--agent <kind>', `${NETWORK_AGENTS.join(' | ')}: scripted baselines, a learned GRU policy (trained here from --policy-seed; consensus and vertex-cover), or the baselines with the LLM-like failure mechanisms of docs/NETWORKS.md at their defaults (seeded by --policy-seed) (default scripted)`)
     .option('-n, --episodes <n>', 'episodes: task instances on the graph (default 200: enough that train can hold every 5th out)', intArg)
     .option('--fault <spec>', `kind@node:round[=value] with kind ${FAULT_KINDS.join(' | ')}, node and round a number or 'random' (per episode), or none (default ${DEFAULT_NETWORK_FAULT})`)
     .option('--fault-share <p>', 'share of episodes with the fault, spread evenly; the rest are clean (default 0.5)', floatArg)
@@ -111,7 +111,8 @@ export function recordNetworkSource(record: Command, action: ActionFactory): voi
         '  thoughtlens record network --task colouring --graph scale-free --nodes 16 --seed 1 --out col16\n' +
         '  thoughtlens record network --agent gru --nodes 100 --fault liar@random:random --out gru100\n' +
         '  thoughtlens record network --task leader-election --edges my-graph.txt --fault wrong-belief@3:1 --verify\n' +
-        '  thoughtlens train gru100 --out ck-gru100 && npx tsx bench/agents/networkConflicts.bench.ts\n',
+        '  thoughtlens record network --task vertex-cover --agent gru --nodes 16 --out cover16\n' +
+        '  thoughtlens train gru100 && thoughtlens detect gru100     # neighbour-pair dictionary, per-edge flags\n',
     )
     .action(
       action((ctx: CliContext, flags: NetworkFlags) => {
