@@ -33,6 +33,17 @@ export interface BinaryTrainConfig {
   seed: number;
 }
 
+/** The training both learned network policies use by default (consensus and vertex cover). */
+export const DEFAULT_BINARY_TRAIN: Readonly<BinaryTrainConfig> = Object.freeze({
+  hidden: 16,
+  updates: 800,
+  graphs: 32,
+  sizes: [4, 5, 6, 7, 8],
+  lr: 1e-2,
+  entropyCoef: 0.003,
+  seed: 1,
+});
+
 export interface BinaryTrainInfo {
   update: number;
   /** Share of the batch's graphs solved (sampled actions). */

@@ -9,19 +9,11 @@ import { CONSENSUS_FEATURES, CONSENSUS_FEATURES_PER_STEP, consensusFeatures } fr
 import { checkConsensus } from './checkSolution.js';
 import { generateGraph } from './generateGraph.js';
 import { makeTaskInstance, type TaskInstance } from './task.js';
-import { trainBinaryPolicy, type BinaryTask, type BinaryTrainConfig, type BinaryTrainInfo } from './trainBinaryPolicy.js';
+import { DEFAULT_BINARY_TRAIN, trainBinaryPolicy, type BinaryTask, type BinaryTrainConfig, type BinaryTrainInfo } from './trainBinaryPolicy.js';
 
 export type ConsensusTrainConfig = BinaryTrainConfig;
 
-export const DEFAULT_CONSENSUS_TRAIN: Readonly<ConsensusTrainConfig> = Object.freeze({
-  hidden: 16,
-  updates: 800,
-  graphs: 32,
-  sizes: [4, 5, 6, 7, 8],
-  lr: 1e-2,
-  entropyCoef: 0.003,
-  seed: 1,
-});
+export const DEFAULT_CONSENSUS_TRAIN: Readonly<ConsensusTrainConfig> = DEFAULT_BINARY_TRAIN;
 
 export type ConsensusTrainInfo = BinaryTrainInfo;
 

@@ -8,17 +8,9 @@ import { checkVertexCover } from './checkSolution.js';
 import { COVER_FEATURES, COVER_FEATURES_PER_STEP, coverFeatures, uidRank } from './coverFeatures.js';
 import { generateGraph } from './generateGraph.js';
 import { makeTaskInstance } from './task.js';
-import { trainBinaryPolicy, type BinaryTask, type BinaryTrainConfig, type BinaryTrainInfo } from './trainBinaryPolicy.js';
+import { DEFAULT_BINARY_TRAIN, trainBinaryPolicy, type BinaryTask, type BinaryTrainConfig, type BinaryTrainInfo } from './trainBinaryPolicy.js';
 
-export const DEFAULT_COVER_TRAIN: Readonly<BinaryTrainConfig> = Object.freeze({
-  hidden: 16,
-  updates: 800,
-  graphs: 32,
-  sizes: [4, 5, 6, 7, 8],
-  lr: 1e-2,
-  entropyCoef: 0.003,
-  seed: 1,
-});
+export const DEFAULT_COVER_TRAIN: Readonly<BinaryTrainConfig> = DEFAULT_BINARY_TRAIN;
 
 export const COVER_TASK: BinaryTask = {
   task: 'vertex-cover',
