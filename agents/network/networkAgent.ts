@@ -1,20 +1,20 @@
 // Which agents run a network, by name: 'scripted' (each task's baseline, scriptedProtocol.ts),
-// 'gru' (a shared learned policy for the one-bit tasks — consensus or vertex cover — trained here
-// from a seed: ≈ 7–11 s at the defaults) or 'credulous' (the baseline with the LLM-like failure mechanisms of
+// 'gru' (a shared learned policy for the one-bit tasks — consensus, vertex cover, leader
+// election — trained here from a seed: ≈ 7–11 s at the defaults) or 'credulous' (the baseline with the LLM-like failure mechanisms of
 // credulousAgent.ts at their defaults, seeded from the training seed). Also says, in words, what each recorded hidden coordinate is.
 import type { Gru } from '../ipd/index.js';
 import { CREDULOUS_DEFAULTS, credulousProtocol } from './credulousAgent.js';
 import { NetworkConfigError } from './errors.js';
 import { gruConsensusPolicy } from './gruConsensusPolicy.js';
-import { gruCoverPolicy } from './gruCoverPolicy.js';
+import { gruLocalBitPolicy } from './gruLocalBitPolicy.js';
 import type { Protocol } from './protocol.js';
 import { scriptedProtocol } from './scriptedProtocol.js';
 import type { TaskName } from './task.js';
 import { trainConsensusPolicy, type ConsensusTrainConfig, type ConsensusTrainInfo } from './trainConsensusPolicy.js';
-import { trainCoverPolicy } from './trainCoverPolicy.js';
+import { trainLocalBitPolicy } from './trainLocalBitPolicy.js';
 
 /** Tasks with a learned GRU policy (one bit per node). */
-export const LEARNED_TASKS: readonly TaskName[] = ['consensus', 'vertex-cover'];
+export const LEARNED_TASKS: readonly TaskName[] = ['consensus', 'vertex-cover', 'leader-election'];
 
 export const NETWORK_AGENTS = ['scripted', 'gru', 'credulous'] as const;
 export type NetworkAgentKind = (typeof NETWORK_AGENTS)[number];
@@ -55,15 +55,15 @@ export function makeNetworkAgent(kind: string, task: TaskName, train: Partial<Co
     };
   }
   if (kind !== 'gru') throw new NetworkConfigError('agent', `must be one of ${NETWORK_AGENTS.join(', ')}, got '${kind}'`);
-  if (!LEARNED_TASKS.includes(task)) throw new NetworkConfigError('agent', `'gru' is a learned policy for ${LEARNED_TASKS.join(' and ')}; task '${task}' has the scripted and credulous agents only`);
-  const cover = task === 'vertex-cover';
-  const { model, history, config } = cover ? trainCoverPolicy(train, onUpdate) : trainConsensusPolicy(train, onUpdate);
+  if (!LEARNED_TASKS.includes(task)) throw new NetworkConfigError('agent', `'gru' is a learned policy for ${LEARNED_TASKS.join(', ')}; task '${task}' has the scripted and credulous agents only`);
+  const local = task === 'vertex-cover' || task === 'leader-election' ? task : null;
+  const { model, history, config } = local ? trainLocalBitPolicy(local, train, onUpdate) : trainConsensusPolicy(train, onUpdate);
   const last = history.slice(-20);
   return {
-    protocol: (cover ? gruCoverPolicy(model) : gruConsensusPolicy(model)) as Protocol<unknown>,
+    protocol: (local ? gruLocalBitPolicy(model, local) : gruConsensusPolicy(model)) as Protocol<unknown>,
     model: `gru-${config.hidden}`,
-    hiddenDescription: cover
-      ? `${config.hidden}: the shared vertex-cover GRU's hidden state h after reading the node's features (own last bit, share of neighbours in the cover, uid rank among neighbours, degree)`
+    hiddenDescription: local
+      ? `${config.hidden}: the shared ${task} GRU's hidden state h after reading the node's features (own last bit, share of neighbours that said 1, uid rank among neighbours, degree)`
       : `${config.hidden}: the shared consensus GRU's hidden state h after reading the node's features (initial value, share of 1s heard, own last message)`,
     params: { agent: 'gru', policy: { task, ...config, finalBatchSuccess: last.reduce((s, h) => s + h.success, 0) / Math.max(1, last.length) } },
     gru: model,

@@ -90,7 +90,7 @@ describe('recordNetwork', () => {
   });
 
   it('refuses a learned agent for tasks other than consensus, and bad options', () => {
-    expect(() => makeNetworkAgent('gru', 'colouring')).toThrow(/'gru' is a learned policy for consensus and vertex-cover/);
+    expect(() => makeNetworkAgent('gru', 'colouring')).toThrow(/'gru' is a learned policy for consensus, vertex-cover, leader-election/);
     expect(() => makeNetworkAgent('transformer', 'consensus')).toThrow(/must be one of scripted, gru/);
     const g = generateGraph('small-world', 6, 1);
     const a = makeNetworkAgent('scripted', 'consensus');

@@ -49,7 +49,7 @@ describe('record network', () => {
       [['--graph', 'ring'], /'graph' must be one of small-world, scale-free, delaunay, got 'ring'/, 2],
       [['--nodes', '2'], /'nodes' must be an integer in 3\.\.4096, got 2/, 2],
       [['--task', 'sorting'], /--task must be one of colouring, vertex-cover, matching, leader-election, consensus/, 2],
-      [['--task', 'colouring', '--agent', 'gru'], /'gru' is a learned policy for consensus and vertex-cover; task 'colouring' has the scripted and credulous agents only/, 2],
+      [['--task', 'colouring', '--agent', 'gru'], /'gru' is a learned policy for consensus, vertex-cover, leader-election; task 'colouring' has the scripted and credulous agents only/, 2],
       [['--fault', 'liar@x:1'], /--fault must look like wrong-belief@NODE:ROUND/, 2],
       [['--fault', 'liar@40:1'], /fault node must be a node in 0..15 or 'random', got 40/, 2],
       [['--fault-share', '2'], /fault share must be in \[0, 1\], got 2/, 2],
