@@ -1,5 +1,5 @@
 // Networks (issue 19): success rate per task × graph family × size for the scripted baselines,
-// the learned GRU policies for consensus and vertex cover (each trained once from --policy-seed
+// the learned GRU policies for consensus, vertex cover and leader election (each trained once from --policy-seed
 // on 4–8 node graphs, tested on every size) and the credulous agents (credulousAgent.ts at their defaults, agent
 // seed = the instance's seed), and the spread of injected faults; then an ablation of the
 // credulous agents at --ablation-sizes (each mechanism alone, all but one, all), pooled over
@@ -53,6 +53,9 @@ const trainSeconds = (performance.now() - t0) / 1000;
 const t1 = performance.now();
 const gruCover = makeNetworkAgent('gru', 'vertex-cover', { seed: policySeed });
 const coverTrainSeconds = (performance.now() - t1) / 1000;
+const t2 = performance.now();
+const gruLeader = makeNetworkAgent('gru', 'leader-election', { seed: policySeed });
+const leaderTrainSeconds = (performance.now() - t2) / 1000;
 const agents: { name: string; task: TaskName; protocol: (seed: number) => Protocol<unknown> }[] = [
   ...TASKS.map((task) => {
     const p = makeNetworkAgent('scripted', task).protocol;
@@ -60,6 +63,7 @@ const agents: { name: string; task: TaskName; protocol: (seed: number) => Protoc
   }),
   { name: 'gru', task: 'consensus', protocol: () => gru.protocol },
   { name: 'gru', task: 'vertex-cover', protocol: () => gruCover.protocol },
+  { name: 'gru', task: 'leader-election', protocol: () => gruLeader.protocol },
   ...TASKS.map((task) => ({ name: 'credulous', task, protocol: (seed: number) => makeNetworkAgent('credulous', task, { seed }).protocol })),
 ];
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN);
@@ -171,7 +175,7 @@ mkdirSync(out, { recursive: true });
 const file = join(out, 'network-success.json');
 writeFileSync(
   file,
-  JSON.stringify({ seeds, bigSeeds, sizes, policySeed, policyTrainSeconds: trainSeconds, policy: gru.params, coverPolicyTrainSeconds: coverTrainSeconds, coverPolicy: gruCover.params, rows, ablationSizes, ablationSeeds, ablation }, null, 1),
+  JSON.stringify({ seeds, bigSeeds, sizes, policySeed, policyTrainSeconds: trainSeconds, policy: gru.params, coverPolicyTrainSeconds: coverTrainSeconds, coverPolicy: gruCover.params, leaderPolicyTrainSeconds: leaderTrainSeconds, leaderPolicy: gruLeader.params, rows, ablationSizes, ablationSeeds, ablation }, null, 1),
 );
 const f = (x: Interval, d = 2) => (Number.isNaN(x.estimate) ? '–' : `${x.estimate.toFixed(d)} [${x.lo.toFixed(d)}, ${x.hi.toFixed(d)}]`);
 console.log(`policy trained in ${trainSeconds.toFixed(1)} s; ${file}\n`);
