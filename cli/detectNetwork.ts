@@ -8,6 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import { detectEdges, edgeDictionary, findNetworkDictionary, type DetectEdgesResult } from '../conflicts/index.js';
 import { openRun, UsageError } from '../data/index.js';
 import { selectBackend, type BackendName } from '../sae/index.js';
+import { optionalNumber } from './argParsers.js';
 import { emit, type CliContext } from './context.js';
 
 export interface DetectNetworkFlags {
@@ -22,16 +23,14 @@ export interface DetectNetworkFlags {
   baselines?: boolean;
 }
 
-function num(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new UsageError(`${flag} must be a number, got '${v}'`);
-  return x;
-}
+const shareText = (r: DetectEdgesResult, none: string) => {
+  const i = r.summary.shareBeforeAct;
+  return i ? `${i.estimate.toFixed(2)} [${i.lo.toFixed(2)}, ${i.hi.toFixed(2)}]` : none;
+};
 
 function line(name: string, r: DetectEdgesResult): string {
   const s = r.summary;
-  const share = s.shareBeforeAct ? `${s.shareBeforeAct.estimate.toFixed(2)} [${s.shareBeforeAct.lo.toFixed(2)}, ${s.shareBeforeAct.hi.toFixed(2)}]` : 'n/a';
+  const share = shareText(r, 'n/a');
   return `${name}: flagged before a neighbour acts ${s.flaggedBeforeAct}/${s.acted} (${share}) · median lead ${s.medianLead ?? 'n/a'} rounds · flagged at all ${s.flagged}/${s.faults} faults · false alarms/1000 edge-steps ${s.falseAlarmsPer1000.toFixed(2)}`;
 }
 
@@ -41,9 +40,9 @@ export async function detectNetwork(ctx: CliContext, runDir: string, f: DetectNe
   if (f.views !== undefined && f.views !== 'cca' && f.views !== 'dictionary') throw new UsageError(`a network run is compared per edge on dictionary or cca (raw node states) views; --views ${f.views} is for two-agent runs`);
   const sae = f.views === 'cca' ? null : (f.sae ?? findNetworkDictionary(ctx.workspace, runDir));
   if (f.views === 'dictionary' && !sae) throw new UsageError(`no dictionary in ${join(ctx.workspace, 'checkpoints')} was trained on this run or its neighbour pairs: run \`thoughtlens train ${openRun(runDir).manifest.id}\` first, or give --sae`);
-  const far = num(f.far, '--far');
-  const rearm = num(f.rearm, '--rearm');
-  const seed = num(f.seed, '--seed');
+  const far = optionalNumber(f.far, '--far');
+  const rearm = optionalNumber(f.rearm, '--rearm');
+  const seed = optionalNumber(f.seed, '--seed');
   const common = { runDir, ...(far !== undefined ? { far } : {}), ...(rearm !== undefined ? { rearm } : {}), ...(seed !== undefined ? { seed } : {}) };
   const notes: string[] = [];
   let main: DetectEdgesResult;
@@ -78,8 +77,7 @@ export async function detectNetwork(ctx: CliContext, runDir: string, f: DetectNe
     '|---|---|---|---|---|---|',
     ...[[kind, main] as const, ...(baseline ? [['raw (baseline)', baseline] as const] : [])].map(([n, r]) => {
       const s = r.summary;
-      const share = s.shareBeforeAct ? `${s.shareBeforeAct.estimate.toFixed(2)} [${s.shareBeforeAct.lo.toFixed(2)}, ${s.shareBeforeAct.hi.toFixed(2)}]` : '–';
-      return `| ${n} | ${s.flaggedBeforeAct} / ${s.acted} | ${share} | ${s.medianLead ?? '–'} | ${s.flagged} / ${s.faults} | ${s.falseAlarmsPer1000.toFixed(2)} |`;
+      return `| ${n} | ${s.flaggedBeforeAct} / ${s.acted} | ${shareText(r, '–')} | ${s.medianLead ?? '–'} | ${s.flagged} / ${s.faults} | ${s.falseAlarmsPer1000.toFixed(2)} |`;
     }),
     ...(notes.length ? ['', ...notes.map((x) => `Note: ${x}`)] : []),
     '',

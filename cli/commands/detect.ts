@@ -6,6 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { resolveRunRef, UsageError } from '../../data/index.js';
 import { resolveCheckpointRef, selectBackend, type BackendName } from '../../sae/index.js';
 import { checkpointsForRun } from '../../sae/index.js';
+import { optionalNumber } from '../argParsers.js';
 import { detectNetwork } from '../detectNetwork.js';
 import { isNetworkRun } from '../networkPairRun.js';
 import {
@@ -72,13 +73,6 @@ const VIEW_KINDS = ['dictionary', 'dictionary-shared', 'dictionary-all', 'cca', 
 /** The dictionary's view kinds and the latents each compares (conflicts/fit/fitDetector.ts). */
 const DICTIONARY_KINDS: Record<string, DictionaryViewLatents> = { dictionary: 'read-alike', 'dictionary-shared': 'shared', 'dictionary-all': 'all' };
 
-function num(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new UsageError(`${flag} must be a number, got '${v}'`);
-  return x;
-}
-
 export const detectCommand: CommandModule = {
   register(program, action) {
     program
@@ -143,13 +137,13 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
   const mode = f.mode as ScoreMode | undefined;
   if (mode !== undefined && !SCORE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${SCORE_MODES.join(', ')}, got '${mode}'`);
   const config: DetectorConfig = {
-    ...(f.far !== undefined ? { far: num(f.far, '--far')! } : {}),
-    ...(f.horizon !== undefined ? { horizon: num(f.horizon, '--horizon')! } : {}),
-    ...(f.lambda !== undefined ? { lambda: num(f.lambda, '--lambda')! } : {}),
-    ...(f.rearm !== undefined ? { rearm: num(f.rearm, '--rearm')! } : {}),
-    ...(f.seed !== undefined ? { seed: num(f.seed, '--seed')! } : {}),
+    ...(f.far !== undefined ? { far: optionalNumber(f.far, '--far')! } : {}),
+    ...(f.horizon !== undefined ? { horizon: optionalNumber(f.horizon, '--horizon')! } : {}),
+    ...(f.lambda !== undefined ? { lambda: optionalNumber(f.lambda, '--lambda')! } : {}),
+    ...(f.rearm !== undefined ? { rearm: optionalNumber(f.rearm, '--rearm')! } : {}),
+    ...(f.seed !== undefined ? { seed: optionalNumber(f.seed, '--seed')! } : {}),
     ...(f.statistic !== undefined ? { statistic: f.statistic as DetectorConfig['statistic'] } : {}),
-    ...(f.levelBins !== undefined ? { levelBins: num(f.levelBins, '--level-bins')! } : {}),
+    ...(f.levelBins !== undefined ? { levelBins: optionalNumber(f.levelBins, '--level-bins')! } : {}),
     ...(mode ? { mode } : {}),
   };
   const events = { ...(f.event ? { rule: f.event } : {}), ...(f.eventColumn ? { column: f.eventColumn } : {}) };
@@ -163,8 +157,8 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
   const name = f.name ?? (f.sae ? basename(resolve(f.sae)) : f.detector ? basename(resolve(f.detector), '.json') : (views?.name ?? 'conflicts'));
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw new UsageError(`--name '${name}' must be a plain file name`);
   const outDir = resolve(f.out ?? join(runDir, 'reports', name));
-  const resamples = num(f.resamples, '--resamples');
-  const seed = num(f.seed, '--seed');
+  const resamples = optionalNumber(f.resamples, '--resamples');
+  const seed = optionalNumber(f.seed, '--seed');
 
   if (f.follow) {
     if (!detector) {
@@ -173,7 +167,7 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
       const reference = loadEpisodes(refRun);
       detector = fitDetector(reference, { events: resolveEventSpec(reference.agents, reference.columnSpecs, events), views: views!, config, run: refRun.manifest.id });
     }
-    await follow(ctx, runDir, outDir, detector, formats, { pollMs: num(f.pollMs, '--poll-ms') ?? 10, resamples, seed, detectorFile: f.detector ?? null });
+    await follow(ctx, runDir, outDir, detector, formats, { pollMs: optionalNumber(f.pollMs, '--poll-ms') ?? 10, resamples, seed, detectorFile: f.detector ?? null });
     return;
   }
 
@@ -181,7 +175,7 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
     runDir,
     ...(detector ? { detector, detectorFile: resolve(f.detector!) } : {}),
     ...(f.reference ? { referenceDir: resolveRunRef(ctx.workspace, f.reference) } : {}),
-    ...(f.trainFraction !== undefined ? { trainFraction: num(f.trainFraction, '--train-fraction')! } : {}),
+    ...(f.trainFraction !== undefined ? { trainFraction: optionalNumber(f.trainFraction, '--train-fraction')! } : {}),
     ...(views ? { views } : {}),
     config,
     events,
@@ -210,7 +204,7 @@ async function viewSource(f: DetectFlags): Promise<ViewSource> {
   const kind = f.views ?? (f.sae ? 'dictionary' : undefined);
   if (kind === undefined) throw new UsageError('no dictionary in <workspace>/checkpoints was trained on this run: give --sae <ckpt> (compare agents on the dictionary\'s latents they both read), --views cca (raw states), or --detector <file>');
   if (!(VIEW_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--views must be one of ${VIEW_KINDS.join(', ')}, got '${kind}'`);
-  const rf = num(f.randomFeatures, '--random-features');
+  const rf = optionalNumber(f.randomFeatures, '--random-features');
   const vo = rf === undefined ? {} : { randomFeatures: rf };
   if (kind === 'cca') return ccaViews(8, vo);
   if (kind === 'behaviour') return behaviourOnly;
