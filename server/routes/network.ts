@@ -17,9 +17,22 @@ import type { Workbench } from '../workbench.js';
 
 const cache = new Map<string, { key: string; result: DetectEdgesResult }>();
 
+/** When a checkpoint's files last changed (a retrained dictionary is scored again). */
+function mtimes(dir: string): string {
+  return ['cfg.json', 'model.safetensors', 'split.json']
+    .map((f) => {
+      try {
+        return statSync(join(dir, f)).mtimeMs;
+      } catch {
+        return '-';
+      }
+    })
+    .join(',');
+}
+
 async function detection(dir: string, updatedAt: string, workspace: string): Promise<DetectEdgesResult> {
   const sae = findNetworkDictionary(workspace, dir);
-  const key = `${updatedAt}|${sae ?? ''}|${sae ? statSync(join(sae, 'model.safetensors')).mtimeMs : ''}`;
+  const key = `${updatedAt}|${sae ?? ''}|${sae ? mtimes(sae) : ''}`;
   const hit = cache.get(dir);
   if (hit && hit.key === key) return hit.result;
   let result: DetectEdgesResult;
