@@ -73,6 +73,13 @@ export interface DetectEdgesOptions {
   rearm?: number;
   ridge?: number;
   seed?: number;
+  /**
+   * With a dictionary: score each edge-step by the larger of the dictionary views' z and the raw
+   * states' z, each in units of its own threshold at the target rate, then calibrate that score
+   * as one detector (the dictionary adds what it reads that raw states miss, and raw states keep
+   * what they see).
+   */
+  withRaw?: boolean;
   /** Keep every episode's z-scores (for views). */
   keepScores?: boolean;
 }
@@ -108,18 +115,32 @@ export function detectEdges(o: DetectEdgesOptions): DetectEdgesResult {
     : o.dictionary
       ? fitDictionaryNodeViews(set, o.dictionary.coder, o.dictionary.individual, fit, o.ridge)
       : rawNodeViews(set, fit);
-  const ec = edgeCoords(views, truth.edges);
-  const divergence = (e: Episode) => edgeDivergences(views, ec, nodeReadings(views, e), e.length);
+  // Each view set scored against its own clean reference. With `withRaw`, the dictionary's and the
+  // raw states' z are each divided by their own threshold at the target rate on the calibration
+  // episodes (so neither view's tail sets the bar for the other) and an edge-step scores the
+  // larger; that score is then calibrated as one detector below.
+  const far = o.far ?? 0.01;
+  const rearm = o.rearm ?? 2;
   const T = Math.max(...set.episodes.map((e) => e.length));
-  const baseline = EdgeBaseline.fit(fit.map((i) => divergence(set.episodes[i]!)), T);
+  const scorers = [views, ...(o.withRaw && views.kind !== 'raw' ? [rawNodeViews(set, fit)] : [])].map((v) => {
+    const ec = edgeCoords(v, truth.edges);
+    const divergence = (e: Episode) => edgeDivergences(v, ec, nodeReadings(v, e), e.length);
+    const baseline = EdgeBaseline.fit(fit.map((i) => divergence(set.episodes[i]!)), T);
+    return { ec, score: (e: Episode) => baseline.score(divergence(e)), unit: 1 };
+  });
+  if (scorers.length > 1) {
+    for (const sc of scorers) {
+      const t = calibrateThreshold(cal.flatMap((i) => sc.score(set.episodes[i]!).map((scores) => ({ scores, labels: new Int8Array(scores.length) }))), far, rearm).threshold;
+      sc.unit = Number.isFinite(t) && t > 0 ? t : 1;
+    }
+  }
+  const ec = scorers[0]!.ec;
   const zOf = new Map<number, Float64Array[]>();
   const z = (i: number) => {
     let s = zOf.get(i);
-    if (!s) zOf.set(i, (s = baseline.score(divergence(set.episodes[i]!))));
+    if (!s) zOf.set(i, (s = maxOf(scorers.map((sc) => sc.score(set.episodes[i]!).map((zs) => (sc.unit === 1 ? zs : zs.map((x) => x / sc.unit)))))));
     return s;
   };
-  const far = o.far ?? 0.01;
-  const rearm = o.rearm ?? 2;
   const calibration = calibrateThreshold(
     cal.flatMap((i) => z(i).map((scores) => ({ scores, labels: new Int8Array(scores.length) }))),
     far,
@@ -141,7 +162,7 @@ export function detectEdges(o: DetectEdgesOptions): DetectEdgesResult {
   const summary = summariseEdgeFaults(outcomes, { flags, edgeSteps }, o.seed ?? 0);
   const faulty = set.episodes.map((e, i) => ({ e, i })).filter(({ e }) => truth.faultyEpisodes.has(e.episode)).map((c) => c.i);
   return {
-    views: views.kind,
+    views: scorers.length > 1 ? `${views.kind} + raw` : views.kind,
     edges: truth.edges,
     unscoredEdges: ec.common.filter((c) => c.j.length === 0).length,
     threshold: thr,
@@ -152,4 +173,19 @@ export function detectEdges(o: DetectEdgesOptions): DetectEdgesResult {
     ...(o.keepScores ? { scores: set.episodes.map((e, i) => ({ episode: e.episode, z: z(i) })) } : {}),
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** Per edge, per step: the largest of several z-score series (NaN where every one is NaN). */
+function maxOf(zs: Float64Array[][]): Float64Array[] {
+  if (zs.length === 1) return zs[0]!;
+  return zs[0]!.map((first, e) =>
+    first.map((_, t) => {
+      let m = NaN;
+      for (const z of zs) {
+        const x = z[e]![t]!;
+        if (!(x <= m)) m = Number.isNaN(x) ? m : x;
+      }
+      return m;
+    }),
+  );
 }

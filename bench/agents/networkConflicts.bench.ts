@@ -7,13 +7,14 @@
 // baseline, threshold at 1 % false alarms per edge-step on clean calibration episodes; and
 // (unless --pairs off) with a neighbour-pair dictionary: the run rewritten as (node, neighbour)
 // pairs over every directed edge (conflicts/input/edgePairRun.ts) and `train` on it with every
-// setting at its default (the size chosen from the data), one view map shared by all nodes.
+// setting at its default (the size chosen from the data), one view map shared by all nodes;
+// and that dictionary and raw states together (the larger z of the two, one threshold).
 // Pooled over seeds: share of the faults a neighbour acted on that were flagged before it did
 // (95 % bootstrap over faults), median lead in rounds, faults flagged at all (including those
 // no neighbour ever acted on), false alarms per 1000 edge-steps on held-out clean episodes,
 // and record / train / detect seconds. Writes artifacts/agents/network-conflicts-<tag>.json.
 //   npx tsx bench/agents/networkConflicts.bench.ts [--seeds 1,2,3] [--configs consensus:scripted:wrong-belief:16,…]
-//     [--episodes 200] [--latents 256|auto] [--k 8|auto] [--steps 1000] [--pairs on|off] [--tag default]
+//     [--episodes 200] [--latents 256|auto] [--k 8|auto] [--steps 1000] [--pairs on|off] [--node-dictionary on|off] [--tag default]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateGraph, makeNetworkAgent, recordNetwork, type FaultKind, type TaskName } from '../../agents/network/index.js';
@@ -32,6 +33,8 @@ const latents = args.latents === 'auto' ? undefined : Number(args.latents ?? 256
 const k = args.k === 'auto' ? undefined : Number(args.k ?? 8);
 const steps = Number(args.steps ?? 1000);
 const pairs = (args.pairs ?? 'on') !== 'off';
+// --node-dictionary off skips the crosscoder over all nodes (its training is most of a seed's time).
+const nodeDictionary = (args['node-dictionary'] ?? 'on') !== 'off';
 const tag = args.tag ?? 'default';
 const work = args.work ?? '/tmp/thoughtlens-network-conflicts';
 const out = args.out ?? 'artifacts/agents';
@@ -46,7 +49,7 @@ const results: Record<string, unknown>[] = [];
 for (const cfg of configs) {
   const [task, agentKind, kind, size] = cfg.split(':') as [TaskName, string, FaultKind, string];
   const n = Number(size);
-  const pooled: Record<string, Pooled> = { dictionary: { outcomes: [], falseAlarms: 0, edgeSteps: 0 }, ...(pairs ? { pairs: { outcomes: [], falseAlarms: 0, edgeSteps: 0 } } : {}), raw: { outcomes: [], falseAlarms: 0, edgeSteps: 0 } };
+  const pooled: Record<string, Pooled> = { ...(nodeDictionary ? { dictionary: { outcomes: [], falseAlarms: 0, edgeSteps: 0 } } : {}), ...(pairs ? { pairs: { outcomes: [], falseAlarms: 0, edgeSteps: 0 }, 'pairs+raw': { outcomes: [], falseAlarms: 0, edgeSteps: 0 } } : {}), raw: { outcomes: [], falseAlarms: 0, edgeSteps: 0 } };
   const perSeed: Record<string, unknown>[] = [];
   for (const seed of seeds) {
     const dir = join(work, `${cfg.replace(/:/g, '-')}-s${seed}`);
@@ -59,21 +62,23 @@ for (const cfg of configs) {
       episodes, seed, fault: { kind, node: 'random', round: 'random', share: 0.5 }, params: agent.params,
     });
     const t1 = performance.now();
-    const tr = await trainDictionary({ runs: [rec.dir], out: join(dir, 'ck'), config: { seed, steps, ...(latents !== undefined ? { latents } : {}), ...(k !== undefined ? { k } : {}) } });
+    const tr = nodeDictionary ? await trainDictionary({ runs: [rec.dir], out: join(dir, 'ck'), config: { seed, steps, ...(latents !== undefined ? { latents } : {}), ...(k !== undefined ? { k } : {}) } }) : null;
     const t2 = performance.now();
-    const dict = networkDictionary(join(dir, 'ck'));
-    const d = detectEdges({ runDir: rec.dir, dictionary: dict, seed });
+    const d = tr ? detectEdges({ runDir: rec.dir, dictionary: networkDictionary(join(dir, 'ck')), seed }) : null;
     const raw = detectEdges({ runDir: rec.dir, seed });
     const t3 = performance.now();
     let pr: ReturnType<typeof detectEdges> | null = null;
+    let prr: ReturnType<typeof detectEdges> | null = null;
     let pairTrain: Awaited<ReturnType<typeof trainDictionary>> | null = null;
     if (pairs) {
       const pairRun = writeEdgePairRun(rec.dir, join(dir, 'pairs'));
       pairTrain = await trainDictionary({ runs: [pairRun.dir], out: join(dir, 'ck-pairs'), config: { seed } });
-      pr = detectEdges({ runDir: rec.dir, pairDictionary: pairDictionary(join(dir, 'ck-pairs')), seed });
+      const pd = pairDictionary(join(dir, 'ck-pairs'));
+      pr = detectEdges({ runDir: rec.dir, pairDictionary: pd, seed });
+      prr = detectEdges({ runDir: rec.dir, pairDictionary: pd, withRaw: true, seed });
     }
     const t4 = performance.now();
-    for (const [name, r] of [['dictionary', d], ['raw', raw], ...(pr ? [['pairs', pr] as const] : [])] as const) {
+    for (const [name, r] of [...(d ? [['dictionary', d] as const] : []), ['raw', raw] as const, ...(pr && prr ? [['pairs', pr] as const, ['pairs+raw', prr] as const] : [])] as const) {
       pooled[name]!.outcomes.push(...r.outcomes.map((o) => ({ ...o, episode: seed * 100000 + o.episode })));
       pooled[name]!.falseAlarms += r.summary.falseAlarms;
       pooled[name]!.edgeSteps += r.summary.edgeSteps;
@@ -85,16 +90,16 @@ for (const cfg of configs) {
       trainSeconds: (t2 - t1) / 1000,
       detectSeconds: (t3 - t2) / 1000,
       cleanSuccess: cleanSuccess.filter((e) => e.success).length / Math.max(1, cleanSuccess.length),
-      acted: d.summary.acted,
-      dictionary: { ...d.summary, leads: undefined, threshold: d.threshold, unscoredEdges: d.unscoredEdges },
+      acted: raw.summary.acted,
+      dictionary: d ? { ...d.summary, leads: undefined, threshold: d.threshold, unscoredEdges: d.unscoredEdges } : null,
       raw: { ...raw.summary, leads: undefined, threshold: raw.threshold },
       ...(pr && pairTrain
         ? { pairs: { ...pr.summary, leads: undefined, threshold: pr.threshold, seconds: (t4 - t3) / 1000, latents: pairTrain.model.cfg.latents, k: 'k' in pairTrain.model.cfg ? pairTrain.model.cfg.k : null, split: pairTrain.analysis?.split.counts, fvu: pairTrain.analysis?.metrics.fvu ?? null } }
         : {}),
-      split: tr.analysis?.split.counts,
-      fvu: tr.analysis?.metrics.fvu ? median(Object.values(tr.analysis.metrics.fvu)) : null,
+      split: tr?.analysis?.split.counts ?? null,
+      fvu: tr?.analysis?.metrics.fvu ? median(Object.values(tr.analysis.metrics.fvu)) : null,
     });
-    console.error(`${cfg} seed ${seed}: record ${((t1 - t0) / 1000).toFixed(1)} s, train ${((t2 - t1) / 1000).toFixed(1)} s, detect ${((t3 - t2) / 1000).toFixed(1)} s; dictionary ${d.summary.flaggedBeforeAct}/${d.summary.acted} before act, raw ${raw.summary.flaggedBeforeAct}/${raw.summary.acted}${pr ? `, pairs ${pr.summary.flaggedBeforeAct}/${pr.summary.acted} (pair run, train and detect ${((t4 - t3) / 1000).toFixed(1)} s)` : ''}`);
+    console.error(`${cfg} seed ${seed}: record ${((t1 - t0) / 1000).toFixed(1)} s, train ${((t2 - t1) / 1000).toFixed(1)} s, detect ${((t3 - t2) / 1000).toFixed(1)} s; dictionary ${d ? `${d.summary.flaggedBeforeAct}/${d.summary.acted}` : 'skipped'} before act, raw ${raw.summary.flaggedBeforeAct}/${raw.summary.acted}${pr && prr ? `, pairs ${pr.summary.flaggedBeforeAct}/${pr.summary.acted}, pairs+raw ${prr.summary.flaggedBeforeAct}/${prr.summary.acted} (pair run, train and detect ${((t4 - t3) / 1000).toFixed(1)} s)` : ''}`);
   }
   const summary = Object.fromEntries(
     Object.entries(pooled).map(([name, p]) => {

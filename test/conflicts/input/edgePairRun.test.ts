@@ -113,6 +113,21 @@ describe('detectEdges with a neighbour-pair dictionary', () => {
     });
   });
 
+  it('withRaw scores an edge-step by the larger z of the dictionary and raw states: a blind dictionary loses nothing', () => {
+    const dir = networkRun(24);
+    const d = loadEpisodes(openRun(dir)).dims[0]!;
+    // A stand-in pair dictionary that reads nothing: every latent constant.
+    const blind: LatentCoder = { agents: ['node', 'neighbour'], nLatents: 3, classes: ['shared', 'shared', 'shared'], encode: (_h, rows) => new Float32Array(rows * 3).fill(1) };
+    const alone = detectEdges({ runDir: dir, pairDictionary: { coder: blind, latents: [0, 1, 2] } });
+    const both = detectEdges({ runDir: dir, pairDictionary: { coder: blind, latents: [0, 1, 2] }, withRaw: true });
+    const raw = detectEdges({ runDir: dir });
+    expect(d).toBeGreaterThan(3);
+    expect(alone.summary.flaggedBeforeAct).toBe(0);
+    expect(both.views).toBe('pair dictionary + raw');
+    expect(both.summary.flaggedBeforeAct).toBe(raw.summary.flaggedBeforeAct);
+    expect(both.summary.acted).toBeGreaterThan(0);
+  });
+
   it('refuses a dictionary that is not over two agents', () => {
     const dir = networkRun(8);
     const coder: LatentCoder = { agents: ['a', 'b', 'c'], nLatents: 1, classes: ['shared'], encode: (_h, rows) => new Float32Array(rows) };
