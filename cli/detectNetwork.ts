@@ -37,9 +37,10 @@ function line(name: string, r: DetectEdgesResult): string {
 const plain = (r: DetectEdgesResult) => ({ ...r, summary: { ...r.summary, leads: undefined }, scores: undefined });
 
 export async function detectNetwork(ctx: CliContext, runDir: string, f: DetectNetworkFlags): Promise<void> {
+  const runId = openRun(runDir).manifest.id;
   if (f.views !== undefined && f.views !== 'cca' && f.views !== 'dictionary') throw new UsageError(`a network run is compared per edge on dictionary or cca (raw node states) views; --views ${f.views} is for two-agent runs`);
   const sae = f.views === 'cca' ? null : (f.sae ?? findNetworkDictionary(ctx.workspace, runDir));
-  if (f.views === 'dictionary' && !sae) throw new UsageError(`no dictionary in ${join(ctx.workspace, 'checkpoints')} was trained on this run or its neighbour pairs: run \`thoughtlens train ${openRun(runDir).manifest.id}\` first, or give --sae`);
+  if (f.views === 'dictionary' && !sae) throw new UsageError(`no dictionary in ${join(ctx.workspace, 'checkpoints')} was trained on this run or its neighbour pairs: run \`thoughtlens train ${runId}\` first, or give --sae`);
   const far = optionalNumber(f.far, '--far');
   const rearm = optionalNumber(f.rearm, '--rearm');
   const seed = optionalNumber(f.seed, '--seed');
@@ -55,7 +56,7 @@ export async function detectNetwork(ctx: CliContext, runDir: string, f: DetectNe
     main = detectEdges({ ...common, ...dict });
   } else {
     kind = 'raw';
-    if (f.views !== 'cca') notes.push(`no dictionary was trained on this run: raw node states compared (\`thoughtlens train ${openRun(runDir).manifest.id}\` trains a neighbour-pair dictionary)`);
+    if (f.views !== 'cca') notes.push(`no dictionary was trained on this run: raw node states compared (\`thoughtlens train ${runId}\` trains a neighbour-pair dictionary)`);
     main = detectEdges(common);
   }
   const baseline = sae && f.baselines !== false ? detectEdges(common) : null;
@@ -63,7 +64,7 @@ export async function detectNetwork(ctx: CliContext, runDir: string, f: DetectNe
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw new UsageError(`--name '${name}' must be a plain file name`);
   const outDir = resolve(f.out ?? join(runDir, 'reports', name));
   mkdirSync(outDir, { recursive: true });
-  const report = { run: openRun(runDir).manifest.id, checkpoint: sae, views: kind, detection: plain(main), baseline: baseline && plain(baseline), notes };
+  const report = { run: runId, checkpoint: sae, views: kind, detection: plain(main), baseline: baseline && plain(baseline), notes };
   const files = [join(outDir, 'edges.json'), join(outDir, 'report.md')];
   writeFileSync(files[0]!, JSON.stringify(report, null, 1));
   const md = [

@@ -28,9 +28,15 @@ export interface NetworkDictionary {
 
 /** A trained checkpoint (thoughtlens train) over a network run's nodes. */
 export function networkDictionary(checkpointDir: string): NetworkDictionary {
+  const { coder, split } = splitAndCoder(checkpointDir);
+  return { coder, individual: split.individual };
+}
+
+/** A checkpoint's encoder and split.json (which per-edge views need). */
+function splitAndCoder(checkpointDir: string): { coder: LatentCoder; split: SplitResult } {
   const split = readCheckpointJson<SplitResult>(checkpointDir, 'split.json');
   if (!split) throw new DetectorDataError(`checkpoint ${checkpointDir} has no split.json: run \`thoughtlens split\` on it first`);
-  return { coder: dictionaryCoder(checkpointDir), individual: split.individual };
+  return { coder: dictionaryCoder(checkpointDir), split };
 }
 
 /** A dictionary trained on neighbour pairs (input/edgePairRun.ts) and the latents its `node` side uses. */
@@ -41,11 +47,9 @@ export interface PairDictionary {
 
 /** A trained checkpoint (thoughtlens train) over a neighbour-pair run (agents node, neighbour). */
 export function pairDictionary(checkpointDir: string): PairDictionary {
-  const split = readCheckpointJson<SplitResult>(checkpointDir, 'split.json');
-  if (!split) throw new DetectorDataError(`checkpoint ${checkpointDir} has no split.json: run \`thoughtlens split\` on it first`);
-  const coder = dictionaryCoder(checkpointDir);
-  if (coder.agents.join(',') !== PAIR_AGENTS.join(',')) throw new DetectorDataError(`checkpoint ${checkpointDir} is over agents ${coder.agents.join(', ')}, not a neighbour-pair dictionary (${PAIR_AGENTS.join(', ')})`);
-  return { coder, latents: split.individual[PAIR_AGENTS[0]] ?? [] };
+  const d = edgeDictionary(checkpointDir);
+  if (d.kind !== 'pair dictionary') throw new DetectorDataError(`checkpoint ${checkpointDir} is over agents ${d.dictionary.coder.agents.join(', ')}, not a neighbour-pair dictionary (${PAIR_AGENTS.join(', ')})`);
+  return d.pairDictionary;
 }
 
 /**
@@ -53,9 +57,7 @@ export function pairDictionary(checkpointDir: string): PairDictionary {
  * run's nodes — as detectEdges options, loading it once.
  */
 export function edgeDictionary(checkpointDir: string): { kind: 'pair dictionary'; pairDictionary: PairDictionary } | { kind: 'node dictionary'; dictionary: NetworkDictionary } {
-  const split = readCheckpointJson<SplitResult>(checkpointDir, 'split.json');
-  if (!split) throw new DetectorDataError(`checkpoint ${checkpointDir} has no split.json: run \`thoughtlens split\` on it first`);
-  const coder = dictionaryCoder(checkpointDir);
+  const { coder, split } = splitAndCoder(checkpointDir);
   return coder.agents.join(',') === PAIR_AGENTS.join(',')
     ? { kind: 'pair dictionary', pairDictionary: { coder, latents: split.individual[PAIR_AGENTS[0]] ?? [] } }
     : { kind: 'node dictionary', dictionary: { coder, individual: split.individual } };
@@ -126,26 +128,30 @@ export function detectEdges(o: DetectEdgesOptions): DetectEdgesResult {
     const ec = edgeCoords(v, truth.edges);
     const divergence = (e: Episode) => edgeDivergences(v, ec, nodeReadings(v, e), e.length);
     const baseline = EdgeBaseline.fit(fit.map((i) => divergence(set.episodes[i]!)), T);
-    return { ec, score: (e: Episode) => baseline.score(divergence(e)), unit: 1 };
+    const memo = new Map<number, Float64Array[]>();
+    const score = (i: number) => {
+      let z = memo.get(i);
+      if (!z) memo.set(i, (z = baseline.score(divergence(set.episodes[i]!))));
+      return z;
+    };
+    return { ec, score };
   });
-  if (scorers.length > 1) {
-    for (const sc of scorers) {
-      const t = calibrateThreshold(cal.flatMap((i) => sc.score(set.episodes[i]!).map((scores) => ({ scores, labels: new Int8Array(scores.length) }))), far, rearm).threshold;
-      sc.unit = Number.isFinite(t) && t > 0 ? t : 1;
-    }
-  }
   const ec = scorers[0]!.ec;
+  // Calibration episodes are clean: every edge-step a null sample.
+  const calibrate = (score: (i: number) => Float64Array[]) => calibrateThreshold(cal.flatMap((i) => score(i).map((scores) => ({ scores, labels: new Int8Array(scores.length) }))), far, rearm);
+  // One view set: its z as it is. Several: each z in units of its own threshold, then the larger.
+  const units = scorers.map((sc) => {
+    if (scorers.length === 1) return 1;
+    const t = calibrate(sc.score).threshold;
+    return Number.isFinite(t) && t > 0 ? t : 1;
+  });
   const zOf = new Map<number, Float64Array[]>();
   const z = (i: number) => {
     let s = zOf.get(i);
-    if (!s) zOf.set(i, (s = maxOf(scorers.map((sc) => sc.score(set.episodes[i]!).map((zs) => (sc.unit === 1 ? zs : zs.map((x) => x / sc.unit)))))));
+    if (!s) zOf.set(i, (s = maxOf(scorers.map((sc, k) => sc.score(i).map((zs) => (units[k] === 1 ? zs : zs.map((x) => x / units[k]!)))))));
     return s;
   };
-  const calibration = calibrateThreshold(
-    cal.flatMap((i) => z(i).map((scores) => ({ scores, labels: new Int8Array(scores.length) }))),
-    far,
-    rearm,
-  );
+  const calibration = calibrate(z);
   const thr = calibration.threshold;
   const byEpisode = new Map(set.episodes.map((e, i) => [e.episode, i]));
   const outcomes = truth.faults.flatMap((f) => {

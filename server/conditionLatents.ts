@@ -4,13 +4,13 @@
 // and firing rate of every latent — the per-episode values whose averages report.json gives as
 // `mean` / `baseMean` (experiments/representationShift.ts computes them the same way, in the
 // same order). Computed once per experiment and dictionary/run version, then cached.
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '../data/index.js';
 import { episodeLatentStats } from '../experiments/episodeLatentStats.js';
 import { CONDITION_AGENTS } from '../experiments/recordConditionRuns.js';
 import { currentBackend, loadCheckpoint, releaseModel, selectBackend } from '../sae/index.js';
 import type { ExperimentReportView } from './experimentReader.js';
+import { versionKey } from './fileVersion.js';
 import type { Workbench } from './workbench.js';
 
 export interface ConditionRunDir {
@@ -53,19 +53,6 @@ export function conditionRuns(wb: Workbench, name: string, report: Pick<Experime
 }
 
 const cache = new Map<string, { key: string; stats: ExperimentLatentStats }>();
-
-function versionKey(files: string[]): string {
-  return files
-    .map((f) => {
-      try {
-        const s = statSync(f);
-        return `${s.size}:${s.mtimeMs}`;
-      } catch {
-        return '-';
-      }
-    })
-    .join('|');
-}
 
 /** Per condition, per held-out episode, every latent's mean activation and firing rate. */
 export async function experimentLatentStats(wb: Workbench, name: string, report: ExperimentReportView): Promise<ExperimentLatentStats> {

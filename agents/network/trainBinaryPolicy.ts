@@ -51,7 +51,9 @@ export interface BinaryTrainInfo {
   seconds: number;
 }
 
-export function trainBinaryPolicy(task: BinaryTask, cfg: BinaryTrainConfig, onUpdate?: (i: BinaryTrainInfo) => void): { model: Gru; history: BinaryTrainInfo[] } {
+/** Trains `task`'s policy with DEFAULT_BINARY_TRAIN overridden by `c`; returns the config it used. */
+export function trainBinaryPolicy(task: BinaryTask, c: Partial<BinaryTrainConfig> = {}, onUpdate?: (i: BinaryTrainInfo) => void): { model: Gru; history: BinaryTrainInfo[]; config: BinaryTrainConfig } {
+  const cfg: BinaryTrainConfig = { ...DEFAULT_BINARY_TRAIN, ...c };
   const rng = makeRng(cfg.seed);
   const mc: ModelConfig = { arch: 'gru', hidden: cfg.hidden, inputs: task.features, featuresPerStep: task.featuresPerStep };
   const model = new Gru(mc, rng.fork());
@@ -77,7 +79,7 @@ export function trainBinaryPolicy(task: BinaryTask, cfg: BinaryTrainConfig, onUp
     history.push(info);
     onUpdate?.(info);
   }
-  return { model, history };
+  return { model, history, config: cfg };
 }
 
 function rollout(task: BinaryTask, model: Gru, insts: TaskInstance[], rng: Rng) {

@@ -9,11 +9,9 @@ import { CONSENSUS_FEATURES, CONSENSUS_FEATURES_PER_STEP, consensusFeatures } fr
 import { checkConsensus } from './checkSolution.js';
 import { generateGraph } from './generateGraph.js';
 import { makeTaskInstance, type TaskInstance } from './task.js';
-import { DEFAULT_BINARY_TRAIN, trainBinaryPolicy, type BinaryTask, type BinaryTrainConfig, type BinaryTrainInfo } from './trainBinaryPolicy.js';
+import { trainBinaryPolicy, type BinaryTask, type BinaryTrainConfig, type BinaryTrainInfo } from './trainBinaryPolicy.js';
 
 export type ConsensusTrainConfig = BinaryTrainConfig;
-
-export const DEFAULT_CONSENSUS_TRAIN: Readonly<ConsensusTrainConfig> = DEFAULT_BINARY_TRAIN;
 
 export type ConsensusTrainInfo = BinaryTrainInfo;
 
@@ -54,6 +52,5 @@ export const CONSENSUS_TASK: BinaryTask = {
 };
 
 export function trainConsensusPolicy(c: Partial<ConsensusTrainConfig> = {}, onUpdate?: (i: ConsensusTrainInfo) => void): { model: Gru; history: ConsensusTrainInfo[]; config: ConsensusTrainConfig } {
-  const config: ConsensusTrainConfig = { ...DEFAULT_CONSENSUS_TRAIN, ...c };
-  return { ...trainBinaryPolicy(CONSENSUS_TASK, config, onUpdate), config };
+  return trainBinaryPolicy(CONSENSUS_TASK, c, onUpdate);
 }

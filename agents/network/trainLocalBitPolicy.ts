@@ -12,7 +12,7 @@ import { generateGraph } from './generateGraph.js';
 import type { LocalBitTask } from './gruLocalBitPolicy.js';
 import { LOCAL_BIT_FEATURES, LOCAL_BIT_FEATURES_PER_STEP, localBitFeatures, uidRank } from './localBitFeatures.js';
 import { makeTaskInstance, type TaskInstance } from './task.js';
-import { DEFAULT_BINARY_TRAIN, trainBinaryPolicy, type BinaryTask, type BinaryTrainConfig, type BinaryTrainInfo } from './trainBinaryPolicy.js';
+import { trainBinaryPolicy, type BinaryTask, type BinaryTrainConfig, type BinaryTrainInfo } from './trainBinaryPolicy.js';
 
 function localBitTask(task: LocalBitTask, reward: BinaryTask['reward']): BinaryTask {
   return {
@@ -47,9 +47,6 @@ export const LEADER_TASK: BinaryTask = localBitTask('leader-election', (inst, an
   return { solved, reward: (solved ? 1 : 0) + 0.3 * Math.max(0, 1 - Math.abs(claims - 1) / inst.graph.n) };
 });
 
-export const DEFAULT_LOCAL_BIT_TRAIN: Readonly<BinaryTrainConfig> = DEFAULT_BINARY_TRAIN;
-
 export function trainLocalBitPolicy(task: LocalBitTask, c: Partial<BinaryTrainConfig> = {}, onUpdate?: (i: BinaryTrainInfo) => void): { model: Gru; history: BinaryTrainInfo[]; config: BinaryTrainConfig } {
-  const config: BinaryTrainConfig = { ...DEFAULT_BINARY_TRAIN, ...c };
-  return { ...trainBinaryPolicy(task === 'vertex-cover' ? COVER_TASK : LEADER_TASK, config, onUpdate), config };
+  return trainBinaryPolicy(task === 'vertex-cover' ? COVER_TASK : LEADER_TASK, c, onUpdate);
 }

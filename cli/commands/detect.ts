@@ -4,8 +4,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { resolveRunRef, UsageError } from '../../data/index.js';
-import { resolveCheckpointRef, selectBackend, type BackendName } from '../../sae/index.js';
-import { checkpointsForRun } from '../../sae/index.js';
+import { checkpointsForRun, resolveCheckpointRef, selectBackend, type BackendName } from '../../sae/index.js';
 import { optionalNumber } from '../argParsers.js';
 import { detectNetwork } from '../detectNetwork.js';
 import { isNetworkRun } from '../networkPairRun.js';
@@ -124,7 +123,7 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
     if (twoAgentOnly.length) throw new UsageError(`--${twoAgentOnly[0]!.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is for two-agent runs; a network run is scored per edge (docs/NETWORKS.md)`);
     return detectNetwork(ctx, runDir, f);
   }
-  else if (!f.views && !f.detector) {
+  if (!f.views && !f.detector) {
     // No flags: the dictionary of the workspace trained on this run, when there is exactly one.
     const found = checkpointsForRun(ctx.workspace, runDir);
     if (found.length > 1) throw new UsageError(`${found.length} dictionaries in ${join(ctx.workspace, 'checkpoints')} were trained on this run (${found.map((d) => basename(d)).join(', ')}): choose one with --sae`);

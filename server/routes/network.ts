@@ -5,34 +5,21 @@
 // trained on the run's neighbour pairs (or nodes) when there is one, raw node states otherwise.
 // Detection runs once per run, manifest version and dictionary, and is cached.
 import type { Router } from 'express';
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openRun, readManifest } from '../../data/index.js';
 import { detectEdges, edgeDictionary, findNetworkDictionary, loadEpisodes, readNetworkTruth, type DetectEdgesResult } from '../../conflicts/index.js';
 import { currentBackend, selectBackend } from '../../sae/index.js';
 import { BadRequestError } from '../errors.js';
+import { versionKey } from '../fileVersion.js';
 import { intParam, param } from '../httpHelpers.js';
 import type { NetworkView } from '../protocol.js';
 import type { Workbench } from '../workbench.js';
 
 const cache = new Map<string, { key: string; result: DetectEdgesResult }>();
 
-/** When a checkpoint's files last changed (a retrained dictionary is scored again). */
-function mtimes(dir: string): string {
-  return ['cfg.json', 'model.safetensors', 'split.json']
-    .map((f) => {
-      try {
-        return statSync(join(dir, f)).mtimeMs;
-      } catch {
-        return '-';
-      }
-    })
-    .join(',');
-}
-
 async function detection(dir: string, updatedAt: string, workspace: string): Promise<DetectEdgesResult> {
   const sae = findNetworkDictionary(workspace, dir);
-  const key = `${updatedAt}|${sae ?? ''}|${sae ? mtimes(sae) : ''}`;
+  const key = `${updatedAt}|${sae ?? ''}|${sae ? versionKey(['cfg.json', 'model.safetensors', 'split.json'].map((f) => join(sae, f))) : ''}`;
   const hit = cache.get(dir);
   if (hit && hit.key === key) return hit.result;
   let result: DetectEdgesResult;
