@@ -2,7 +2,8 @@
 # calls) and sets RUN_DIR to its folder.
 # A RUN is `synthetic:<family>:<seed>` (record synthetic, 48 episodes) or
 # `foreign:<seed>[:<generator flags, comma-separated>]` (bench/sae/foreign_generator.py, truth attached)
-# or `massive:<seed>[:<flags>]` (bench/sae/foreign_massive_generator.py, truth and planted conflicts attached).
+# or `massive:<seed>[:<flags>]` (bench/sae/foreign_massive_generator.py, truth and planted conflicts attached)
+# or `zipf:<seed>[:<flags>]` (bench/sae/zipf_generator.py, truth and planted conflicts attached).
 # Also sets `here` (this folder) and `cli` (the thoughtlens command from this checkout).
 here=$(dirname "${BASH_SOURCE[0]}")
 cli="npx tsx $here/../../cli/main.ts"
@@ -18,9 +19,10 @@ record_run() {
     else
       local gen=foreign_generator.py conf=()
       [ "$kind" = massive ] && gen=foreign_massive_generator.py
+      [ "$kind" = zipf ] && gen=zipf_generator.py
       # shellcheck disable=SC2086
       python3 "$here/$gen" --out "$RUN_DIR" --seed "$a" $(echo "${b:-}" | tr ',' ' ') > /dev/null
-      [ "$kind" = massive ] && [ -f "$RUN_DIR.conflicts.json" ] && conf=(--conflicts "$RUN_DIR.conflicts.json")
+      [ "$kind" != foreign ] && [ -f "$RUN_DIR.conflicts.json" ] && conf=(--conflicts "$RUN_DIR.conflicts.json")
       $cli truth attach "$RUN_DIR" --structure "$RUN_DIR.structure.json" --latents "$RUN_DIR.latents.arrows" "${conf[@]}" > /dev/null
     fi
   fi

@@ -5,7 +5,7 @@
 //   axpyRows(out, drow, d, rows, vals, p0, p1):  out[rows[p]] += vals[p]·drow        (p0 ≤ p < p1)
 //   codeGrad(g, drow, gdrow, d, rows, vals, p0, p1, dz):
 //            gdrow += vals[p]·g[rows[p]];  dz[rows[p]] += g[rows[p]]·drow
-//   encGrad(x, gwrow, d, rows, n, dz):          gwrow += dz[rows[p]]·x[rows[p]] where dz ≠ 0  (p < n)
+//   encGrad(x, gwrow, d, rows, n, dz):          gwrow += dz[rows[p]]·x[rows[p]]  (p < n; four rows at a time)
 //   sumsq(ptr, n) → Σ ptr[i]²
 //   adam(p, m, v, g, n, clip, lr1, c2, b1, a1, b2, a2, eps): Adam on n entries, g zeroed
 //   scorePass(pre, y1, score, b, w, ms, B, cut, hist, cand, cap) → count: for each latent row
@@ -54,7 +54,49 @@ function axpyRows(): FuncDef {
 
 function codeGrad(): FuncDef {
   // params: 0 g, 1 drow, 2 gdrow, 3 d, 4 rows, 5 vals, 6 p, 7 p1, 8 dz
-  // locals: 9 go, 10 i, 11 d8b, 12 db, 13 v, 14 vv, 15 acc0, 16 acc1, 17 gi, 18 s, 19 r, 20 gs
+  // locals: 9 go, 10 i, 11 d8b, 12 db, 13 v, 14 vv, 15 acc0, 16 acc1, 17 gi, 18 s, 19 r, 20 gs,
+  //         21 end of the blocks of four, 22–25 go of four rows, 26–29 their rows, 30–33 their vals
+  //         splatted, 34–37 their dot accumulators, 38 the drow vector, 39 a g vector, 40–43 their
+  //         vals, 44–47 their scalar dots, 48 a g lane
+  // Four entries at a time (gdrow and drow read once for four rows), then one at a time.
+  const GO = 22;
+  const R = 26;
+  const VV = 30;
+  const ACC = 34;
+  const V = 40;
+  const SD = 44;
+  const entry = (k: number): Code => [
+    ...get(4), ...get(6), ...i32(2), ...op.i32Shl, ...op.i32Add, ...i32(4 * k), ...op.i32Add, ...op.i32Load, ...op.tee(R + k),
+    ...get(12), ...op.i32Mul, ...get(0), ...op.i32Add, ...set(GO + k),
+    ...get(5), ...get(6), ...i32(2), ...op.i32Shl, ...op.i32Add, ...i32(4 * k), ...op.i32Add, ...op.f32Load, ...op.tee(V + k),
+    ...op.f32x4Splat, ...set(VV + k),
+    ...f32(0), ...op.f32x4Splat, ...set(ACC + k),
+    ...f32(0), ...set(SD + k),
+  ];
+  const vec4: Code = [
+    ...add(1, 10), ...op.vload(), ...set(38),
+    ...add(2, 10), ...add(2, 10), ...op.vload(),
+    ...[0, 1, 2, 3].flatMap((k) => [
+      ...add(GO + k, 10), ...op.vload(), ...set(39),
+      ...get(VV + k), ...get(39), ...op.f32x4Mul, ...op.f32x4Add,
+      ...get(ACC + k), ...get(39), ...get(38), ...op.f32x4Mul, ...op.f32x4Add, ...set(ACC + k),
+    ]),
+    ...op.vstore(),
+    ...inc(10, 16),
+  ];
+  const lane4: Code = [
+    ...add(2, 10), ...add(2, 10), ...op.f32Load,
+    ...[0, 1, 2, 3].flatMap((k) => [
+      ...add(GO + k, 10), ...op.f32Load, ...set(48),
+      ...get(V + k), ...get(48), ...op.f32Mul, ...op.f32Add,
+      ...get(SD + k), ...get(48), ...add(1, 10), ...op.f32Load, ...op.f32Mul, ...op.f32Add, ...set(SD + k),
+    ]),
+    ...op.f32Store,
+    ...inc(10, 4),
+  ];
+  const finish = (k: number): Code => [
+    ...at4(8, R + k), ...at4(8, R + k), ...op.f32Load, ...hsum(ACC + k), ...get(SD + k), ...op.f32Add, ...op.f32Add, ...op.f32Store,
+  ];
   const half = (off: number, acc: number): Code => [
     ...add(9, 10), ...op.vload(off), ...set(17),
     ...add(2, 10), ...add(2, 10), ...op.vload(off), ...get(14), ...get(17), ...op.f32x4Mul, ...op.f32x4Add, ...op.vstore(off),
@@ -62,6 +104,15 @@ function codeGrad(): FuncDef {
   ];
   const body: Code = [
     ...sizes(3, 11, 12),
+    ...get(7), ...get(6), ...op.i32Sub, ...i32(-4), ...op.i32And, ...get(6), ...op.i32Add, ...set(21),
+    ...loop(ge(6, 21), [
+      ...entry(0), ...entry(1), ...entry(2), ...entry(3),
+      ...i32(0), ...set(10),
+      ...loop(ge(10, 11), vec4),
+      ...loop(ge(10, 12), lane4),
+      ...finish(0), ...finish(1), ...finish(2), ...finish(3),
+      ...inc(6, 4),
+    ]),
     ...loop(ge(6, 7), [
       ...at4(4, 6), ...op.i32Load, ...set(19),
       ...get(19), ...get(12), ...op.i32Mul, ...get(0), ...op.i32Add, ...set(9),
@@ -85,16 +136,50 @@ function codeGrad(): FuncDef {
     name: 'codeGrad',
     params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32],
     results: [],
-    locals: [T.i32, T.i32, T.i32, T.i32, T.f32, T.v128, T.v128, T.v128, T.v128, T.f32, T.i32, T.f32],
+    locals: [
+      T.i32, T.i32, T.i32, T.i32, T.f32, T.v128, T.v128, T.v128, T.v128, T.f32, T.i32, T.f32,
+      T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32,
+      T.v128, T.v128, T.v128, T.v128, T.v128, T.v128, T.v128, T.v128, T.v128, T.v128,
+      T.f32, T.f32, T.f32, T.f32, T.f32, T.f32, T.f32, T.f32, T.f32,
+    ],
     body,
   };
 }
 
 function encGrad(): FuncDef {
-  // params: 0 x, 1 gw, 2 d, 3 rows, 4 n, 5 dz; locals: 6 p, 7 xo, 8 i, 9 d8b, 10 db, 11 gv, 12 vv, 13 r
+  // params: 0 x, 1 gw, 2 d, 3 rows, 4 n, 5 dz; locals: 6 p, 7 xo, 8 i, 9 d8b, 10 db, 11 gv, 12 vv, 13 r,
+  //         14 n4, 15–18 xo of four rows, 19–22 their dz, 23–26 the dz splats
+  // Four rows at a time (gw read and written once for four axpys: the loop is bound by memory
+  // traffic, not by multiplies), then the remaining rows one by one, skipping a zero dz.
+  const XO = 15;
+  const S = 19;
+  const VS = 23;
+  const rowOf = (k: number): Code => [
+    ...get(3), ...get(6), ...i32(2), ...op.i32Shl, ...op.i32Add, ...i32(4 * k), ...op.i32Add, ...op.i32Load, ...set(13),
+    ...get(13), ...get(10), ...op.i32Mul, ...get(0), ...op.i32Add, ...set(XO + k),
+    ...at4(5, 13), ...op.f32Load, ...op.tee(S + k), ...op.f32x4Splat, ...set(VS + k),
+  ];
+  const vec4 = (off: number): Code => [
+    ...add(1, 8), ...add(1, 8), ...op.vload(off),
+    ...[0, 1, 2, 3].flatMap((k) => [...get(VS + k), ...add(XO + k, 8), ...op.vload(off), ...op.f32x4Mul, ...op.f32x4Add]),
+    ...op.vstore(off),
+  ];
+  const lane4: Code = [
+    ...add(1, 8), ...add(1, 8), ...op.f32Load,
+    ...[0, 1, 2, 3].flatMap((k) => [...get(S + k), ...add(XO + k, 8), ...op.f32Load, ...op.f32Mul, ...op.f32Add]),
+    ...op.f32Store,
+  ];
   const body: Code = [
     ...sizes(2, 9, 10),
+    ...get(4), ...i32(-4), ...op.i32And, ...set(14),
     ...i32(0), ...set(6),
+    ...loop(ge(6, 14), [
+      ...rowOf(0), ...rowOf(1), ...rowOf(2), ...rowOf(3),
+      ...i32(0), ...set(8),
+      ...loop(ge(8, 9), [...vec4(0), ...vec4(16), ...inc(8, 32)]),
+      ...loop(ge(8, 10), [...lane4, ...inc(8, 4)]),
+      ...inc(6, 4),
+    ]),
     ...loop(ge(6, 4), [
       ...at4(3, 6), ...op.i32Load, ...set(13),
       ...at4(5, 13), ...op.f32Load, ...op.tee(11), ...f32(0), ...op.f32Ne,
@@ -108,7 +193,13 @@ function encGrad(): FuncDef {
       ...inc(6, 1),
     ]),
   ];
-  return { name: 'encGrad', params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32], results: [], locals: [T.i32, T.i32, T.i32, T.i32, T.i32, T.f32, T.v128, T.i32], body };
+  return {
+    name: 'encGrad',
+    params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32],
+    results: [],
+    locals: [T.i32, T.i32, T.i32, T.i32, T.i32, T.f32, T.v128, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32, T.f32, T.f32, T.f32, T.v128, T.v128, T.v128, T.v128],
+    body,
+  };
 }
 
 function sumsq(): FuncDef {

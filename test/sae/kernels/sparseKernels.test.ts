@@ -56,6 +56,25 @@ describe('sparse kernels', () => {
       K.codeGrad(g.byteOffset, drow.byteOffset, gd.byteOffset, d, rows.byteOffset, vals.byteOffset, 0, n, dz.byteOffset);
       close(gd, wantGd, 1e-4);
       close(dz, wantDz, 1e-4);
+      // entries [1, 11): two blocks of four (a row twice in one block) and two single ones
+      const rows2 = ar.i32(11);
+      rows2.set([3, 2, 2, 5, 0, 1, 4, 4, 3, 0, 5]);
+      const vals2 = ar.f32(11);
+      fill(vals2);
+      const dz2 = ar.f32(B);
+      const wantGd2 = Float32Array.from(gd);
+      const wantDz2 = new Float32Array(B);
+      for (let p = 1; p < 11; p++) {
+        let s = 0;
+        for (let i = 0; i < d; i++) {
+          wantGd2[i]! += vals2[p]! * g[rows2[p]! * d + i]!;
+          s += g[rows2[p]! * d + i]! * drow[i]!;
+        }
+        wantDz2[rows2[p]!]! += s;
+      }
+      K.codeGrad(g.byteOffset, drow.byteOffset, gd.byteOffset, d, rows2.byteOffset, vals2.byteOffset, 1, 11, dz2.byteOffset);
+      close(gd, wantGd2, 1e-4);
+      close(dz2, wantDz2, 1e-4);
       // encGrad skips rows whose dz is 0
       dz[1] = 0;
       const gw = ar.f32(d);
@@ -64,6 +83,15 @@ describe('sparse kernels', () => {
       for (let p = 0; p < n; p++) if (dz[rows[p]!] !== 0) for (let i = 0; i < d; i++) wantGw[i]! += dz[rows[p]!]! * g[rows[p]! * d + i]!;
       K.encGrad(g.byteOffset, gw.byteOffset, d, rows.byteOffset, n, dz.byteOffset);
       close(gw, wantGw, 1e-4);
+      // two blocks of four rows and three single ones (rows repeat; a zero dz in a block adds 0)
+      const many = ar.i32(11);
+      many.set([5, 0, 2, 4, 1, 3, 3, 0, 2, 1, 4]);
+      const gw2 = ar.f32(d);
+      fill(gw2);
+      const wantGw2 = Float32Array.from(gw2);
+      for (let p = 0; p < 11; p++) for (let i = 0; i < d; i++) wantGw2[i]! += dz[many[p]!]! * g[many[p]! * d + i]!;
+      K.encGrad(g.byteOffset, gw2.byteOffset, d, many.byteOffset, 11, dz.byteOffset);
+      close(gw2, wantGw2, 1e-4);
       expect(K.sumsq(g.byteOffset, B * d)).toBeCloseTo(Array.from(g).reduce((s, x) => s + x * x, 0), 3);
     });
   }
