@@ -24,7 +24,7 @@ import {
   scanMessage,
   type ScanResult,
 } from './messageScanner.js';
-import { checkSchema, hiddenFloat32 } from './schema.js';
+import { checkSchema, hiddenBlock, hiddenWidth } from './schema.js';
 import { StepKeySet } from './stepKeySet.js';
 import { FiniteFloats } from './finiteFloats.js';
 import { firstNonFinite } from './validate.js';
@@ -356,10 +356,8 @@ export class AgentStreamReader {
         row: rowOffset + firstNull(hiddenVec),
       });
     }
-    const d = (data.type as { listSize: number }).listSize;
-    const child = data.children[0]!;
-    const start = data.offset * d + child.offset;
-    const hidden = hiddenFloat32(child.values as Float32Array | Float64Array, start, start + length * d);
+    const d = this.agent?.hiddenSize ?? hiddenWidth(data);
+    const hidden = hiddenBlock(data, d, { file: this.file, rowOffset });
     if (this.validate) {
       const bad = this.checkFinite(hidden);
       if (bad >= 0) {

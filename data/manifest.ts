@@ -143,6 +143,8 @@ export function validateManifest(json: unknown, file = MANIFEST_FILE): RunManife
     ) {
       fail(`${at}.hiddenSize`, `must be an integer in 1..${1 << 20}, got ${show(a.hiddenSize)}`);
     }
+    // A run written by another tool may leave out its behaviour columns: none.
+    if (a.columns === undefined) a.columns = [];
     if (!Array.isArray(a.columns)) fail(`${at}.columns`, 'must be an array');
     const names = new Set<string>();
     (a.columns as unknown[]).forEach((c, j) => {
@@ -159,9 +161,14 @@ export function validateManifest(json: unknown, file = MANIFEST_FILE): RunManife
         fail(`${cat}.role`, `must be one of ${COLUMN_ROLES.join(', ')}, got ${show(c.role)}`);
     });
   });
+  // Counts are what a writer has flushed (section 6); thoughtlens reads rows from the streams, so a
+  // run written by another tool may leave them out: zeros.
+  if (json.counts === undefined) json.counts = {};
   if (!isObject(json.counts)) fail('counts', 'must be an object');
   for (const id of ids) {
-    const c = (json.counts as Record<string, unknown>)[id];
+    const all = json.counts as Record<string, unknown>;
+    all[id] ??= { rows: 0, batches: 0, bytes: 0 };
+    const c = all[id];
     if (!isObject(c)) fail(`counts.${id}`, 'must be an object');
     for (const k of ['rows', 'batches', 'bytes'] as const) {
       const v = (c as Record<string, unknown>)[k];

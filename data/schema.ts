@@ -12,9 +12,10 @@ import {
   Schema,
   Type,
   Utf8,
+  type Data,
   type DataType,
 } from 'apache-arrow';
-import { SchemaMismatchError } from './errors.js';
+import { BadValueError, SchemaMismatchError } from './errors.js';
 import { HIDDEN_COLUMN } from './format.js';
 import type { AgentSpec, ColumnType } from './manifest.js';
 
@@ -51,6 +52,8 @@ export function schemaForAgent(agent: AgentSpec): Schema {
 }
 
 const INTEGER_KEY_TYPES = new Set([Type.Int]);
+/** FixedSizeList as thoughtlens writes it; List and LargeList (pyarrow's `pa.array(list(X))`) with d values in every row. */
+const HIDDEN_LIST_TYPES = new Set([Type.FixedSizeList, Type.List, Type.LargeList]);
 
 /**
  * Verifies that a stream's schema carries what the manifest declares for `agent`. Extra
@@ -72,9 +75,9 @@ export function checkSchema(schema: Schema, agent: AgentSpec, file: string): voi
   const h = byName.get(HIDDEN_COLUMN);
   if (!h)
     throw new SchemaMismatchError(`missing hidden-state column`, { file, column: HIDDEN_COLUMN });
-  if (h.type.typeId !== Type.FixedSizeList) {
+  if (!HIDDEN_LIST_TYPES.has(h.type.typeId)) {
     throw new SchemaMismatchError(
-      `hidden must be FixedSizeList<Float32>[${agent.hiddenSize}], got ${h.type}`,
+      `hidden must be FixedSizeList<Float32>[${agent.hiddenSize}] (or a List / LargeList of ${agent.hiddenSize} floats per row), got ${h.type}`,
       { file, column: HIDDEN_COLUMN },
     );
   }
@@ -87,7 +90,7 @@ export function checkSchema(schema: Schema, agent: AgentSpec, file: string): voi
       column: HIDDEN_COLUMN,
     });
   }
-  if (fsl.listSize !== agent.hiddenSize) {
+  if (h.type.typeId === Type.FixedSizeList && fsl.listSize !== agent.hiddenSize) {
     throw new SchemaMismatchError(
       `wrong hidden dimension: the stream has ${fsl.listSize}, the manifest declares ${agent.hiddenSize} for agent '${agent.id}'`,
       { file, column: HIDDEN_COLUMN },
@@ -126,6 +129,41 @@ function compatible(t: DataType, declared: ColumnType): boolean {
     case 'utf8':
       return t.typeId === Type.Utf8 || t.typeId === Type.LargeUtf8 || t.typeId === Type.Utf8View;
   }
+}
+
+/** Values per row of a `hidden` chunk: a FixedSizeList's size, else its first row's length (0 if none). */
+export function hiddenWidth(data: Data): number {
+  if (data.typeId === Type.FixedSizeList) return (data.type as FixedSizeList).listSize;
+  const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+  return data.length > 0 ? Number(offsets[data.offset + 1]!) - Number(offsets[data.offset]!) : 0;
+}
+
+/**
+ * Rows [from, length) of one chunk of a `hidden` column as one (length − from) × d float32 block:
+ * a FixedSizeList's child buffer, or a List / LargeList's when every row holds exactly d values (a
+ * row of another length fails with TL_BAD_VALUE naming it, `rowOffset` + its index).
+ */
+export function hiddenBlock(data: Data, d: number, where: { file: string; rowOffset: number }, from = 0): Float32Array {
+  const child = data.children[0]!;
+  const values = child.values as Float32Array | Float64Array;
+  if (data.typeId === Type.FixedSizeList) {
+    const start = (data.offset + from) * d + child.offset;
+    return hiddenFloat32(values, start, start + (data.length - from) * d);
+  }
+  const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+  const at = (i: number) => Number(offsets[data.offset + i]!);
+  for (let i = from; i < data.length; i++) {
+    const n = at(i + 1) - at(i);
+    if (n !== d) {
+      throw new BadValueError(`hidden state has ${n} values, the manifest declares ${d}`, {
+        file: where.file,
+        column: HIDDEN_COLUMN,
+        row: where.rowOffset + i,
+      });
+    }
+  }
+  const start = child.offset + at(from);
+  return hiddenFloat32(values, start, start + (data.length - from) * d);
 }
 
 /**

@@ -4,7 +4,7 @@
 // Each incoming batch is flushed at once so the browser sees it live.
 import type { Request, Router } from 'express';
 import { Type, type RecordBatch, type Vector } from 'apache-arrow';
-import { BadValueError, checkSchema, FormatError, hiddenFloat32, ThoughtlensError, type AgentSpec, type BehaviourValue, type RunWriter } from '../../data/index.js';
+import { BadValueError, checkSchema, FormatError, hiddenBlock, ThoughtlensError, type AgentSpec, type BehaviourValue, type RunWriter } from '../../data/index.js';
 import { BadRequestError, BusyError, ConflictError, TooLargeError } from '../errors.js';
 import { param } from '../httpHelpers.js';
 import { ARROW_STREAM_TYPE, OFFSET_HEADER, type AppendResponse } from '../protocol.js';
@@ -120,10 +120,7 @@ function stepRowsOf(batch: RecordBatch, agent: AgentSpec, where: string, from: n
   const hiddenVec = batch.getChild('hidden')!;
   const data = hiddenVec.data[0]!;
   if (data.nullCount > 0) throw new BadValueError(`hidden state is null`, { file: where, column: 'hidden' });
-  const d = agent.hiddenSize;
-  const child = data.children[0]!;
-  const start = (data.offset + child.offset + from) * d;
-  const hidden = hiddenFloat32(child.values as Float32Array | Float64Array, start, start + (batch.numRows - from) * d);
+  const hidden = hiddenBlock(data, agent.hiddenSize, { file: where, rowOffset: 0 }, from);
   const columns: Record<string, ArrayLike<BehaviourValue>> = {};
   for (const c of agent.columns) {
     const vec = batch.getChild(c.name)!;

@@ -277,6 +277,45 @@ for a, (name, d) in enumerate([("p", 12), ("q", 5)]):
   );
 
   it.skipIf(noPyarrow)(
+    `pyarrow lists (pa.array(list(X)): List<Float64>, LargeList<Float32>, sliced batches) and a run.json without counts or columns are read; a row of the wrong length is named${reason(noPyarrow)}`,
+    () => {
+      const dir = join(tempDir(), 'pyarrow-lists');
+      mkdirSync(join(dir, 'agents'), { recursive: true });
+      runPython(
+        `${PY_VALUES}
+import sys, json, pyarrow as pa, pyarrow.ipc as ipc
+run, rows = sys.argv[1], 150
+for a, (name, d, typ) in enumerate([("A", 7, None), ("B", 4, pa.large_list(pa.float32()))]):
+    h = values(a, rows, d)
+    r = np.arange(rows)
+    hidden = pa.array([row.astype(np.float64) for row in h]) if typ is None else pa.array(list(h), typ)
+    t = pa.table({"episode": pa.array(r // 50), "step": pa.array(r % 50), "hidden": hidden})
+    with ipc.new_stream(f"{run}/agents/{name}.arrows", t.schema) as w:
+        for b in t.to_batches(max_chunksize=40):
+            w.write_batch(b)
+json.dump({"format": "thoughtlens-run", "version": 1, "id": "lists", "createdAt": "2026-12-07T00:00:00Z",
+           "updatedAt": "2026-12-07T00:00:00Z", "source": {"kind": "external"}, "status": "complete",
+           "agents": [{"id": "A", "hiddenSize": 7}, {"id": "B", "hiddenSize": 4}]}, open(f"{run}/run.json", "w"))
+ragged = f"{run}-ragged"
+import os, shutil
+shutil.copytree(run, ragged)
+h = [np.zeros(4, np.float32) for _ in range(60)]
+h[45] = np.zeros(3, np.float32)
+t = pa.table({"episode": pa.array(np.arange(60) // 50), "step": pa.array(np.arange(60) % 50), "hidden": pa.array(h)})
+with ipc.new_stream(f"{ragged}/agents/B.arrows", t.schema) as w:
+    w.write_table(t)
+`,
+        [dir],
+      );
+      const run = openRun(dir);
+      expect(run.manifest.agents.map((a) => a.columns)).toEqual([[], []]);
+      expect(run.manifest.counts.A).toEqual({ rows: 0, batches: 0, bytes: 0 });
+      checkExternal(readAll(dir), 150, [7, 4]);
+      expect(() => readAll(`${dir}-ragged`)).toThrow(/hidden state has 3 values, the manifest declares 4 .*B\.arrows.*row 45/);
+    },
+  );
+
+  it.skipIf(noPyarrow)(
     `pyarrow (int32 keys, several batches, nulls) is read by thoughtlens${reason(noPyarrow)}`,
     () => {
       const dir = join(tempDir(), 'pyarrow-run');
