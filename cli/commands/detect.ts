@@ -170,6 +170,7 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
     return;
   }
 
+  const started = Date.now();
   const res = detectRun({
     runDir,
     ...(detector ? { detector, detectorFile: resolve(f.detector!) } : {}),
@@ -183,7 +184,10 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
     ...(resamples !== undefined ? { resamples } : {}),
     ...(seed !== undefined ? { seed } : {}),
     onProgress: (s) => {
-      if (!ctx.quiet && !ctx.json && ctx.stderr.isTTY) ctx.stderr.write(`\r\x1b[2Kdetect: ${s}…`);
+      if (ctx.quiet || ctx.json) return;
+      // On a terminal one line rewritten in place; in a log one line per stage with the time so far.
+      if (ctx.stderr.isTTY) ctx.stderr.write(`\r\x1b[2Kdetect: ${s}…`);
+      else ctx.stderr.write(`detect: ${s} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
     },
   });
   if (!ctx.quiet && !ctx.json && ctx.stderr.isTTY) ctx.stderr.write('\r\x1b[2K');
