@@ -20,6 +20,39 @@ describe('linear fits used by the view models', () => {
     expect(values[0]).toBeGreaterThan(values[1]!);
   });
 
+  it('streamed moments (blocks of rows, uneven chunks, a column that is always zero) equal the two-pass covariances', () => {
+    const rng = makeRng(4);
+    const p = 7;
+    const q = 5;
+    const n = 230;
+    const x = Float64Array.from({ length: n * p }, (_, i) => (i % p === 3 ? 0 : rng.normal() * (1 + (i % p)) + 2));
+    const y = Float64Array.from({ length: n * q }, () => (rng.next() < 0.7 ? 0 : rng.normal()));
+    const m = new CrossMoments(p, q, true);
+    let at = 0;
+    for (const rows of [10, 150, 1, 69]) {
+      m.add(x.subarray(at * p, (at + rows) * p), y.subarray(at * q, (at + rows) * q), rows);
+      at += rows;
+    }
+    const cov = (a: Float64Array, da: number, i: number, b: Float64Array, db: number, k: number) => {
+      let ma = 0;
+      let mb = 0;
+      for (let r = 0; r < n; r++) {
+        ma += a[r * da + i]! / n;
+        mb += b[r * db + k]! / n;
+      }
+      let s = 0;
+      for (let r = 0; r < n; r++) s += (a[r * da + i]! - ma) * (b[r * db + k]! - mb);
+      return s / n;
+    };
+    const cxx = m.covXX();
+    const cyy = m.covYY();
+    const cxy = m.covXY();
+    for (let i = 0; i < p; i++) for (let k = 0; k < p; k++) expect(cxx[i * p + k]).toBeCloseTo(cov(x, p, i, x, p, k), 10);
+    for (let j = 0; j < q; j++) for (let k = 0; k < q; k++) expect(cyy[j * q + k]).toBeCloseTo(cov(y, q, j, y, q, k), 10);
+    for (let i = 0; i < p; i++) for (let j = 0; j < q; j++) expect(cxy[i * q + j]).toBeCloseTo(cov(x, p, i, y, q, j), 10);
+    expect(m.n).toBe(n);
+  });
+
   it('ridge recovers an exact affine map', () => {
     const rng = makeRng(1);
     const p = 6;
