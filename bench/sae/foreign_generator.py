@@ -37,13 +37,10 @@ DIR.conflicts.json with --conflicts); then
 """
 
 import argparse
-import datetime
-import json
-import os
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.ipc as ipc
+
+from external_run import RunWriter, agent_actions, plant_conflicts
 
 
 def thoughts(rng, K, episodes, steps, run):
@@ -116,30 +113,9 @@ def main():
         owners += [[agent]] * a.private
     K = len(owners)
     z, signed = (dense_thoughts if a.dense else thoughts)(rng, K, a.episodes, a.steps, a.run)
-    os.makedirs(os.path.join(a.out, "agents"), exist_ok=False)
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
-    counts = {}
+    writer = RunWriter(a.out, a.episodes, a.steps, chunk=1000)
     flat = z.reshape(-1, K)
-    ep = np.repeat(np.arange(a.episodes, dtype=np.int32), a.steps)
-    st = np.tile(np.arange(a.steps, dtype=np.int32), a.episodes)
-    copies = {agent: z.copy() for agent in ids}
-    diverged = np.zeros((a.episodes, a.steps), bool)
-    drifting = np.full(a.episodes, -1)
-    conflicts = []
-    crng = np.random.default_rng(20_000 + a.seed)
-    for e in range(a.episodes):
-        if crng.random() >= a.conflicts:
-            continue
-        onset = int(crng.integers(40, a.steps - a.lag - 20 + 1))
-        who = int(crng.integers(len(ids)))
-        th = sorted(int(t) for t in crng.choice(a.shared, size=2, replace=False))
-        ramp = 0.05 * np.maximum(0, np.arange(a.steps) - onset + 1) * (np.arange(a.steps) >= onset)
-        for t in th:
-            copies[ids[who]][e, :, t] += ramp.astype(np.float32)
-        diverged[e, onset + a.lag:] = True
-        drifting[e] = who
-        conflicts.append({"episode": e, "agent": ids[who], "thoughts": th, "onsetStep": onset, "divergenceStep": onset + a.lag,
-                          "counterparties": [x for x in ids if x != ids[who]]})
+    copies, diverged, drifting, conflicts = plant_conflicts(z, ids, a.shared, a.conflicts, a.lag, np.random.default_rng(20_000 + a.seed))
     common_action = ((z[:, :, 0] + z[:, :, 1]) > 0.3).astype(np.int32)
     for agent, d in zip(ids, dims):
         held = [i for i, ow in enumerate(owners) if agent in ow]
@@ -161,46 +137,9 @@ def main():
             x = out.reshape(-1, d) + 0.02 * rng.normal(size=(za.shape[0], d))
         else:
             x = za @ M.T + a.residual * np.tanh(za @ U.T + c) @ V.T + 0.05 * rng.normal(size=(za.shape[0], d))
-        x = x.astype(np.float32)
-        hidden = pa.FixedSizeListArray.from_arrays(pa.array(x.ravel(), pa.float32()), d)
-        act = common_action.copy()
-        mine = drifting == ids.index(agent)
-        act[mine] = np.where(diverged[mine], 1 - act[mine], act[mine])
-        table = pa.table({"episode": pa.array(ep), "step": pa.array(st), "hidden": hidden,
-                          "action": pa.array(act.ravel(), pa.int32()), "diverged": pa.array(diverged.ravel(), pa.bool_())})
-        path = os.path.join(a.out, "agents", f"{agent}.arrows")
-        with ipc.new_stream(path, table.schema) as w:
-            for b in table.to_batches(max_chunksize=1000):
-                w.write_batch(b)
-        counts[agent] = {"rows": int(x.shape[0]), "batches": 0, "bytes": 0}
-    manifest = {
-        "format": "thoughtlens-run",
-        "version": 1,
-        "id": os.path.basename(os.path.normpath(a.out)),
-        "createdAt": now,
-        "updatedAt": now,
-        "source": {"kind": "external", "params": {"generator": "bench/sae/foreign_generator.py", **vars(a)}},
-        "agents": [{"id": i, "hiddenSize": d, "model": f"foreign-{a.mixing}", "columns": [
-            {"name": "action", "type": "int32", "role": "action"},
-            {"name": "diverged", "type": "bool", "role": "event", "description": "behaviour diverged from the partner"}]} for i, d in zip(ids, dims)],
-        "status": "complete",
-        "counts": counts,
-    }
-    with open(os.path.join(a.out, "run.json"), "w") as f:
-        json.dump(manifest, f, indent=1)
-    structure = {"thoughts": [{"id": i, "agents": ow} for i, ow in enumerate(owners)], "signed": [bool(s) for s in signed]}
-    with open(a.out.rstrip("/") + ".structure.json", "w") as f:
-        json.dump(structure, f)
-    fsl = lambda v: pa.FixedSizeListArray.from_arrays(pa.array(v.ravel(), pa.float32()), K)
-    cols = {"episode": pa.array(ep), "step": pa.array(st), "thoughts": fsl(flat)}
-    if conflicts:
-        for agent in ids:
-            cols[f"thoughts_{agent}"] = fsl(copies[agent])
-        with open(a.out.rstrip("/") + ".conflicts.json", "w") as f:
-            json.dump({"conflicts": conflicts}, f)
-    lt = pa.table(cols)
-    with ipc.new_stream(a.out.rstrip("/") + ".latents.arrows", lt.schema) as w:
-        w.write_table(lt)
+        writer.agent(agent, x, agent_actions(common_action, drifting, diverged, ids.index(agent)), diverged)
+    writer.finish(ids, dims, f"foreign-{a.mixing}", {"generator": "bench/sae/foreign_generator.py", **vars(a)},
+                  owners, signed, flat, copies, conflicts)
 
 
 if __name__ == "__main__":

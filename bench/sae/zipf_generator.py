@@ -26,14 +26,11 @@ Writes DIR (the run), DIR.structure.json, DIR.latents.arrows (and DIR.conflicts.
 """
 
 import argparse
-import datetime
-import json
 import math
-import os
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.ipc as ipc
+
+from external_run import RunWriter, agent_actions, plant_conflicts
 
 
 def gelu(v):
@@ -98,33 +95,12 @@ def main():
         owners += [[agent]] * a.private
     K = len(owners)
     z = zipf_thoughts(rng, K, a.episodes, a.steps, a.run, a.zipf, a.pmax)
-    os.makedirs(os.path.join(a.out, "agents"), exist_ok=False)
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+    writer = RunWriter(a.out, a.episodes, a.steps, chunk=1024)
     flat = z.reshape(-1, K)
-    ep = np.repeat(np.arange(a.episodes, dtype=np.int32), a.steps)
-    st = np.tile(np.arange(a.steps, dtype=np.int32), a.episodes)
-    copies = {agent: z.copy() for agent in ids}
-    diverged = np.zeros((a.episodes, a.steps), bool)
-    drifting = np.full(a.episodes, -1)
-    conflicts = []
-    crng = np.random.default_rng(40_000 + a.seed)
-    for e in range(a.episodes):
-        if crng.random() >= a.conflicts:
-            continue
-        onset = int(crng.integers(40, a.steps - a.lag - 20 + 1))
-        who = int(crng.integers(len(ids)))
-        th = sorted(int(t) for t in crng.choice(a.shared, size=2, replace=False))
-        ramp = 0.05 * np.maximum(0, np.arange(a.steps) - onset + 1) * (np.arange(a.steps) >= onset)
-        for t in th:
-            copies[ids[who]][e, :, t] += ramp.astype(np.float32)
-        diverged[e, onset + a.lag:] = True
-        drifting[e] = who
-        conflicts.append({"episode": e, "agent": ids[who], "thoughts": th, "onsetStep": onset, "divergenceStep": onset + a.lag,
-                          "counterparties": [x for x in ids if x != ids[who]]})
+    copies, diverged, drifting, conflicts = plant_conflicts(z, ids, a.shared, a.conflicts, a.lag, np.random.default_rng(40_000 + a.seed))
     # behaviour: both act on the two most frequent shared thoughts
     common = np.argsort([-(flat[:, i] > 0).mean() for i in range(a.shared)])[:2]
     common_action = ((z[:, :, common[0]] + z[:, :, common[1]]) > 0.5).astype(np.int32)
-    counts = {}
     for agent, d in zip(ids, dims):
         held = [i for i, ow in enumerate(owners) if agent in ow]
         za = copies[agent].reshape(-1, K)[:, held]
@@ -135,47 +111,9 @@ def main():
         W2 = rng.normal(size=(d, 2 * d)) / math.sqrt(2 * d)
         u = za @ M.T
         x = layer_norm(offset + u + 0.3 * gelu(u @ W1.T) @ W2.T) + 0.03 * rng.normal(size=(za.shape[0], d))
-        x = x.astype(np.float32)
-        hidden = pa.FixedSizeListArray.from_arrays(pa.array(x.ravel(), pa.float32()), d)
-        act = common_action.copy()
-        mine = drifting == ids.index(agent)
-        act[mine] = np.where(diverged[mine], 1 - act[mine], act[mine])
-        table = pa.table({"episode": pa.array(ep), "step": pa.array(st), "hidden": hidden,
-                          "action": pa.array(act.ravel(), pa.int32()), "diverged": pa.array(diverged.ravel(), pa.bool_())})
-        path = os.path.join(a.out, "agents", f"{agent}.arrows")
-        with ipc.new_stream(path, table.schema) as w:
-            for b in table.to_batches(max_chunksize=1024):
-                w.write_batch(b)
-        counts[agent] = {"rows": int(x.shape[0]), "batches": 0, "bytes": 0}
-    manifest = {
-        "format": "thoughtlens-run",
-        "version": 1,
-        "id": os.path.basename(os.path.normpath(a.out)),
-        "createdAt": now,
-        "updatedAt": now,
-        "source": {"kind": "external", "params": {"generator": "bench/sae/zipf_generator.py", **vars(a)}},
-        "agents": [{"id": i, "hiddenSize": d, "model": "zipf-layernorm", "columns": [
-            {"name": "action", "type": "int32", "role": "action"},
-            {"name": "diverged", "type": "bool", "role": "event", "description": "behaviour diverged from the partner"}]} for i, d in zip(ids, dims)],
-        "status": "complete",
-        "counts": counts,
-    }
-    with open(os.path.join(a.out, "run.json"), "w") as f:
-        json.dump(manifest, f, indent=1)
-    structure = {"thoughts": [{"id": i, "agents": ow} for i, ow in enumerate(owners)], "signed": [False] * K}
-    with open(a.out.rstrip("/") + ".structure.json", "w") as f:
-        json.dump(structure, f)
-    fsl = lambda v: pa.FixedSizeListArray.from_arrays(pa.array(v.ravel(), pa.float32()), K)
-    cols = {"episode": pa.array(ep), "step": pa.array(st), "thoughts": fsl(flat)}
-    if conflicts:
-        for agent in ids:
-            cols[f"thoughts_{agent}"] = fsl(copies[agent])
-        with open(a.out.rstrip("/") + ".conflicts.json", "w") as f:
-            json.dump({"conflicts": conflicts}, f)
-    t = pa.table(cols)
-    with ipc.new_stream(a.out.rstrip("/") + ".latents.arrows", t.schema) as w:
-        for b in t.to_batches(max_chunksize=4096):
-            w.write_batch(b)
+        writer.agent(agent, x, agent_actions(common_action, drifting, diverged, ids.index(agent)), diverged)
+    writer.finish(ids, dims, "zipf-layernorm", {"generator": "bench/sae/zipf_generator.py", **vars(a)},
+                  owners, [False] * K, flat, copies, conflicts)
 
 
 if __name__ == "__main__":
