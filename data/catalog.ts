@@ -5,7 +5,7 @@ import { confinedPath, isInside } from './confinedPath.js';
 import { NotFoundError, ThoughtlensError, UsageError } from './errors.js';
 import { ID_PATTERN, MANIFEST_FILE } from './format.js';
 import type { RunSource } from './manifest.js';
-import { RunReader, type EffectiveStatus } from './runReader.js';
+import { RunReader, scanStream, type EffectiveStatus } from './runReader.js';
 
 export const DEFAULT_WORKSPACE = 'thoughtlens-workspace';
 export const RUNS_DIR = 'runs';
@@ -114,7 +114,31 @@ export function oneLineReason(err: Error, base: string): string {
   return line.length > 300 ? line.slice(0, 297) + '...' : line;
 }
 
-/** A run as its manifest describes it (`corrupt` comes only from withStreamHealth). */
+function sizeOnDisk(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Rows of an agent's stream from its framing (message headers only), for a manifest that counts
+ * none (a run written by another tool may leave its counts at zero or out); 0 if unreadable.
+ */
+function rowsOnDisk(run: RunReader, agent: string): number {
+  try {
+    return scanStream(run.streamPath(agent), agent).rows;
+  } catch (err) {
+    if (err instanceof ThoughtlensError) return 0;
+    throw err;
+  }
+}
+
+/**
+ * A run as its manifest describes it (`corrupt` comes only from withStreamHealth); sizes are the
+ * streams' on disk, and an agent the manifest counts no rows for gets the rows its stream holds.
+ */
 export function describeRun(runDir: string, fallbackId = runDir): RunEntry & { status: EffectiveStatus | 'unreadable' } {
   try {
     const run = new RunReader(runDir);
@@ -129,9 +153,10 @@ export function describeRun(runDir: string, fallbackId = runDir): RunEntry & { s
       agents: m.agents.map((a) => ({
         id: a.id,
         hiddenSize: a.hiddenSize,
-        rows: m.counts[a.id]?.rows ?? 0,
+        rows: m.counts[a.id]?.rows || rowsOnDisk(run, a.id),
       })),
-      bytes: Object.values(m.counts).reduce((s, c) => s + c.bytes, 0),
+      // The streams' size on disk: a run written by another tool may count no bytes (or nothing).
+      bytes: m.agents.reduce((s, a) => s + Math.max(m.counts[a.id]?.bytes ?? 0, sizeOnDisk(run.streamPath(a.id))), 0),
     };
   } catch (err) {
     if (!(err instanceof ThoughtlensError)) throw err;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -27,6 +27,19 @@ function workspace(): string {
 }
 
 describe('catalog', () => {
+  it('a run written by another tool that counts no rows or bytes is listed with its streams\' rows and size on disk', () => {
+    const ws = workspace();
+    const dir = join(runsDir(ws), 'first');
+    const m = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+    delete m.counts;
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(m));
+    const e = describeRun(dir);
+    expect(e.agents.map((a) => a.rows)).toEqual([10, 10]);
+    const onDisk = ['A', 'B'].map((a) => statSync(join(dir, 'agents', `${a}.arrows`)).size);
+    expect(e.bytes).toBe(onDisk[0]! + onDisk[1]!);
+  });
+
+
   it('lists runs with agents, rows, bytes and status; a broken run is listed with its error', () => {
     const ws = workspace();
     const broken = join(runsDir(ws), 'broken');
