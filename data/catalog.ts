@@ -114,11 +114,12 @@ export function oneLineReason(err: Error, base: string): string {
   return line.length > 300 ? line.slice(0, 297) + '...' : line;
 }
 
-function sizeOnDisk(file: string): number {
+/** An agent stream's size on disk (0 if missing, or a link out of the run folder: never followed). */
+function sizeOnDisk(run: RunReader, agent: string): number {
   try {
-    return statSync(file).size;
+    return statSync(run.streamPath(agent)).size;
   } catch {
-    return 0;
+    return 0; // the list shows what it can; the stream's own problem is reported by the health check
   }
 }
 
@@ -156,7 +157,7 @@ export function describeRun(runDir: string, fallbackId = runDir): RunEntry & { s
         rows: m.counts[a.id]?.rows || rowsOnDisk(run, a.id),
       })),
       // The streams' size on disk: a run written by another tool may count no bytes (or nothing).
-      bytes: m.agents.reduce((s, a) => s + Math.max(m.counts[a.id]?.bytes ?? 0, sizeOnDisk(run.streamPath(a.id))), 0),
+      bytes: m.agents.reduce((s, a) => s + Math.max(m.counts[a.id]?.bytes ?? 0, sizeOnDisk(run, a.id)), 0),
     };
   } catch (err) {
     if (!(err instanceof ThoughtlensError)) throw err;

@@ -48,6 +48,18 @@ describe('validateManifest', () => {
     expect(validateManifest(good()).id).toBe('run-1');
   });
 
+  it('a manifest from another tool may leave out counts (or one agent\'s) and an agent\'s columns: zeros and none', () => {
+    const m = good();
+    delete m.counts;
+    delete (m.agents as Record<string, Json>[])[1]!.columns;
+    const v = validateManifest(m);
+    expect(v.counts).toEqual({ A: { rows: 0, batches: 0, bytes: 0 }, B: { rows: 0, batches: 0, bytes: 0 } });
+    expect(v.agents[1]!.columns).toEqual([]);
+    const one = good();
+    delete (one.counts as Record<string, Json>).B;
+    expect(validateManifest(one).counts.B).toEqual({ rows: 0, batches: 0, bytes: 0 });
+  });
+
   it('names the field that is wrong', () => {
     const cases: [(m: Record<string, Json>) => void, string][] = [
       [(m) => (m.format = 'other'), 'manifest field \'format\' must be "thoughtlens-run"'],
@@ -67,7 +79,7 @@ describe('validateManifest', () => {
         (m) => (m.agents[0].hiddenSize = 2.5),
         "manifest field 'agents[0].hiddenSize' must be an integer in 1..1048576, got 2.5",
       ],
-      [(m) => delete m.agents[1].columns, "manifest field 'agents[1].columns' must be an array"],
+      [(m) => (m.agents[1].columns = 'action'), "manifest field 'agents[1].columns' must be an array"],
       [
         (m) => (m.agents[0].columns[0].type = 'int8'),
         "manifest field 'agents[0].columns[0].type' must be one of int32, float32, float64, bool, utf8",
@@ -88,7 +100,7 @@ describe('validateManifest', () => {
         (m) => m.agents[0].columns.push({ name: 'action', type: 'int32', role: 'other' }),
         "manifest field 'agents[0].columns[1].name' duplicates column 'action'",
       ],
-      [(m) => delete m.counts.B, "manifest field 'counts.B' must be an object"],
+      [(m) => (m.counts.B = 3), "manifest field 'counts.B' must be an object"],
       [
         (m) => (m.counts.A.rows = -1),
         "manifest field 'counts.A.rows' must be a non-negative integer",

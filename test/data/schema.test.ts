@@ -8,7 +8,6 @@ import {
   Float64,
   Int32,
   Int64,
-  List,
   Schema,
   Utf8,
   Bool,
@@ -89,9 +88,9 @@ describe('checkSchema', () => {
       ],
       [without('hidden'), 'hidden', /missing hidden-state column/],
       [
-        replace('hidden', f('hidden', new List(new Field('item', new Float32())))),
+        replace('hidden', f('hidden', new Int32())),
         'hidden',
-        /hidden must be FixedSizeList<Float32>\[4\]/,
+        /hidden must be FixedSizeList<Float32>\[4\] \(or a List \/ LargeList of 4 floats per row\), got Int32/,
       ],
       [
         replace('hidden', hidden(4, new Float16())),
