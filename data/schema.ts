@@ -171,6 +171,6 @@ export function hiddenBlock(data: Data, d: number, where: { file: string; rowOff
  * of a Float32 column, a converted copy of a Float64 one (values beyond float32's range become
  * ±Infinity, which the finiteness check then reports).
  */
-export function hiddenFloat32(values: Float32Array | Float64Array, start: number, end: number): Float32Array {
+function hiddenFloat32(values: Float32Array | Float64Array, start: number, end: number): Float32Array {
   return values instanceof Float32Array ? values.subarray(start, end) : Float32Array.from(values.subarray(start, end));
 }

@@ -34,6 +34,9 @@ export class CrossMoments {
   readonly sxy: Float64Array;
   /** q×q, only when asked for (canonical correlation needs it). */
   private readonly syy: Float64Array | null;
+  /** One block of rows of x and y, transposed and shifted (add's scratch, reused across calls). */
+  private readonly xt: Float64Array;
+  private readonly yt: Float64Array;
 
   constructor(
     readonly p: number,
@@ -47,6 +50,8 @@ export class CrossMoments {
     this.sxx = new Float64Array(p * p);
     this.sxy = new Float64Array(p * q);
     this.syy = withYY ? new Float64Array(q * q) : null;
+    this.xt = new Float64Array(p * BLOCK);
+    this.yt = new Float64Array(q * BLOCK);
   }
 
   /**
@@ -62,11 +67,9 @@ export class CrossMoments {
       for (let j = 0; j < q; j++) this.shiftY[j] = y[j]!;
       this.shifted = true;
     }
-    const B = Math.min(BLOCK, rows);
-    const xt = new Float64Array(p * B);
-    const yt = new Float64Array(q * B);
-    for (let r0 = 0; r0 < rows; r0 += B) {
-      const nb = Math.min(B, rows - r0);
+    const { xt, yt } = this;
+    for (let r0 = 0; r0 < rows; r0 += BLOCK) {
+      const nb = Math.min(BLOCK, rows - r0);
       for (let r = 0; r < nb; r++) {
         const ox = (r0 + r) * p;
         for (let i = 0; i < p; i++) xt[i * nb + r] = x[ox + i]! - this.shiftX[i]!;
