@@ -163,7 +163,7 @@ export const DEFAULT_SPLIT: SplitThresholds = {
   minExplained: 0.01,
   nullSigmas: 4,
   permutations: 16,
-  minActive: 20,
+  minActive: 10,
   rareFrequency: 1e-3,
   minEpisodeSpread: 0.5,
   minEpisodeSpreadShared: 0.25,

@@ -3,6 +3,7 @@
 # (recordRun.sh), then `train` with no flags, `eval-truth --json` on held-out episodes and, where
 # the run has planted conflicts, `detect <run> --sae <ckpt>` with no flags.
 #   bash bench/sae/heldout.bench.sh OUTDIR RUN...
+#   TRAIN_FLAGS='--config {"holdoutEvery":2}' bash bench/sae/heldout.bench.sh OUTDIR RUN...   (a non-default training)
 # A RUN is as in recordRun.sh (`synthetic:<family>:<seed>`, `foreign:<seed>[:flags]`,
 # `massive:<seed>[:flags]`). Prints one JSON line per run: split counts, class precision / recall,
 # F1, MCC, whether every split target is met, and the detector's and raw-state CCA's
@@ -15,7 +16,8 @@ source "$(dirname "$0")/recordRun.sh"
 for run in "$@"; do
   record_run "$out" "$run"
   d=$RUN_DIR
-  [ -d "$d.ck" ] || $cli train "$d" --out "$d.ck" > "$d.train.log" 2>&1
+  # shellcheck disable=SC2086
+  [ -d "$d.ck" ] || $cli train "$d" --out "$d.ck" ${TRAIN_FLAGS:-} > "$d.train.log" 2>&1
   $cli eval-truth "$d.ck" "$d" --json > "$d.eval.json" 2>/dev/null
   rep=none
   if [ -f "$d/truth/conflicts.json" ]; then
