@@ -36,6 +36,32 @@ describe('thoughtlens detect', () => {
     expect(report2.evaluation!.ci.auroc).toEqual(report.evaluation!.ci.auroc);
   });
 
+  it('reads a run whose rows are step-major (parallel environments) as the same episodes', async () => {
+    const root = tempDir('tl-detect-cli-');
+    const byEpisode = writeTinyRun(root, 'by-episode', { episodes: 16, steps: 80, seed: 9 });
+    const byStep = writeTinyRun(root, 'by-step', { episodes: 16, steps: 80, seed: 9, stepMajor: true });
+    const flagsOf = async (dir: string, out: string, extra: string[]) => {
+      const r = await runCliCapture(['-q', 'detect', dir, '--out', out, '--resamples', '20', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ConflictReport;
+      return { rep, flags: rep.flags.map((f) => [f.episode, f.step]) };
+    };
+    const fit = ['--views', 'cca', '--random-features', '0', '--horizon', '12'];
+    const a = await flagsOf(byEpisode.dir, join(root, 'a'), fit);
+    expect(a.rep.evaluation!.conflicts).toBeGreaterThan(0);
+    expect(a.flags.length).toBeGreaterThan(0);
+    // The detector fitted on episode-major rows flags the same steps of the step-major copy (another
+    // run to it, so it scores every episode: compare those the first report scored)…
+    const b = await flagsOf(byStep.dir, join(root, 'b'), ['--detector', join(root, 'a', 'detector.json')]);
+    const scoredInA = new Set(a.rep.scored.episodeIds);
+    expect(b.flags.filter(([e]) => scoredInA.has(e!))).toEqual(a.flags);
+    // …and one fitted on the step-major copy itself finds the same conflicts.
+    const c = await flagsOf(byStep.dir, join(root, 'c'), fit);
+    expect(c.rep.scored.episodeIds).toEqual(a.rep.scored.episodeIds);
+    expect(c.flags).toEqual(a.flags);
+    expect(c.rep.evaluation!.flaggedBefore).toBe(a.rep.evaluation!.flaggedBefore);
+  });
+
   it('writes to <run>/reports/<name>/ by default and explains a missing view source', async () => {
     const root = tempDir('tl-detect-cli-');
     const data = writeTinyRun(root, 'tiny', { episodes: 8, steps: 60, seed: 6 });

@@ -23,6 +23,11 @@ export interface TinyOptions {
   mixingSeed?: number;
   dims?: [number, number];
   shared?: number;
+  /**
+   * Append the rows step-major (every episode's step 0, then every episode's step 1, …), as a
+   * recorder of parallel environments does; the data are the same as episode-major.
+   */
+  stepMajor?: boolean;
 }
 
 export interface TinyConflict {
@@ -73,6 +78,7 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
   const dir = join(root, name);
   const agents = tinyAgents(dims);
   const w = createRun(dir, { source: { kind: 'test-tiny-conflicts' }, agents, flushIntervalMs: 0, batchRows: 64 });
+  const rowsOut: { e: number; t: number; agent: string; row: Parameters<typeof w.append>[1] }[] = [];
   for (let e = 0; e < E; e++) {
     const s = new Float64Array(K);
     const p = [0, 0];
@@ -98,15 +104,22 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
           for (let k = 0; k <= K; k++) v += M[i * (K + 1) + k]! * copy[k]!;
           h[i] = v + noise * rng.normal();
         }
-        w.append(ag.id, {
-          episode: [e],
-          step: [t],
-          hidden: h,
-          columns: { action: [a === 1 && diverging ? 1 : 0], reward: [diverging ? 0 : 1], diverged: [c !== null && t === c.divergenceStep] },
+        rowsOut.push({
+          e,
+          t,
+          agent: ag.id,
+          row: {
+            episode: [e],
+            step: [t],
+            hidden: h,
+            columns: { action: [a === 1 && diverging ? 1 : 0], reward: [diverging ? 0 : 1], diverged: [c !== null && t === c.divergenceStep] },
+          },
         });
       });
     }
   }
+  if (o.stepMajor) rowsOut.sort((x, y) => x.t - y.t || x.e - y.e);
+  for (const r of rowsOut) w.append(r.agent, r.row);
   w.addTruthFiles([writeTruthJson(dir, 'conflicts.json', { conflicts })]);
   w.close();
   return { dir, conflicts, mixing, shared: K, dims };
