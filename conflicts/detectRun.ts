@@ -12,6 +12,7 @@ import { resolveEventSpec, type EventOptions } from './input/events.js';
 import { readConflictTruth, readThoughtSeries } from './input/truth.js';
 import { latentThoughtMap } from './evaluate/attribution.js';
 import { scoreEpisodes } from './evaluate/evaluate.js';
+import { withTruthDivergence } from './evaluate/truthDivergence.js';
 import { fitDetector, type ViewSource } from './fit/fitDetector.js';
 import { buildReport, outcomesOf, type BaselineResult, type ConflictReport } from './report/conflictReport.js';
 import { evaluateOutcomes, type EpisodeOutcome } from './evaluate/evaluate.js';
@@ -101,9 +102,12 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
     }
   }
   progress('scoring');
-  const { episodes, flags } = scoreEpisodes(detector, scored);
-  progress('evaluating');
   const truth = o.truth === false ? null : readConflictTruth(run.dir);
+  // A run without behaviour is evaluated against its truth's divergence steps (never fitted on them).
+  const noBehaviour = detector.events.kind === 'none';
+  const eventsOf = (s: ReturnType<typeof scoreEpisodes>) => (noBehaviour && truth ? { ...s, episodes: withTruthDivergence(s.episodes, truth) } : s);
+  const { episodes, flags } = eventsOf(scoreEpisodes(detector, scored));
+  progress('evaluating');
   const thoughts = truth ? readThoughtSeries(referenceDir) : null;
   const latentThoughts = thoughts ? latentThoughtMap(detector, reference ?? scored, thoughts) : null;
   const boot = { resamples: o.resamples ?? 1000, seed: o.seed ?? 0 };
@@ -111,9 +115,10 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   const baselineOutcomes: Record<string, EpisodeOutcome[]> = {};
   if (fitted && reference && o.baselines?.length) {
     for (const v of o.baselines) {
+      if (noBehaviour && !v.fit) continue; // behaviour-only: nothing to read without behaviour
       progress(`baseline ${v.name}`);
       const b = fitDetector(reference, { events: detector.events, views: v, config: { ...(o.config ?? {}), horizon: detector.config.horizon }, run: detector.provenance.run ?? '' });
-      const s = scoreEpisodes(b, scored);
+      const s = eventsOf(scoreEpisodes(b, scored));
       const bThoughts = thoughts && v.fit ? latentThoughtMap(b, reference, thoughts) : null;
       const out = outcomesOf(s.episodes, s.flags, b.config.horizon, truth, bThoughts);
       const hasEvents = s.episodes.some((e) => e.onsets.length > 0);

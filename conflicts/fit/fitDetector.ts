@@ -115,6 +115,11 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
   const autoHorizon = opts.config?.horizon === undefined;
   if (autoHorizon) cfg = resolveDetectorConfig({ ...cfg, horizon: HORIZON_RANGE.max });
   const notes: string[] = [];
+  if (opts.events.kind === 'none') {
+    notes.push(
+      'the run records no behaviour: every reference step counts as a null step (reference episodes that hold conflicts raise the threshold: fit on a conflict-free run with --reference, or record a behaviour column); without behavioural conflicts no precursor latent can be learned, so the score is the disagreement alone; with truth/conflicts.json the report is evaluated against its divergence steps',
+    );
+  }
   const behaviour = opts.views.fit === undefined;
   const mode = behaviour ? 'behaviour' : cfg.mode === 'behaviour' ? 'combined' : cfg.mode;
   if (reference.episodes.length === 0) throw new DetectorDataError('no reference episodes to fit the detector on');

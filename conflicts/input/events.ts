@@ -1,11 +1,13 @@
 // Behavioural events: when agents' behaviour conflicts. A run either carries them (bool
 // columns with role 'event', written by built-in sources) or the user names a rule over
 // behaviour columns. Every step gets an `active` state; an event is a rising edge of it
-// (the step where the conflict starts).
+// (the step where the conflict starts). A run that records no behaviour at all (only hidden
+// states, as a converter from another tool may write) gets `none`: no step is a conflict, so the
+// detector is fitted and calibrated on every reference step as a null step.
 import type { ColumnSpec } from '../../data/index.js';
 import { DetectorConfigError } from '../errors.js';
 
-export type EventSpec = { kind: 'columns'; columns: string[] } | { kind: 'rule'; rule: string };
+export type EventSpec = { kind: 'columns'; columns: string[] } | { kind: 'rule'; rule: string } | { kind: 'none' };
 
 type Cols = readonly Record<string, ArrayLike<unknown>>[];
 /** Is the conflict state on at row `r`? */
@@ -18,7 +20,10 @@ export interface EventOptions {
   column?: string;
 }
 
-/** The event definition for a run: an explicit rule or column, else the run's event columns, else 'actions differ'. */
+/**
+ * The event definition for a run: an explicit rule or column, else the run's event columns, else
+ * 'actions differ', else (no behaviour columns at all) none.
+ */
 export function resolveEventSpec(agents: readonly string[], specs: readonly ColumnSpec[][], opts: EventOptions = {}): EventSpec {
   if (opts.rule && opts.column) throw new DetectorConfigError('give either an event rule or an event column, not both');
   if (opts.rule) {
@@ -33,16 +38,19 @@ export function resolveEventSpec(agents: readonly string[], specs: readonly Colu
   const eventCols = [...new Set(specs.flatMap((cs) => cs.filter((c) => c.role === 'event' && c.type === 'bool').map((c) => c.name)))];
   if (eventCols.length) return { kind: 'columns', columns: eventCols };
   if (specs.length >= 2 && specs.every((cs) => cs.some((c) => c.role === 'action'))) return { kind: 'rule', rule: 'actions differ' };
+  if (specs.every((cs) => cs.length === 0)) return { kind: 'none' };
   throw new DetectorConfigError(
-    "this run has no event columns and no action columns: name the behavioural event with --event '<rule>' or --event-column <name>",
+    `this run has no event columns and not every agent has an action column (columns: ${listColumns(specs)}): name the behavioural event with --event '<rule>' or --event-column <name>`,
   );
 }
 
 export function describeEventSpec(spec: EventSpec): string {
+  if (spec.kind === 'none') return 'the run records no behaviour: the divergence steps of truth/conflicts.json, where it has one';
   return spec.kind === 'rule' ? `rule '${spec.rule}'` : `column${spec.columns.length > 1 ? 's' : ''} ${spec.columns.join(', ')}`;
 }
 
 export function makeEventPredicate(spec: EventSpec, agents: readonly string[], specs: readonly ColumnSpec[][]): EventPredicate {
+  if (spec.kind === 'none') return () => false;
   if (spec.kind === 'columns') {
     for (const name of spec.columns) {
       if (!specs.some((cs) => cs.some((c) => c.name === name))) {

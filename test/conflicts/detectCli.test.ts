@@ -62,6 +62,26 @@ describe('thoughtlens detect', () => {
     expect(c.rep.evaluation!.flaggedBefore).toBe(a.rep.evaluation!.flaggedBefore);
   });
 
+  it('fits on a run that records only hidden states and evaluates it against its truth', async () => {
+    const root = tempDir('tl-detect-cli-');
+    const data = writeTinyRun(root, 'hidden-only', { episodes: 16, steps: 80, seed: 11, hiddenOnly: true });
+    const out = join(root, 'rep');
+    const r = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--out', out, '--resamples', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ConflictReport;
+    expect(rep.events.definition).toMatch(/records no behaviour/);
+    // Evaluated against truth's divergence steps: one event per planted conflict in the scored half.
+    const scored = new Set(rep.scored.episodeIds);
+    expect(rep.evaluation).not.toBeNull();
+    expect(rep.evaluation!.conflicts).toBe(data.conflicts.filter((c) => scored.has(c.episode)).length);
+    expect(rep.events.count).toBe(rep.evaluation!.conflicts);
+    const detector = JSON.parse(readFileSync(join(out, 'detector.json'), 'utf8')) as { events: { kind: string }; provenance: { notes: string[] } };
+    expect(detector.events).toEqual({ kind: 'none' });
+    expect(detector.provenance.notes.join(' ')).toMatch(/records no behaviour/);
+    // No behaviour-only baseline without behaviour.
+    expect((rep.baselines ?? []).map((b) => b.views)).not.toContain('behaviour');
+  });
+
   it('writes to <run>/reports/<name>/ by default and explains a missing view source', async () => {
     const root = tempDir('tl-detect-cli-');
     const data = writeTinyRun(root, 'tiny', { episodes: 8, steps: 60, seed: 6 });

@@ -28,6 +28,8 @@ export interface TinyOptions {
    * recorder of parallel environments does; the data are the same as episode-major.
    */
   stepMajor?: boolean;
+  /** Record hidden states only (no behaviour columns), as a converter from another tool may. */
+  hiddenOnly?: boolean;
 }
 
 export interface TinyConflict {
@@ -76,7 +78,7 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
   if (!o.conflictEpisodes) while (conflictEpisodes.size < nConf) conflictEpisodes.add(rng.int(E));
   const conflicts: TinyConflict[] = [];
   const dir = join(root, name);
-  const agents = tinyAgents(dims);
+  const agents = o.hiddenOnly ? tinyAgents(dims).map((a) => ({ ...a, columns: [] })) : tinyAgents(dims);
   const w = createRun(dir, { source: { kind: 'test-tiny-conflicts' }, agents, flushIntervalMs: 0, batchRows: 64 });
   const rowsOut: { e: number; t: number; agent: string; row: Parameters<typeof w.append>[1] }[] = [];
   for (let e = 0; e < E; e++) {
@@ -119,7 +121,7 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
     }
   }
   if (o.stepMajor) rowsOut.sort((x, y) => x.t - y.t || x.e - y.e);
-  for (const r of rowsOut) w.append(r.agent, r.row);
+  for (const r of rowsOut) w.append(r.agent, o.hiddenOnly ? { ...r.row, columns: {} } : r.row);
   w.addTruthFiles([writeTruthJson(dir, 'conflicts.json', { conflicts })]);
   w.close();
   return { dir, conflicts, mixing, shared: K, dims };

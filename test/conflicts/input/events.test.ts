@@ -24,7 +24,13 @@ describe('behavioural events', () => {
     expect(resolveEventSpec(['A', 'B'], specs)).toEqual({ kind: 'columns', columns: ['defected'] });
     const noEvents = specs.map((cs) => cs.filter((c) => c.role !== 'event'));
     expect(resolveEventSpec(['A', 'B'], noEvents)).toEqual({ kind: 'rule', rule: 'actions differ' });
-    expect(() => resolveEventSpec(['A', 'B'], [[], []])).toThrow(/--event/);
+    // No behaviour recorded at all (hidden states only): no events, never a conflict state.
+    expect(resolveEventSpec(['A', 'B'], [[], []])).toEqual({ kind: 'none' });
+    expect(makeEventPredicate({ kind: 'none' }, ['A', 'B'], [[], []])(cols, 2)).toBe(false);
+    // Some behaviour but nothing to read events from: name one (the columns are listed).
+    const textOnly = [[{ name: 'answer', type: 'utf8', role: 'text' }], []] as typeof specs;
+    expect(() => resolveEventSpec(['A', 'B'], textOnly)).toThrow(/--event/);
+    expect(() => resolveEventSpec(['A', 'B'], textOnly)).toThrow(/answer/);
   });
 
   it('evaluate rules over behaviour columns', () => {
