@@ -1,5 +1,5 @@
-// The literature evaluation set (examples/pools/literature.json): it parses, every strategy has
-// an exact optimum, and the machines play as their published descriptions say.
+// The literature evaluation sets (examples/pools/literature.json and literature2.json): they parse,
+// every strategy has an exact optimum, and the machines play as their published descriptions say.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadPool, type CompiledStyle } from '../../../agents/pool/index.js';
@@ -7,8 +7,9 @@ import { exactMachine, exactPayoff, hasExactOptimum, optimum, titForTat } from '
 
 const FILE = fileURLToPath(new URL('../../../examples/pools/literature.json', import.meta.url));
 const pool = loadPool(FILE);
+const pool2 = loadPool(fileURLToPath(new URL('../../../examples/pools/literature2.json', import.meta.url)));
 const byName = (name: string): CompiledStyle => {
-  const s = pool.styles.find((x) => x.name === name);
+  const s = [...pool.styles, ...pool2.styles].find((x) => x.name === name);
   if (!s) throw new Error(`no style ${name}`);
   return s;
 };
@@ -61,5 +62,32 @@ describe('literature pool', () => {
     const opt = optimum(byName('lit-tit-for-tat'), 100);
     expect(exactPayoff(titForTat(), byName('lit-tit-for-tat'), 100)).toBe(100);
     expect(opt.best).toBe(101); // cooperate for 99 rounds, defect in the last
+  });
+});
+
+describe('second literature pool', () => {
+  it('has 19 held-out strategies, none named as in the first, each with an exact optimum', () => {
+    expect(pool2.styles).toHaveLength(19);
+    const first = new Set(pool.styles.map((s) => s.name));
+    for (const s of pool2.styles) {
+      expect(s.heldOut, s.name).toBe(true);
+      expect(first.has(s.name), s.name).toBe(false);
+      expect(hasExactOptimum(s), s.name).toBe(true);
+    }
+  });
+
+  it('plays the published machines', () => {
+    // Davis: C for ten rounds whatever happens, then a grudge over the whole history.
+    expect(movesAgainst(byName('lit2-davis'), 'C'.repeat(12))).toBe('C'.repeat(12));
+    expect(movesAgainst(byName('lit2-davis'), 'CCCD' + 'C'.repeat(8))).toBe('C'.repeat(10) + 'DD');
+    // Hard Prober: D, D, C, C; exploits a co-player that cooperated in rounds 2 and 3, else tit-for-tat.
+    expect(movesAgainst(byName('lit2-hard-prober'), 'CCCCCC')).toBe('DDCCDD');
+    expect(movesAgainst(byName('lit2-hard-prober'), 'CDCCC')).toBe('DDCCC');
+    // Slow tit-for-tat: follows a move only once it was played twice in a row.
+    expect(movesAgainst(byName('lit2-slow-tft'), 'DDCCC')).toBe('CCDDC');
+    expect(movesAgainst(byName('lit2-spiteful-tft'), 'DCDDCC')).toBe('CDCDDD');
+    expect(movesAgainst(byName('lit2-cycler-cccccd'), 'C'.repeat(8))).toBe('CCCCCDCC');
+    expect(movesAgainst(byName('lit2-tit-for-three-tats'), 'DDDCC')).toBe('CCCDC');
+    expect(movesAgainst(byName('lit2-majority-of-three'), 'DCDCC')).toBe('CCCDC');
   });
 });
