@@ -18,27 +18,42 @@ export function episodeFilter(set: EpisodeSet, every: number): ((e: number) => b
   return set === 'heldout' ? (e) => isHeldOut(e, every) : (e) => !isHeldOut(e, every);
 }
 
-/** Joined rows of the runs per set (one pass over the episode column). */
-export function countRows(runs: string[], agents: string[], every: number): { train: number; heldout: number } {
-  let train = 0;
-  let heldout = 0;
+/** Joined rows of the runs per episode id (one pass over the episode column). */
+export function rowsPerEpisode(runs: string[], agents: string[]): Map<number, number> {
+  const rows = new Map<number, number>();
   for (const dir of runs) {
     for (const b of openRun(dir).joined({ agents, reuseBuffer: true, validate: false })) {
-      for (let r = 0; r < b.length; r++) if (isHeldOut(b.episode[r]!, every)) heldout++;
-      else train++;
+      for (let r = 0; r < b.length; r++) rows.set(b.episode[r]!, (rows.get(b.episode[r]!) ?? 0) + 1);
     }
+  }
+  return rows;
+}
+
+/** Joined rows per set under `every`, from rowsPerEpisode. */
+export function countRows(perEpisode: Map<number, number>, every: number): { train: number; heldout: number } {
+  let train = 0;
+  let heldout = 0;
+  for (const [e, n] of perEpisode) {
+    if (isHeldOut(e, every)) heldout += n;
+    else train += n;
   }
   return { train, heldout };
 }
 
 /**
- * The hold-out actually used for these runs: `every` when both sides keep at least
- * `minRows` rows, else 0 (too few episodes to hold any out; recorded so it is visible).
+ * The hold-out actually used for these runs: `every` when both sides keep at least `minRows`
+ * rows; else the largest smaller n ≥ 2 that does (a run of 2–4 episodes numbered 0…E−1 holds
+ * none out under every 5th, but its last one under every E-th); else 0 (too few episodes to
+ * hold any out; recorded so it is visible).
  */
 export function effectiveHoldout(runs: string[], agents: string[], every: number, minRows = 256): number {
   if (every < 2) return 0;
-  const c = countRows(runs, agents, every);
-  return c.train >= minRows && c.heldout >= minRows ? every : 0;
+  const perEpisode = rowsPerEpisode(runs, agents);
+  for (let n = every; n >= 2; n--) {
+    const c = countRows(perEpisode, n);
+    if (c.train >= minRows && c.heldout >= minRows) return n;
+  }
+  return 0;
 }
 
 export interface EpisodeSample {

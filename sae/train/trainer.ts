@@ -126,7 +126,13 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
   const ids = asked.agents.map((a) => a.id);
   // The hold-out actually used (0 when the runs have too few episodes to hold any out).
   const holdoutEvery = o.holdoutChecked ? asked.holdoutEvery : effectiveHoldout(runs, ids, asked.holdoutEvery);
-  if (holdoutEvery !== asked.holdoutEvery) log(`too few episodes to hold every ${asked.holdoutEvery}th out: training and splitting on all episodes`);
+  if (holdoutEvery !== asked.holdoutEvery) {
+    log(
+      holdoutEvery >= 2
+        ? `too few episodes to hold every ${asked.holdoutEvery}th out: holding every ${holdoutEvery}th out instead`
+        : `too few episodes to hold any out (every ${asked.holdoutEvery}th to every 2nd leaves under 256 rows on one side): training and splitting on all episodes, so the split and eval-truth are in-sample`,
+    );
+  }
   const out0 = resolve(o.out);
   const resuming = o.resume === true && existsSync(join(out0, 'cfg.json'));
   const given = o.config as { latents?: number; k?: number };
