@@ -6,7 +6,7 @@
 import { openRun, type RunReader } from '../data/index.js';
 import type { Detector } from './detector.js';
 import type { DetectorConfig } from './detectorConfig.js';
-import { loadEpisodes, type EpisodeSet } from './input/episodes.js';
+import { loadEpisodes, splitEpisodeInTime, type EpisodeSet } from './input/episodes.js';
 import { DetectorDataError } from './errors.js';
 import { resolveEventSpec, type EventOptions } from './input/events.js';
 import { readConflictTruth, readThoughtSeries } from './input/truth.js';
@@ -54,6 +54,9 @@ export interface DetectRunResult {
   baselineOutcomes: Record<string, EpisodeOutcome[]>;
 }
 
+/** Reference segments a single-episode run's first part is cut into (fit and calibration need several). */
+const SINGLE_EPISODE_PIECES = 8;
+
 export function detectRun(o: DetectRunOptions): DetectRunResult {
   const run = openRun(o.runDir);
   const progress = o.onProgress ?? (() => undefined);
@@ -65,6 +68,8 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   let scored: EpisodeSet = all;
   let reference: EpisodeSet | null = null;
   let referenceDir = run.dir;
+  /** First scored step when a single-episode run was split in time (else null). */
+  let splitInTime: number | null = null;
   const eventOverride = o.events && (o.events.rule || o.events.column) ? o.events : undefined;
   if (!detector) {
     if (!o.views) throw new DetectorDataError('no detector and no view source to fit one');
@@ -78,17 +83,30 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
       const frac = o.trainFraction ?? 0.5;
       const n = all.episodes.length;
       const k = Math.round(frac * n);
-      if (n < 2 || k < 1 || k >= n) {
+      const one = all.episodes[0];
+      if (n === 1 && one && Math.round(frac * one.length) >= 64 && one.length - Math.round(frac * one.length) >= 64) {
+        // One long episode (a generator with no episode structure): split it in time.
+        const cut = splitEpisodeInTime(one, frac, SINGLE_EPISODE_PIECES);
+        reference = { ...all, episodes: cut.reference };
+        scored = { ...all, episodes: [cut.scored] };
+        splitInTime = cut.scored.step[0]!;
+      } else if (n < 2 || k < 1 || k >= n) {
         throw new DetectorDataError(
           `cannot split run '${run.manifest.id}' (${n} episode${n === 1 ? '' : 's'}) into reference and held-out episodes at fraction ${frac}; give --reference <run> or --detector <file>`,
         );
+      } else {
+        reference = { ...all, episodes: all.episodes.slice(0, k) };
+        scored = { ...all, episodes: all.episodes.slice(k) };
       }
-      reference = { ...all, episodes: all.episodes.slice(0, k) };
-      scored = { ...all, episodes: all.episodes.slice(k) };
     }
     const events = resolveEventSpec(reference.agents, reference.columnSpecs, o.events);
     progress('fitting detector');
     detector = fitDetector(reference, { events, views: o.views, ...(o.config ? { config: o.config } : {}), run: refRun.manifest.id });
+    if (splitInTime !== null) {
+      detector.provenance.notes.push(
+        `the run holds one episode: fitted on its steps before ${splitInTime} (cut into ${reference.episodes.length} consecutive reference segments), scored from step ${splitInTime} on; the report's intervals resample scored episodes, so with one they have no width and say nothing`,
+      );
+    }
     fitted = true;
   } else {
     if (detector.agents.join(',') !== all.agents.join(',')) {
@@ -102,7 +120,9 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
     }
   }
   progress('scoring');
-  const truth = o.truth === false ? null : readConflictTruth(run.dir);
+  const allTruth = o.truth === false ? null : readConflictTruth(run.dir);
+  // Split in time: conflicts that were over before the scored steps belong to the reference part.
+  const truth = allTruth && splitInTime !== null ? allTruth.filter((c) => c.divergenceStep >= splitInTime!) : allTruth;
   // A run without behaviour is evaluated against its truth's divergence steps (never fitted on them).
   const noBehaviour = detector.events.kind === 'none';
   const eventsOf = (s: ReturnType<typeof scoreEpisodes>) => (noBehaviour && truth ? { ...s, episodes: withTruthDivergence(s.episodes, truth) } : s);

@@ -84,3 +84,29 @@ function normalise(v: unknown): unknown {
 export function selectEpisodes(set: EpisodeSet, keep: (e: Episode) => boolean): EpisodeSet {
   return { ...set, episodes: set.episodes.filter(keep) };
 }
+
+/** Rows [from, to) of an episode, as an episode with the same id. */
+export function episodeRowsSlice(e: Episode, from: number, to: number): Episode {
+  const dims = e.hidden.map((h) => h.length / Math.max(1, e.length));
+  return {
+    episode: e.episode,
+    length: to - from,
+    step: e.step.slice(from, to),
+    hidden: e.hidden.map((h, a) => h.slice(from * dims[a]!, to * dims[a]!)),
+    columns: e.columns.map((cols) => Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v.slice(from, to)]))),
+  };
+}
+
+/**
+ * A run of one long episode split in time: the steps before `fraction` of it become `pieces`
+ * consecutive reference segments (same episode id, so truth and thought series still line up by
+ * (episode, step); the detector fits on some and calibrates on others), the rest one scored episode.
+ */
+export function splitEpisodeInTime(e: Episode, fraction: number, pieces: number): { reference: Episode[]; scored: Episode } {
+  const k = Math.round(fraction * e.length);
+  const n = Math.max(1, Math.min(pieces, Math.floor(k / 64)));
+  const reference: Episode[] = [];
+  for (let i = 0; i < n; i++) reference.push(episodeRowsSlice(e, Math.round((i * k) / n), Math.round(((i + 1) * k) / n)));
+  return { reference, scored: episodeRowsSlice(e, k, e.length) };
+}
+

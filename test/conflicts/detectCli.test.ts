@@ -82,6 +82,23 @@ describe('thoughtlens detect', () => {
     expect((rep.baselines ?? []).map((b) => b.views)).not.toContain('behaviour');
   });
 
+  it('splits a run of one long episode in time: fits on its first half, scores and evaluates the second', async () => {
+    const root = tempDir('tl-detect-cli-');
+    const data = writeTinyRun(root, 'one-episode', { episodes: 24, steps: 100, seed: 5, singleEpisode: true });
+    const out = join(root, 'rep');
+    const r = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--out', out, '--horizon', '15', '--far', '0.005', '--resamples', '50']);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ConflictReport;
+    expect(rep.scored.episodeIds).toEqual([0]);
+    expect(rep.scored.steps).toBe(1200);
+    // Only the conflicts whose behaviour diverges in the scored half are evaluated.
+    expect(rep.evaluation!.conflicts).toBe(data.conflicts.filter((c) => c.divergenceStep >= 1200).length);
+    expect(rep.evaluation!.detectionRate).toBeGreaterThan(0.5);
+    for (const f of rep.flags) expect(f.step).toBeGreaterThanOrEqual(1200);
+    const detector = JSON.parse(readFileSync(join(out, 'detector.json'), 'utf8')) as { provenance: { notes: string[] } };
+    expect(detector.provenance.notes.join(' ')).toMatch(/one episode: fitted on its steps before 1200 \(cut into 8/);
+  });
+
   it('writes to <run>/reports/<name>/ by default and explains a missing view source', async () => {
     const root = tempDir('tl-detect-cli-');
     const data = writeTinyRun(root, 'tiny', { episodes: 8, steps: 60, seed: 6 });

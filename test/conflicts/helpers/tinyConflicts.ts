@@ -30,6 +30,8 @@ export interface TinyOptions {
   stepMajor?: boolean;
   /** Record hidden states only (no behaviour columns), as a converter from another tool may. */
   hiddenOnly?: boolean;
+  /** Record everything as one long episode 0 (step e·steps + t), as a generator without episodes may. */
+  singleEpisode?: boolean;
 }
 
 export interface TinyConflict {
@@ -121,7 +123,17 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
     }
   }
   if (o.stepMajor) rowsOut.sort((x, y) => x.t - y.t || x.e - y.e);
-  for (const r of rowsOut) w.append(r.agent, o.hiddenOnly ? { ...r.row, columns: {} } : r.row);
+  for (const r of rowsOut) {
+    const row = o.hiddenOnly ? { ...r.row, columns: {} } : r.row;
+    w.append(r.agent, o.singleEpisode ? { ...row, episode: [0], step: [r.e * T + r.t] } : row);
+  }
+  if (o.singleEpisode) {
+    for (const c of conflicts) {
+      c.onsetStep += c.episode * T;
+      c.divergenceStep += c.episode * T;
+      c.episode = 0;
+    }
+  }
   w.addTruthFiles([writeTruthJson(dir, 'conflicts.json', { conflicts })]);
   w.close();
   return { dir, conflicts, mixing, shared: K, dims };
