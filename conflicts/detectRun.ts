@@ -83,10 +83,9 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
       const frac = o.trainFraction ?? 0.5;
       const n = all.episodes.length;
       const k = Math.round(frac * n);
-      const one = all.episodes[0];
-      if (n === 1 && one && Math.round(frac * one.length) >= 64 && one.length - Math.round(frac * one.length) >= 64) {
-        // One long episode (a generator with no episode structure): split it in time.
-        const cut = splitEpisodeInTime(one, frac, SINGLE_EPISODE_PIECES);
+      // One long episode (a generator with no episode structure): split it in time.
+      const cut = n === 1 ? splitEpisodeInTime(all.episodes[0]!, frac, SINGLE_EPISODE_PIECES) : null;
+      if (cut) {
         reference = { ...all, episodes: cut.reference };
         scored = { ...all, episodes: [cut.scored] };
         splitInTime = cut.scored.step[0]!;

@@ -97,16 +97,20 @@ export function episodeRowsSlice(e: Episode, from: number, to: number): Episode 
   };
 }
 
+/** Fewest rows a part of an episode split in time may hold (each reference segment and the scored rest). */
+export const MIN_SEGMENT_ROWS = 64;
+
 /**
- * A run of one long episode split in time: the steps before `fraction` of it become `pieces`
+ * A run of one long episode split in time: the steps before `fraction` of it become up to `pieces`
  * consecutive reference segments (same episode id, so truth and thought series still line up by
- * (episode, step); the detector fits on some and calibrates on others), the rest one scored episode.
+ * (episode, step); the detector fits on some and calibrates on others), the rest one scored
+ * episode. Null when either part would hold under MIN_SEGMENT_ROWS rows.
  */
-export function splitEpisodeInTime(e: Episode, fraction: number, pieces: number): { reference: Episode[]; scored: Episode } {
+export function splitEpisodeInTime(e: Episode, fraction: number, pieces: number): { reference: Episode[]; scored: Episode } | null {
   const k = Math.round(fraction * e.length);
-  const n = Math.max(1, Math.min(pieces, Math.floor(k / 64)));
+  if (k < MIN_SEGMENT_ROWS || e.length - k < MIN_SEGMENT_ROWS) return null;
+  const n = Math.min(pieces, Math.floor(k / MIN_SEGMENT_ROWS));
   const reference: Episode[] = [];
   for (let i = 0; i < n; i++) reference.push(episodeRowsSlice(e, Math.round((i * k) / n), Math.round(((i + 1) * k) / n)));
   return { reference, scored: episodeRowsSlice(e, k, e.length) };
 }
-

@@ -18,6 +18,9 @@ export function episodeFilter(set: EpisodeSet, every: number): ((e: number) => b
   return set === 'heldout' ? (e) => isHeldOut(e, every) : (e) => !isHeldOut(e, every);
 }
 
+/** Fewest rows effectiveHoldout leaves on each side (training and held out) by default. */
+export const MIN_HOLDOUT_ROWS = 256;
+
 /** Joined rows of the runs per episode id (one pass over the episode column). */
 export function rowsPerEpisode(runs: string[], agents: string[]): Map<number, number> {
   const rows = new Map<number, number>();
@@ -46,7 +49,7 @@ export function countRows(perEpisode: Map<number, number>, every: number): { tra
  * none out under every 5th, but its last one under every E-th); else 0 (too few episodes to
  * hold any out; recorded so it is visible).
  */
-export function effectiveHoldout(runs: string[], agents: string[], every: number, minRows = 256): number {
+export function effectiveHoldout(runs: string[], agents: string[], every: number, minRows = MIN_HOLDOUT_ROWS): number {
   if (every < 2) return 0;
   const perEpisode = rowsPerEpisode(runs, agents);
   for (let n = every; n >= 2; n--) {

@@ -23,7 +23,7 @@ import { applyNorm, estimateNorm, withoutDense, type AgentNorm } from '../model/
 import { DENSE_MAX_DIM, estimateDenseSubspace } from '../model/denseSubspace.js';
 import { initParams, type ParamSet } from '../model/params.js';
 import { analyseModel, type Analysis } from '../split/analyse.js';
-import { effectiveHoldout, episodeFilter, readEpisodeSample, type EpisodeSample } from '../split/heldOut.js';
+import { effectiveHoldout, episodeFilter, MIN_HOLDOUT_ROWS, readEpisodeSample, type EpisodeSample } from '../split/heldOut.js';
 import { chooseSize, crossSeedStability, probeConfig, sizeHeadroom, type ProbeReference, type SizeChoice } from './autoSize.js';
 import { grownLatents, unreadProbeLatents, UNREAD_R } from './probeCoverage.js';
 import { readSample, ShuffledBatches } from './batchStream.js';
@@ -130,7 +130,7 @@ export async function trainDictionary(o: TrainOptions): Promise<TrainResult> {
     log(
       holdoutEvery >= 2
         ? `too few episodes to hold every ${asked.holdoutEvery}th out: holding every ${holdoutEvery}th out instead`
-        : `too few episodes to hold any out (every ${asked.holdoutEvery}th to every 2nd leaves under 256 rows on one side): training and splitting on all episodes, so the split and eval-truth are in-sample`,
+        : `too few episodes to hold any out (every ${asked.holdoutEvery}th to every 2nd leaves under ${MIN_HOLDOUT_ROWS} rows on one side): training and splitting on all episodes, so the split and eval-truth are in-sample`,
     );
   }
   const out0 = resolve(o.out);
