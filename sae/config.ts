@@ -58,6 +58,13 @@ export interface SplitThresholds {
    * signed variable: they are one signed latent (split.json `signed`; 1 = off).
    */
   signedCosine: number;
+  /**
+   * An agent's use of a latent is absorbed — dropped — when its block points (cosine ≥ this) where
+   * the block of another latent that agent and another user share points, while being at most half
+   * as large, relative to the other user's block, as that latent's (split/absorbedUse.ts: a private
+   * child's latent that absorbed its shared parent; 1 = off).
+   */
+  absorbedCosine: number;
   /** Rows sampled from the held-out episodes for the split and the metrics. */
   sampleRows: number;
 }
@@ -173,6 +180,7 @@ export const DEFAULT_SPLIT: SplitThresholds = {
   reproducedByAny: true,
   pairCorrelation: 0.8,
   signedCosine: 0.6,
+  absorbedCosine: 0.8,
   sampleRows: 8192,
 };
 
@@ -220,6 +228,7 @@ export function resolveSplitThresholds(s: Partial<SplitThresholds> = {}): SplitT
     reproducedByAny: bool(s.reproducedByAny, 'split.reproducedByAny', DEFAULT_SPLIT.reproducedByAny),
     pairCorrelation: frac(s.pairCorrelation, 'split.pairCorrelation', DEFAULT_SPLIT.pairCorrelation),
     signedCosine: frac(s.signedCosine, 'split.signedCosine', DEFAULT_SPLIT.signedCosine),
+    absorbedCosine: frac(s.absorbedCosine, 'split.absorbedCosine', DEFAULT_SPLIT.absorbedCosine),
     sampleRows: int(s.sampleRows, 'split.sampleRows', DEFAULT_SPLIT.sampleRows),
   };
 }

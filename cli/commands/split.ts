@@ -49,6 +49,10 @@ export const splitCommand: CommandModule = {
         `two latents with decoder cosine ≤ −c that never fire together and whose encoder pre-activations are anti-correlated (r ≤ −0.8) are one signed variable; 1 = off (default ${DEFAULT_SPLIT.signedCosine})`,
       )
       .option(
+        '--absorbed-cosine <c>',
+        `an agent whose block of a latent points (cosine ≥ c) where another latent it shares with the other user points, at most half as large relative to that user's block as the other latent's, does not use it (a private child's latent that absorbed its shared parent); 1 = off (default ${DEFAULT_SPLIT.absorbedCosine})`,
+      )
+      .option(
         '--pair-correlation <r>',
         `a private latent whose code is explained (least squares on up to 3 latents other agents use: R² ≥ r² over the sample, or R² ≥ r in the median episode where it fires) joins their users (a decoupled, duplicate or split reading); 1 = off (default ${DEFAULT_SPLIT.pairCorrelation})`,
       )
@@ -80,6 +84,7 @@ export const splitCommand: CommandModule = {
               minEpisodeSpreadShared?: string;
               pairCorrelation?: string;
               signedCosine?: string;
+              absorbedCosine?: string;
               witnessMatch?: string;
               rows?: string;
               write?: boolean;
@@ -110,6 +115,9 @@ export const splitCommand: CommandModule = {
                 : {}),
               ...(flags.signedCosine !== undefined
                 ? { signedCosine: num(flags.signedCosine) }
+                : {}),
+              ...(flags.absorbedCosine !== undefined
+                ? { absorbedCosine: num(flags.absorbedCosine) }
                 : {}),
               ...(flags.witnessMatch !== undefined ? { reproducedByAny: flags.witnessMatch === 'any' } : {}),
               ...(flags.rows !== undefined ? { sampleRows: num(flags.rows) } : {}),

@@ -11,6 +11,7 @@ import {
 import { computeMetrics, type DictionaryMetrics } from './metrics.js';
 import { classifyLatents, type SplitResult, type Witness } from './split.js';
 import { signedPairCandidates } from './signedPairs.js';
+import { unitBlocks } from './absorbedUse.js';
 import { collectUsageStats, episodeSpreadOnSample } from './usageStats.js';
 
 export interface Analysis {
@@ -34,7 +35,7 @@ export function analyseModel(
   // A partitioned dictionary fixes by construction which agents can read each latent (its private
   // blocks decode to one agent only): the decoupled-readings and signed-pair unions do not apply there.
   const t0 = thresholds ?? model.cfg.split;
-  const t = model.cfg.mode === 'partitioned' ? { ...t0, pairCorrelation: 1, signedCosine: 1 } : t0;
+  const t = model.cfg.mode === 'partitioned' ? { ...t0, pairCorrelation: 1, signedCosine: 1, absorbedCosine: 1 } : t0;
   const stats = collectUsageStats(model, sample, {
     permutations: t.permutations,
     seed: model.cfg.seed,
@@ -52,7 +53,15 @@ export function analyseModel(
     (j) => stats.active[j]! >= t.minActive,
     t.signedCosine ?? 1,
   );
-  const split = classifyLatents(agents, stats, t, set, witness, signed);
+  const blocks =
+    (t.absorbedCosine ?? 1) < 1
+      ? unitBlocks(
+          model.cfg.agents.map((a) => model.params[`dec.${a.id}.W`]?.data as Float32Array | undefined),
+          model.cfg.agents.map((a) => a.dim),
+          model.cfg.latents,
+        )
+      : null;
+  const split = classifyLatents(agents, stats, t, set, witness, signed, blocks);
   return { split, metrics: computeMetrics(agents, stats, split) };
 }
 

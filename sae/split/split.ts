@@ -22,6 +22,9 @@
 // agent or per group of agents (Minder et al.'s 'latent decoupling') or duplicated beside a shared
 // latent: it takes the union of both latents' users (a private or partial partner too) and names
 // its partner in `pair`.
+// An agent whose block of a latent only repeats, weakly, the direction of another latent that it and
+// another user share (a private child's latent that absorbed its shared parent) does not use it
+// (absorbedUse.ts).
 // individual(A) = shared ∪ private-A ∪ partials that include A.
 import type { SplitThresholds } from '../config.js';
 import { median } from '../../util/quantile.js';
@@ -29,6 +32,7 @@ import { pearsonMatrix } from '../eval/correlation.js';
 import { choleskySolve } from '../../util/choleskySolve.js';
 import { expectedSpread, type UsageStats } from './usageStats.js';
 import { matchSignedPairs, type SignedCandidate } from './signedPairs.js';
+import { findAbsorbedUses, type AbsorbedUse, type UnitBlocks } from './absorbedUse.js';
 
 export type LatentClass = 'dead' | 'rare' | 'shared' | `private-${string}` | `partial-${string}`;
 
@@ -91,6 +95,12 @@ export interface SplitResult {
     allMatched?: { matched: number; agree: number; fraction: number };
   } | null;
   /**
+   * Per latent: the agents whose use of it was dropped as absorbed (absorbedUse.ts: their block
+   * only repeats the direction of another latent both agents use), each with that latent and the
+   * cosine; absent in older checkpoints.
+   */
+  absorbed?: AbsorbedUse[][];
+  /**
    * Per latent: the other half of its signed pair (signedPairs.ts: the two latents read the two
    * sides of one signed variable and share a class), else −1; absent in older checkpoints.
    */
@@ -124,6 +134,7 @@ export function classifyLatents(
   sampleSet: SplitResult['sampleSet'] = 'heldout',
   witness?: Witness,
   signedCandidates?: SignedCandidate[],
+  blocks?: UnitBlocks | null,
 ): SplitResult {
   const m = stats.active.length;
   const N = agents.length;
@@ -152,21 +163,32 @@ export function classifyLatents(
       use.push(stats.explained[a]![j]! >= thr);
     }
     uses.push(use);
+  }
+  const classOf = (j: number): LatentClass => {
     const n = stats.active[j]!;
-    const al = use.filter(Boolean).length;
-    let cls: LatentClass;
-    if (n === 0) cls = 'dead';
-    else if (
+    const al = uses[j]!.filter(Boolean).length;
+    if (n === 0) return 'dead';
+    if (
       n < t.minActive ||
       n / Math.max(1, rows) < t.rareFrequency ||
       al === 0 ||
       relSpread[j]! < (al === N ? minSpreadShared : minSpread)
     )
-      cls = 'rare';
-    else cls = classOfUsers(agents, use);
-    classes.push(cls);
-    alpha.push(cls === 'dead' || cls === 'rare' ? 0 : al);
+      return 'rare';
+    return classOfUsers(agents, uses[j]!);
+  };
+  for (let j = 0; j < m; j++) {
+    classes.push(classOf(j));
+    alpha.push(classes[j] === 'dead' || classes[j] === 'rare' ? 0 : uses[j]!.filter(Boolean).length);
   }
+  // Absorbed uses (absorbedUse.ts): an agent whose block of j only repeats another shared
+  // latent's direction there does not use j.
+  const absorbed = findAbsorbedUses(agents, classes, uses, relevance, blocks ?? null, t.absorbedCosine ?? 1);
+  absorbed.forEach((found, j) => {
+    if (!found.length) return;
+    classes[j] = classOf(j);
+    alpha[j] = classes[j] === 'dead' || classes[j] === 'rare' ? 0 : uses[j]!.filter(Boolean).length;
+  });
   // Decoupled readings: a private (or partial) latent whose code is explained by latents other agents use
   // (R² ≥ pairCorrelation², by least squares on at most maxPartners of them, chosen greedily) reads
   // a variable they read too — the dictionary gave one agent a copy of its own (Minder et al.'s
@@ -353,6 +375,7 @@ export function classifyLatents(
     seedAgreement,
     signed,
     signedCounts,
+    absorbed: absorbed.map((xs) => xs.map((x) => ({ ...x, cos: r4(x.cos) }))),
   };
 }
 
