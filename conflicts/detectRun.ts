@@ -15,7 +15,7 @@ import { scoreEpisodes } from './evaluate/evaluate.js';
 import { withTruthDivergence } from './evaluate/truthDivergence.js';
 import { fitDetector, type ViewSource } from './fit/fitDetector.js';
 import { buildReport, outcomesOf, type BaselineResult, type ConflictReport } from './report/conflictReport.js';
-import { evaluateOutcomes, type EpisodeOutcome } from './evaluate/evaluate.js';
+import { evaluateOutcomes, TIME_BLOCKS, type EpisodeOutcome } from './evaluate/evaluate.js';
 
 export interface DetectRunOptions {
   runDir: string;
@@ -103,7 +103,7 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
     detector = fitDetector(reference, { events, views: o.views, ...(o.config ? { config: o.config } : {}), run: refRun.manifest.id });
     if (splitInTime !== null) {
       detector.provenance.notes.push(
-        `the run holds one episode: fitted on its steps before ${splitInTime} (cut into ${reference.episodes.length} consecutive reference segments), scored from step ${splitInTime} on; the report's intervals resample scored episodes, so with one they have no width and say nothing`,
+        `the run holds one episode: fitted on its steps before ${splitInTime} (cut into ${reference.episodes.length} consecutive reference segments), scored from step ${splitInTime} on; the report's intervals resample ${TIME_BLOCKS} consecutive time blocks of the scored steps (a block bootstrap: blocks taken as independent, each conflict with the block of its behavioural divergence; it says nothing about variation between episodes)`,
       );
     }
     fitted = true;

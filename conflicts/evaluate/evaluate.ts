@@ -10,7 +10,8 @@
 //  - a horizon-free curve: detection rate against false alarms per 1000 steps as the
 //    threshold sweeps (`curve`), so no single threshold or horizon flatters;
 //  - attribution (attribution.ts), where flags carry it and truth names the thoughts;
-//  - percentile-bootstrap intervals resample whole episodes (seeded).
+//  - percentile-bootstrap intervals resample whole episodes (seeded); a single scored episode
+//    is cut into TIME_BLOCKS consecutive blocks that are resampled instead (a block bootstrap).
 import { auroc } from '../../util/auroc.js';
 import { bootstrapGroups, type Interval } from '../../util/bootstrap.js';
 import { median, quantile } from '../../util/quantile.js';
@@ -72,6 +73,8 @@ export interface EpisodeOutcome {
   flags: number;
   labels: Int8Array;
   scores: Float64Array;
+  /** Rows of its flags (for the time-block bootstrap of a single episode). */
+  flagRows?: readonly number[];
 }
 
 /**
@@ -123,7 +126,7 @@ export function episodeOutcome(e: ScoredEpisode, horizon: number, truth?: readon
     return out;
   });
   const falseAlarms = e.flags.filter((f) => labels[f] === 0).length;
-  return { episode: e.episode, steps: e.step.length, stepIds: e.step, conflicts, falseAlarms, flags: e.flags.length, labels, scores: e.score };
+  return { episode: e.episode, steps: e.step.length, stepIds: e.step, conflicts, falseAlarms, flags: e.flags.length, labels, scores: e.score, flagRows: e.flags };
 }
 
 export interface CurvePoint {
@@ -160,7 +163,54 @@ export interface Evaluation {
    * the drifting thoughts, and whose named agent is the one that drifted.
    */
   attribution: { detections: number; latents: Interval | null; agent: Interval | null } | null;
-  bootstrap: { resamples: number; level: number; seed: number; unit: 'episode' };
+  /**
+   * What the intervals resample: whole episodes, or — when a single episode is scored —
+   * `blocks` consecutive time blocks of it (a block bootstrap; each conflict goes with the block
+   * of its behavioural onset).
+   */
+  bootstrap: { resamples: number; level: number; seed: number; unit: 'episode' | 'time block'; blocks?: number };
+}
+
+/** What the intervals resampled, in words: "12 episodes" or "8 consecutive time blocks of the one scored episode". */
+export function bootstrapUnits(e: Pick<Evaluation, 'episodes' | 'bootstrap'>): string {
+  return e.bootstrap.unit === 'time block'
+    ? `${e.bootstrap.blocks} consecutive time blocks of the one scored episode`
+    : `${e.episodes} episode${e.episodes === 1 ? '' : 's'}`;
+}
+
+/** Consecutive time blocks a single scored episode is cut into for its intervals. */
+export const TIME_BLOCKS = 8;
+
+/**
+ * One episode's outcome cut into `blocks` consecutive row ranges, each an outcome of its own:
+ * the labelled steps, flags and false alarms in the range, and the conflicts whose behavioural
+ * onset lies in it. The counts add up to the episode's, so every point estimate is unchanged.
+ * Null when the episode has too few rows or no flag rows recorded.
+ */
+export function timeBlocks(o: EpisodeOutcome, blocks = TIME_BLOCKS): EpisodeOutcome[] | null {
+  const n = o.labels.length;
+  if (!o.flagRows || !o.stepIds || n < 2 * blocks) return null;
+  const stepIds = o.stepIds;
+  const flagRows = o.flagRows;
+  return Array.from({ length: blocks }, (_, b) => {
+    const r0 = Math.floor((b * n) / blocks);
+    const r1 = Math.floor(((b + 1) * n) / blocks);
+    const s0 = stepIds[r0]!;
+    const s1 = r1 < n ? stepIds[r1]! : Infinity;
+    const inBlock = (r: number) => r >= r0 && r < r1;
+    const flags = flagRows.filter(inBlock);
+    return {
+      episode: o.episode,
+      steps: r1 - r0,
+      stepIds: Array.from({ length: r1 - r0 }, (_, i) => stepIds[r0 + i]!),
+      conflicts: o.conflicts.filter((c) => c.step >= s0 && c.step < s1),
+      falseAlarms: flags.filter((r) => o.labels[r] === 0).length,
+      flags: flags.length,
+      labels: o.labels.subarray(r0, r1),
+      scores: o.scores.subarray(r0, r1),
+      flagRows: flags.map((r) => r - r0),
+    };
+  });
 }
 
 export interface EvaluateOptions {
@@ -292,6 +342,9 @@ export function evaluationTarget(truth: boolean, horizon: number): string {
 
 export function evaluateOutcomes(o: readonly EpisodeOutcome[], horizon: number, opts: EvaluateOptions = {}): Evaluation {
   const bo = { resamples: opts.resamples ?? 1000, level: opts.level ?? 0.95, seed: opts.seed ?? 0 };
+  // One scored episode: resampling it alone gives intervals of no width, so resample time blocks.
+  const blocks = o.length === 1 ? timeBlocks(o[0]!) : null;
+  const units = blocks ?? o;
   const leads = o.flatMap((e) => e.conflicts.filter((c) => c.lead !== null).map((c) => c.lead!));
   const conflicts = o.reduce((s, e) => s + e.conflicts.length, 0);
   const flaggedBefore = o.reduce((s, e) => s + e.conflicts.filter((c) => c.flaggedBefore).length, 0);
@@ -320,21 +373,21 @@ export function evaluateOutcomes(o: readonly EpisodeOutcome[], horizon: number, 
     falseAlarmsPer1000: steps ? (1000 * falseAlarms) / steps : NaN,
     auroc: stat.auroc(o),
     ci: {
-      auroc: bootstrapGroups(o, stat.auroc, bo),
-      detectionRate: bootstrapGroups(o, stat.detectionRate, bo),
-      medianLead: bootstrapGroups(o, stat.medianLead, bo),
-      falseAlarmsPer1000: bootstrapGroups(o, stat.falseAlarmsPer1000, bo),
+      auroc: bootstrapGroups(units, stat.auroc, bo),
+      detectionRate: bootstrapGroups(units, stat.detectionRate, bo),
+      medianLead: bootstrapGroups(units, stat.medianLead, bo),
+      falseAlarmsPer1000: bootstrapGroups(units, stat.falseAlarmsPer1000, bo),
     },
     curve,
     curveArea: curveAreaTo1(curve),
     attribution: attributed
       ? {
           detections: attributed,
-          latents: anyLatent ? bootstrapGroups(o, stat.latentAttribution, bo) : null,
-          agent: anyAgent ? bootstrapGroups(o, stat.agentAttribution, bo) : null,
+          latents: anyLatent ? bootstrapGroups(units, stat.latentAttribution, bo) : null,
+          agent: anyAgent ? bootstrapGroups(units, stat.agentAttribution, bo) : null,
         }
       : null,
-    bootstrap: { ...bo, unit: 'episode' },
+    bootstrap: blocks ? { ...bo, unit: 'time block', blocks: blocks.length } : { ...bo, unit: 'episode' },
   };
 }
 

@@ -1,6 +1,7 @@
 // report.html: one standalone file, charts inline as SVG, styles inline, no scripts and no
 // external URLs, so it opens offline and can be mailed around. Every string from the run
 // is escaped.
+import { bootstrapUnits } from '../evaluate/evaluate.js';
 import { chartSeries, type ConflictReport } from './conflictReport.js';
 import { escapeHtml as esc } from './escape.js';
 import { fmtInterval } from './markdownReport.js';
@@ -46,7 +47,7 @@ ${
         ['flagged before the conflict', `${e.flaggedBefore}/${e.conflicts} = ${fmtInterval(e.ci.detectionRate)}`],
         ['median lead (steps)', fmtInterval(e.ci.medianLead, 1)],
         ['false alarms per 1000 steps', `${fmtInterval(e.ci.falseAlarmsPer1000, 2)} (${e.falseAlarms} in ${e.steps} steps)`],
-        ['intervals', `95% percentile bootstrap over ${e.episodes} episodes, ${e.bootstrap.resamples} resamples, seed ${e.bootstrap.seed}`],
+        ['intervals', `95% percentile bootstrap over ${bootstrapUnits(e)}, ${e.bootstrap.resamples} resamples, seed ${e.bootstrap.seed}`],
       ])}</table>`
     : '<p class="muted">No behavioural conflicts in the scored episodes: nothing to evaluate against.</p>'
 }

@@ -1,4 +1,5 @@
 // report.md: a summary a person can paste into notes.
+import { bootstrapUnits } from '../evaluate/evaluate.js';
 import type { Interval } from '../../util/bootstrap.js';
 import type { ConflictReport } from './conflictReport.js';
 import { escapeMarkdown as md } from './escape.js';
@@ -29,7 +30,7 @@ export function markdownReport(r: ConflictReport, maxFlags = 50): string {
   if (pre.length) L.push(`Precursor latents (training AUROC): ${pre.map((p) => `${md(p.feature)} (${p.auroc})`).join(', ')}`, '');
   const e = r.evaluation;
   if (e) {
-    L.push('## Evaluation (held-out episodes; 95% bootstrap intervals over episodes)', '');
+    L.push(`## Evaluation (held-out episodes; 95% bootstrap intervals over ${bootstrapUnits(e)})`, '');
     L.push(`Target${e.truth ? ' (from the run\'s truth)' : ''}: ${md(e.target ?? '')}.`, '');
     L.push('| metric | value |', '|---|---|');
     L.push(`| AUROC (target above) | ${fmtInterval(e.ci.auroc)} |`);

@@ -97,6 +97,13 @@ describe('thoughtlens detect', () => {
     for (const f of rep.flags) expect(f.step).toBeGreaterThanOrEqual(1200);
     const detector = JSON.parse(readFileSync(join(out, 'detector.json'), 'utf8')) as { provenance: { notes: string[] } };
     expect(detector.provenance.notes.join(' ')).toMatch(/one episode: fitted on its steps before 1200 \(cut into 8/);
+    // Its intervals resample 8 time blocks of the scored steps, so they have width.
+    const e = rep.evaluation!;
+    expect(e.bootstrap).toMatchObject({ unit: 'time block', blocks: 8 });
+    expect(e.ci.auroc.hi - e.ci.auroc.lo).toBeGreaterThan(0);
+    expect(e.ci.auroc.lo).toBeLessThanOrEqual(e.auroc);
+    expect(e.ci.auroc.hi).toBeGreaterThanOrEqual(e.auroc);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/intervals over 8 consecutive time blocks of the one scored episode/);
   });
 
   it('writes to <run>/reports/<name>/ by default and explains a missing view source', async () => {

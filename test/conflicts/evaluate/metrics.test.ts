@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aurocDifference, episodeOutcome, evaluateScored, stepLabels, type ScoredEpisode } from '../../../conflicts/index.js';
+import { aurocDifference, episodeOutcome, evaluateOutcomes, evaluateScored, stepLabels, timeBlocks, type ScoredEpisode } from '../../../conflicts/index.js';
 import { auroc } from '../../../util/auroc.js';
 import { bootstrapGroups } from '../../../util/bootstrap.js';
 import { median, quantile } from '../../../util/quantile.js';
@@ -83,5 +83,38 @@ describe('lead time, detection and false alarms', () => {
     const d = aurocDifference(good, bad, { resamples: 200 });
     expect(d.estimate).toBeGreaterThan(0.3);
     expect(d.lo).toBeGreaterThan(0);
+  });
+});
+
+describe('a single scored episode: intervals over time blocks', () => {
+  // 800 steps, conflicts at 500 and 700 (H 10; steps after the first are unlabelled); flags at 50 and
+  // 150 (false alarms), 490 (early: detects the first), 640 (after it: neither).
+  const one = () => episodeOutcome(episode(0, 800, [500, 700], [50, 150, 490, 640], (t) => Math.sin(t / 3) + (t >= 490 && t < 500 ? 2 : 0)), 10);
+
+  it('cuts it into consecutive blocks whose counts add up to the episode', () => {
+    const o = one();
+    const blocks = timeBlocks(o, 8)!;
+    expect(blocks).toHaveLength(8);
+    expect(blocks.reduce((s, b) => s + b.steps, 0)).toBe(800);
+    expect(blocks.map((b) => b.conflicts.length)).toEqual([0, 0, 0, 0, 0, 1, 0, 1]);
+    expect(o.falseAlarms).toBe(2);
+    expect(blocks.reduce((s, b) => s + b.falseAlarms, 0)).toBe(o.falseAlarms);
+    expect(blocks.reduce((s, b) => s + b.flags, 0)).toBe(4);
+    expect(blocks[1]!.flagRows).toEqual([50]);
+    expect(blocks.map((b) => b.falseAlarms)).toEqual([1, 1, 0, 0, 0, 0, 0, 0]);
+    expect(timeBlocks({ ...o, flagRows: undefined }, 8)).toBeNull();
+  });
+
+  it('gives intervals with width around the unchanged point estimates, and says so', () => {
+    const o = one();
+    const e = evaluateOutcomes([o], 10, { resamples: 200, seed: 3 });
+    const plain = evaluateOutcomes([o, { ...o, episode: 1 }], 10, { resamples: 200, seed: 3 });
+    expect(e.bootstrap).toMatchObject({ unit: 'time block', blocks: 8 });
+    expect(plain.bootstrap.unit).toBe('episode');
+    expect(e.detectionRate).toBe(0.5);
+    expect(e.falseAlarms).toBe(2);
+    expect(e.ci.detectionRate.hi - e.ci.detectionRate.lo).toBeGreaterThan(0);
+    expect(e.ci.falseAlarmsPer1000.lo).toBeLessThanOrEqual(e.falseAlarmsPer1000);
+    expect(e.ci.falseAlarmsPer1000.hi).toBeGreaterThan(e.falseAlarmsPer1000);
   });
 });
