@@ -127,7 +127,7 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   const eventsOf = (s: ReturnType<typeof scoreEpisodes>) => (noBehaviour && truth ? { ...s, episodes: withTruthDivergence(s.episodes, truth) } : s);
   const { episodes, flags } = eventsOf(scoreEpisodes(detector, scored));
   progress('evaluating');
-  const thoughts = truth ? readThoughtSeries(referenceDir) : null;
+  const thoughts = truth ? readThoughtSeries(referenceDir, scored.agents) : null;
   const latentThoughts = thoughts ? latentThoughtMap(detector, reference ?? scored, thoughts) : null;
   const boot = { resamples: o.resamples ?? 1000, seed: o.seed ?? 0 };
   const baselines: BaselineResult[] = [];

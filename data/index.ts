@@ -14,6 +14,7 @@ export * from './runTail.js';
 export * from './join.js';
 export * from './truth.js';
 export * from './attachTruth.js';
+export * from './truthThoughts.js';
 export * from './catalog.js';
 export * from './confinedPath.js';
 export * from './stepKeySet.js';

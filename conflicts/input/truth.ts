@@ -5,7 +5,7 @@
 // counts as a detection only between onset and divergence) and scores attribution; the
 // detector itself never reads it. A run without truth is scored and reported all the same.
 import { existsSync } from 'node:fs';
-import { readTruthJson, readTruthTable, truthPath } from '../../data/index.js';
+import { readTruthJson, readTruthTable, readTruthThoughts, truthPath } from '../../data/index.js';
 import { DetectorDataError } from '../errors.js';
 
 export interface TruthConflict {
@@ -50,22 +50,11 @@ export interface ThoughtSeries {
   values: Float32Array;
 }
 
-export function readThoughtSeries(runDir: string): ThoughtSeries | null {
+export function readThoughtSeries(runDir: string, agentIds: readonly string[] = []): ThoughtSeries | null {
   if (!existsSync(truthPath(runDir, THOUGHTS_TRUTH_FILE))) return null;
   const table = readTruthTable(runDir, THOUGHTS_TRUTH_FILE);
-  const ep = table.getChild('episode');
-  const st = table.getChild('step');
-  const th = table.getChild('thoughts');
-  if (!ep || !st || !th) return null;
-  const n = table.numRows;
-  const first = th.get(0) as { length: number } | null;
-  const count = first?.length ?? 0;
-  const values = new Float32Array(n * count);
+  const t = readTruthThoughts(table, undefined, agentIds, (m) => new DetectorDataError(`truth/${THOUGHTS_TRUTH_FILE} ${m} (run ${runDir})`));
   const index = new Map<number, number>();
-  for (let r = 0; r < n; r++) {
-    index.set(Number(ep.get(r)) * 1_000_000 + Number(st.get(r)), r);
-    const v = th.get(r) as { toArray(): ArrayLike<number> } | null;
-    if (v) values.set(v.toArray(), r * count);
-  }
-  return { count, values, row: (e, s) => index.get(e * 1_000_000 + s) };
+  for (let r = 0; r < t.rows; r++) index.set(t.episode[r]! * 0x100000000 + t.step[r]!, r);
+  return { count: t.K, values: t.values, row: (e, s) => index.get(e * 0x100000000 + s) };
 }

@@ -2,8 +2,8 @@
 // (per true latent the agents holding it) and truth/latents.arrows (episode, step, true
 // latent values) through data/, encodes the run's joined steps and scores the recovery.
 import { resolve } from 'node:path';
-import { Type, type Table } from 'apache-arrow';
-import { openRun, readTruthJson, readTruthTable } from '../../data/index.js';
+import type { Table } from 'apache-arrow';
+import { openRun, readTruthJson, readTruthTable, readTruthThoughts } from '../../data/index.js';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import { CheckpointError } from '../errors.js';
 import { encodeJoint } from '../model/inference.js';
@@ -50,77 +50,25 @@ export function readRunTruth(runDir: string): RunTruth {
   const owners = [...list].sort((a, b) => a.id - b.id).map((t) => [...t.agents]);
   const n = owners.length;
   const table: Table = readTruthTable(runDir, 'latents.arrows');
-  const ep = table.getChild('episode');
-  const stp = table.getChild('step');
-  if (!ep || !stp)
-    throw new CheckpointError(`truth/latents.arrows needs columns 'episode' and 'step'`, {
-      file: runDir,
-    });
-  const rows = table.numRows;
-  const values = new Float32Array(rows * n);
-  const fields = table.schema.fields.filter((f) => f.name !== 'episode' && f.name !== 'step');
-  // Synthetic runs carry the common thoughts in 'thoughts' (and per-agent copies after it).
-  const list1 =
-    fields.find((f) => f.name === 'thoughts' && f.type.typeId === Type.FixedSizeList) ??
-    fields.find((f) => f.type.typeId === Type.FixedSizeList);
-  const readList = (name: string, into: Float32Array) => {
-    const field = fields.find((f) => f.name === name)!;
-    const col = table.getChild(name)!;
-    let r = 0;
-    for (const data of col.data) {
-      const child = data.children[0]!;
-      const width = (field.type as { listSize: number }).listSize;
-      if (width !== n)
-        throw new CheckpointError(
-          `truth/latents.arrows column '${name}' has ${width} values per row, structure.json lists ${n}`,
-          { file: runDir },
-        );
-      const vals = child.values as Float32Array | Float64Array;
-      const off = (data.offset + child.offset) * width;
-      for (let i = 0; i < data.length * width; i++) into[r * n + i] = vals[off + i]!;
-      r += data.length;
-    }
-  };
+  const agents = [...new Set(owners.flat())];
+  const t = readTruthThoughts(table, n, agents, (m) => new CheckpointError(`truth/latents.arrows ${m}`, { file: runDir }));
+  const { rows, values } = t;
+  // Per agent copies (synthetic runs write them): the drift of each copy of a thought several agents hold.
   let drift: RunTruth['drift'] = null;
-  if (list1) {
-    readList(list1.name, values);
-    const agents = [...new Set(owners.flat())];
-    const copies = agents.filter((a) =>
-      fields.some((f) => f.name === `thoughts_${a}` && f.type.typeId === Type.FixedSizeList),
-    );
-    if (list1.name === 'thoughts' && copies.length) {
-      const cols: { agent: string; thought: number; copy: Float32Array }[] = [];
-      for (const a of copies) {
-        const copy = new Float32Array(rows * n);
-        readList(`thoughts_${a}`, copy);
-        owners.forEach(
-          (ow, t) => ow.length > 1 && ow.includes(a) && cols.push({ agent: a, thought: t, copy }),
-        );
-      }
-      const q = cols.length;
-      const dv = new Float32Array(rows * q);
-      cols.forEach((c, k) => {
-        for (let r = 0; r < rows; r++)
-          dv[r * q + k] = c.copy[r * n + c.thought]! - values[r * n + c.thought]!;
-      });
-      drift = { agent: cols.map((c) => c.agent), thought: cols.map((c) => c.thought), values: dv };
+  if (t.copies.length) {
+    const cols: { agent: string; thought: number; copy: Float32Array }[] = [];
+    for (const { agent, values: copy } of t.copies) {
+      owners.forEach((ow, th) => ow.length > 1 && ow.includes(agent) && cols.push({ agent, thought: th, copy }));
     }
-  } else {
-    const numeric = fields.filter(
-      (f) => f.type.typeId === Type.Float || f.type.typeId === Type.Int,
-    );
-    if (numeric.length !== n)
-      throw new CheckpointError(
-        `truth/latents.arrows has ${numeric.length} value columns, structure.json lists ${n} latents`,
-        { file: runDir },
-      );
-    numeric.forEach((f, j) => {
-      const col = table.getChild(f.name)!;
-      for (let r = 0; r < rows; r++) values[r * n + j] = Number(col.get(r));
+    const q = cols.length;
+    const dv = new Float32Array(rows * q);
+    cols.forEach((c, k) => {
+      for (let r = 0; r < rows; r++) dv[r * q + k] = c.copy[r * n + c.thought]! - values[r * n + c.thought]!;
     });
+    drift = { agent: cols.map((c) => c.agent), thought: cols.map((c) => c.thought), values: dv };
   }
   const rowOf = new Map<number, number>();
-  for (let r = 0; r < rows; r++) rowOf.set(key(Number(ep.get(r)), Number(stp.get(r))), r);
+  for (let r = 0; r < rows; r++) rowOf.set(key(t.episode[r]!, t.step[r]!), r);
   return { owners, n, rowOf, values, drift };
 }
 

@@ -3,14 +3,16 @@
 // one-line error naming the file and field, and nothing is written.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Field, FixedSizeList, Float32, Table, makeVector, tableToIPC } from 'apache-arrow';
+import { Field, FixedSizeList, Float32, Float64, List, Table, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRun, openRun, readTruthJson } from '../../../data/index.js';
 import { generateSynthetic } from '../../../agents/index.js';
+import { pythonMissing, runPython } from '../../helpers/python.js';
 import { runCliCapture } from '../../helpers/runCliCapture.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const cfg = { episodes: 6, steps: 50, hiddenSize: 16, seed: 4, conflicts: { lag: 5 } };
+const noPolars = pythonMissing('polars', 'pyarrow');
 
 /** A run written "by another tool": the synthetic data, no truth, source external. */
 function externalRun(dir: string) {
@@ -80,6 +82,23 @@ describe('thoughtlens truth attach', () => {
     expect(Object.keys(fromExt).length).toBeGreaterThan(3);
     expect(fromExt).toEqual(await score('syn'));
 
+    // truth/latents.arrows rewritten by polars (Int64 keys, List<Float64> thoughts and copies, no
+    // schema metadata), as a tool writing truth/ by hand would: scored the same.
+    if (!noPolars) {
+      const latents = join(ws, 'runs', 'syn', 'truth', 'latents.arrows');
+      runPython(
+        [
+          'import sys, polars as pl, pyarrow.ipc as ipc',
+          't = ipc.open_stream(open(sys.argv[1], "rb")).read_all()',
+          'df = pl.from_arrow(t).with_columns([pl.col("episode").cast(pl.Int64), pl.col("step").cast(pl.Int64)] + [pl.col(c).cast(pl.List(pl.Float64)) for c in t.column_names if c.startswith("thoughts")])',
+          'f = open(sys.argv[1], "wb"); df.write_ipc_stream(f); f.close()',
+          'print(ipc.open_stream(open(sys.argv[1], "rb")).read_all().schema.field("thoughts").type)',
+        ].join('\n'),
+        [latents],
+      );
+      expect(await score('syn')).toEqual(fromExt);
+    }
+
     // Truth already there: refused without --replace, replaced with it.
     const again = await runCliCapture(['-w', ws, 'truth', 'attach', 'ext', '--structure', files.structure, '--latents', files.latents]);
     expect(again.code).toBe(2);
@@ -93,12 +112,14 @@ describe('thoughtlens truth attach', () => {
   describe('bad input: one line naming the file and field, exit code, nothing written', () => {
     const K = 16;
     const thoughts = () => Array.from({ length: K }, (_, id) => ({ id, agents: id < 8 ? ['A', 'B'] : id < 12 ? ['A'] : ['B'] }));
-    const latentsTable = (over: { episode?: number[]; step?: number[]; width?: number; drop?: string } = {}) => {
+    const latentsTable = (over: { episode?: number[]; step?: number[]; width?: number; drop?: string; ragged?: boolean } = {}) => {
       const rows = over.episode?.length ?? 4;
       const width = over.width ?? K;
       const ep = over.episode ?? [0, 0, 1, 1];
       const st = over.step ?? [0, 1, 0, 1];
       const cols: Record<string, unknown> = { episode: makeVector(Int32Array.from(ep)), step: makeVector(Int32Array.from(st)), thoughts: fsl(new Float32Array(rows * width), width) };
+      // A variable-size list (what pyarrow and polars write) whose row 1 holds one value too few.
+      if (over.ragged) cols.thoughts = vectorFromArray(Array.from({ length: rows }, (_, r) => Array.from({ length: r === 1 ? width - 1 : width }, () => 0.5)), new List(new Field('item', new Float64())));
       if (over.drop) delete cols[over.drop];
       return new Table(cols as never);
     };
@@ -109,6 +130,7 @@ describe('thoughtlens truth attach', () => {
       ['not JSON', () => [w('s.json', '{"thoughts": ['), w('l.arrows', latentsTable())], 4, /s\.json: is not valid JSON/],
       ['no structure file', () => [join(ws, 'nope.json'), w('l.arrows', latentsTable())], 3, /nope\.json: no such structure file/],
       ['no step column', () => [w('s.json', { thoughts: thoughts() }), w('l.arrows', latentsTable({ drop: 'step' }))], 4, /l\.arrows: has no 'step' column \(columns: episode, thoughts\)$/],
+      ['ragged list row', () => [w('s.json', { thoughts: thoughts() }), w('l.arrows', latentsTable({ ragged: true }))], 4, /l\.arrows: column 'thoughts' holds 15 values at row 1 but structure lists 16 thoughts$/],
       ['wrong width', () => [w('s.json', { thoughts: thoughts() }), w('l.arrows', latentsTable({ width: 3 }))], 4, /l\.arrows: column 'thoughts' has 3 values per row but structure lists 16 thoughts$/],
       ['step not in run', () => [w('s.json', { thoughts: thoughts() }), w('l.arrows', latentsTable({ episode: [0, 99], step: [0, 0] }))], 4, /l\.arrows: row 1: \(episode 99, step 0\) is not a step of the run \(run has episodes 0\.\.5, 300 steps\)$/],
       ['duplicate step', () => [w('s.json', { thoughts: thoughts() }), w('l.arrows', latentsTable({ episode: [0, 1, 0], step: [3, 3, 3] }))], 4, /l\.arrows: rows 0 and 2 both hold \(episode 0, step 3\)/],
