@@ -24,12 +24,15 @@ export const THOUGHTS_TRUTH_FILE = 'latents.arrows';
 /** The run's planted conflicts, or null when it has no truth/conflicts.json. */
 export function readConflictTruth(runDir: string): TruthConflict[] | null {
   if (!existsSync(truthPath(runDir, CONFLICT_TRUTH_FILE))) return null;
-  const t = readTruthJson<{ conflicts?: unknown }>(runDir, CONFLICT_TRUTH_FILE);
-  if (!Array.isArray(t.conflicts)) throw new DetectorDataError(`truth/${CONFLICT_TRUTH_FILE} has no 'conflicts' list`);
-  return t.conflicts.map((c: Record<string, unknown>, i) => {
+  // `{ "conflicts": [...] }` as the synthetic source and `truth attach` write it, or a bare list.
+  const t = readTruthJson<{ conflicts?: unknown } | unknown[]>(runDir, CONFLICT_TRUTH_FILE);
+  const list = Array.isArray(t) ? t : t?.conflicts;
+  const where = { file: truthPath(runDir, CONFLICT_TRUTH_FILE) };
+  if (!Array.isArray(list)) throw new DetectorDataError(`truth/${CONFLICT_TRUTH_FILE} has no 'conflicts' list`, where);
+  return list.map((c: Record<string, unknown>, i) => {
     const n = (k: string) => {
-      const v = c[k];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new DetectorDataError(`truth/${CONFLICT_TRUTH_FILE}: conflict ${i} has no numeric '${k}'`);
+      const v = c?.[k];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new DetectorDataError(`truth/${CONFLICT_TRUTH_FILE}: conflict ${i} has no numeric '${k}'`, where);
       return v;
     };
     return {
