@@ -1,5 +1,5 @@
 // The run manifest (run.json): what a run is, who its agents are, and how far it got.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomicFile.js';
 import { confinedPath } from './confinedPath.js';
@@ -100,6 +100,15 @@ export function writeManifest(runDir: string, manifest: RunManifest, durable = t
   writeFileAtomic(manifestPath(runDir), JSON.stringify(manifest, null, 2) + '\n', durable);
 }
 
+/** The modification time of a file as an ISO string (the epoch when it cannot be read). */
+function fileTime(file: string): string {
+  try {
+    return statSync(file).mtime.toISOString();
+  } catch {
+    return new Date(0).toISOString();
+  }
+}
+
 /** Checks a parsed run.json field by field; errors name the field path. */
 export function validateManifest(json: unknown, file = MANIFEST_FILE): RunManifest {
   const fail = (field: string, what: string): never => {
@@ -117,12 +126,17 @@ export function validateManifest(json: unknown, file = MANIFEST_FILE): RunManife
   }
   if (typeof json.id !== 'string' || !ID_PATTERN.test(json.id))
     fail('id', `must match ${ID_PATTERN}, got ${show(json.id)}`);
+  // A run written by another tool may leave out its timestamps (taken from run.json's
+  // modification time), its source ({ kind: 'external' }) and its status ('complete').
   for (const f of ['createdAt', 'updatedAt'] as const) {
+    if (json[f] === undefined) json[f] = fileTime(file);
     if (typeof json[f] !== 'string' || Number.isNaN(Date.parse(json[f] as string)))
       fail(f, 'must be an ISO date string');
   }
+  if (json.source === undefined) json.source = { kind: 'external' };
   if (!isObject(json.source) || typeof json.source.kind !== 'string')
     fail('source.kind', 'must be a string');
+  if (json.status === undefined && json.writer === undefined) json.status = 'complete';
   if (!RUN_STATUSES.includes(json.status as RunStatus))
     fail('status', `must be one of ${RUN_STATUSES.join(', ')}, got ${show(json.status)}`);
   if (!Array.isArray(json.agents) || json.agents.length < 1)

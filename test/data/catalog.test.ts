@@ -69,7 +69,7 @@ describe('catalog', () => {
     });
     expect(byId.broken).toMatchObject({ status: 'unreadable', agents: [], bytes: 0 });
     expect(byId.broken!.error).toMatch(
-      /manifest field 'createdAt' must be an ISO date string \(file .*broken\/run\.json\)/,
+      /manifest field 'agents' must be a non-empty array \(file .*broken\/run\.json\)/,
     );
   });
 

@@ -60,13 +60,31 @@ describe('validateManifest', () => {
     expect(validateManifest(one).counts.B).toEqual({ rows: 0, batches: 0, bytes: 0 });
   });
 
+  it('a manifest from another tool may leave out timestamps, source and status: file time, external, complete', () => {
+    const m = good();
+    delete m.createdAt;
+    delete m.updatedAt;
+    delete m.source;
+    delete m.status;
+    const v = validateManifest(m, '/no/such/run.json');
+    expect(v.createdAt).toBe(new Date(0).toISOString());
+    expect(v.updatedAt).toBe(v.createdAt);
+    expect(v.source).toEqual({ kind: 'external' });
+    expect(v.status).toBe('complete');
+    // A recorder that names itself is recording, not complete: its status is still required.
+    const w = good();
+    delete w.status;
+    w.writer = { pid: 1, host: 'h' };
+    expect(() => validateManifest(w)).toThrow(/manifest field 'status'/);
+  });
+
   it('names the field that is wrong', () => {
     const cases: [(m: Record<string, Json>) => void, string][] = [
       [(m) => (m.format = 'other'), 'manifest field \'format\' must be "thoughtlens-run"'],
       [(m) => (m.version = '1'), "manifest field 'version' must be an integer"],
       [(m) => (m.id = 'has space'), "manifest field 'id' must match"],
       [(m) => (m.createdAt = 'yesterday'), "manifest field 'createdAt' must be an ISO date string"],
-      [(m) => delete m.updatedAt, "manifest field 'updatedAt'"],
+      [(m) => (m.updatedAt = 7), "manifest field 'updatedAt'"],
       [(m) => (m.source = {}), "manifest field 'source.kind' must be a string"],
       [
         (m) => (m.status = 'done'),
