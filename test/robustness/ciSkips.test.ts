@@ -24,7 +24,9 @@ describe('CI and skipped tests', () => {
     const text = readFileSync(join(ROOT, '.ci/run'), 'utf8');
     const from = text.indexOf('echo "== python readers');
     expect(from).toBeGreaterThan(0);
-    const r = spawnSync('bash', ['-c', `set -euo pipefail\n${text.slice(from)}`], { cwd: ROOT, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `set -euo pipefail\n${text.slice(from)}`], { cwd: ROOT, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, PYTHON: join(bin, 'python3') }, encoding: 'utf8' });
+    // The stub is named by $PYTHON: a bash whose startup puts pyenv's shims first on PATH
+    // (seen on these machines) would otherwise run the real python3 before it.
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/FAIL: pip could not install pyarrow polars safetensors numpy duckdb/);
     expect(r.stderr).not.toMatch(/npm must not run/);
