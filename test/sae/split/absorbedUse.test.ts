@@ -81,4 +81,20 @@ describe('absorbed uses', () => {
     const off = classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, absorbedCosine: 1 }, 'heldout', undefined, undefined, unitBlocks(dec, [4, 4], 3));
     expect(off.classes).toEqual(['shared', 'shared', 'shared']);
   });
+
+  it('with three agents drops only the absorbing agent: the latent becomes partial', () => {
+    // Latent 0: a parent all three carry (e0 in each). Latent 1: B and C's child (e1 + 0.3·e0 in
+    // each) whose A block is 0.3·e0 — A's use is absorbed, B's and C's are not (they point elsewhere).
+    const blk = (xs: number[][]) => Float32Array.from(xs.flat());
+    const A = blk([[1, 0, 0, 0], [0.3, 0, 0, 0]]);
+    const B = blk([[1, 0, 0, 0], [0.3, 1, 0, 0]]);
+    const C = blk([[1, 0, 0, 0], [0.3, 0, 1, 0]]);
+    const dec = [A, B, C];
+    const norm = (W: Float32Array, j: number) => Math.hypot(...W.subarray(j * 4, j * 4 + 4));
+    const rel = dec.map((W) => [0, 1].map((j) => norm(W, j) / Math.max(...dec.map((U) => norm(U, j)))));
+    const uses = [[true, true, true], [true, true, true]];
+    const found = findAbsorbedUses(['A', 'B', 'C'], ['shared', 'shared'], uses, rel, unitBlocks(dec, [4, 4, 4], 2), DEFAULT_SPLIT.absorbedCosine);
+    expect(uses).toEqual([[true, true, true], [false, true, true]]);
+    expect(found[1]!.map((u) => u.agent)).toEqual(['A']);
+  });
 });
