@@ -1,7 +1,8 @@
 # Sourced by the split benches: record_run OUTDIR RUN records RUN once into OUTDIR (kept between
 # calls) and sets RUN_DIR to its folder.
 # A RUN is `synthetic:<family>:<seed>` (record synthetic, 48 episodes) or
-# `foreign:<seed>[:<generator flags, comma-separated>]` (bench/sae/foreign_generator.py, truth attached)
+# `foreign:<seed>[:<generator flags, comma-separated>]` (bench/sae/foreign_generator.py, truth and, with
+# --conflicts, its planted conflicts attached; before the eighteenth session the conflicts were not)
 # or `massive:<seed>[:<flags>]` (bench/sae/foreign_massive_generator.py, truth and planted conflicts attached)
 # or `zipf:<seed>[:<flags>]` (bench/sae/zipf_generator.py, truth and planted conflicts attached).
 # Also sets `here` (this folder) and `cli` (the thoughtlens command from this checkout).
@@ -22,7 +23,7 @@ record_run() {
       [ "$kind" = zipf ] && gen=zipf_generator.py
       # shellcheck disable=SC2086
       python3 "$here/$gen" --out "$RUN_DIR" --seed "$a" $(echo "${b:-}" | tr ',' ' ') > /dev/null
-      [ "$kind" != foreign ] && [ -f "$RUN_DIR.conflicts.json" ] && conf=(--conflicts "$RUN_DIR.conflicts.json")
+      [ -f "$RUN_DIR.conflicts.json" ] && conf=(--conflicts "$RUN_DIR.conflicts.json")
       $cli truth attach "$RUN_DIR" --structure "$RUN_DIR.structure.json" --latents "$RUN_DIR.latents.arrows" "${conf[@]}" > /dev/null
     fi
   fi
