@@ -14,6 +14,7 @@ import {
   selectBackend,
   type BackendName,
 } from '../../sae/index.js';
+import { absorbedText } from '../absorbedText.js';
 import { emit } from '../context.js';
 import { table } from '../format.js';
 import type { CommandModule } from '../program.js';
@@ -147,6 +148,7 @@ export const splitCommand: CommandModule = {
                   ]),
                 ),
                 `signed pairs (two latents reading the two sides of one signed variable): ${(split.signed ?? []).filter((k, j) => k > j).length}`,
+                absorbedText(split) || 'absorbed uses: none',
                 '',
                 agreementLine(split),
                 `FVU ${Object.entries(metrics.fvu)

@@ -5,6 +5,7 @@ import { BACKEND_NAMES, ConfigError, SAE_MODES, trainDictionary, type SaeConfig,
 import { fvuNotes } from '../fvuNotes.js';
 import { denseNote, medianFiring } from '../denseNote.js';
 import { unreproducibleNote } from '../reproducibleNote.js';
+import { absorbedText } from '../absorbedText.js';
 import { agreementText } from '../agreementText.js';
 import { defaultCheckpointDir } from '../defaultCheckpointDir.js';
 import { ensurePairRun, isNetworkRun } from '../networkPairRun.js';
@@ -171,6 +172,7 @@ export const trainCommand: CommandModule = {
                 ...notes.map((n) => `note       ${n}`),
                 res.analysis ? `split      ${Object.entries(res.analysis.split.counts).map(([c, k]) => `${c} ${k}`).join('  ')}` : '',
                 signedLine(res.analysis?.split),
+                absorbedText(res.analysis?.split),
               ]
                 .filter(Boolean)
                 .join('\n'),
