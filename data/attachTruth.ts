@@ -12,7 +12,8 @@ import { readManifest, writeManifest } from './manifest.js';
 import { openRun } from './runReader.js';
 import { checkConflicts } from './truthConflicts.js';
 import { truthInputError, truthInputMissing } from './truthInputError.js';
-import { checkLatents, stepKey, type RunSteps } from './truthLatents.js';
+import { checkLatents, type RunSteps } from './truthLatents.js';
+import { stepKey } from './truthThoughts.js';
 import { checkStructure } from './truthStructure.js';
 
 export const TRUTH_STRUCTURE_FILE = 'structure.json';

@@ -3,7 +3,7 @@
 // divergenceStep[, counterparties, lag, ...]}: the episode and both steps are steps of the
 // run, the agent is the run's and holds the drifting thoughts, onsetStep < divergenceStep.
 import type { RunSteps } from './truthLatents.js';
-import { stepKey } from './truthLatents.js';
+import { stepKey } from './truthThoughts.js';
 import { showValue, truthInputError } from './truthInputError.js';
 import type { TruthThought } from './truthStructure.js';
 

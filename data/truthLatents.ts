@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Field, FixedSizeList, Float32, Int32, RecordBatch, Schema, Struct, Table, makeData, tableFromIPC, type Data } from 'apache-arrow';
 import { truthInputError, truthInputMissing } from './truthInputError.js';
-import { readTruthThoughts } from './truthThoughts.js';
+import { readTruthThoughts, stepKey } from './truthThoughts.js';
 
 export interface RunSteps {
   /** episode·2^32 + step of every joined step of the run. */
@@ -13,7 +13,6 @@ export interface RunSteps {
   episodes: number[];
 }
 
-export const stepKey = (e: number, s: number): number => e * 0x100000000 + (s >>> 0);
 
 export interface CheckedLatents {
   table: Table;

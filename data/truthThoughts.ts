@@ -7,6 +7,9 @@
 // Every row must hold exactly K finite values; errors go through `fail` with the column and row.
 import { Type, type Field, type Table, type Vector } from 'apache-arrow';
 
+/** A step's key in maps and sets: episode·2^32 + step (both in 0..2^31−1). */
+export const stepKey = (e: number, s: number): number => e * 0x100000000 + (s >>> 0);
+
 export interface TruthThoughts {
   rows: number;
   /** Thoughts per row. */

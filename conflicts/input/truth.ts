@@ -5,7 +5,7 @@
 // counts as a detection only between onset and divergence) and scores attribution; the
 // detector itself never reads it. A run without truth is scored and reported all the same.
 import { existsSync } from 'node:fs';
-import { readTruthJson, readTruthTable, readTruthThoughts, truthPath } from '../../data/index.js';
+import { readTruthJson, readTruthTable, readTruthThoughts, stepKey, truthPath } from '../../data/index.js';
 import { DetectorDataError } from '../errors.js';
 
 export interface TruthConflict {
@@ -58,6 +58,6 @@ export function readThoughtSeries(runDir: string, agentIds: readonly string[] = 
   const table = readTruthTable(runDir, THOUGHTS_TRUTH_FILE);
   const t = readTruthThoughts(table, undefined, agentIds, (m) => new DetectorDataError(`truth/${THOUGHTS_TRUTH_FILE} ${m} (run ${runDir})`));
   const index = new Map<number, number>();
-  for (let r = 0; r < t.rows; r++) index.set(t.episode[r]! * 0x100000000 + t.step[r]!, r);
-  return { count: t.K, values: t.values, row: (e, s) => index.get(e * 0x100000000 + s) };
+  for (let r = 0; r < t.rows; r++) index.set(stepKey(t.episode[r]!, t.step[r]!), r);
+  return { count: t.K, values: t.values, row: (e, s) => index.get(stepKey(e, s)) };
 }

@@ -3,7 +3,7 @@
 // latent values) through data/, encodes the run's joined steps and scores the recovery.
 import { resolve } from 'node:path';
 import type { Table } from 'apache-arrow';
-import { openRun, readTruthJson, readTruthTable, readTruthThoughts } from '../../data/index.js';
+import { openRun, readTruthJson, readTruthTable, readTruthThoughts, stepKey } from '../../data/index.js';
 import type { SaeModel } from '../checkpoint/checkpoint.js';
 import { CheckpointError } from '../errors.js';
 import { encodeJoint } from '../model/inference.js';
@@ -32,7 +32,6 @@ export interface RunTruth {
   drift: { agent: string[]; thought: number[]; values: Float32Array } | null;
 }
 
-const key = (e: number, s: number) => e * 0x100000000 + (s >>> 0);
 
 interface StructureJson {
   thoughts?: { id: number; agents: string[] }[];
@@ -68,7 +67,7 @@ export function readRunTruth(runDir: string): RunTruth {
     drift = { agent: cols.map((c) => c.agent), thought: cols.map((c) => c.thought), values: dv };
   }
   const rowOf = new Map<number, number>();
-  for (let r = 0; r < rows; r++) rowOf.set(key(t.episode[r]!, t.step[r]!), r);
+  for (let r = 0; r < rows; r++) rowOf.set(stepKey(t.episode[r]!, t.step[r]!), r);
   return { owners, n, rowOf, values, drift };
 }
 
@@ -165,7 +164,7 @@ export function evaluateOnRun(
     for (let r = 0; r < b.length && got < want; r++) {
       if (!keep(b.episode[r]!)) continue;
       if (seen++ % every !== 0) continue;
-      const tr = truth.rowOf.get(key(b.episode[r]!, b.step[r]!));
+      const tr = truth.rowOf.get(stepKey(b.episode[r]!, b.step[r]!));
       if (tr === undefined) continue;
       model.cfg.agents.forEach((a, i) =>
         buf[i]!.set(b.hidden[i]!.subarray(r * a.dim, (r + 1) * a.dim), pending * a.dim),

@@ -17,6 +17,7 @@
 //              readings of one variable, which the decoupled-readings rule handles).
 // Agent a is then dropped from j's users: with two agents j becomes private-b. Measured on the
 // saved checkpoints of 37 development runs (docs/RESULTS.md, eighteenth session).
+import { dot, normalise } from './signedPairs.js';
 import type { LatentClass } from './split.js';
 
 /** j's block in the absorbing agent is at most this fraction of its block in another user. */
@@ -55,13 +56,15 @@ export function findAbsorbedUses(
   // Decided on the uses before any is dropped, so the outcome does not depend on latent order.
   const before = uses.map((u) => [...u]);
   for (let j = 0; j < m; j++) {
-    if (!kept(j) || before[j]!.filter(Boolean).length < 2) continue;
+    const users = before[j]!.filter(Boolean).length;
+    if (!kept(j) || users < 2) continue;
     for (let a = 0; a < N; a++) {
       if (!before[j]![a]) continue;
       let found: AbsorbedUse | null = null;
       for (let b = 0; b < N && !found; b++) {
-        if (b === a || !before[j]![b] || !(ratio(a, b, j) <= ABSORBED_RATIO)) continue;
+        if (b === a || !before[j]![b]) continue;
         const rj = ratio(a, b, j);
+        if (!(rj <= ABSORBED_RATIO)) continue;
         const dj = blocks[a]![j]!;
         for (let i = 0; i < m; i++) {
           if (i === j || !kept(i) || !before[i]![a] || !before[i]![b]) continue;
@@ -77,33 +80,13 @@ export function findAbsorbedUses(
     }
     // Never drop every user: a latent whose every use looks absorbed keeps them.
     const drop = out[j]!.map((u) => agents.indexOf(u.agent));
-    if (drop.length > 0 && drop.length < before[j]!.filter(Boolean).length) for (const a of drop) uses[j]![a] = false;
+    if (drop.length > 0 && drop.length < users) for (const a of drop) uses[j]![a] = false;
     else out[j] = [];
   }
   return out;
 }
 
-/** Per agent, the unit decoder blocks of a model's linear decoders (null when a decoder is not linear). */
-export function unitBlocks(decoders: (Float32Array | undefined)[], dims: number[], m: number): UnitBlocks | null {
-  if (decoders.some((W, a) => !W || W.length !== m * dims[a]!)) return null;
-  return decoders.map((W, a) => {
-    const d = dims[a]!;
-    return Array.from({ length: m }, (_, j) => {
-      const v = new Float64Array(d);
-      let s = 0;
-      for (let i = 0; i < d; i++) {
-        v[i] = W![j * d + i]!;
-        s += v[i]! * v[i]!;
-      }
-      const n = Math.sqrt(s);
-      if (n > 0) for (let i = 0; i < d; i++) v[i]! /= n;
-      return v;
-    });
-  });
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
+/** Per agent, the decoder blocks (signedPairs.ts decoderBlocks) each normalised; null stays null. */
+export function unitBlocks(blocks: Float64Array[][] | null): UnitBlocks | null {
+  return blocks?.map((rows) => rows.map(normalise)) ?? null;
 }

@@ -10,7 +10,7 @@ import {
 } from './heldOut.js';
 import { computeMetrics, type DictionaryMetrics } from './metrics.js';
 import { classifyLatents, type SplitResult, type Witness } from './split.js';
-import { signedPairCandidates } from './signedPairs.js';
+import { modelDecoderBlocks, signedPairCandidates } from './signedPairs.js';
 import { unitBlocks } from './absorbedUse.js';
 import { collectUsageStats, episodeSpreadOnSample } from './usageStats.js';
 
@@ -53,14 +53,7 @@ export function analyseModel(
     (j) => stats.active[j]! >= t.minActive,
     t.signedCosine ?? 1,
   );
-  const blocks =
-    (t.absorbedCosine ?? 1) < 1
-      ? unitBlocks(
-          model.cfg.agents.map((a) => model.params[`dec.${a.id}.W`]?.data as Float32Array | undefined),
-          model.cfg.agents.map((a) => a.dim),
-          model.cfg.latents,
-        )
-      : null;
+  const blocks = (t.absorbedCosine ?? 1) < 1 ? unitBlocks(modelDecoderBlocks(model)) : null;
   const split = classifyLatents(agents, stats, t, set, witness, signed, blocks);
   return { split, metrics: computeMetrics(agents, stats, split) };
 }

@@ -18,21 +18,38 @@ export const COFIRE = 0.05;
 /** The pre-activations must correlate at r ≤ −this over the sample rows. */
 export const PRE_CORRELATION = 0.8;
 
+/**
+ * Per agent, per latent: the agent's decoder block D_a[j], from each agent's flat m × d_a decoder
+ * (null when one is missing or not linear, as in MLP decoders).
+ */
+export function decoderBlocks(decoders: (Float32Array | undefined)[], dims: number[], m: number): Float64Array[][] | null {
+  if (decoders.some((W, a) => !W || W.length !== m * dims[a]!)) return null;
+  return decoders.map((W, a) => {
+    const d = dims[a]!;
+    return Array.from({ length: m }, (_, j) => Float64Array.from(W!.subarray(j * d, (j + 1) * d)));
+  });
+}
+
+/** decoderBlocks of a model's agents. */
+export function modelDecoderBlocks(model: SaeModel): Float64Array[][] | null {
+  return decoderBlocks(
+    model.cfg.agents.map((a) => model.params[`dec.${a.id}.W`]?.data as Float32Array | undefined),
+    model.cfg.agents.map((a) => a.dim),
+    model.cfg.latents,
+  );
+}
+
 /** Per latent: its concatenated decoder row over all agents (null for MLP decoders). */
 export function decoderRows(model: SaeModel): Float64Array[] | null {
-  const m = model.cfg.latents;
-  const blocks = model.cfg.agents.map((a) => ({
-    W: model.params[`dec.${a.id}.W`]?.data as Float32Array | undefined,
-    d: a.dim,
-  }));
-  if (blocks.some((b) => !b.W || b.W.length !== m * b.d)) return null;
-  const D = blocks.reduce((s, b) => s + b.d, 0);
-  return Array.from({ length: m }, (_, j) => {
+  const blocks = modelDecoderBlocks(model);
+  if (!blocks) return null;
+  const D = blocks.reduce((s, rows) => s + (rows[0]?.length ?? 0), 0);
+  return Array.from({ length: model.cfg.latents }, (_, j) => {
     const v = new Float64Array(D);
     let o = 0;
-    for (const b of blocks) {
-      for (let i = 0; i < b.d; i++) v[o + i] = b.W![j * b.d + i]!;
-      o += b.d;
+    for (const rows of blocks) {
+      v.set(rows[j]!, o);
+      o += rows[j]!.length;
     }
     return v;
   });
@@ -127,13 +144,14 @@ export function decoderNorms(model: SaeModel): Float64Array {
   );
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
+export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
 }
 
-function normalise(v: Float64Array): Float64Array {
+/** v / ‖v‖ (a zero vector stays zero). */
+export function normalise(v: Float64Array): Float64Array {
   const n = Math.sqrt(dot(v, v)) || 1;
   return v.map((x) => x / n);
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyLatents, DEFAULT_SPLIT } from '../../../sae/index.js';
 import { findAbsorbedUses, unitBlocks } from '../../../sae/split/absorbedUse.js';
+import { decoderBlocks } from '../../../sae/split/signedPairs.js';
 import { stats } from './usageStatsFixture.js';
 
 /** Unit vector of length d with the given leading entries. */
@@ -39,7 +40,7 @@ function relevance(dec: Float32Array[], m: number): number[][] {
 
 function run(dec: Float32Array[], cos = DEFAULT_SPLIT.absorbedCosine) {
   const uses = [[true, true], [true, true], [true, true]];
-  const found = findAbsorbedUses(['A', 'B'], ['shared', 'shared', 'shared'], uses, relevance(dec, 3), unitBlocks(dec, [4, 4], 3), cos);
+  const found = findAbsorbedUses(['A', 'B'], ['shared', 'shared', 'shared'], uses, relevance(dec, 3), unitBlocks(decoderBlocks(dec, [4, 4], 3)), cos);
   return { uses, found };
 }
 
@@ -75,10 +76,10 @@ describe('absorbed uses', () => {
     // The usage evidence's block norms are those of the decoder (relevance is computed from them).
     const rel = relevance(dec, 3);
     rel.forEach((r, a) => r.forEach((x, j) => (s.blockNorm[a]![j] = x)));
-    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT, 'heldout', undefined, undefined, unitBlocks(dec, [4, 4], 3));
+    const split = classifyLatents(['A', 'B'], s, DEFAULT_SPLIT, 'heldout', undefined, undefined, unitBlocks(decoderBlocks(dec, [4, 4], 3)));
     expect(split.classes).toEqual(['shared', 'private-B', 'shared']);
     expect(split.absorbed![1]).toEqual([{ agent: 'A', latent: 0, cos: 1 }]);
-    const off = classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, absorbedCosine: 1 }, 'heldout', undefined, undefined, unitBlocks(dec, [4, 4], 3));
+    const off = classifyLatents(['A', 'B'], s, { ...DEFAULT_SPLIT, absorbedCosine: 1 }, 'heldout', undefined, undefined, unitBlocks(decoderBlocks(dec, [4, 4], 3)));
     expect(off.classes).toEqual(['shared', 'shared', 'shared']);
   });
 
@@ -93,7 +94,7 @@ describe('absorbed uses', () => {
     const norm = (W: Float32Array, j: number) => Math.hypot(...W.subarray(j * 4, j * 4 + 4));
     const rel = dec.map((W) => [0, 1].map((j) => norm(W, j) / Math.max(...dec.map((U) => norm(U, j)))));
     const uses = [[true, true, true], [true, true, true]];
-    const found = findAbsorbedUses(['A', 'B', 'C'], ['shared', 'shared'], uses, rel, unitBlocks(dec, [4, 4, 4], 2), DEFAULT_SPLIT.absorbedCosine);
+    const found = findAbsorbedUses(['A', 'B', 'C'], ['shared', 'shared'], uses, rel, unitBlocks(decoderBlocks(dec, [4, 4, 4], 2)), DEFAULT_SPLIT.absorbedCosine);
     expect(uses).toEqual([[true, true, true], [false, true, true]]);
     expect(found[1]!.map((u) => u.agent)).toEqual(['A']);
   });
