@@ -8,11 +8,11 @@ import type { Detector } from './detector.js';
 import type { DetectorConfig } from './detectorConfig.js';
 import { loadEpisodes, splitEpisodeInTime, type EpisodeSet } from './input/episodes.js';
 import { DetectorDataError } from './errors.js';
-import { resolveEventSpec, type EventOptions } from './input/events.js';
-import { readConflictTruth, readThoughtSeries } from './input/truth.js';
+import { describeEventSpec, resolveEventSpec, type EventOptions } from './input/events.js';
+import { readConflictTruth, readThoughtSeries, type TruthConflict } from './input/truth.js';
 import { latentThoughtMap } from './evaluate/attribution.js';
-import { scoreEpisodes } from './evaluate/evaluate.js';
-import { withTruthDivergence } from './evaluate/truthDivergence.js';
+import { scoreEpisodes, type ScoredEpisode } from './evaluate/evaluate.js';
+import { onsetsOutsideTruth, withTruthDivergence } from './evaluate/truthDivergence.js';
 import { fitDetector, type ViewSource } from './fit/fitDetector.js';
 import { buildReport, outcomesOf, type BaselineResult, type ConflictReport } from './report/conflictReport.js';
 import { evaluateOutcomes, TIME_BLOCKS, type EpisodeOutcome } from './evaluate/evaluate.js';
@@ -122,10 +122,14 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   const allTruth = o.truth === false ? null : readConflictTruth(run.dir);
   // Split in time: conflicts that were over before the scored steps belong to the reference part.
   const truth = allTruth && splitInTime !== null ? allTruth.filter((c) => c.divergenceStep >= splitInTime!) : allTruth;
-  // A run without behaviour is evaluated against its truth's divergence steps (never fitted on them).
+  // Where truth plants conflicts, every figure is scored against its divergence steps (the detector
+  // was never fitted on them), not against the behaviour rule's onsets, which may fire elsewhere too.
   const noBehaviour = detector.events.kind === 'none';
-  const eventsOf = (s: ReturnType<typeof scoreEpisodes>) => (noBehaviour && truth ? { ...s, episodes: withTruthDivergence(s.episodes, truth) } : s);
-  const { episodes, flags } = eventsOf(scoreEpisodes(detector, scored));
+  const byTruth = truth !== null && truth.length > 0;
+  const eventsOf = (s: ReturnType<typeof scoreEpisodes>) => (byTruth ? { ...s, episodes: withTruthDivergence(s.episodes, truth!) } : s);
+  const raw = scoreEpisodes(detector, scored);
+  const { episodes, flags } = eventsOf(raw);
+  const eventsDefinition = byTruth && !noBehaviour ? truthEventsDefinition(raw.episodes, truth!, describeEventSpec(detector.events), detector.config.horizon) : undefined;
   progress('evaluating');
   const thoughts = truth ? readThoughtSeries(referenceDir, scored.agents) : null;
   const latentThoughts = thoughts ? latentThoughtMap(detector, reference ?? scored, thoughts) : null;
@@ -160,7 +164,18 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
     truth,
     latentThoughts,
     baselines,
+    ...(eventsDefinition ? { eventsDefinition } : {}),
   });
   const outcomes = outcomesOf(episodes, flags, detector.config.horizon, truth, latentThoughts);
   return { detector, fitted, report, scoredEpisodes: episodes.map((e) => e.episode), outcomes, baselineOutcomes };
+}
+
+/** The report's event definition when truth's divergence steps replace the behaviour rule's onsets. */
+function truthEventsDefinition(episodes: readonly ScoredEpisode[], truth: readonly TruthConflict[], own: string, horizon: number): string {
+  const ids = new Set(episodes.map((e) => e.episode));
+  const planted = truth.filter((c) => ids.has(c.episode)).length;
+  const onsets = episodes.reduce((n, e) => n + e.onsets.length, 0);
+  const outside = onsetsOutsideTruth(episodes, truth, horizon);
+  const s = (n: number) => (n === 1 ? '' : 's');
+  return `the divergence steps of truth/conflicts.json (${planted} planted conflict${s(planted)} in the scored episodes); the detector's own events, ${own}, had ${onsets} onset${s(onsets)} there, ${outside} at no planted divergence (within ${horizon} steps), not scored as conflicts`;
 }

@@ -102,6 +102,8 @@ export interface BuildReportOptions {
   /** Which true thought each view latent reads (attribution.ts), if truth has thoughts. */
   latentThoughts?: LatentThoughts | null;
   baselines?: BaselineResult[];
+  /** What the events are, when not the detector's own event definition (truth's divergence steps). */
+  eventsDefinition?: string;
 }
 
 /** Outcomes of scored episodes, truth-aware and attributed where truth allows. */
@@ -194,7 +196,7 @@ export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags
       notes: d.provenance.notes,
       dictionary: d.provenance.dictionary ?? null,
     },
-    events: { definition: describeEventSpec(d.events), count: eventList.length, list: eventList },
+    events: { definition: o.eventsDefinition ?? describeEventSpec(d.events), count: eventList.length, list: eventList },
     scored: { episodes: scored.length, steps: scored.reduce((s, e) => s + e.step.length, 0), episodeIds: scored.map((e) => e.episode) },
     evaluation,
     truth: o.truth ? { conflicts: o.truth.length } : null,

@@ -82,6 +82,29 @@ describe('thoughtlens detect', () => {
     expect((rep.baselines ?? []).map((b) => b.views)).not.toContain('behaviour');
   });
 
+  it('scores against truth/conflicts.json, not a behaviour rule that also fires where nothing was planted', async () => {
+    const root = tempDir('tl-detect-cli-');
+    const data = writeTinyRun(root, 'noisy-actions', { episodes: 16, steps: 80, seed: 11, actionNoise: 0.03 });
+    const out = join(root, 'rep');
+    const r = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--event', 'actions differ', '--out', out, '--resamples', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ConflictReport;
+    const scored = new Set(rep.scored.episodeIds);
+    const planted = data.conflicts.filter((c) => scored.has(c.episode));
+    // One conflict per planted one, at its divergence step; the rule's slips are not conflicts.
+    expect(rep.evaluation!.conflicts).toBe(planted.length);
+    expect(rep.events.list).toEqual(planted.map((c) => ({ episode: c.episode, step: c.divergenceStep })).sort((a, b) => a.episode - b.episode || a.step - b.step));
+    expect(rep.events.definition).toMatch(/divergence steps of truth\/conflicts\.json \(\d+ planted conflicts? in the scored episodes\); the detector's own events, rule 'actions differ', had (\d+) onsets there, (\d+) at no planted divergence/);
+    const [, onsets, outside] = /had (\d+) onsets there, (\d+) at no/.exec(rep.events.definition)!;
+    expect(Number(outside)).toBeGreaterThan(0);
+    expect(Number(onsets)).toBeGreaterThan(planted.length);
+    // A flag at a slip far from any planted conflict is a false alarm, not a detection.
+    for (const f of rep.flags) {
+      const c = planted.find((c) => c.episode === f.episode && f.step >= c.onsetStep);
+      if (!c) expect(f.outcome).toBe('false-alarm');
+    }
+  });
+
   it('splits a run of one long episode in time: fits on its first half, scores and evaluates the second', async () => {
     const root = tempDir('tl-detect-cli-');
     const data = writeTinyRun(root, 'one-episode', { episodes: 24, steps: 100, seed: 5, singleEpisode: true });

@@ -30,6 +30,8 @@ export interface TinyOptions {
   stepMajor?: boolean;
   /** Record hidden states only (no behaviour columns), as a converter from another tool may. */
   hiddenOnly?: boolean;
+  /** Probability per step that A's action flips for that step alone, unrelated to any conflict (a noisy behaviour rule). */
+  actionNoise?: number;
   /** Record everything as one long episode 0 (step e·steps + t), as a generator without episodes may. */
   singleEpisode?: boolean;
 }
@@ -97,6 +99,7 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
       for (let a = 0; a < 2; a++) p[a] = 0.9 * p[a]! + 0.44 * rng.normal();
       const drift = c && t >= c.onsetStep ? Math.min(2, speed * (t - c.onsetStep + 1)) : 0;
       const diverging = c !== null && t >= c.divergenceStep;
+      const slip = (o.actionNoise ?? 0) > 0 && rng.next() < o.actionNoise!;
       agents.forEach((ag, a) => {
         const copy = [...s, p[a]!];
         if (a === 1 && c) copy[c.thoughts[0]!]! += drift;
@@ -116,7 +119,7 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
             episode: [e],
             step: [t],
             hidden: h,
-            columns: { action: [a === 1 && diverging ? 1 : 0], reward: [diverging ? 0 : 1], diverged: [c !== null && t === c.divergenceStep] },
+            columns: { action: [(a === 1 && diverging) || (a === 0 && slip) ? 1 : 0], reward: [diverging ? 0 : 1], diverged: [c !== null && t === c.divergenceStep] },
           },
         });
       });
