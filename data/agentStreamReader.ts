@@ -24,6 +24,7 @@ import {
   scanMessage,
   type ScanResult,
 } from './messageScanner.js';
+import { decompressBody } from './ipcCompression.js';
 import { checkSchema, hiddenBlock, hiddenWidth } from './schema.js';
 import { StepKeySet } from './stepKeySet.js';
 import { FiniteFloats } from './finiteFloats.js';
@@ -225,12 +226,6 @@ export class AgentStreamReader {
           this.peeked = r;
           break;
         }
-        if (message.compression != null) {
-          throw new FormatError(
-            `compressed Arrow IPC is not supported; write the stream uncompressed`,
-            { file: this.file },
-          );
-        }
         checkedBatchLength(message, r.bodyLength, this.file, r.offset);
         out.push(this.decodeBatch(r));
       }
@@ -290,10 +285,13 @@ export class AgentStreamReader {
       } else {
         const schema = this._schema!;
         const h = r.message.header() as RecordBatchHeader;
+        // A compressed body (LZ4 frame or Zstandard per buffer) is decompressed into a fresh one.
+        const plain = h.compression ? decompressBody(h.compression.type, bytes, h.buffers) : null;
+        if (plain) bytes = plain.body;
         const loader = new VectorLoader(
           bytes,
           h.nodes,
-          h.buffers,
+          (plain?.buffers ?? h.buffers) as RecordBatchHeader['buffers'],
           new Map(),
           schema.metadataVersion,
           h.variadicBufferCounts,

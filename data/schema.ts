@@ -83,9 +83,10 @@ export function checkSchema(schema: Schema, agent: AgentSpec, file: string): voi
   }
   const fsl = h.type as FixedSizeList;
   const child = fsl.children[0]?.type;
-  // Float32 as thoughtlens writes it; Float64 (numpy's default) is accepted and converted on read.
-  if (!child || child.typeId !== Type.Float || ![Precision.SINGLE, Precision.DOUBLE].includes((child as Float32).precision)) {
-    throw new SchemaMismatchError(`hidden items must be Float32 (or Float64, converted on read), got ${child}`, {
+  // Float32 as thoughtlens writes it; Float64 (numpy's default) and Float16 (a model's half-precision
+  // activations) are accepted and converted on read.
+  if (!child || child.typeId !== Type.Float || ![Precision.SINGLE, Precision.DOUBLE, Precision.HALF].includes((child as Float32).precision)) {
+    throw new SchemaMismatchError(`hidden items must be Float32 (or Float64 / Float16, converted on read), got ${child}`, {
       file,
       column: HIDDEN_COLUMN,
     });
@@ -145,7 +146,7 @@ export function hiddenWidth(data: Data): number {
  */
 export function hiddenBlock(data: Data, d: number, where: { file: string; rowOffset: number }, from = 0): Float32Array {
   const child = data.children[0]!;
-  const values = child.values as Float32Array | Float64Array;
+  const values = child.values as HiddenValues;
   if (data.typeId === Type.FixedSizeList) {
     const start = (data.offset + from) * d + child.offset;
     return hiddenFloat32(values, start, start + (data.length - from) * d);
@@ -166,11 +167,29 @@ export function hiddenBlock(data: Data, d: number, where: { file: string; rowOff
   return hiddenFloat32(values, start, start + (data.length - from) * d);
 }
 
+/** A `hidden` column's child buffer: Float32, Float64, or Float16 (its raw bits). */
+type HiddenValues = Float32Array | Float64Array | Uint16Array;
+
 /**
  * The hidden values [start, end) of a `hidden` column's child buffer as float32: a zero-copy view
  * of a Float32 column, a converted copy of a Float64 one (values beyond float32's range become
- * ±Infinity, which the finiteness check then reports).
+ * ±Infinity, which the finiteness check then reports) or of a Float16 one (exact; its NaN and
+ * ±Infinity stay so and are reported the same way).
  */
-function hiddenFloat32(values: Float32Array | Float64Array, start: number, end: number): Float32Array {
-  return values instanceof Float32Array ? values.subarray(start, end) : Float32Array.from(values.subarray(start, end));
+function hiddenFloat32(values: HiddenValues, start: number, end: number): Float32Array {
+  if (values instanceof Float32Array) return values.subarray(start, end);
+  if (values instanceof Float64Array) return Float32Array.from(values.subarray(start, end));
+  const out = new Float32Array(end - start);
+  for (let i = start; i < end; i++) out[i - start] = halfToFloat(values[i]!);
+  return out;
+}
+
+/** One IEEE 754 half-precision value (its 16 bits) as a number. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { confinedPath } from './confinedPath.js';
 import { dirname, join } from 'node:path';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import './ipcCompression.js'; // registers the LZ4 / Zstandard decoders with apache-arrow's readers
 import { writeFileAtomic } from './atomicFile.js';
 import { FormatError, NotFoundError } from './errors.js';
 import { TRUTH_DIR } from './format.js';

@@ -4,6 +4,7 @@
 // step of the run, once; returns the canonical truth/latents.arrows table.
 import { readFileSync } from 'node:fs';
 import { Field, FixedSizeList, Float32, Int32, RecordBatch, Schema, Struct, Table, makeData, tableFromIPC, type Data } from 'apache-arrow';
+import './ipcCompression.js'; // registers the LZ4 / Zstandard decoders with apache-arrow's readers
 import { truthInputError, truthInputMissing } from './truthInputError.js';
 import { readTruthThoughts, stepKey } from './truthThoughts.js';
 

@@ -13,6 +13,7 @@ import {
   type RunManifest,
   type ThoughtlensError,
 } from '../../data/index.js';
+import { lz4FrameDecode } from '../../data/ipcCompression.js';
 import { pythonMissing, runPython } from '../helpers/python.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -391,6 +392,95 @@ for a, (name, d) in enumerate([("A", 7), ("B", 4)]):
         [dir],
       );
       writeManifestFor(dir, [{ id: 'A', hiddenSize: 7, columns: [] }, { id: 'B', hiddenSize: 4, columns: [] }], 150);
+      const batches = readAll(dir);
+      checkExternal(batches, 150, [7, 4]);
+      expect(batches[0]!.hidden[0]).toBeInstanceOf(Float32Array);
+    },
+  );
+
+  it.skipIf(noPyarrow)(
+    `pyarrow Zstandard- and LZ4-compressed streams (and Arrow files, polars' zstd) are decompressed on read${reason(noPyarrow)}`,
+    () => {
+      const dir = join(tempDir(), 'compressed-run');
+      mkdirSync(join(dir, 'agents'), { recursive: true });
+      runPython(
+        `${PY_VALUES}
+import sys, pyarrow as pa, pyarrow.ipc as ipc
+run, rows = sys.argv[1], 150
+for a, (name, d, codec) in enumerate([("A", 7, "zstd"), ("B", 4, "lz4")]):
+    h = values(a, rows, d)
+    r = np.arange(rows)
+    t = pa.table({"episode": pa.array(r // 50, pa.int32()), "step": pa.array(r % 50, pa.int32()),
+                  "hidden": pa.FixedSizeListArray.from_arrays(pa.array(h.ravel()), d),
+                  "said": pa.array([["cooperate", "defect"][i % 2] for i in r]).dictionary_encode()})
+    opts = ipc.IpcWriteOptions(compression=codec)
+    with ipc.new_stream(f"{run}/agents/{name}.arrows", t.schema, options=opts) as w:
+        for s in range(0, rows, 40):
+            w.write_batch(t.slice(s, 40).to_batches()[0])
+`,
+        [dir],
+      );
+      writeManifestFor(dir, [{ id: 'A', hiddenSize: 7, columns: [] }, { id: 'B', hiddenSize: 4, columns: [] }], 150);
+      checkExternal(readAll(dir), 150, [7, 4]);
+      // The body really was compressed (else this test would prove nothing).
+      const raw = readFileSync(join(dir, 'agents', 'A.arrows'));
+      expect(raw.byteLength).toBeLessThan(150 * 7 * 4);
+    },
+  );
+
+  it.skipIf(noPyarrow)(
+    `LZ4 frames decode as pyarrow's codec wrote them: long matches, overlapping copies, stored blocks${reason(noPyarrow)}`,
+    () => {
+      const dir = tempDir();
+      runPython(
+        `
+import sys, numpy as np, pyarrow as pa
+rng = np.random.default_rng(3)
+parts = [b"ab" * 3000, rng.integers(0, 256, 70000, dtype=np.uint8).tobytes(), bytes(range(256)) * 40, b"x" * 100000]
+data = b"".join(parts)
+open(sys.argv[1] + "/plain.bin", "wb").write(data)
+open(sys.argv[1] + "/frame.lz4", "wb").write(pa.compress(data, codec="lz4", asbytes=True))
+open(sys.argv[1] + "/runs.lz4", "wb").write(pa.compress(b"xy" * 150000, codec="lz4", asbytes=True))
+`,
+        [dir],
+      );
+      const plain = readFileSync(join(dir, 'plain.bin'));
+      const frame = readFileSync(join(dir, 'frame.lz4'));
+      expect(frame.byteLength).toBeLessThan(plain.byteLength);
+      expect(Buffer.from(lz4FrameDecode(frame)).equals(plain)).toBe(true);
+      expect(Buffer.from(lz4FrameDecode(frame, plain.byteLength)).equals(plain)).toBe(true);
+      expect(() => lz4FrameDecode(frame.subarray(0, frame.byteLength - 9))).toThrow(/LZ4: truncated/);
+      // 300 000 bytes from about a thousand: the output grows many times inside one block.
+      const runs = readFileSync(join(dir, 'runs.lz4'));
+      expect(runs.byteLength).toBeLessThan(5000);
+      expect(Buffer.from(lz4FrameDecode(runs)).equals(Buffer.from('xy'.repeat(150000)))).toBe(true);
+    },
+  );
+
+  it.skipIf(noPyarrow)(
+    `pyarrow float16 hidden states (half-precision activations, List and FixedSizeList) are read as float32${reason(noPyarrow)}`,
+    () => {
+      const dir = join(tempDir(), 'f16-run');
+      mkdirSync(join(dir, 'agents'), { recursive: true });
+      runPython(
+        `${PY_VALUES}
+import sys, pyarrow as pa, pyarrow.ipc as ipc
+run, rows = sys.argv[1], 150
+for a, (name, d) in enumerate([("A", 7), ("B", 4)]):
+    h = values(a, rows, d).astype(np.float16)
+    r = np.arange(rows)
+    hidden = (pa.FixedSizeListArray.from_arrays(pa.array(h.ravel()), d) if a == 0
+              else pa.ListArray.from_arrays(pa.array(np.arange(rows + 1, dtype=np.int32) * d), pa.array(h.ravel())))
+    t = pa.table({"episode": pa.array(r // 50), "step": pa.array(r % 50), "hidden": hidden})
+    assert t.schema.field("hidden").type.value_type == pa.float16()
+    with ipc.new_stream(f"{run}/agents/{name}.arrows", t.schema) as w:
+        for s in range(0, rows, 40):
+            w.write_batch(t.slice(s, 40).to_batches()[0])
+`,
+        [dir],
+      );
+      writeManifestFor(dir, [{ id: 'A', hiddenSize: 7, columns: [] }, { id: 'B', hiddenSize: 4, columns: [] }], 150);
+      // The values (k/16 for integers |k| ≤ 50) are exact in half precision.
       const batches = readAll(dir);
       checkExternal(batches, 150, [7, 4]);
       expect(batches[0]!.hidden[0]).toBeInstanceOf(Float32Array);

@@ -17,6 +17,7 @@ import type { ThoughtlensError } from '../../data/index.js';
 import {
   SchemaMismatchError,
   checkSchema,
+  halfToFloat,
   openRun,
   schemaForAgent,
   type AgentSpec,
@@ -66,6 +67,22 @@ describe('checkSchema', () => {
     // Float64 hidden states (numpy's default dtype) are accepted: readers convert them.
     const double = new Schema([f('episode', new Int32()), f('step', new Int32()), hidden(4, new Float64()), f('action', new Int32()), f('said', new Utf8())]);
     expect(() => checkSchema(double, agent, 'x')).not.toThrow();
+    // So are Float16 ones (a model's half-precision activations).
+    const half = new Schema([f('episode', new Int32()), f('step', new Int32()), hidden(4, new Float16()), f('action', new Int32()), f('said', new Utf8())]);
+    expect(() => checkSchema(half, agent, 'x')).not.toThrow();
+  });
+
+  it('converts half-precision bits exactly, including subnormals, infinities and NaN', () => {
+    expect(halfToFloat(0x3c00)).toBe(1);
+    expect(halfToFloat(0xc000)).toBe(-2);
+    expect(halfToFloat(0x3555)).toBe(0.333251953125);
+    expect(halfToFloat(0x7bff)).toBe(65504);
+    expect(halfToFloat(0x0001)).toBe(2 ** -24);
+    expect(halfToFloat(0x03ff)).toBe(1023 * 2 ** -24);
+    expect(halfToFloat(0x8000)).toBe(-0);
+    expect(halfToFloat(0x7c00)).toBe(Infinity);
+    expect(halfToFloat(0xfc00)).toBe(-Infinity);
+    expect(halfToFloat(0x7e00)).toBeNaN();
   });
 
   it('names file and column for each kind of mismatch', () => {
@@ -93,9 +110,9 @@ describe('checkSchema', () => {
         /hidden must be FixedSizeList<Float32>\[4\] \(or a List \/ LargeList of 4 floats per row\), got Int32/,
       ],
       [
-        replace('hidden', hidden(4, new Float16())),
+        replace('hidden', f('hidden', new FixedSizeList(4, new Field('item', new Int32(), false)))),
         'hidden',
-        /hidden items must be Float32 \(or Float64, converted on read\), got Float16/,
+        /hidden items must be Float32 \(or Float64 \/ Float16, converted on read\), got Int32/,
       ],
       [
         replace('hidden', hidden(5)),

@@ -97,6 +97,19 @@ describe('thoughtlens truth attach', () => {
         [latents],
       );
       expect(await score('syn')).toEqual(fromExt);
+      // …and again as a Feather v2 file, which pyarrow compresses with LZ4 by default: decompressed on read.
+      runPython(
+        [
+          'import sys, pyarrow.ipc as ipc, pyarrow.feather as feather',
+          't = ipc.open_file(sys.argv[1]) if open(sys.argv[1], "rb").read(6) == b"ARROW1" else ipc.open_stream(open(sys.argv[1], "rb"))',
+          't = t.read_all()',
+          'feather.write_feather(t, sys.argv[1])',
+          'assert ipc.open_file(sys.argv[1]).get_batch(0) is not None',
+        ].join('\n'),
+        [latents],
+      );
+      expect(readFileSync(latents).subarray(0, 6).toString('latin1')).toBe('ARROW1');
+      expect(await score('syn')).toEqual(fromExt);
     }
 
     // Truth already there: refused without --replace, replaced with it.
