@@ -119,7 +119,7 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
     }
   }
   progress('scoring');
-  const allTruth = o.truth === false ? null : readConflictTruth(run.dir);
+  const allTruth = o.truth === false ? null : readConflictTruth(run.dir, all.agents);
   // Split in time: conflicts that were over before the scored steps belong to the reference part.
   const truth = allTruth && splitInTime !== null ? allTruth.filter((c) => c.divergenceStep >= splitInTime!) : allTruth;
   // Where truth plants conflicts, every figure is scored against its divergence steps (the detector

@@ -22,26 +22,34 @@ export const CONFLICT_TRUTH_FILE = 'conflicts.json';
 export const THOUGHTS_TRUTH_FILE = 'latents.arrows';
 
 /** The run's planted conflicts, or null when it has no truth/conflicts.json. */
-export function readConflictTruth(runDir: string): TruthConflict[] | null {
+export function readConflictTruth(runDir: string, agents?: readonly string[]): TruthConflict[] | null {
   if (!existsSync(truthPath(runDir, CONFLICT_TRUTH_FILE))) return null;
   // `{ "conflicts": [...] }` as the synthetic source and `truth attach` write it, or a bare list.
   const t = readTruthJson<{ conflicts?: unknown } | unknown[]>(runDir, CONFLICT_TRUTH_FILE);
   const list = Array.isArray(t) ? t : t?.conflicts;
   const where = { file: truthPath(runDir, CONFLICT_TRUTH_FILE) };
   if (!Array.isArray(list)) throw new DetectorDataError(`truth/${CONFLICT_TRUTH_FILE} has no 'conflicts' list`, where);
+  const bad = (i: number, m: string) => new DetectorDataError(`truth/${CONFLICT_TRUTH_FILE}: conflict ${i} ${m}`, where);
   return list.map((c: Record<string, unknown>, i) => {
     const n = (k: string) => {
       const v = c?.[k];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new DetectorDataError(`truth/${CONFLICT_TRUTH_FILE}: conflict ${i} has no numeric '${k}'`, where);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(i, `has no numeric '${k}'`);
       return v;
     };
-    return {
+    const out = {
       episode: n('episode'),
       agent: String(c.agent ?? ''),
       thoughts: Array.isArray(c.thoughts) ? c.thoughts.map(Number) : [],
       onsetStep: n('onsetStep'),
       divergenceStep: n('divergenceStep'),
     };
+    // A truth written by hand (not through `truth attach`) is checked here, so a slip is an error
+    // rather than attribution quietly scored against an agent that does not exist. (An onset after
+    // the divergence is allowed: `record ipd-delayed` writes one where the moves differed before
+    // the delayed agent saw the switch; evaluation matches no window to it.)
+    if (agents && out.agent !== '' && !agents.includes(out.agent)) throw bad(i, `names agent '${out.agent}', not an agent of the run (${agents.join(', ')})`);
+    if (out.thoughts.some((x) => !Number.isInteger(x) || x < 0)) throw bad(i, `has thoughts ${JSON.stringify(c.thoughts)}; they must be thought ids (integers ≥ 0)`);
+    return out;
   });
 }
 

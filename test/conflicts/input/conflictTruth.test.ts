@@ -34,4 +34,12 @@ describe('truth/conflicts.json', () => {
     }
     expect(() => readConflictTruth(runWith({ conflict: [] }))).toThrow(/has no 'conflicts' list/);
   });
+
+  it('refuses an unknown agent and thought ids that are not ids', () => {
+    expect(readConflictTruth(runWith([entry]), ['A', 'B'])).toHaveLength(1);
+    expect(() => readConflictTruth(runWith([entry, { ...entry, agent: 'carol' }]), ['A', 'B'])).toThrow(/conflicts\.json: conflict 1 names agent 'carol', not an agent of the run \(A, B\)/);
+    expect(() => readConflictTruth(runWith([{ ...entry, thoughts: [1, 'x'] }]))).toThrow(/conflict 0 has thoughts \[1,"x"\]; they must be thought ids/);
+    // An onset at or after the divergence is allowed (ipd-delayed writes such entries; no window) and so is no agent.
+    expect(readConflictTruth(runWith([{ ...entry, onsetStep: 50, agent: undefined }]), ['A', 'B'])![0]).toMatchObject({ agent: '', onsetStep: 50 });
+  });
 });
