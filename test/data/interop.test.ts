@@ -370,36 +370,40 @@ for a, (name, d, keytype) in enumerate([("A", 6, pa.int32()), ("B", 3, pa.int64(
     },
   );
 
-  it.skipIf(noPyarrow)(
-    `pyarrow float64 hidden states (numpy's default dtype), sliced batches, are read as float32${reason(noPyarrow)}`,
-    () => {
-      const dir = join(tempDir(), 'f64-run');
+  for (const [dtype, why] of [
+    ['float64', "numpy's default dtype"],
+    ['float16', 'half-precision activations'],
+  ] as const) {
+    it.skipIf(noPyarrow)(`pyarrow ${dtype} hidden states (${why}; FixedSizeList and List, sliced batches) are read as float32${reason(noPyarrow)}`, () => {
+      const dir = join(tempDir(), `${dtype}-run`);
       mkdirSync(join(dir, 'agents'), { recursive: true });
       runPython(
         `${PY_VALUES}
 import sys, pyarrow as pa, pyarrow.ipc as ipc
-run, rows = sys.argv[1], 150
+run, rows, dtype = sys.argv[1], 150, sys.argv[2]
 for a, (name, d) in enumerate([("A", 7), ("B", 4)]):
-    h = values(a, rows, d).astype(np.float64)
+    h = values(a, rows, d).astype(dtype)
     r = np.arange(rows)
-    t = pa.table({"episode": pa.array(r // 50), "step": pa.array(r % 50),
-                  "hidden": pa.FixedSizeListArray.from_arrays(pa.array(h.ravel()), d)})
-    assert t.schema.field("hidden").type.value_type == pa.float64()
+    hidden = (pa.FixedSizeListArray.from_arrays(pa.array(h.ravel()), d) if a == 0
+              else pa.ListArray.from_arrays(pa.array(np.arange(rows + 1, dtype=np.int32) * d), pa.array(h.ravel())))
+    t = pa.table({"episode": pa.array(r // 50), "step": pa.array(r % 50), "hidden": hidden})
+    assert t.schema.field("hidden").type.value_type == pa.from_numpy_dtype(np.dtype(dtype))
     with ipc.new_stream(f"{run}/agents/{name}.arrows", t.schema) as w:
         for s in range(0, rows, 40):
             w.write_batch(t.slice(s, 40).to_batches()[0])
 `,
-        [dir],
+        [dir, dtype],
       );
       writeManifestFor(dir, [{ id: 'A', hiddenSize: 7, columns: [] }, { id: 'B', hiddenSize: 4, columns: [] }], 150);
+      // The values (k/16 for integers |k| ≤ 50) are exact in half precision too.
       const batches = readAll(dir);
       checkExternal(batches, 150, [7, 4]);
       expect(batches[0]!.hidden[0]).toBeInstanceOf(Float32Array);
-    },
-  );
+    });
+  }
 
   it.skipIf(noPyarrow)(
-    `pyarrow Zstandard- and LZ4-compressed streams (and Arrow files, polars' zstd) are decompressed on read${reason(noPyarrow)}`,
+    `pyarrow Zstandard- and LZ4-compressed streams, with and without dictionary batches, are decompressed on read${reason(noPyarrow)}`,
     () => {
       const dir = join(tempDir(), 'compressed-run');
       mkdirSync(join(dir, 'agents'), { recursive: true });
@@ -410,9 +414,11 @@ run, rows = sys.argv[1], 150
 for a, (name, d, codec) in enumerate([("A", 7, "zstd"), ("B", 4, "lz4")]):
     h = values(a, rows, d)
     r = np.arange(rows)
-    t = pa.table({"episode": pa.array(r // 50, pa.int32()), "step": pa.array(r % 50, pa.int32()),
-                  "hidden": pa.FixedSizeListArray.from_arrays(pa.array(h.ravel()), d),
-                  "said": pa.array([["cooperate", "defect"][i % 2] for i in r]).dictionary_encode()})
+    cols = {"episode": pa.array(r // 50, pa.int32()), "step": pa.array(r % 50, pa.int32()),
+            "hidden": pa.FixedSizeListArray.from_arrays(pa.array(h.ravel()), d)}
+    # B with a dictionary column (read behind its dictionary batch), A without (body decoded alone).
+    if name == "B": cols["said"] = pa.array([["cooperate", "defect"][i % 2] for i in r]).dictionary_encode()
+    t = pa.table(cols)
     opts = ipc.IpcWriteOptions(compression=codec)
     with ipc.new_stream(f"{run}/agents/{name}.arrows", t.schema, options=opts) as w:
         for s in range(0, rows, 40):
@@ -454,36 +460,6 @@ open(sys.argv[1] + "/runs.lz4", "wb").write(pa.compress(b"xy" * 150000, codec="l
       const runs = readFileSync(join(dir, 'runs.lz4'));
       expect(runs.byteLength).toBeLessThan(5000);
       expect(Buffer.from(lz4FrameDecode(runs)).equals(Buffer.from('xy'.repeat(150000)))).toBe(true);
-    },
-  );
-
-  it.skipIf(noPyarrow)(
-    `pyarrow float16 hidden states (half-precision activations, List and FixedSizeList) are read as float32${reason(noPyarrow)}`,
-    () => {
-      const dir = join(tempDir(), 'f16-run');
-      mkdirSync(join(dir, 'agents'), { recursive: true });
-      runPython(
-        `${PY_VALUES}
-import sys, pyarrow as pa, pyarrow.ipc as ipc
-run, rows = sys.argv[1], 150
-for a, (name, d) in enumerate([("A", 7), ("B", 4)]):
-    h = values(a, rows, d).astype(np.float16)
-    r = np.arange(rows)
-    hidden = (pa.FixedSizeListArray.from_arrays(pa.array(h.ravel()), d) if a == 0
-              else pa.ListArray.from_arrays(pa.array(np.arange(rows + 1, dtype=np.int32) * d), pa.array(h.ravel())))
-    t = pa.table({"episode": pa.array(r // 50), "step": pa.array(r % 50), "hidden": hidden})
-    assert t.schema.field("hidden").type.value_type == pa.float16()
-    with ipc.new_stream(f"{run}/agents/{name}.arrows", t.schema) as w:
-        for s in range(0, rows, 40):
-            w.write_batch(t.slice(s, 40).to_batches()[0])
-`,
-        [dir],
-      );
-      writeManifestFor(dir, [{ id: 'A', hiddenSize: 7, columns: [] }, { id: 'B', hiddenSize: 4, columns: [] }], 150);
-      // The values (k/16 for integers |k| ≤ 50) are exact in half precision.
-      const batches = readAll(dir);
-      checkExternal(batches, 150, [7, 4]);
-      expect(batches[0]!.hidden[0]).toBeInstanceOf(Float32Array);
     },
   );
 
