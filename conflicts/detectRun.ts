@@ -8,14 +8,17 @@ import type { Detector } from './detector.js';
 import type { DetectorConfig } from './detectorConfig.js';
 import { loadEpisodes, splitEpisodeInTime, type EpisodeSet } from './input/episodes.js';
 import { DetectorDataError } from './errors.js';
-import { describeEventSpec, resolveEventSpec, type EventOptions } from './input/events.js';
+import { describeEventSpec, nullStepShare, resolveEventSpec, type EventOptions } from './input/events.js';
 import { readConflictTruth, readThoughtSeries, type TruthConflict } from './input/truth.js';
 import { latentThoughtMap } from './evaluate/attribution.js';
 import { scoreEpisodes, type ScoredEpisode } from './evaluate/evaluate.js';
 import { onsetsOutsideTruth, withTruthDivergence } from './evaluate/truthDivergence.js';
-import { fitDetector, type ViewSource } from './fit/fitDetector.js';
+import { fitDetector, HORIZON_RANGE, type ViewSource } from './fit/fitDetector.js';
 import { buildReport, outcomesOf, type BaselineResult, type ConflictReport } from './report/conflictReport.js';
 import { evaluateOutcomes, TIME_BLOCKS, type EpisodeOutcome } from './evaluate/evaluate.js';
+
+/** Below this share of null reference steps the default event rule is set aside (nullStepShare). */
+export const MIN_NULL_SHARE = 0.05;
 
 export interface DetectRunOptions {
   runDir: string;
@@ -69,6 +72,7 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   let reference: EpisodeSet | null = null;
   let referenceDir = run.dir;
   /** First scored step when a single-episode run was split in time (else null). */
+  let denseEvents: string | null = null;
   let splitInTime: number | null = null;
   const eventOverride = o.events && (o.events.rule || o.events.column) ? o.events : undefined;
   if (!detector) {
@@ -98,9 +102,19 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
         scored = { ...all, episodes: all.episodes.slice(k) };
       }
     }
-    const events = resolveEventSpec(reference.agents, reference.columnSpecs, o.events);
+    let events = resolveEventSpec(reference.agents, reference.columnSpecs, o.events);
+    // A default rule that is on nearly all the time (agents whose actions differ for reasons of
+    // their own) leaves no null steps to fit on: fit as for a run without behaviour instead.
+    if (!o.events?.rule && !o.events?.column && events.kind !== 'none') {
+      const share = nullStepShare(reference, events, HORIZON_RANGE.max);
+      if (share < MIN_NULL_SHARE) {
+        denseEvents = `the default behavioural event, ${describeEventSpec(events)}, leaves ${(100 * share).toFixed(1)}% of the reference steps at least ${HORIZON_RANGE.max} steps from a behavioural conflict (under ${100 * MIN_NULL_SHARE}%: it is on nearly all the time), so the detector is fitted as for a run without behaviour; name a sparser event with --event '<rule>' or --event-column`;
+        events = { kind: 'none' };
+      }
+    }
     progress('fitting detector');
     detector = fitDetector(reference, { events, views: o.views, ...(o.config ? { config: o.config } : {}), run: refRun.manifest.id });
+    if (denseEvents) detector.provenance.notes.unshift(denseEvents);
     if (splitInTime !== null) {
       detector.provenance.notes.push(
         `the run holds one episode: fitted on its steps before ${splitInTime} (cut into ${reference.episodes.length} consecutive reference segments), scored from step ${splitInTime} on; the report's intervals resample ${TIME_BLOCKS} consecutive time blocks of the scored steps (a block bootstrap: blocks taken as independent, each conflict with the block of its behavioural divergence; it says nothing about variation between episodes)`,
@@ -129,7 +143,11 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   const eventsOf = (s: ReturnType<typeof scoreEpisodes>) => (byTruth ? { ...s, episodes: withTruthDivergence(s.episodes, truth!) } : s);
   const raw = scoreEpisodes(detector, scored);
   const { episodes, flags } = eventsOf(raw);
-  const eventsDefinition = byTruth && !noBehaviour ? truthEventsDefinition(raw.episodes, truth!, describeEventSpec(detector.events), detector.config.horizon) : undefined;
+  const eventsDefinition = denseEvents
+    ? `${byTruth ? 'the divergence steps of truth/conflicts.json' : 'none'} (${denseEvents})`
+    : byTruth && !noBehaviour
+      ? truthEventsDefinition(raw.episodes, truth!, describeEventSpec(detector.events), detector.config.horizon)
+      : undefined;
   progress('evaluating');
   const thoughts = truth ? readThoughtSeries(referenceDir, scored.agents) : null;
   const latentThoughts = thoughts ? latentThoughtMap(detector, reference ?? scored, thoughts) : null;

@@ -12,7 +12,7 @@ import type { Detector, PrecursorInfo } from '../detector.js';
 import { resolveDetectorConfig, type DetectorConfig, type ResolvedDetectorConfig } from '../detectorConfig.js';
 import type { EpisodeSet } from '../input/episodes.js';
 import { DetectorDataError } from '../errors.js';
-import { episodeEvents, makeEventPredicate, type EventSpec } from '../input/events.js';
+import { describeEventSpec, episodeEvents, makeEventPredicate, type EventSpec } from '../input/events.js';
 import { fitCcaViews, fitDictionaryViews, type RowMask } from './fitViews.js';
 import { fitPairChannel } from './fitPairChannel.js';
 import { stepLabels } from '../input/labels.js';
@@ -117,7 +117,7 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
   const notes: string[] = [];
   if (opts.events.kind === 'none') {
     notes.push(
-      'the run records no behaviour: every reference step counts as a null step (reference episodes that hold conflicts raise the threshold: fit on a conflict-free run with --reference, or record a behaviour column); without behavioural conflicts no precursor latent can be learned, so the score is the disagreement alone; with truth/conflicts.json the report is evaluated against its divergence steps',
+      'no behavioural events (the run records no behaviour, or its default event rule was set aside): every reference step counts as a null step (reference episodes that hold conflicts raise the threshold: fit on a conflict-free run with --reference, or record a behaviour column); without behavioural conflicts no precursor latent can be learned, so the score is the disagreement alone; with truth/conflicts.json the report is evaluated against its divergence steps',
     );
   }
   const behaviour = opts.views.fit === undefined;
@@ -158,6 +158,11 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
   // on the held-back calibration episodes.
   let fitLabels = labelsOf(fitSet);
   const mask: RowMask = (ei, r) => fitLabels[ei]![r] === 0;
+  if (opts.events.kind !== 'none' && !fitLabels.some((y) => y.includes(0))) {
+    throw new DetectorDataError(
+      `the behavioural events (${describeEventSpec(opts.events)}) leave no reference step at least ${cfg.horizon} steps from a behavioural conflict to fit the views on: name a sparser event with --event '<rule>', or fit on a conflict-free run with --reference`,
+    );
+  }
 
   const channels: Channel[] = [];
   if (behaviour) {

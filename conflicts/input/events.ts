@@ -6,6 +6,8 @@
 // detector is fitted and calibrated on every reference step as a null step.
 import type { ColumnSpec } from '../../data/index.js';
 import { DetectorConfigError } from '../errors.js';
+import type { EpisodeSet } from './episodes.js';
+import { stepLabels } from './labels.js';
 
 export type EventSpec = { kind: 'columns'; columns: string[] } | { kind: 'rule'; rule: string } | { kind: 'none' };
 
@@ -163,4 +165,23 @@ export function episodeEvents(pred: EventPredicate, columns: Cols, length: numbe
     if (active[r] && (r === 0 || !active[r - 1])) onsets.push(r);
   }
   return { active, onsets };
+}
+
+/**
+ * The share of a set's steps that `spec`'s events leave as null steps when steps up to `horizon`
+ * before an onset and every step from an onset to its episode's end are taken out — what the
+ * detector fits its views on. A behaviour rule that is on most of the time (agents whose actions
+ * differ for reasons of their own) leaves almost none.
+ */
+export function nullStepShare(set: EpisodeSet, spec: EventSpec, horizon: number): number {
+  const pred = makeEventPredicate(spec, set.agents, set.columnSpecs);
+  let nul = 0;
+  let all = 0;
+  for (const e of set.episodes) {
+    const ev = episodeEvents(pred, e.columns, e.length);
+    const y = stepLabels(e.step, ev.active, ev.onsets, horizon);
+    for (let r = 0; r < y.length; r++) if (y[r] === 0) nul++;
+    all += y.length;
+  }
+  return all ? nul / all : 1;
 }

@@ -105,6 +105,26 @@ describe('thoughtlens detect', () => {
     }
   });
 
+  it('sets aside a default event rule that is on nearly all the time, and says why an explicit one cannot fit', async () => {
+    const root = tempDir('tl-detect-cli-');
+    const data = writeTinyRun(root, 'restless', { episodes: 16, steps: 80, seed: 12, actionNoise: 0.6, noEventColumn: true });
+    const out = join(root, 'rep');
+    const r = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--out', out, '--resamples', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ConflictReport;
+    const detector = JSON.parse(readFileSync(join(out, 'detector.json'), 'utf8')) as { events: { kind: string }; provenance: { notes: string[] } };
+    expect(detector.events).toEqual({ kind: 'none' });
+    expect(detector.provenance.notes[0]).toMatch(/the default behavioural event, rule 'actions differ', leaves \d+\.\d% of the reference steps .* fitted as for a run without behaviour/);
+    expect(rep.events.definition).toMatch(/^the divergence steps of truth\/conflicts\.json \(the default behavioural event/);
+    const scored = new Set(rep.scored.episodeIds);
+    expect(rep.evaluation!.conflicts).toBe(data.conflicts.filter((c) => scored.has(c.episode)).length);
+    // Named explicitly, the same rule is kept, and fitting says plainly why it cannot work.
+    const bad = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--event', 'actions differ', '--out', join(root, 'rep2')]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/the behavioural events \(rule 'actions differ'\) leave no reference step at least 60 steps from a behavioural conflict .*--event/);
+  });
+
   it('splits a run of one long episode in time: fits on its first half, scores and evaluates the second', async () => {
     const root = tempDir('tl-detect-cli-');
     const data = writeTinyRun(root, 'one-episode', { episodes: 24, steps: 100, seed: 5, singleEpisode: true });

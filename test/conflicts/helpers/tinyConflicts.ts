@@ -32,6 +32,8 @@ export interface TinyOptions {
   hiddenOnly?: boolean;
   /** Probability per step that A's action flips for that step alone, unrelated to any conflict (a noisy behaviour rule). */
   actionNoise?: number;
+  /** Record no `diverged` event column (the default event is then the rule 'actions differ'). */
+  noEventColumn?: boolean;
   /** Record everything as one long episode 0 (step e·steps + t), as a generator without episodes may. */
   singleEpisode?: boolean;
 }
@@ -82,7 +84,7 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
   if (!o.conflictEpisodes) while (conflictEpisodes.size < nConf) conflictEpisodes.add(rng.int(E));
   const conflicts: TinyConflict[] = [];
   const dir = join(root, name);
-  const agents = o.hiddenOnly ? tinyAgents(dims).map((a) => ({ ...a, columns: [] })) : tinyAgents(dims);
+  const agents = tinyAgents(dims).map((a) => ({ ...a, columns: o.hiddenOnly ? [] : o.noEventColumn ? a.columns.filter((c) => c.name !== 'diverged') : a.columns }));
   const w = createRun(dir, { source: { kind: 'test-tiny-conflicts' }, agents, flushIntervalMs: 0, batchRows: 64 });
   const rowsOut: { e: number; t: number; agent: string; row: Parameters<typeof w.append>[1] }[] = [];
   for (let e = 0; e < E; e++) {
@@ -127,7 +129,8 @@ export function writeTinyRun(root: string, name: string, o: TinyOptions = {}): T
   }
   if (o.stepMajor) rowsOut.sort((x, y) => x.t - y.t || x.e - y.e);
   for (const r of rowsOut) {
-    const row = o.hiddenOnly ? { ...r.row, columns: {} } : r.row;
+    const { diverged: _, ...rest } = r.row.columns!;
+    const row = o.hiddenOnly ? { ...r.row, columns: {} } : o.noEventColumn ? { ...r.row, columns: rest } : r.row;
     w.append(r.agent, o.singleEpisode ? { ...row, episode: [0], step: [r.e * T + r.t] } : row);
   }
   if (o.singleEpisode) {
