@@ -23,6 +23,7 @@ import {
   loadDetector,
   loadEpisodes,
   nowMs,
+  nullCheckLine,
   parseFormats,
   resolveEventSpec,
   saveDetector,
@@ -224,6 +225,7 @@ function summarise(ctx: CliContext, r: ReturnType<typeof buildReport>, outDir: s
       `${r.flags.length} flags, ${r.events.count} behavioural conflicts (${r.events.definition})`,
     ];
     const ci = (i: { estimate: number; lo: number; hi: number }, d = 3) => `${i.estimate.toFixed(d)} [${i.lo.toFixed(d)}, ${i.hi.toFixed(d)}]`;
+    if (!e && r.nullCheck) lines.push(nullCheckLine(r.nullCheck));
     if (e) {
       lines.push(
         `flagged ${e.truth ? 'after onset and ' : ''}before the divergence: ${e.flaggedBefore}/${e.conflicts} · median lead ${Number.isFinite(e.medianLead) ? e.medianLead : 'n/a'} steps · ` +

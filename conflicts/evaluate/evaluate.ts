@@ -391,6 +391,35 @@ export function evaluateOutcomes(o: readonly EpisodeOutcome[], horizon: number, 
   };
 }
 
+/**
+ * False alarms alone, for scored episodes that truth says hold no planted conflict (every flag is
+ * then a false alarm): the rate per 1000 steps with its bootstrap interval, resampled like
+ * evaluateOutcomes (episodes, or time blocks of a single episode).
+ */
+export interface NullCheck {
+  episodes: number;
+  steps: number;
+  flags: number;
+  falseAlarms: number;
+  falseAlarmsPer1000: number;
+  ci: { falseAlarmsPer1000: Interval };
+}
+
+export function nullCheck(o: readonly EpisodeOutcome[], opts: EvaluateOptions = {}): NullCheck {
+  const bo = { resamples: opts.resamples ?? 1000, level: opts.level ?? 0.95, seed: opts.seed ?? 0 };
+  const units = (o.length === 1 ? timeBlocks(o[0]!) : null) ?? o;
+  const steps = o.reduce((s, e) => s + e.steps, 0);
+  const falseAlarms = o.reduce((s, e) => s + e.falseAlarms, 0);
+  return {
+    episodes: o.length,
+    steps,
+    flags: o.reduce((s, e) => s + e.flags, 0),
+    falseAlarms,
+    falseAlarmsPer1000: steps ? (1000 * falseAlarms) / steps : NaN,
+    ci: { falseAlarmsPer1000: bootstrapGroups(units, stat.falseAlarmsPer1000, bo) },
+  };
+}
+
 /** Paired bootstrap of AUROC(a) − AUROC(b) over the same episodes (same resamples). */
 export function aurocDifference(a: readonly EpisodeOutcome[], b: readonly EpisodeOutcome[], opts: EvaluateOptions = {}): Interval {
   if (a.length !== b.length) throw new Error('aurocDifference: both sides must cover the same episodes');

@@ -5,7 +5,7 @@ import type { Detector } from '../detector.js';
 import { describeEventSpec } from '../input/events.js';
 import type { TruthConflict } from '../input/truth.js';
 import { attributeOutcomes, flagThoughts, type LatentThoughts } from '../evaluate/attribution.js';
-import { episodeOutcome, evaluateOutcomes, type Evaluation, type ScoredEpisode } from '../evaluate/evaluate.js';
+import { episodeOutcome, evaluateOutcomes, nullCheck, type Evaluation, type NullCheck, type ScoredEpisode } from '../evaluate/evaluate.js';
 import type { Flag } from '../score/scorer.js';
 
 export const REPORT_SCHEMA = 'thoughtlens.conflict-report';
@@ -74,6 +74,11 @@ export interface ConflictReport {
   events: { definition: string; count: number; list: { episode: number; step: number }[] };
   scored: { episodes: number; steps: number; episodeIds: number[] };
   evaluation: Evaluation | null;
+  /**
+   * Where truth/conflicts.json plants no conflict in the scored episodes (so there is nothing to
+   * detect and no evaluation), their false alarms alone: every flag is one. Absent otherwise.
+   */
+  nullCheck?: NullCheck | null;
   /** Whether the run carried truth of its planted conflicts (truth/conflicts.json). */
   truth: { conflicts: number } | null;
   /** Plain verdict on the reference data: a representational precursor was found or not. */
@@ -153,6 +158,8 @@ export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags
   });
   const eventList = scored.flatMap((e) => e.onsets.map((r) => ({ episode: e.episode, step: e.step[r]! })));
   const evaluation = (o.evaluate ?? true) && eventList.length > 0 ? evaluateOutcomes(outcomes, H, { resamples: o.resamples ?? 1000, seed: o.seed ?? 0, rearm: d.config.rearm }) : null;
+  const nothingPlanted = (o.evaluate ?? true) && evaluation === null && o.truth != null && scored.length > 0;
+  const nullFigures = nothingPlanted ? nullCheck(outcomes, { resamples: o.resamples ?? 1000, seed: o.seed ?? 0 }) : null;
   const top = new Map<string, TopLatent & { sum: number }>();
   for (const f of flags) {
     for (const l of f.latents) {
@@ -199,6 +206,7 @@ export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags
     events: { definition: o.eventsDefinition ?? describeEventSpec(d.events), count: eventList.length, list: eventList },
     scored: { episodes: scored.length, steps: scored.reduce((s, e) => s + e.step.length, 0), episodeIds: scored.map((e) => e.episode) },
     evaluation,
+    ...(nullFigures ? { nullCheck: nullFigures } : {}),
     truth: o.truth ? { conflicts: o.truth.length } : null,
     precursor: precursorStatement(d),
     baselines: o.baselines ?? [],
@@ -207,4 +215,10 @@ export function buildReport(d: Detector, scored: readonly ScoredEpisode[], flags
     series,
     chartEpisodes,
   };
+}
+
+/** The one-line statement of a report's null check (no planted conflict in the scored episodes). */
+export function nullCheckLine(n: NullCheck): string {
+  const i = n.ci.falseAlarmsPer1000;
+  return `truth plants no conflict in the scored episodes, so every flag is a false alarm: ${n.falseAlarms} in ${n.steps} steps = ${i.estimate.toFixed(2)} [${i.lo.toFixed(2)}, ${i.hi.toFixed(2)}] per 1000 steps`;
 }

@@ -2,7 +2,7 @@
 // external URLs, so it opens offline and can be mailed around. Every string from the run
 // is escaped.
 import { bootstrapUnits } from '../evaluate/evaluate.js';
-import { chartSeries, type ConflictReport } from './conflictReport.js';
+import { chartSeries, nullCheckLine, type ConflictReport } from './conflictReport.js';
 import { escapeHtml as esc } from './escape.js';
 import { fmtInterval } from './markdownReport.js';
 import { leadHistogramSvg, timelineSvg, topLatentsSvg } from './svgCharts.js';
@@ -49,7 +49,9 @@ ${
         ['false alarms per 1000 steps', `${fmtInterval(e.ci.falseAlarmsPer1000, 2)} (${e.falseAlarms} in ${e.steps} steps)`],
         ['intervals', `95% percentile bootstrap over ${bootstrapUnits(e)}, ${e.bootstrap.resamples} resamples, seed ${e.bootstrap.seed}`],
       ])}</table>`
-    : '<p class="muted">No behavioural conflicts in the scored episodes: nothing to evaluate against.</p>'
+    : r.nullCheck
+      ? `<p>No detection to evaluate: ${esc(nullCheckLine(r.nullCheck))}.</p>`
+      : '<p class="muted">No behavioural conflicts in the scored episodes: nothing to evaluate against.</p>'
 }
 <h2>Lead times</h2>
 ${leadHistogramSvg(r)}

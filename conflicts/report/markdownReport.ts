@@ -1,7 +1,7 @@
 // report.md: a summary a person can paste into notes.
 import { bootstrapUnits } from '../evaluate/evaluate.js';
 import type { Interval } from '../../util/bootstrap.js';
-import type { ConflictReport } from './conflictReport.js';
+import { nullCheckLine, type ConflictReport } from './conflictReport.js';
 import { escapeMarkdown as md } from './escape.js';
 
 export function fmtInterval(i: Interval, digits = 3): string {
@@ -42,6 +42,8 @@ export function markdownReport(r: ConflictReport, maxFlags = 50): string {
     if (e.attribution?.latents) L.push(`| attribution: top latent reads a drifting thought | ${fmtInterval(e.attribution.latents, 2)} (${e.attribution.detections} detections) |`);
     if (e.attribution?.agent) L.push(`| attribution: named agent is the one that drifted | ${fmtInterval(e.attribution.agent, 2)} |`);
     L.push('');
+  } else if (r.nullCheck) {
+    L.push(`No detection to evaluate: ${md(nullCheckLine(r.nullCheck))}.`, '');
   } else if (r.events.count === 0) {
     L.push('No evaluation: no behavioural conflicts in the scored episodes (flags are reported as they are).', '');
   }

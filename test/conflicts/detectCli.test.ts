@@ -125,6 +125,29 @@ describe('thoughtlens detect', () => {
     expect(bad.stderr).toMatch(/the behavioural events \(rule 'actions differ'\) leave no reference step at least 60 steps from a behavioural conflict .*--event/);
   });
 
+  it('reports the false alarms alone where truth plants no conflict in the scored episodes', async () => {
+    const root = tempDir('tl-detect-cli-');
+    const data = writeTinyRun(root, 'early-conflicts', { episodes: 16, steps: 80, seed: 13, conflictEpisodes: [0, 2, 4, 6] });
+    const out = join(root, 'rep');
+    const r = await runCliCapture(['detect', data.dir, '--views', 'cca', '--random-features', '0', '--out', out, '--resamples', '20', '--far', '0.02']);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ConflictReport;
+    expect(rep.scored.episodeIds.every((e) => e >= 8)).toBe(true);
+    expect(rep.evaluation).toBeNull();
+    const n = rep.nullCheck!;
+    expect(n.flags).toBeGreaterThan(0);
+    // Every flag is a false alarm, and the rate is theirs over every scored step.
+    expect(n.flags).toBe(rep.flags.length);
+    expect(n.falseAlarms).toBe(rep.flags.length);
+    expect(rep.flags.every((f) => f.outcome === 'false-alarm')).toBe(true);
+    expect(n.steps).toBe(rep.scored.steps);
+    expect(n.falseAlarmsPer1000).toBeCloseTo((1000 * n.falseAlarms) / n.steps, 9);
+    expect(n.ci.falseAlarmsPer1000.lo).toBeLessThanOrEqual(n.falseAlarmsPer1000);
+    expect(r.stdout).toMatch(/truth plants no conflict in the scored episodes, so every flag is a false alarm: \d+ in \d+ steps = /);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/No detection to evaluate: truth plants no conflict/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/No detection to evaluate: truth plants no conflict/);
+  });
+
   it('splits a run of one long episode in time: fits on its first half, scores and evaluates the second', async () => {
     const root = tempDir('tl-detect-cli-');
     const data = writeTinyRun(root, 'one-episode', { episodes: 24, steps: 100, seed: 5, singleEpisode: true });
