@@ -8,17 +8,14 @@ import type { Detector } from './detector.js';
 import type { DetectorConfig } from './detectorConfig.js';
 import { loadEpisodes, splitEpisodeInTime, type EpisodeSet } from './input/episodes.js';
 import { DetectorDataError } from './errors.js';
-import { describeEventSpec, nullStepShare, resolveEventSpec, type EventOptions } from './input/events.js';
+import { describeEventSpec, resolveEventSpec, type EventOptions } from './input/events.js';
 import { readConflictTruth, readThoughtSeries, type TruthConflict } from './input/truth.js';
 import { latentThoughtMap } from './evaluate/attribution.js';
 import { scoreEpisodes, type ScoredEpisode } from './evaluate/evaluate.js';
 import { onsetsOutsideTruth, withTruthDivergence } from './evaluate/truthDivergence.js';
-import { fitDetector, HORIZON_RANGE, type ViewSource } from './fit/fitDetector.js';
+import { fitDetector, fitEvents, type ViewSource } from './fit/fitDetector.js';
 import { buildReport, outcomesOf, type BaselineResult, type ConflictReport } from './report/conflictReport.js';
 import { evaluateOutcomes, TIME_BLOCKS, type EpisodeOutcome } from './evaluate/evaluate.js';
-
-/** Below this share of null reference steps the default event rule is set aside (nullStepShare). */
-export const MIN_NULL_SHARE = 0.05;
 
 export interface DetectRunOptions {
   runDir: string;
@@ -72,8 +69,9 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   let reference: EpisodeSet | null = null;
   let referenceDir = run.dir;
   /** First scored step when a single-episode run was split in time (else null). */
-  let denseEvents: string | null = null;
   let splitInTime: number | null = null;
+  /** Why a default event was set aside (fitEvents), else null. */
+  let eventsNote: string | null = null;
   const eventOverride = o.events && (o.events.rule || o.events.column) ? o.events : undefined;
   if (!detector) {
     if (!o.views) throw new DetectorDataError('no detector and no view source to fit one');
@@ -102,19 +100,10 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
         scored = { ...all, episodes: all.episodes.slice(k) };
       }
     }
-    let events = resolveEventSpec(reference.agents, reference.columnSpecs, o.events);
-    // A default rule that is on nearly all the time (agents whose actions differ for reasons of
-    // their own) leaves no null steps to fit on: fit as for a run without behaviour instead.
-    if (!o.events?.rule && !o.events?.column && events.kind !== 'none') {
-      const share = nullStepShare(reference, events, HORIZON_RANGE.max);
-      if (share < MIN_NULL_SHARE) {
-        denseEvents = `the default behavioural event, ${describeEventSpec(events)}, leaves ${(100 * share).toFixed(1)}% of the reference steps at least ${HORIZON_RANGE.max} steps from a behavioural conflict (under ${100 * MIN_NULL_SHARE}%: it is on nearly all the time), so the detector is fitted as for a run without behaviour; name a sparser event with --event '<rule>' or --event-column`;
-        events = { kind: 'none' };
-      }
-    }
+    const fe = fitEvents(reference, o.events);
+    eventsNote = fe.note;
     progress('fitting detector');
-    detector = fitDetector(reference, { events, views: o.views, ...(o.config ? { config: o.config } : {}), run: refRun.manifest.id });
-    if (denseEvents) detector.provenance.notes.unshift(denseEvents);
+    detector = fitDetector(reference, { events: fe.events, eventsNote, views: o.views, ...(o.config ? { config: o.config } : {}), run: refRun.manifest.id });
     if (splitInTime !== null) {
       detector.provenance.notes.push(
         `the run holds one episode: fitted on its steps before ${splitInTime} (cut into ${reference.episodes.length} consecutive reference segments), scored from step ${splitInTime} on; the report's intervals resample ${TIME_BLOCKS} consecutive time blocks of the scored steps (a block bootstrap: blocks taken as independent, each conflict with the block of its behavioural divergence; it says nothing about variation between episodes)`,
@@ -143,8 +132,8 @@ export function detectRun(o: DetectRunOptions): DetectRunResult {
   const eventsOf = (s: ReturnType<typeof scoreEpisodes>) => (byTruth ? { ...s, episodes: withTruthDivergence(s.episodes, truth!) } : s);
   const raw = scoreEpisodes(detector, scored);
   const { episodes, flags } = eventsOf(raw);
-  const eventsDefinition = denseEvents
-    ? `${byTruth ? 'the divergence steps of truth/conflicts.json' : 'none'} (${denseEvents})`
+  const eventsDefinition = eventsNote
+    ? `${byTruth ? 'the divergence steps of truth/conflicts.json' : 'none'} (${eventsNote})`
     : byTruth && !noBehaviour
       ? truthEventsDefinition(raw.episodes, truth!, describeEventSpec(detector.events), detector.config.horizon)
       : undefined;

@@ -14,7 +14,6 @@ export interface RunSteps {
   episodes: number[];
 }
 
-
 export interface CheckedLatents {
   table: Table;
   rows: number;

@@ -17,6 +17,7 @@ import {
   dictionaryViews,
   type DictionaryViewLatents,
   fitDetector,
+  fitEvents,
   flagCsvRow,
   flagsCsvHeader,
   followRun,
@@ -25,7 +26,6 @@ import {
   nowMs,
   nullCheckLine,
   parseFormats,
-  resolveEventSpec,
   saveDetector,
   SCORE_MODES,
   writeReport,
@@ -165,7 +165,8 @@ async function detect(ctx: CliContext, ref: string, f: DetectFlags): Promise<voi
       if (!f.reference) throw new UsageError('--follow needs a detector fitted beforehand: give --detector <file> or --reference <run>');
       const refRun = openRun(resolveRunRef(ctx.workspace, f.reference));
       const reference = loadEpisodes(refRun);
-      detector = fitDetector(reference, { events: resolveEventSpec(reference.agents, reference.columnSpecs, events), views: views!, config, run: refRun.manifest.id });
+      const fe = fitEvents(reference, events);
+      detector = fitDetector(reference, { events: fe.events, eventsNote: fe.note, views: views!, config, run: refRun.manifest.id });
     }
     await follow(ctx, runDir, outDir, detector, formats, { pollMs: optionalNumber(f.pollMs, '--poll-ms') ?? 10, resamples, seed, detectorFile: f.detector ?? null });
     return;

@@ -340,11 +340,18 @@ export function evaluationTarget(truth: boolean, horizon: number): string {
     : `behaviour diverges within ${horizon} steps (t_e − ${horizon} ≤ t < t_e; no truth, so the onset is not known)`;
 }
 
-export function evaluateOutcomes(o: readonly EpisodeOutcome[], horizon: number, opts: EvaluateOptions = {}): Evaluation {
+/**
+ * What the intervals resample and how: whole episodes, or — one scored episode, which resampled alone
+ * gives intervals of no width — its time blocks; with the bootstrap settings.
+ */
+function resampling(o: readonly EpisodeOutcome[], opts: EvaluateOptions) {
   const bo = { resamples: opts.resamples ?? 1000, level: opts.level ?? 0.95, seed: opts.seed ?? 0 };
-  // One scored episode: resampling it alone gives intervals of no width, so resample time blocks.
   const blocks = o.length === 1 ? timeBlocks(o[0]!) : null;
-  const units = blocks ?? o;
+  return { bo, blocks, units: blocks ?? o };
+}
+
+export function evaluateOutcomes(o: readonly EpisodeOutcome[], horizon: number, opts: EvaluateOptions = {}): Evaluation {
+  const { bo, blocks, units } = resampling(o, opts);
   const leads = o.flatMap((e) => e.conflicts.filter((c) => c.lead !== null).map((c) => c.lead!));
   const conflicts = o.reduce((s, e) => s + e.conflicts.length, 0);
   const flaggedBefore = o.reduce((s, e) => s + e.conflicts.filter((c) => c.flaggedBefore).length, 0);
@@ -406,8 +413,7 @@ export interface NullCheck {
 }
 
 export function nullCheck(o: readonly EpisodeOutcome[], opts: EvaluateOptions = {}): NullCheck {
-  const bo = { resamples: opts.resamples ?? 1000, level: opts.level ?? 0.95, seed: opts.seed ?? 0 };
-  const units = (o.length === 1 ? timeBlocks(o[0]!) : null) ?? o;
+  const { bo, units } = resampling(o, opts);
   const steps = o.reduce((s, e) => s + e.steps, 0);
   const falseAlarms = o.reduce((s, e) => s + e.falseAlarms, 0);
   return {

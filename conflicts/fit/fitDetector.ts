@@ -12,10 +12,9 @@ import type { Detector, PrecursorInfo } from '../detector.js';
 import { resolveDetectorConfig, type DetectorConfig, type ResolvedDetectorConfig } from '../detectorConfig.js';
 import type { EpisodeSet } from '../input/episodes.js';
 import { DetectorDataError } from '../errors.js';
-import { describeEventSpec, episodeEvents, makeEventPredicate, type EventSpec } from '../input/events.js';
+import { describeEventSpec, episodeEvents, eventLabels, makeEventPredicate, nullStepShare, resolveEventSpec, type EventOptions, type EventSpec } from '../input/events.js';
 import { fitCcaViews, fitDictionaryViews, type RowMask } from './fitViews.js';
 import { fitPairChannel } from './fitPairChannel.js';
-import { stepLabels } from '../input/labels.js';
 import type { LatentCoder } from '../input/latentCoder.js';
 import { ConflictScorer } from '../score/scorer.js';
 import { episodeRows } from '../input/stepRowsOf.js';
@@ -99,6 +98,8 @@ export interface FitDetectorOptions {
   run?: string;
   /** Fit on all reference episodes, calibrate on these instead of a held-back part. */
   calibration?: EpisodeSet;
+  /** Why the events are what they are (fitEvents' note), put first among the detector's notes. */
+  eventsNote?: string | null;
 }
 
 /** Horizons the reference data can choose from (chooseHorizon). */
@@ -110,11 +111,32 @@ export const HORIZON_RISE = 0.02;
 /** Below this AUROC on the calibration episodes the report says no representational precursor was found. */
 export const PRECURSOR_CHANCE_AUROC = 0.6;
 
+/** Below this share of null reference steps a default event is set aside (fitEvents). */
+export const MIN_NULL_SHARE = 0.05;
+
+/**
+ * The events to fit a detector on: those the user named, else the run's default (resolveEventSpec)
+ * — unless that default is on nearly all the time (agents whose actions differ for reasons of their
+ * own), leaving under MIN_NULL_SHARE of the reference steps HORIZON_RANGE.max steps from a conflict
+ * to fit on; then none, as for a run without behaviour, with a note saying why. A rule the user named
+ * is kept (fitDetector then stops, saying it leaves no null step).
+ */
+export function fitEvents(reference: EpisodeSet, given?: EventOptions): { events: EventSpec; note: string | null } {
+  const events = resolveEventSpec(reference.agents, reference.columnSpecs, given);
+  if (given?.rule || given?.column || events.kind === 'none') return { events, note: null };
+  const share = nullStepShare(reference, events, HORIZON_RANGE.max);
+  if (share >= MIN_NULL_SHARE) return { events, note: null };
+  return {
+    events: { kind: 'none' },
+    note: `the default behavioural event, ${describeEventSpec(events)}, leaves ${(100 * share).toFixed(1)}% of the reference steps at least ${HORIZON_RANGE.max} steps from a behavioural conflict (under ${100 * MIN_NULL_SHARE}%: it is on nearly all the time), so the detector is fitted as for a run without behaviour; name a sparser event with --event '<rule>' or --event-column`,
+  };
+}
+
 export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): Detector {
   let cfg = resolveDetectorConfig(opts.config);
   const autoHorizon = opts.config?.horizon === undefined;
   if (autoHorizon) cfg = resolveDetectorConfig({ ...cfg, horizon: HORIZON_RANGE.max });
-  const notes: string[] = [];
+  const notes: string[] = opts.eventsNote ? [opts.eventsNote] : [];
   if (opts.events.kind === 'none') {
     notes.push(
       'no behavioural events (the run records no behaviour, or its default event rule was set aside): every reference step counts as a null step (reference episodes that hold conflicts raise the threshold: fit on a conflict-free run with --reference, or record a behaviour column); without behavioural conflicts no precursor latent can be learned, so the score is the disagreement alone; with truth/conflicts.json the report is evaluated against its divergence steps',
@@ -148,11 +170,7 @@ export function fitDetector(reference: EpisodeSet, opts: FitDetectorOptions): De
     calSet = { ...reference, episodes: reference.episodes.filter((_, i) => cal.has(i)) };
   }
   const pred = makeEventPredicate(opts.events, reference.agents, reference.columnSpecs);
-  const labelsOf = (set: EpisodeSet) =>
-    set.episodes.map((e) => {
-      const ev = episodeEvents(pred, e.columns, e.length);
-      return stepLabels(e.step, ev.active, ev.onsets, cfg.horizon);
-    });
+  const labelsOf = (set: EpisodeSet) => eventLabels(set, pred, cfg.horizon);
   // With the horizon unset, views and spreads are fitted on steps at least HORIZON_RANGE.max
   // away from any conflict (the most cautious choice), and the horizon is read off these fits
   // on the held-back calibration episodes.

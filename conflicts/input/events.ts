@@ -168,18 +168,26 @@ export function episodeEvents(pred: EventPredicate, columns: Cols, length: numbe
 }
 
 /**
- * The share of a set's steps that `spec`'s events leave as null steps when steps up to `horizon`
- * before an onset and every step from an onset to its episode's end are taken out — what the
- * detector fits its views on. A behaviour rule that is on most of the time (agents whose actions
- * differ for reasons of their own) leaves almost none.
+ * Per episode of a set, its step labels (labels.ts) under the events `pred` marks: steps up to
+ * `horizon` before an onset are positives, every step from an onset to the episode's end is ignored,
+ * the rest are null steps — what the detector fits and calibrates on.
+ */
+export function eventLabels(set: EpisodeSet, pred: EventPredicate, horizon: number): Int8Array[] {
+  return set.episodes.map((e) => {
+    const ev = episodeEvents(pred, e.columns, e.length);
+    return stepLabels(e.step, ev.active, ev.onsets, horizon);
+  });
+}
+
+/**
+ * The share of a set's steps that `spec`'s events leave as null steps (eventLabels). A behaviour
+ * rule that is on most of the time (agents whose actions differ for reasons of their own) leaves
+ * almost none.
  */
 export function nullStepShare(set: EpisodeSet, spec: EventSpec, horizon: number): number {
-  const pred = makeEventPredicate(spec, set.agents, set.columnSpecs);
   let nul = 0;
   let all = 0;
-  for (const e of set.episodes) {
-    const ev = episodeEvents(pred, e.columns, e.length);
-    const y = stepLabels(e.step, ev.active, ev.onsets, horizon);
+  for (const y of eventLabels(set, makeEventPredicate(spec, set.agents, set.columnSpecs), horizon)) {
     for (let r = 0; r < y.length; r++) if (y[r] === 0) nul++;
     all += y.length;
   }

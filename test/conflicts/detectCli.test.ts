@@ -118,6 +118,13 @@ describe('thoughtlens detect', () => {
     expect(rep.events.definition).toMatch(/^the divergence steps of truth\/conflicts\.json \(the default behavioural event/);
     const scored = new Set(rep.scored.episodeIds);
     expect(rep.evaluation!.conflicts).toBe(data.conflicts.filter((c) => scored.has(c.episode)).length);
+    // `--follow` fits through the same stage: a finished run followed with this reference gets the same note.
+    const followed = writeTinyRun(root, 'followed', { episodes: 4, steps: 80, seed: 14, noEventColumn: true });
+    const fr = await runCliCapture(['-q', 'detect', followed.dir, '--reference', data.dir, '--views', 'cca', '--random-features', '0', '--follow', '--out', join(root, 'rep-follow'), '--resamples', '20']);
+    expect(fr.code, fr.stderr).toBe(0);
+    const fd = JSON.parse(readFileSync(join(root, 'rep-follow', 'detector.json'), 'utf8')) as { events: { kind: string }; provenance: { notes: string[] } };
+    expect(fd.events).toEqual({ kind: 'none' });
+    expect(fd.provenance.notes[0]).toMatch(/the default behavioural event, rule 'actions differ', leaves/);
     // Named explicitly, the same rule is kept, and fitting says plainly why it cannot work.
     const bad = await runCliCapture(['-q', 'detect', data.dir, '--views', 'cca', '--random-features', '0', '--event', 'actions differ', '--out', join(root, 'rep2')]);
     expect(bad.code).not.toBe(0);
